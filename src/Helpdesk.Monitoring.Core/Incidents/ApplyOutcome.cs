@@ -1,0 +1,20 @@
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>What one notification did to the incident book.</summary>
+public enum ApplyOutcome : byte
+{
+    /// <summary>The same event id was applied before: nothing changes.</summary>
+    Redelivered = 0,
+    Opened,
+    Updated,
+
+    /// <summary>Another contact's copy or a re-notification: counters only.</summary>
+    Repeated,
+    Acknowledged,
+    Resolved,
+    Reopened,
+    Noted,
+
+    /// <summary>Nothing to act on (for example a RECOVERY with no open incident); recorded so a redelivery stays a no-op.</summary>
+    Ignored,
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    private Decision Recovery(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null)
+        {
+            return Decision.Ignored;
+        }
+
+        if (!incident.IsActive)
+        {
+            // Every contact gets its own copy of the RECOVERY: the later copies change nothing.
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        return Resolve(incident, record, in f, now, plan);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Decision Resolve(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var output = NotificationDecoder.Text(record, f.Output);
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        incident.Status = IncidentStatus.Resolved;
+        incident.ResolvedAt = reported;
+        incident.State = f.State;
+        incident.SetOutput(output);
+        incident.UpdatedAt = now;
+        plan.Append(incident, reported, TimelineKind.Resolved, f.EventId, $"Recovered ({NagiosNames.Of(f.State)}): {output}");
+        ScheduleClose(incident);
+        return new Decision(ApplyOutcome.Resolved, incident.Id);
+    }
+
+    private Decision Acknowledge(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null || !incident.IsActive)
+        {
+            return Decision.Ignored;
+        }
+
+        var author = NotificationDecoder.Text(record, f.Author);
+        var comment = NotificationDecoder.Text(record, f.Comment);
+        if (incident.Status == IncidentStatus.Acknowledged && author == incident.AcknowledgedBy && comment == incident.AcknowledgementComment)
+        {
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        incident.Status = IncidentStatus.Acknowledged;
+        incident.AcknowledgedAt ??= reported;
+        incident.AcknowledgedBy = author;
+        incident.AcknowledgementComment = comment;
+        incident.UpdatedAt = now;
+        plan.Append(incident, reported, TimelineKind.Acknowledged, f.EventId,
+            $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}");
+        return new Decision(ApplyOutcome.Acknowledged, incident.Id);
+    }
+
+    /// <summary>CUSTOM, flapping and downtime notifications are timeline notes in this first version.</summary>
+    private static Decision Note(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null)
+        {
+            return Decision.Ignored;
+        }
+
+        var author = NotificationDecoder.Text(record, f.Author);
+        var comment = NotificationDecoder.Text(record, f.Comment);
+        var text = $"{NagiosNames.Of(f.Type)}{(author.Length > 0 ? " by " + author : "")}{(comment.Length > 0 ? ": " + comment : "")}";
+        var key = $"{f.TimeT}|{text}";
+        if (key == incident.LastNote)
+        {
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        incident.LastNote = key;
+        incident.UpdatedAt = now;
+        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, text);
+        return new Decision(ApplyOutcome.Noted, incident.Id);
+    }
+}

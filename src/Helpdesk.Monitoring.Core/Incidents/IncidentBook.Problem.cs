@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    private Decision Problem(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null)
+        {
+            return Open(record, in f, now, plan);
+        }
+
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        if (incident.IsActive)
+        {
+            incident.AlertCount++;
+            if (reported > incident.LastSeenAt)
+            {
+                incident.LastSeenAt = reported;
+            }
+
+            plan.Changed(incident);
+            if (f.State == incident.State && SameOutput(incident, record, f.Output))
+            {
+                return new Decision(ApplyOutcome.Repeated, incident.Id);
+            }
+
+            return Update(incident, record, in f, now, plan);
+        }
+
+        // Resolved: within the reopen window the same incident comes back, later a new one opens.
+        return reported - incident.ResolvedAt!.Value <= _policy.ReopenWindow
+            ? Reopen(incident, record, in f, now, plan)
+            : Open(record, in f, now, plan);
+    }
+
+    private static bool SameOutput(IncidentState incident, ReadOnlySpan<byte> record, Utf8Slice output) =>
+        output.Escaped
+            ? NotificationDecoder.Text(record, output) == incident.LastOutput
+            : output.Of(record).SequenceEqual(incident.LastOutputUtf8);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Decision Update(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var output = NotificationDecoder.Text(record, f.Output);
+        var previous = incident.State;
+        incident.SetOutput(output);
+        incident.UpdatedAt = now;
+        if (f.State != previous)
+        {
+            incident.State = f.State;
+            Worsen(incident, f.State);
+            plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.StateChanged, f.EventId,
+                $"{NagiosNames.Of(f.State)} (was {NagiosNames.Of(previous)}): {output}");
+        }
+
+        return new Decision(ApplyOutcome.Updated, incident.Id);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Decision Reopen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var output = NotificationDecoder.Text(record, f.Output);
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        incident.Status = IncidentStatus.Open;
+        incident.ResolvedAt = null;
+        incident.AcknowledgedAt = null;
+        incident.AcknowledgedBy = "";
+        incident.AcknowledgementComment = "";
+        incident.ReopenCount++;
+        incident.AlertCount++;
+        incident.State = f.State;
+        Worsen(incident, f.State);
+        incident.SetOutput(output);
+        incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;
+        incident.UpdatedAt = now;
+        plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
+            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}");
+        return new Decision(ApplyOutcome.Reopened, incident.Id);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Decision Open(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var n = NotificationDecoder.Decode(record, in f);
+        var reported = n.ReportedAt;
+        var record0 = new IncidentRecord
+        {
+            Id = ++_lastId,
+            Instance = n.Instance,
+            Host = n.Host,
+            Service = n.Service,
+            Customer = IncidentText.Customer(n),
+            Title = IncidentText.Title(n),
+            Description = IncidentText.Description(n),
+            Status = IncidentStatus.Open,
+            Priority = PriorityRule.FromState(n.State),
+            State = n.State,
+            WorstState = n.State,
+            LastOutput = n.Output,
+            ProblemId = IncidentText.ProblemId(n),
+            AlertCount = 1,
+            OpenedAt = reported,
+            LastSeenAt = reported,
+            UpdatedAt = now,
+        };
+        var incident = new IncidentState(record0, Fingerprint.Of(n.Instance, n.Host, n.Service));
+        _live[incident.Id] = incident;
+        _latest[incident.Fingerprint] = incident;
+        plan.Append(incident, reported, TimelineKind.Opened, n.EventId, $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}");
+        return new Decision(ApplyOutcome.Opened, incident.Id);
+    }
+
+    private static void Worsen(IncidentState incident, AlertState state)
+    {
+        if (NagiosNames.Severity(state) > NagiosNames.Severity(incident.WorstState))
+        {
+            incident.WorstState = state;
+        }
+
+        incident.Priority = PriorityRule.Raise(incident.Priority, PriorityRule.FromState(state));
+    }
+}

@@ -1,0 +1,30 @@
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>Lifecycle settings of the first version (the full rules file comes with the policy work).</summary>
+public sealed record IncidentPolicy
+{
+    /// <summary>How long a resolved incident waits, for verification, before it is closed (ITIL: verify before closure).</summary>
+    public TimeSpan VerificationHold { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A PROBLEM this soon after the resolve reopens the incident instead of opening a new one.</summary>
+    public TimeSpan ReopenWindow { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Event ids kept in memory for redelivery checks; older ones are checked against the store.</summary>
+    public int SeenEventCapacity { get; init; } = 262_144;
+
+    /// <summary>Names a problem in the policy, or null when it is valid.</summary>
+    public string? Validate()
+    {
+        if (VerificationHold < TimeSpan.Zero)
+        {
+            return "VerificationHold must not be negative";
+        }
+
+        if (ReopenWindow < TimeSpan.Zero)
+        {
+            return "ReopenWindow must not be negative";
+        }
+
+        return SeenEventCapacity < 1 ? "SeenEventCapacity must be at least 1" : null;
+    }
+}

@@ -1,0 +1,35 @@
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>An incident as stored and shown: an immutable snapshot taken when a batch of changes is sealed.</summary>
+public sealed record IncidentRecord
+{
+    public required long Id { get; init; }
+    public string Number => IncidentNumber.Format(Id);
+    public required string Instance { get; init; }
+    public required string Host { get; init; }
+    public string Service { get; init; } = "";
+    public string Customer { get; init; } = "";
+    public required string Title { get; init; }
+    public string Description { get; init; } = "";
+    public required IncidentStatus Status { get; init; }
+    public required Priority Priority { get; init; }
+    public required AlertState State { get; init; }
+    public required AlertState WorstState { get; init; }
+    public string LastOutput { get; init; } = "";
+    public string ProblemId { get; init; } = "";
+    public required long AlertCount { get; init; }
+    public required DateTimeOffset OpenedAt { get; init; }
+    public required DateTimeOffset LastSeenAt { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public string AcknowledgedBy { get; init; } = "";
+    public string AcknowledgementComment { get; init; } = "";
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public DateTimeOffset? ClosedAt { get; init; }
+    public int ReopenCount { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>How many timeline entries the incident has: the next entry's sequence number is this plus one.</summary>
+    public int TimelineCount { get; init; }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>Titles and descriptions written for a helpdesk agent, from the notification that opened the incident.</summary>
+public static class IncidentText
+{
+    public static string Title(Notification n) => n.IsServiceNotification
+        ? $"{n.Host} / {n.Service} is {NagiosNames.Of(n.ServiceState)}"
+        : $"{n.Host} is {NagiosNames.Of(n.HostState)}";
+
+    public static string Customer(Notification n) => n.Var("_SERVICECUSTOMER") ?? n.Var("_HOSTCUSTOMER") ?? "";
+
+    public static string Description(Notification n)
+    {
+        var text = new StringBuilder();
+        var what = n.IsServiceNotification ? $"Service '{n.Service}' on host '{n.Host}'" : $"Host '{n.Host}'";
+        text.Append(CultureInfo.InvariantCulture, $"{what} is {NagiosNames.Of(n.State)}, reported by Nagios instance '{n.Instance}' at {n.ReportedAt:yyyy-MM-dd HH:mm:ss} UTC.\n");
+        if (n.HostAlias.Length > 0 || n.HostAddress.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Host: {n.Host} ({n.HostAlias}{(n.HostAddress.Length > 0 ? ", " + n.HostAddress : "")})\n");
+        }
+
+        var customer = Customer(n);
+        if (customer.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Customer: {customer}\n");
+        }
+
+        if (n.IsServiceNotification && n.HostState != AlertState.None)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Host state: {NagiosNames.Of(n.HostState)}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Output: {n.Output}\n");
+        if (n.LongOutput.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Details:\n{n.LongOutput}\n");
+        }
+
+        if (n.HostGroups.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Host groups: {n.HostGroups}\n");
+        }
+
+        if (n.ServiceGroups.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Service groups: {n.ServiceGroups}\n");
+        }
+
+        var problemId = ProblemId(n);
+        if (problemId.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"Nagios problem id: {problemId}\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Nagios' problem id: the current one when non-zero, else the last (4.4.6 recovery quirk, NAGIOS.md).</summary>
+    public static string ProblemId(Notification n)
+    {
+        var (current, last) = n.IsServiceNotification ? (n.ServiceProblemId, n.LastServiceProblemId) : (n.HostProblemId, n.LastHostProblemId);
+        return current.Length > 0 && current != "0" ? current : last == "0" ? "" : last;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Helpdesk.Monitoring.Notifications;
+
+/// <summary>
+/// A parsed, validated wire record as positions in its bytes: what <see cref="NotificationParser"/> produces
+/// without allocating. <see cref="NotificationDecoder"/> turns it into a <see cref="Notification"/> when needed.
+/// </summary>
+#pragma warning disable CA1051 // Public fields on purpose: the parser fills them by ref on the hot path.
+public struct NotificationFields
+{
+    public int Version;
+    public Guid EventId;
+    public NotificationType Type;
+    public long TimeT;
+    public AlertState HostState;
+    public AlertState ServiceState;
+    public int ServiceAttempt;
+    public int NotificationNumber;
+    public Utf8Slice Instance;
+    public Utf8Slice Host;
+    public Utf8Slice HostAlias;
+    public Utf8Slice HostAddress;
+    public Utf8Slice HostStateType;
+    public Utf8Slice HostOutput;
+    public Utf8Slice LongHostOutput;
+    public Utf8Slice Service;
+    public Utf8Slice ServiceStateType;
+    public Utf8Slice ServiceOutput;
+    public Utf8Slice LongServiceOutput;
+    public Utf8Slice ServiceProblemId;
+    public Utf8Slice LastServiceProblemId;
+    public Utf8Slice HostProblemId;
+    public Utf8Slice LastHostProblemId;
+    public Utf8Slice Author;
+    public Utf8Slice Comment;
+    public Utf8Slice LongDateTime;
+    public Utf8Slice HostGroups;
+    public Utf8Slice ServiceGroups;
+
+    /// <summary>The whole <c>vars</c> object (braces included), or empty.</summary>
+    public Utf8Slice Vars;
+
+    public readonly bool IsServiceNotification => !Service.IsEmpty;
+
+    public readonly AlertState State => IsServiceNotification ? ServiceState : HostState;
+
+    public readonly Utf8Slice Output => IsServiceNotification ? ServiceOutput : HostOutput;
+}
+#pragma warning restore CA1051

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+
+namespace Helpdesk.Monitoring.Notifications;
+
+/// <summary>What a well-formed record must also satisfy to be a notification the helpdesk can act on.</summary>
+internal static class NotificationRules
+{
+    private const ulong Required =
+        (1UL << (int)WireField.V) | (1UL << (int)WireField.Id) | (1UL << (int)WireField.Instance)
+        | (1UL << (int)WireField.Type) | (1UL << (int)WireField.TimeT) | (1UL << (int)WireField.Host);
+
+    /// <summary>Year 9999 in epoch seconds: anything later is not a time Nagios reported.</summary>
+    private const long MaxTimeT = 253_402_300_799;
+
+    public static ParseFailure Check(ReadOnlySpan<byte> record, in NotificationFields f, ulong seen)
+    {
+        if ((seen & Required) != Required)
+        {
+            return Missing(seen);
+        }
+
+        if (f.Version != Notification.CurrentVersion)
+        {
+            return Unsupported(f.Version);
+        }
+
+        if (f.TimeT <= 0 || f.TimeT > MaxTimeT)
+        {
+            return NotificationParser.Invalid(WireField.TimeT, "must be a positive epoch time in seconds");
+        }
+
+        var failure = CheckName(record, f.Instance, WireField.Instance, required: true);
+        failure = failure.Failed ? failure : CheckName(record, f.Host, WireField.Host, required: true);
+        failure = failure.Failed ? failure : CheckName(record, f.Service, WireField.Service, required: false);
+        if (failure.Failed)
+        {
+            return failure;
+        }
+
+        var state = f.State;
+        if (state == AlertState.None)
+        {
+            return f.IsServiceNotification
+                ? NotificationParser.Invalid(WireField.ServiceState, "is required for a service notification")
+                : NotificationParser.Invalid(WireField.HostState, "is required for a host notification");
+        }
+
+        if (f.Type == NotificationType.Problem && NagiosNames.IsHealthy(state))
+        {
+            return NotificationParser.Invalid(f.IsServiceNotification ? WireField.ServiceState : WireField.HostState,
+                "is healthy, but a PROBLEM needs a failing state");
+        }
+
+        if (f.Type == NotificationType.Recovery && !NagiosNames.IsHealthy(state))
+        {
+            return NotificationParser.Invalid(f.IsServiceNotification ? WireField.ServiceState : WireField.HostState,
+                "is failing, but a RECOVERY needs OK or UP");
+        }
+
+        if (!f.Vars.IsEmpty && VarNames.HaveDuplicates(f.Vars.Of(record)))
+        {
+            return NotificationParser.Invalid(WireField.Vars, "names a custom variable twice");
+        }
+
+        return ParseFailure.None;
+    }
+
+    private static ParseFailure CheckName(ReadOnlySpan<byte> record, Utf8Slice slice, WireField field, bool required)
+    {
+        if (slice.Escaped)
+        {
+            return CheckEscapedName(record, slice, field);
+        }
+
+        var bytes = slice.Of(record);
+        if (bytes.IsEmpty)
+        {
+            return required ? NotificationParser.Invalid(field, "must not be empty") : ParseFailure.None;
+        }
+
+        if (bytes.Length > RecordLimits.MaxNameBytes)
+        {
+            return NotificationParser.Invalid(field, "is longer than 255 bytes");
+        }
+
+        // Control characters would let two different names build the same fingerprint.
+        foreach (var b in bytes)
+        {
+            if (b < 0x20 || b == 0x7F)
+            {
+                return NotificationParser.Invalid(field, "contains a control character");
+            }
+        }
+
+        return ParseFailure.None;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ParseFailure CheckEscapedName(ReadOnlySpan<byte> record, Utf8Slice slice, WireField field)
+    {
+        var text = NotificationDecoder.Text(record, slice);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        return CheckName(bytes, new Utf8Slice(0, bytes.Length, false), field, required: true);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ParseFailure Missing(ulong seen)
+    {
+        foreach (var field in (ReadOnlySpan<WireField>)[WireField.V, WireField.Id, WireField.Instance, WireField.Type, WireField.TimeT, WireField.Host])
+        {
+            if ((seen & (1UL << (int)field)) == 0)
+            {
+                return new ParseFailure(RejectReason.MissingField, $"field '{WireFieldText.Of(field)}' is required");
+            }
+        }
+
+        return ParseFailure.None;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ParseFailure Unsupported(int version) =>
+        new(RejectReason.UnsupportedVersion, $"record version {version} is not supported; this service reads v1");
+}

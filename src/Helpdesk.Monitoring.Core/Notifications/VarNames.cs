@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace Helpdesk.Monitoring.Notifications;
+
+/// <summary>Reads the custom-variable object of a wire record.</summary>
+internal static class VarNames
+{
+    public static bool HaveDuplicates(ReadOnlySpan<byte> varsObject)
+    {
+        // At most 64 names: a quadratic check over a small array is cheaper than a set, and runs only when vars exist.
+        var names = Read(varsObject);
+        for (var i = 0; i < names.Count; i++)
+        {
+            for (var j = i + 1; j < names.Count; j++)
+            {
+                if (names[i].Key == names[j].Key)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public static List<KeyValuePair<string, string>> Read(ReadOnlySpan<byte> varsObject)
+    {
+        var result = new List<KeyValuePair<string, string>>();
+        if (varsObject.IsEmpty)
+        {
+            return result;
+        }
+
+        var reader = new Utf8JsonReader(varsObject);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            result.Add(new(name, reader.GetString()!));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,11 @@
+using Helpdesk.Monitoring.Incidents;
+
+namespace Helpdesk.Monitoring.Ports;
+
+/// <summary>Read side of the store, for the API, the board and the CLI.</summary>
+public interface IIncidentQueries
+{
+    ValueTask<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken);
+
+    ValueTask<IncidentDetail?> GetAsync(long id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,6 @@
+using Helpdesk.Monitoring.Incidents;
+
+namespace Helpdesk.Monitoring.Ports;
+
+/// <summary>An incident with its whole timeline.</summary>
+public sealed record IncidentDetail(IncidentRecord Incident, IReadOnlyList<TimelineEntry> Timeline);

@@ -1,0 +1,6 @@
+using Helpdesk.Monitoring.Incidents;
+
+namespace Helpdesk.Monitoring.Ports;
+
+/// <summary>One page of incidents and the total that match.</summary>
+public sealed record IncidentPage(IReadOnlyList<IncidentRecord> Items, int Page, int PageSize, long Total);
