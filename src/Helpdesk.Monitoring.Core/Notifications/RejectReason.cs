@@ -10,6 +10,9 @@ public enum RejectReason : byte
     InvalidField,
     Oversized,
     UnknownType,
+
+    /// <summary>Valid input whose processing threw: a bug, kept with its bytes for replay once fixed.</summary>
+    ProcessingFailed,
 }
 
 /// <summary>Metric label and wording for <see cref="RejectReason"/>.</summary>
@@ -23,6 +26,7 @@ public static class RejectReasons
         RejectReason.InvalidField => "invalid_field",
         RejectReason.Oversized => "oversized",
         RejectReason.UnknownType => "unknown_type",
+        RejectReason.ProcessingFailed => "processing_failed",
         _ => "none",
     };
 }

@@ -1,0 +1,158 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Telemetry;
+
+namespace Helpdesk.Monitoring.Pipeline;
+
+/// <summary>
+/// Owns the incident book and writes its decisions: one batch at a time, decide in memory, commit to the store
+/// (retrying until it succeeds), then settle the receipts. If the store says some events were applied already, the
+/// in-memory state is stale: it is rebuilt from the store and the batch decided again.
+/// </summary>
+public sealed class IncidentLedger
+{
+    private readonly IIncidentStore _store;
+    private readonly IDeadLetterSink _deadLetters;
+    private readonly IncidentPolicy _policy;
+    private readonly PipelineOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action<string, Exception?> _log;
+
+    private IncidentLedger(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentBook book)
+    {
+        _store = store;
+        _deadLetters = deadLetters;
+        _policy = policy;
+        _options = options;
+        _time = time;
+        _log = log;
+        Book = book;
+    }
+
+    public IncidentBook Book { get; private set; }
+
+    /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
+    public static async Task<IncidentLedger> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
+        TimeProvider time, Action<string, Exception?> log, CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        var book = await LoadBookAsync(store, policy, time, cancellationToken);
+        return new IncidentLedger(store, deadLetters, policy, options, time, log, book);
+    }
+
+    public async Task<BatchOutcome> ProcessAsync(IList<InboundNotification?> batch, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var outcomes = new ApplyOutcome[batch.Count];
+        HashSet<Guid> knownApplied = [];
+        for (var rebuilds = 0; ; rebuilds++)
+        {
+            await LookUpUnknownAsync(batch, knownApplied, cancellationToken);
+            var plan = new CommitPlan();
+            await DecideAsync(batch, knownApplied, now, plan, outcomes, cancellationToken);
+            Book.CloseDue(now, plan);
+            plan.Seal();
+            var result = plan.IsEmpty ? CommitResult.Committed : await WithRetryAsync(ct => _store.CommitAsync(plan, ct), cancellationToken);
+            if (result.IsCommitted)
+            {
+                return Settle(batch, outcomes, plan, rebuilds);
+            }
+
+            _log($"{result.AlreadyApplied.Count} event(s) were applied by an earlier run; rebuilding state from the store", null);
+            knownApplied.UnionWith(result.AlreadyApplied);
+            Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+        }
+    }
+
+    private async Task LookUpUnknownAsync(IList<InboundNotification?> batch, HashSet<Guid> knownApplied, CancellationToken cancellationToken)
+    {
+        List<Guid>? unknown = null;
+        foreach (var item in batch)
+        {
+            if (item is not null && !knownApplied.Contains(item.Fields.EventId) && Book.Classify(item.Fields.EventId) == EventIdClass.Unknown)
+            {
+                (unknown ??= []).Add(item.Fields.EventId);
+            }
+        }
+
+        if (unknown is not null)
+        {
+            var applied = await WithRetryAsync(ct => _store.FindAppliedAsync(unknown, ct).AsTask(), cancellationToken);
+            knownApplied.UnionWith(applied);
+        }
+    }
+
+    private async Task DecideAsync(IList<InboundNotification?> batch, HashSet<Guid> knownApplied, DateTimeOffset now, CommitPlan plan, ApplyOutcome[] outcomes, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var item = batch[i];
+            if (item is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                outcomes[i] = Book.Apply(item.Record.Span, in item.Fields, now, knownApplied.Contains(item.Fields.EventId), plan);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug, not bad input: keep the record with the reason so it can be replayed once fixed.
+                _log($"processing notification {item.Fields.EventId} failed; dead-lettered", ex);
+                await _deadLetters.WriteAsync(new DeadLetter("pipeline", RejectReason.ProcessingFailed, ex.ToString(), item.Record, now), cancellationToken);
+                HelpdeskMetrics.Rejected(RejectReason.ProcessingFailed, "pipeline");
+                outcomes[i] = ApplyOutcome.Ignored;
+            }
+        }
+    }
+
+    private static BatchOutcome Settle(IList<InboundNotification?> batch, ApplyOutcome[] outcomes, CommitPlan plan, int rebuilds)
+    {
+        var count = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is { } item)
+            {
+                count++;
+                HelpdeskMetrics.Committed(item.Fields.Type, outcomes[i], item.ReceivedTimestamp);
+                item.Receipt.Committed(outcomes[i]);
+            }
+        }
+
+        var closed = plan.Timeline.Count(e => e.Kind == TimelineKind.Closed);
+        HelpdeskMetrics.ClosedIncidents(closed);
+        return new BatchOutcome(count, outcomes, plan.Incidents.Count, closed, rebuilds);
+    }
+
+    private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await operation(cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                HelpdeskMetrics.CommitFailed();
+                var delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 16))));
+                _log($"store operation failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
+                await Task.Delay(delay, _time, cancellationToken);
+            }
+        }
+    }
+
+    private Task<CommitResult> WithRetryAsync(Func<CancellationToken, ValueTask<CommitResult>> operation, CancellationToken cancellationToken) =>
+        WithRetryAsync(ct => operation(ct).AsTask(), cancellationToken);
+
+    private static async Task<IncidentBook> LoadBookAsync(IIncidentStore store, IncidentPolicy policy, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.LoadAsync(cancellationToken);
+
+        // Ids created before now, or before the newest id ever applied, may be redeliveries: those ask the store.
+        var watermark = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), snapshot.MaxEventUnixMs + 1);
+        return new IncidentBook(policy, snapshot.Live, snapshot.LastIncidentId, watermark);
+    }
+}

@@ -1,0 +1,10 @@
+using Helpdesk.Monitoring.Incidents;
+
+namespace Helpdesk.Monitoring.Pipeline;
+
+/// <summary>How a source learns that its notification's effect is durable (delete the spool file, answer the caller).</summary>
+public abstract class IngestReceipt
+{
+    /// <summary>Called once, after the store committed the batch holding the notification.</summary>
+    public abstract void Committed(ApplyOutcome outcome);
+}

@@ -1,0 +1,32 @@
+namespace Helpdesk.Monitoring.Pipeline;
+
+/// <summary>Batching and timing of the pipeline.</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Most notifications in one store transaction.</summary>
+    public int BatchSize { get; init; } = 2000;
+
+    /// <summary>How long a batch waits to fill: the floor of commit latency under light load.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>How often timers (closing after the verification hold) are evaluated.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between retries of a failing store commit.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    public string? Validate()
+    {
+        if (BatchSize is < 1 or > 100_000)
+        {
+            return "Pipeline:BatchSize must be between 1 and 100000";
+        }
+
+        if (BatchWindow <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero)
+        {
+            return "Pipeline:BatchWindow, TickInterval and MaxRetryDelay must be positive";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,40 @@
+using Helpdesk.Monitoring.Incidents;
+using Microsoft.Data.Sqlite;
+
+namespace Helpdesk.Monitoring.Sqlite;
+
+/// <summary>The incident table's columns, in one order for reading and writing.</summary>
+internal static class IncidentColumns
+{
+    public const string List =
+        "id, instance, host, service, customer, title, description, status, priority, state, worst_state, last_output, problem_id, alert_count, "
+        + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, timeline_count";
+
+    public static IncidentRecord Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        Instance = r.GetString(1),
+        Host = r.GetString(2),
+        Service = r.GetString(3),
+        Customer = r.GetString(4),
+        Title = r.GetString(5),
+        Description = r.GetString(6),
+        Status = ColumnText.Status(r.GetString(7)),
+        Priority = ColumnText.Priority(r.GetString(8)),
+        State = ColumnText.State(r.GetString(9)),
+        WorstState = ColumnText.State(r.GetString(10)),
+        LastOutput = r.GetString(11),
+        ProblemId = r.GetString(12),
+        AlertCount = r.GetInt64(13),
+        OpenedAt = ColumnText.At(r.GetInt64(14)),
+        LastSeenAt = ColumnText.At(r.GetInt64(15)),
+        AcknowledgedAt = r.IsDBNull(16) ? null : ColumnText.At(r.GetInt64(16)),
+        AcknowledgedBy = r.GetString(17),
+        AcknowledgementComment = r.GetString(18),
+        ResolvedAt = r.IsDBNull(19) ? null : ColumnText.At(r.GetInt64(19)),
+        ClosedAt = r.IsDBNull(20) ? null : ColumnText.At(r.GetInt64(20)),
+        ReopenCount = r.GetInt32(21),
+        UpdatedAt = ColumnText.At(r.GetInt64(22)),
+        TimelineCount = r.GetInt32(23),
+    };
+}

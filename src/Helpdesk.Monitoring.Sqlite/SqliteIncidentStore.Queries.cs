@@ -1,0 +1,89 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Ports;
+
+namespace Helpdesk.Monitoring.Sqlite;
+
+public sealed partial class SqliteIncidentStore
+{
+    public async ValueTask<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (query.Status is { } status)
+        {
+            where.Add("status = @status");
+            command.Parameters.AddWithValue("@status", ColumnText.Of(status));
+        }
+
+        if (!string.IsNullOrEmpty(query.Customer))
+        {
+            where.Add("customer = @customer");
+            command.Parameters.AddWithValue("@customer", query.Customer);
+        }
+
+        if (!string.IsNullOrEmpty(query.Host))
+        {
+            where.Add("host = @host");
+            command.Parameters.AddWithValue("@host", query.Host);
+        }
+
+        if (query.Priority is { } priority)
+        {
+            where.Add("priority = @priority");
+            command.Parameters.AddWithValue("@priority", ColumnText.Of(priority));
+        }
+
+        var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
+        command.CommandText = $"SELECT COUNT(*) FROM incident{filter}";
+        var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident{filter} ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset";
+        command.Parameters.AddWithValue("@limit", query.PageSize);
+        command.Parameters.AddWithValue("@offset", (long)(query.Page - 1) * query.PageSize);
+        var items = new List<IncidentRecord>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (reader.Read())
+            {
+                items.Add(IncidentColumns.Read(reader));
+            }
+        }
+
+        return new IncidentPage(items, query.Page, query.PageSize, total);
+    }
+
+    public async ValueTask<IncidentDetail?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.Parameters.AddWithValue("@id", id);
+        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident WHERE id = @id";
+        IncidentRecord? incident = null;
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (reader.Read())
+            {
+                incident = IncidentColumns.Read(reader);
+            }
+        }
+
+        if (incident is null)
+        {
+            return null;
+        }
+
+        command.CommandText = "SELECT incident_id, seq, at, kind, event_id, text FROM timeline WHERE incident_id = @id ORDER BY seq";
+        var timeline = new List<TimelineEntry>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (reader.Read())
+            {
+                timeline.Add(new TimelineEntry(reader.GetInt64(0), reader.GetInt32(1), ColumnText.At(reader.GetInt64(2)),
+                    ColumnText.Kind(reader.GetString(3)), reader.IsDBNull(4) ? null : ColumnText.Guid((byte[])reader[4]), reader.GetString(5)));
+            }
+        }
+
+        return new IncidentDetail(incident, timeline);
+    }
+}

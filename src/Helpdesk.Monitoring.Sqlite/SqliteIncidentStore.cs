@@ -1,0 +1,144 @@
+using System.Globalization;
+using Helpdesk.Monitoring.Ports;
+using Microsoft.Data.Sqlite;
+
+namespace Helpdesk.Monitoring.Sqlite;
+
+/// <summary>
+/// The embedded incident store. One long-lived connection writes (the pipeline is the only writer, one batch at a
+/// time); readers open pooled connections, which WAL lets run beside the writer.
+/// </summary>
+public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueries, IAsyncDisposable
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private SqliteConnection? _writer;
+
+    static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
+
+    public SqliteIncidentStore(SqliteStoreOptions options)
+    {
+        _options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(_options.Path));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _writer ??= OpenWriter();
+        SqliteSchema.Migrate(_writer);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            var connection = Writer;
+            var live = new List<Incidents.IncidentRecord>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"SELECT {IncidentColumns.List} FROM incident WHERE status <> 'closed' ORDER BY id";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    live.Add(IncidentColumns.Read(reader));
+                }
+            }
+
+            var lastId = Scalar(connection, "SELECT COALESCE(MAX(id), 0) FROM incident");
+            var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");
+            return new StoreSnapshot(live, lastId, maxEventMs);
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    public async ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<Guid>();
+        await using var connection = await OpenReaderAsync(cancellationToken);
+
+        // SQLite allows 32766 parameters; chunks of 500 keep statements small and cacheable.
+        foreach (var chunk in eventIds.Chunk(500))
+        {
+            using var command = connection.CreateCommand();
+            var names = new string[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                names[i] = "@p" + i.ToString(CultureInfo.InvariantCulture);
+                command.Parameters.AddWithValue(names[i], ColumnText.Bytes(chunk[i]));
+            }
+
+            command.CommandText = $"SELECT event_id FROM applied_event WHERE event_id IN ({string.Join(',', names)})";
+            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (reader.Read())
+            {
+                found.Add(ColumnText.Guid((byte[])reader[0]));
+            }
+        }
+
+        return found;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+            _writer = null;
+        }
+
+        _writerGate.Dispose();
+    }
+
+    private SqliteConnection Writer => _writer ?? throw new InvalidOperationException("the store is not initialized");
+
+    private SqliteConnection OpenWriter()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Pragma(connection, "PRAGMA journal_mode = WAL");
+        Pragma(connection, $"PRAGMA synchronous = {_options.Synchronous}");
+        Pragma(connection, "PRAGMA busy_timeout = 30000");
+        return connection;
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        Pragma(connection, "PRAGMA busy_timeout = 30000");
+        return connection;
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}

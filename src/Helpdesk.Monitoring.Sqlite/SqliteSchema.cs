@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+
+namespace Helpdesk.Monitoring.Sqlite;
+
+/// <summary>The schema as numbered migrations: each runs once, in order, in its own transaction.</summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE incident (
+            id INTEGER PRIMARY KEY,
+            instance TEXT NOT NULL,
+            host TEXT NOT NULL,
+            service TEXT NOT NULL,
+            customer TEXT NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            status TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            state TEXT NOT NULL,
+            worst_state TEXT NOT NULL,
+            last_output TEXT NOT NULL,
+            problem_id TEXT NOT NULL,
+            alert_count INTEGER NOT NULL,
+            opened_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL,
+            acknowledged_at INTEGER,
+            acknowledged_by TEXT NOT NULL,
+            acknowledgement_comment TEXT NOT NULL,
+            resolved_at INTEGER,
+            closed_at INTEGER,
+            reopen_count INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            timeline_count INTEGER NOT NULL
+        );
+        -- One open incident per identity, enforced by the database itself.
+        CREATE UNIQUE INDEX ux_incident_active_identity ON incident(instance, host, service) WHERE status IN ('open', 'acknowledged');
+        CREATE INDEX ix_incident_opened ON incident(opened_at DESC, id DESC);
+        CREATE INDEX ix_incident_status ON incident(status, opened_at DESC);
+        CREATE INDEX ix_incident_customer ON incident(customer, opened_at DESC);
+        CREATE INDEX ix_incident_host ON incident(host, opened_at DESC);
+        CREATE TABLE timeline (
+            incident_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            event_id BLOB,
+            text TEXT NOT NULL,
+            PRIMARY KEY (incident_id, seq)
+        ) WITHOUT ROWID;
+        -- Every applied notification: the idempotency record. Ids are stored big-endian so UUIDv7 sort by time.
+        CREATE TABLE applied_event (
+            event_id BLOB PRIMARY KEY,
+            incident_id INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            applied_at INTEGER NOT NULL,
+            event_ms INTEGER
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    public static int Latest => Migrations.Length;
+
+    public static void Migrate(SqliteConnection connection)
+    {
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var current = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > Migrations.Length)
+        {
+            throw new InvalidOperationException($"the database schema is version {current}, newer than this service knows ({Migrations.Length}); upgrade the service");
+        }
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, Migrations[version - 1], transaction);
+            Execute(connection, $"INSERT INTO schema_version (version) VALUES ({version})", transaction);
+            transaction.Commit();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
