@@ -27,6 +27,7 @@ public sealed partial class IncidentBook
         var output = NotificationDecoder.Text(record, f.Output);
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         incident.Status = IncidentStatus.Resolved;
+        Interlocked.Decrement(ref _active);
         incident.ResolvedAt = reported;
         incident.State = f.State;
         incident.SetOutput(output);

@@ -65,6 +65,7 @@ public sealed partial class IncidentBook
         var output = NotificationDecoder.Text(record, f.Output);
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         incident.Status = IncidentStatus.Open;
+        Interlocked.Increment(ref _active);
         incident.ResolvedAt = null;
         incident.AcknowledgedAt = null;
         incident.AcknowledgedBy = "";
@@ -109,6 +110,7 @@ public sealed partial class IncidentBook
         var incident = new IncidentState(record0, Fingerprint.Of(n.Instance, n.Host, n.Service));
         _live[incident.Id] = incident;
         _latest[incident.Fingerprint] = incident;
+        Interlocked.Increment(ref _active);
         plan.Append(incident, reported, TimelineKind.Opened, n.EventId, $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}");
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }

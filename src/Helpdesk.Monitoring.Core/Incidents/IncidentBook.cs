@@ -19,6 +19,7 @@ public sealed partial class IncidentBook
     private readonly PriorityQueue<IncidentState, DateTimeOffset> _closeQueue = new();
     private readonly SeenEvents _seen;
     private long _lastId;
+    private int _active;
 
     /// <param name="live">Every incident that is not closed, as the store holds it.</param>
     /// <param name="lastId">The highest incident id ever used.</param>
@@ -35,6 +36,7 @@ public sealed partial class IncidentBook
             _live[incident.Id] = incident;
             _latest[incident.Fingerprint] = incident;
             _lastId = Math.Max(_lastId, incident.Id);
+            _active += incident.IsActive ? 1 : 0;
             if (incident.Status == IncidentStatus.Resolved)
             {
                 ScheduleClose(incident);
@@ -44,7 +46,8 @@ public sealed partial class IncidentBook
 
     public int LiveCount => _live.Count;
 
-    public int ActiveCount => _latest.Values.Count(i => i.IsActive);
+    /// <summary>Open or acknowledged incidents; kept as a count so a metrics scrape never walks the book.</summary>
+    public int ActiveCount => Volatile.Read(ref _active);
 
     public long LastId => _lastId;
 

@@ -1,0 +1,19 @@
+using Helpdesk.Monitoring.Hosting.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Helpdesk.Monitoring.Hosting.Api;
+
+/// <summary>/healthz (the process answers), /readyz (state rebuilt, pipeline running) and /metrics.</summary>
+public static class HealthEndpoints
+{
+    public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (PipelineReadiness readiness) =>
+            readiness.IsReady ? Results.Text("ready\n") : Results.Text("not ready: " + readiness.Reason + "\n", statusCode: 503));
+        app.MapGet("/metrics", (PrometheusExporter exporter) =>
+            Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+    }
+}

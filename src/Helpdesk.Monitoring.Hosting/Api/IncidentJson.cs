@@ -1,0 +1,48 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Ports;
+
+namespace Helpdesk.Monitoring.Hosting.Api;
+
+/// <summary>An incident as the API shows it.</summary>
+public sealed record IncidentJson(
+    string Number, string Title, string Status, string Priority, string Instance, string Host, string Service, string Customer,
+    string State, string WorstState, long AlertCount, string LastOutput, string ProblemId, DateTimeOffset OpenedAt, DateTimeOffset LastSeenAt,
+    DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment, DateTimeOffset? ResolvedAt,
+    DateTimeOffset? ClosedAt, int ReopenCount, DateTimeOffset UpdatedAt, string Description)
+{
+    public static IncidentJson From(IncidentRecord r) => new(
+        r.Number, r.Title, StatusText(r.Status), r.Priority.ToString(), r.Instance, r.Host, r.Service, r.Customer,
+        NagiosNames.Of(r.State), NagiosNames.Of(r.WorstState), r.AlertCount, r.LastOutput, r.ProblemId, r.OpenedAt, r.LastSeenAt,
+        r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.UpdatedAt, r.Description);
+
+    public static string StatusText(IncidentStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>An incident with its timeline.</summary>
+public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<TimelineJson> Timeline)
+{
+    public static IncidentDetailJson From(IncidentDetail d) =>
+        new(IncidentJson.From(d.Incident), d.Timeline.Select(TimelineJson.From).ToList());
+}
+
+/// <summary>One timeline entry.</summary>
+public sealed record TimelineJson(int Seq, DateTimeOffset At, string Kind, Guid? EventId, string Text)
+{
+    public static TimelineJson From(TimelineEntry e) => new(e.Seq, e.At, KindText(e.Kind), e.EventId, e.Text);
+
+    private static string KindText(TimelineKind kind) => kind switch
+    {
+        TimelineKind.StateChanged => "state_changed",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>One page of incidents.</summary>
+public sealed record IncidentPageJson(IReadOnlyList<IncidentJson> Items, int Page, int PageSize, long Total);
+
+/// <summary>What a POST of notifications did.</summary>
+public sealed record IngestResultJson(int Accepted, int Duplicates, IReadOnlyList<RejectedJson> Rejected);
+
+/// <summary>A refused record in a POST: its index in the batch, the reason class and the message.</summary>
+public sealed record RejectedJson(int Index, string Reason, string Message);

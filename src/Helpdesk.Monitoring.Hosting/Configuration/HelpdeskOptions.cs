@@ -1,0 +1,127 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Spool;
+
+namespace Helpdesk.Monitoring.Hosting.Configuration;
+
+/// <summary>The "Helpdesk" configuration section (appsettings.json, HELPDESK_/Helpdesk__ environment, command line).</summary>
+public sealed class HelpdeskOptions
+{
+    public const string Section = "Helpdesk";
+
+    /// <summary>Where the spool, the database and the dead letters live unless their own paths are set.</summary>
+    public string DataDirectory { get; set; } = "var";
+
+    public SpoolSection Spool { get; set; } = new();
+
+    public string DeadLetterPath { get; set; } = "";
+
+    public StoreSection Store { get; set; } = new();
+
+    public IncidentPolicy Incidents { get; set; } = new();
+
+    public PipelineOptions Pipeline { get; set; } = new();
+
+    public ApiSection Api { get; set; } = new();
+
+    public string SpoolPath => Resolve(Spool.Path, "spool");
+
+    public string DeadLetters => Resolve(DeadLetterPath, "dead-letter");
+
+    public string SqlitePath => Resolve(Store.Sqlite.Path, "helpdesk.db");
+
+    /// <summary>Every problem with the configuration, each naming its key.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            errors.Add("Helpdesk:DataDirectory must not be empty");
+        }
+
+        if (!string.Equals(Store.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Helpdesk:Store:Provider '{Store.Provider}' is not supported by this build; use 'sqlite'");
+        }
+
+        if (Store.Sqlite.Synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
+        {
+            errors.Add($"Helpdesk:Store:Sqlite:Synchronous must be FULL, NORMAL or EXTRA, not '{Store.Sqlite.Synchronous}'");
+        }
+
+        if (Spool.PollInterval <= TimeSpan.Zero || Spool.MaxInFlight < 1)
+        {
+            errors.Add("Helpdesk:Spool:PollInterval must be positive and Helpdesk:Spool:MaxInFlight at least 1");
+        }
+
+        if (Api.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            errors.Add("Helpdesk:Api:MaxBodyBytes must be between 1024 and 268435456");
+        }
+
+        if (Api.CommitTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Helpdesk:Api:CommitTimeout must be positive");
+        }
+
+        AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());
+        AddIfAny(errors, "Helpdesk:", Pipeline.Validate());
+        return errors;
+    }
+
+    public SpoolOptions SpoolOptions() => new() { PollInterval = Spool.PollInterval, MaxInFlight = Spool.MaxInFlight };
+
+    private string Resolve(string configured, string defaultName) =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(DataDirectory, defaultName) : configured);
+
+    private static void AddIfAny(List<string> errors, string prefix, string? error)
+    {
+        if (error is not null)
+        {
+            errors.Add(prefix + error);
+        }
+    }
+}
+
+/// <summary>Helpdesk:Spool.</summary>
+public sealed class SpoolSection
+{
+    public string Path { get; set; } = "";
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    public int MaxInFlight { get; set; } = 20_000;
+}
+
+/// <summary>Helpdesk:Store.</summary>
+public sealed class StoreSection
+{
+    public string Provider { get; set; } = "sqlite";
+
+    public SqliteSection Sqlite { get; set; } = new();
+}
+
+/// <summary>Helpdesk:Store:Sqlite.</summary>
+public sealed class SqliteSection
+{
+    public string Path { get; set; } = "";
+
+    public string Synchronous { get; set; } = "FULL";
+}
+
+/// <summary>Helpdesk:Api.</summary>
+public sealed class ApiSection
+{
+    /// <summary>Keys that may write (POST notifications). Give them through the environment, never in a committed file.</summary>
+    public List<string> IngestKeys { get; set; } = [];
+
+    /// <summary>A single key, convenient as HELPDESK_INGEST_KEY or Helpdesk__Api__IngestKey.</summary>
+    public string IngestKey { get; set; } = "";
+
+    public long MaxBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How long a POST waits for its batch to be committed before answering 503 (the records still commit).</summary>
+    public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<string> AllIngestKeys() => IngestKeys.Append(IngestKey).Where(k => !string.IsNullOrEmpty(k));
+}

@@ -1,0 +1,95 @@
+using Helpdesk.Monitoring.Hosting.Api;
+using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Hosting.Ingest;
+using Helpdesk.Monitoring.Hosting.Metrics;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Helpdesk.Monitoring.Hosting;
+
+/// <summary>The composition root: configuration in, adapters wired, endpoints mapped.</summary>
+public static class HelpdeskHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var app = Build(args, out var errors);
+        if (app is null)
+        {
+            await Console.Error.WriteLineAsync("helpdesk-service: invalid configuration:\n  " + string.Join("\n  ", errors));
+            return 2;
+        }
+
+        await app.RunAsync();
+        return Environment.ExitCode;
+    }
+
+    /// <summary>Builds the application, or returns null with the configuration errors.</summary>
+    public static WebApplication? Build(string[] args, out IReadOnlyList<string> errors, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("HELPDESK_");
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        configure?.Invoke(builder);
+        var options = new HelpdeskOptions();
+        builder.Configuration.GetSection(HelpdeskOptions.Section).Bind(options);
+
+        // HELPDESK_INGEST_KEY is the short form most deployments use.
+        if (builder.Configuration["INGEST_KEY"] is { Length: > 0 } shortKey)
+        {
+            options.Api.IngestKey = shortKey;
+        }
+
+        errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        AddServices(builder.Services, options);
+        var app = builder.Build();
+        app.MapNotificationEndpoints();
+        app.MapIncidentEndpoints();
+        app.MapHealthEndpoints();
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, HelpdeskOptions options)
+    {
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new IngestKeys(options.Api.AllIngestKeys()));
+        services.AddSingleton<PipelineReadiness>();
+        services.AddSingleton<HttpIngest>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddProblemDetails();
+
+        var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = options.SqlitePath, Synchronous = options.Store.Sqlite.Synchronous });
+        services.AddSingleton(store);
+        services.AddSingleton<IIncidentStore>(store);
+        services.AddSingleton<IIncidentQueries>(store);
+
+        var deadLetters = new DeadLetterDirectory(options.DeadLetters);
+        services.AddSingleton(deadLetters);
+        services.AddSingleton<IDeadLetterSink>(deadLetters);
+
+        var spoolPaths = new SpoolPaths(options.SpoolPath).EnsureExists();
+        services.AddSingleton(spoolPaths);
+        services.AddSingleton(sp => new SpoolSource(spoolPaths, deadLetters, options.SpoolOptions(), sp.GetRequiredService<TimeProvider>(),
+            (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<SpoolSource>().LogWarning(error, "{Message}", message)));
+        services.AddHostedService<PipelineService>();
+    }
+}

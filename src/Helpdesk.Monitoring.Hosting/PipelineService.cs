@@ -1,0 +1,71 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Hosting.Ingest;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Helpdesk.Monitoring.Hosting;
+
+/// <summary>
+/// Runs the pipeline for the life of the service: rebuilds state from the store, then consumes the spool and HTTP
+/// ingest. If the pipeline fails (a bug: bad input and store outages never end it) the service stops with an error,
+/// so its supervisor restarts it and the state is rebuilt from the store; nothing committed is lost, nothing pending
+/// is dropped (it is still in the spool, or its caller got no success answer).
+/// </summary>
+public sealed class PipelineService(
+    IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, HttpIngest http, PipelineReadiness readiness,
+    IOptions<HelpdeskOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PipelineService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        readiness.NotReady("rebuilding state from the store");
+        var o = options.Value;
+        var ledger = await IncidentLedger.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, Log, stoppingToken);
+        HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);
+        HelpdeskMetrics.ObserveSpoolBacklog(() => spool.Backlog);
+        logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", ledger.Book.LiveCount, ledger.Book.LastId);
+
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = IncidentPipeline
+            .Build(spool.Notifications.Merge(http.Notifications), ledger, o.Pipeline, TaskPoolScheduler.Default)
+            .Subscribe(
+                batch => logger.LogDebug("Committed {Count} notifications, {Incidents} incidents written", batch.Notifications, batch.IncidentsWritten),
+                error => failed.TrySetException(error));
+        readiness.Ready();
+        logger.LogInformation("Pipeline running: spool {Spool}, store {Store}", o.SpoolPath, o.SqlitePath);
+
+        try
+        {
+            await failed.Task.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            readiness.NotReady("stopping");
+        }
+        catch (Exception ex)
+        {
+            readiness.NotReady("pipeline failed");
+            logger.LogCritical(ex, "The pipeline failed; stopping so the supervisor restarts the service");
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private void Log(string message, Exception? error)
+    {
+        if (error is null)
+        {
+            logger.LogWarning("{Message}", message);
+        }
+        else
+        {
+            logger.LogError(error, "{Message}", message);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+return await Helpdesk.Monitoring.Hosting.HelpdeskHost.RunAsync(args);
