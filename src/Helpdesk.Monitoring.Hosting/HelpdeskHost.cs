@@ -36,7 +36,8 @@ public static class HelpdeskHost
     /// <summary>Builds the application, or returns null with the configuration errors.</summary>
     public static WebApplication? Build(string[] args, out IReadOnlyList<string> errors, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(args);
+        // appsettings.json ships beside the executable; the working directory only anchors relative data paths.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("HELPDESK_");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Urls"]))
         {
@@ -61,6 +62,9 @@ public static class HelpdeskHost
 
         AddServices(builder.Services, options);
         var app = builder.Build();
+
+        // The exporter listens from the start, so no measurement before the first scrape is missed.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.MapNotificationEndpoints();
         app.MapIncidentEndpoints();
         app.MapHealthEndpoints();

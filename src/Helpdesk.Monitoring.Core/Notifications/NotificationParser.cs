@@ -52,6 +52,7 @@ public static partial class NotificationParser
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = reader.ValueIsEscaped ? MatchEscapedName(ref reader) : WireFieldNames.Match(reader.ValueSpan);
+            var nameValid = field != WireField.Unknown || (reader.ValueIsEscaped ? EscapedIsValid(ref reader) : Utf8.IsValid(reader.ValueSpan));
             if (!reader.Read())
             {
                 break;
@@ -59,7 +60,12 @@ public static partial class NotificationParser
 
             if (field == WireField.Unknown)
             {
-                // Newer writers may add properties; a v1 reader ignores what it does not know.
+                // Newer writers may add properties; a v1 reader ignores what it does not know, but not broken text.
+                if (!nameValid)
+                {
+                    return new ParseFailure(RejectReason.MalformedJson, "a property name is not valid UTF-8");
+                }
+
                 reader.Skip();
                 continue;
             }

@@ -1,0 +1,96 @@
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Tests.Notifications;
+
+public sealed class NotificationParserTests
+{
+    [Fact]
+    public void Parses_what_the_writer_writes()
+    {
+        var n = Records.Service(NotificationType.Problem, output: "CRITICAL - \"quoted\" ü ✓ | time=1s") with
+        {
+            LongServiceOutput = "line1\nline2",
+            ServiceProblemId = "42",
+            HostGroups = "web,prod",
+        };
+
+        Assert.True(NotificationDecoder.TryDecode(Records.Bytes(n), out var decoded, out var failure), failure.ToString());
+        Assert.Equal(n, decoded);
+    }
+
+    [Fact]
+    public void Keeps_plain_values_unescaped_so_the_hot_path_reads_them_in_place()
+    {
+        var record = Records.Bytes(Records.Service(NotificationType.Problem, host: "web-ü-01"));
+        var fields = Records.Parse(record);
+        Assert.False(fields.Host.Escaped);
+        Assert.Equal("web-ü-01"u8.ToArray(), fields.Host.Of(record).ToArray());
+    }
+
+    [Theory]
+    [InlineData("", RejectReason.MalformedJson)]
+    [InlineData("[]", RejectReason.MalformedJson)]
+    [InlineData("{\"v\":1", RejectReason.MalformedJson)]
+    [InlineData("{} {}", RejectReason.MalformedJson)]
+    [InlineData("{\"v\":2,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.UnsupportedVersion)]
+    [InlineData("{\"v\":1,\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.MissingField)]
+    [InlineData("{\"v\":1,\"id\":\"nope\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PANIC\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.UnknownType)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"UP\"}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"RECOVERY\",\"timet\":1,\"host\":\"h\",\"service\":\"s\",\"serviceState\":\"CRITICAL\"}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\\u0001x\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"host\":\"g\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":\"1\",\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"vars\":{\"CUSTOMER\":\"x\"}}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"vars\":{\"_A\":\"x\",\"_A\":\"y\"}}", RejectReason.InvalidField)]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"x\":[[[[1]]]]}", RejectReason.MalformedJson)]
+    public void Refuses_bad_records_with_a_reason(string json, RejectReason expected)
+    {
+        Assert.False(NotificationParser.TryParse(Records.Utf8(json), out _, out var failure));
+        Assert.Equal(expected, failure.Reason);
+        Assert.False(string.IsNullOrWhiteSpace(failure.Message));
+    }
+
+    [Fact]
+    public void Names_the_missing_field()
+    {
+        NotificationParser.TryParse(Records.Utf8("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\"}"), out _, out var failure);
+        Assert.Contains("'instance'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_oversized_records_before_reading_them()
+    {
+        var huge = new byte[RecordLimits.MaxRecordBytes + 1];
+        Assert.False(NotificationParser.TryParse(huge, out _, out var failure));
+        Assert.Equal(RejectReason.Oversized, failure.Reason);
+    }
+
+    [Fact]
+    public void Refuses_invalid_utf8_in_a_kept_field()
+    {
+        var record = Records.Bytes(Records.Service(NotificationType.Problem, output: "AAAA"));
+        var at = record.AsSpan().IndexOf("AAAA"u8);
+        record[at] = 0xC3;
+        record[at + 1] = 0x28;
+        Assert.False(NotificationParser.TryParse(record, out _, out var failure));
+        Assert.NotEqual(RejectReason.None, failure.Reason);
+    }
+
+    [Fact]
+    public void Ignores_unknown_properties_from_newer_writers()
+    {
+        var json = "{\"v\":1,\"future\":{\"a\":[1,2]},\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}";
+        Assert.True(NotificationParser.TryParse(Records.Utf8(json), out var fields, out _));
+        Assert.Equal(NotificationType.Problem, fields.Type);
+    }
+
+    [Fact]
+    public void Reads_escaped_names_and_values()
+    {
+        var json = "{\"\\u0076\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROB\\u004cEM\",\"timet\":1,\"host\":\"h\\u00fc\",\"hostState\":\"DOWN\"}";
+        Assert.True(NotificationDecoder.TryDecode(Records.Utf8(json), out var n, out var failure), failure.ToString());
+        Assert.Equal(NotificationType.Problem, n!.Type);
+        Assert.Equal("hü", n.Host);
+    }
+}
