@@ -1,0 +1,53 @@
+using System.Reflection;
+using System.Xml.Linq;
+using Helpdesk.Monitoring.Incidents;
+
+namespace Helpdesk.Monitoring.Tests;
+
+/// <summary>The core stays a domain core: no package references, no I/O assemblies.</summary>
+public sealed class ArchitectureTests
+{
+    private static readonly string[] IoAssemblies =
+    [
+        "Confluent.Kafka", "StackExchange.Redis", "Microsoft.Data.SqlClient", "Microsoft.Data.Sqlite", "SQLitePCLRaw",
+        "Microsoft.AspNetCore", "System.Net.Http", "System.Net.Sockets", "System.Reactive",
+    ];
+
+    [Fact]
+    public void The_core_assembly_references_no_io_package()
+    {
+        var references = typeof(IncidentBook).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.NotEmpty(references);
+        foreach (var reference in references)
+        {
+            Assert.DoesNotContain(IoAssemblies, io => reference.StartsWith(io, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void The_core_project_has_no_package_or_project_references()
+    {
+        var project = XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Helpdesk.Monitoring.Core", "Helpdesk.Monitoring.Core.csproj"));
+        Assert.DoesNotContain(project.Descendants(), e => e.Name.LocalName is "PackageReference" or "ProjectReference" or "FrameworkReference");
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Helpdesk.Monitoring.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Helpdesk.Monitoring.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
+    public void Names_avoid_manager_helper_util()
+    {
+        var bad = typeof(IncidentBook).Assembly.GetTypes().Concat(typeof(Pipeline.IncidentPipeline).Assembly.GetTypes())
+            .Where(t => t.Name.Contains("Manager", StringComparison.Ordinal) || t.Name.Contains("Helper", StringComparison.Ordinal) || t.Name.EndsWith("Util", StringComparison.Ordinal) || t.Name.EndsWith("Utils", StringComparison.Ordinal))
+            .Select(t => t.FullName);
+        Assert.Empty(bad);
+    }
+}

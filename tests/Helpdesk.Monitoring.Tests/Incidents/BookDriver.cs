@@ -1,0 +1,60 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Tests.Incidents;
+
+/// <summary>Feeds notifications to an <see cref="IncidentBook"/> in virtual time and keeps what it committed.</summary>
+internal sealed class BookDriver
+{
+    private readonly Dictionary<long, IncidentRecord> _committed = [];
+    private readonly List<TimelineEntry> _timeline = [];
+
+    public BookDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null)
+    {
+        Now = start ?? DateTimeOffset.FromUnixTimeSeconds(Records.T0);
+        Book = new IncidentBook(policy ?? new IncidentPolicy(), [], 0, Now.ToUnixTimeMilliseconds() - 60_000);
+    }
+
+    public IncidentBook Book { get; private set; }
+
+    public DateTimeOffset Now { get; set; }
+
+    public IReadOnlyDictionary<long, IncidentRecord> Incidents => _committed;
+
+    public IReadOnlyList<TimelineEntry> Timeline => _timeline;
+
+    public ApplyOutcome Apply(Notification n, bool knownApplied = false)
+    {
+        var record = Records.Bytes(n);
+        var fields = Records.Parse(record);
+        var plan = new CommitPlan();
+        var outcome = Book.Apply(record, in fields, Now, knownApplied, plan);
+        Commit(plan);
+        return outcome;
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        Now += by;
+        var plan = new CommitPlan();
+        Book.CloseDue(Now, plan);
+        Commit(plan);
+    }
+
+    public IncidentRecord Single() => Assert.Single(_committed.Values);
+
+    /// <summary>A new book built from what was committed, as the service does at start.</summary>
+    public void Restart(IncidentPolicy? policy = null) =>
+        Book = new IncidentBook(policy ?? new IncidentPolicy(), _committed.Values.Where(i => i.Status != IncidentStatus.Closed), _committed.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds());
+
+    private void Commit(CommitPlan plan)
+    {
+        plan.Seal();
+        foreach (var incident in plan.Incidents)
+        {
+            _committed[incident.Id] = incident;
+        }
+
+        _timeline.AddRange(plan.Timeline);
+    }
+}

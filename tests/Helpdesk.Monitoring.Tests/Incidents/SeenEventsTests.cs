@@ -1,0 +1,41 @@
+using Helpdesk.Monitoring.Incidents;
+
+namespace Helpdesk.Monitoring.Tests.Incidents;
+
+public sealed class SeenEventsTests
+{
+    [Fact]
+    public void Reads_the_creation_time_of_a_uuid_v7()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_123);
+        Assert.True(SeenEvents.TryGetUnixMs(Guid.CreateVersion7(at), out var ms));
+        Assert.Equal(1_795_000_000_123, ms);
+        Assert.False(SeenEvents.TryGetUnixMs(Guid.NewGuid(), out _));
+    }
+
+    [Fact]
+    public void New_v7_ids_are_known_new_and_old_or_random_ids_ask_the_store()
+    {
+        var seen = new SeenEvents(4, watermarkUnixMs: 1_000_000);
+        Assert.Equal(EventIdClass.New, seen.Classify(Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000))));
+        Assert.Equal(EventIdClass.Unknown, seen.Classify(Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(999_999))));
+        Assert.Equal(EventIdClass.Unknown, seen.Classify(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public void Forgetting_an_id_raises_the_watermark_past_it()
+    {
+        var seen = new SeenEvents(2, watermarkUnixMs: 0);
+        var ids = Enumerable.Range(1, 3).Select(i => Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(i * 1000))).ToArray();
+        seen.Remember(ids[0]);
+        seen.Remember(ids[1]);
+        Assert.Equal(EventIdClass.Seen, seen.Classify(ids[0]));
+        seen.Remember(ids[2]);
+
+        // ids[0] was forgotten: it must not look new, or a redelivery would apply twice.
+        Assert.Equal(EventIdClass.Unknown, seen.Classify(ids[0]));
+        Assert.Equal(1001, seen.WatermarkUnixMs);
+        Assert.Equal(EventIdClass.Seen, seen.Classify(ids[2]));
+        Assert.Equal(2, seen.Count);
+    }
+}
