@@ -1,0 +1,30 @@
+namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
+
+/// <summary>Where the built helpdesk programs are: the same configuration as these tests, next to their projects.</summary>
+public static class Programs
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string Configuration => AppContext.BaseDirectory.Contains($"{System.IO.Path.DirectorySeparatorChar}Release{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static string Service => Built("Helpdesk.Monitoring.Service", "helpdesk-service.dll");
+
+    public static string Cli => Built("Helpdesk.Monitoring.Cli", "helpdesk.dll");
+
+    private static string Built(string project, string dll)
+    {
+        var path = System.IO.Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{dll} is not built; build the solution first", path);
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(System.IO.Path.Combine(dir.FullName, "Helpdesk.Monitoring.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Helpdesk.Monitoring.sln not found above " + AppContext.BaseDirectory);
+    }
+}

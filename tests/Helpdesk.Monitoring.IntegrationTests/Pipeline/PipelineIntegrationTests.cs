@@ -1,0 +1,151 @@
+using System.Reactive.Concurrency;
+using System.Reactive.Linq;
+using System.Reactive.Subjects;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Sqlite;
+using Helpdesk.Monitoring.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
+
+/// <summary>The ledger and the Rx pipeline over a real SQLite file.</summary>
+public sealed class PipelineIntegrationTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly List<SqliteIncidentStore> _stores = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Redeliveries_after_a_restart_are_found_in_the_store_and_change_nothing()
+    {
+        var batch = Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01"));
+        var first = await Open(Store());
+        var outcome = await first.ProcessAsync(batch.Items, default);
+        Assert.Equal([ApplyOutcome.Opened, ApplyOutcome.Repeated, ApplyOutcome.Opened], outcome.Outcomes);
+
+        // A new process: the same records come again (their spool files were not deleted before the crash).
+        var second = await Open(Store());
+        var again = await second.ProcessAsync(Batch(batch.Notifications).Items, default);
+        Assert.All(again.Outcomes, o => Assert.Equal(ApplyOutcome.Redelivered, o));
+        Assert.Equal(2, second.Book.LiveCount);
+        Assert.Equal(2, (await _stores[^1].LoadAsync(default)).Live.Single(i => i.Host == "web01").AlertCount);
+    }
+
+    [Fact]
+    public async Task Stale_state_is_rebuilt_from_the_store_instead_of_applying_twice()
+    {
+        var storeA = Store();
+        var a = await Open(storeA);
+        var b = await Open(Store());
+        var problem = Records.Service(NotificationType.Problem);
+        await a.ProcessAsync(Batch(problem).Items, default);
+
+        // b decided on state from before a's commit: the store refuses, b rebuilds and sees a redelivery.
+        var outcome = await b.ProcessAsync(Batch(problem, Records.Service(NotificationType.Problem)).Items, default);
+        Assert.Equal(1, outcome.Rebuilds);
+        Assert.Equal([ApplyOutcome.Redelivered, ApplyOutcome.Repeated], outcome.Outcomes);
+        Assert.Equal(2, (await storeA.LoadAsync(default)).Live.Single().AlertCount);
+    }
+
+    [Fact]
+    public async Task A_failing_store_is_retried_until_the_commit_lands()
+    {
+        var flaky = new FlakyStore(Store(), failures: 2);
+        var ledger = await Open(flaky);
+        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
+        Assert.Equal(3, flaky.Attempts);
+        Assert.Single((await flaky.LoadAsync(default)).Live);
+    }
+
+    [Fact]
+    public async Task The_rx_pipeline_commits_everything_in_batches_and_settles_every_receipt()
+    {
+        var store = Store();
+        var ledger = await Open(store);
+        using var source = new Subject<InboundNotification>();
+        var batches = new List<BatchOutcome>();
+        using var subscription = IncidentPipeline
+            .Build(source, ledger, new PipelineOptions { BatchSize = 100, BatchWindow = TimeSpan.FromMilliseconds(5) }, TaskPoolScheduler.Default)
+            .Subscribe(b => { lock (batches) { batches.Add(b); } });
+
+        var receipts = new List<TaskReceipt>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var record = Records.Bytes(Records.Service(NotificationType.Problem, host: "h" + (i % 40), timeT: Records.T0 + i));
+            var receipt = new TaskReceipt();
+            receipts.Add(receipt);
+            source.OnNext(new InboundNotification(record, Records.Parse(record), receipt));
+        }
+
+        var outcomes = await Task.WhenAll(receipts.Select(r => r.Outcome)).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(40, outcomes.Count(o => o == ApplyOutcome.Opened));
+        Assert.Equal(960, outcomes.Count(o => o == ApplyOutcome.Repeated));
+        lock (batches)
+        {
+            Assert.True(batches.Count >= 10, $"{batches.Count} batches");
+            Assert.All(batches, b => Assert.True(b.Notifications <= 100));
+        }
+
+        Assert.Equal(1000, (await store.LoadAsync(default)).Live.Sum(i => i.AlertCount));
+    }
+
+    private SqliteIncidentStore Store()
+    {
+        var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
+        _stores.Add(store);
+        return store;
+    }
+
+    private Task<IncidentLedger> Open(IIncidentStore store) =>
+        IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50) },
+            TimeProvider.System, (_, _) => { }, default);
+
+    private static (List<InboundNotification?> Items, Notification[] Notifications) Batch(params Notification[] notifications) =>
+        (notifications.Select(n =>
+        {
+            var record = Records.Bytes(n);
+            return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new TaskReceipt());
+        }).ToList(), notifications);
+
+    private sealed class TaskReceipt : IngestReceipt
+    {
+        private readonly TaskCompletionSource<ApplyOutcome> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ApplyOutcome> Outcome => _done.Task;
+
+        public override void Committed(ApplyOutcome outcome) => _done.TrySetResult(outcome);
+    }
+
+    private sealed class FlakyStore(IIncidentStore inner, int failures) : IIncidentStore
+    {
+        public int Attempts { get; private set; }
+
+        public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
+
+        public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
+            inner.FindAppliedAsync(eventIds, cancellationToken);
+
+        public ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
+            ++Attempts <= failures ? throw new IOException("disk unavailable (injected)") : inner.CommitAsync(plan, cancellationToken);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Service;
+
+/// <summary>POST /api/v1/notifications and the read API against the real service process.</summary>
+public sealed class IngestApiIntegrationTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private ServiceProcess _service = null!;
+
+    public async Task InitializeAsync() =>
+        _service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Api__MaxBodyBytes"] = "65536" });
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Writes_need_an_ingest_key()
+    {
+        using var anonymous = await _service.Http.PostAsync("/api/v1/notifications", Json(Records.Bytes(Records.Service(NotificationType.Problem))));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var wrong = await Post(Records.Bytes(Records.Service(NotificationType.Problem)), key: "not-the-key");
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(0, (await _service.GetJsonAsync("/api/v1/incidents")).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_batch_is_committed_before_the_answer_and_filters_and_pages_read_it()
+    {
+        var batch = Enumerable.Range(0, 100).Select(i => Records.Service(NotificationType.Problem, host: "h" + (i % 30),
+            customer: i % 2 == 0 ? "acme" : "globex", timeT: Records.T0 + i)).ToList();
+        using var response = await Post(Array(batch.Select(Records.Bytes)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(100, result.GetProperty("accepted").GetInt32());
+
+        // The answer came after the commit: the incidents are readable at once.
+        var all = await _service.GetJsonAsync("/api/v1/incidents?pageSize=500");
+        Assert.Equal(30, all.GetProperty("total").GetInt64());
+        Assert.Equal(100, all.GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("alertCount").GetInt64()));
+
+        var acme = await _service.GetJsonAsync("/api/v1/incidents?customer=acme&status=open&priority=P2&pageSize=10&page=2");
+        Assert.Equal(15, acme.GetProperty("total").GetInt64());
+        Assert.Equal(5, acme.GetProperty("items").GetArrayLength());
+        var openedAt = acme.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("openedAt").GetDateTimeOffset()).ToList();
+        Assert.Equal(openedAt.OrderByDescending(t => t), openedAt);
+
+        using var again = await Post(Array(batch.Select(Records.Bytes)));
+        Assert.Equal(100, JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("duplicates").GetInt32());
+        Assert.Equal(100, (await _service.GetJsonAsync("/api/v1/incidents?pageSize=500")).GetProperty("items").EnumerateArray().Sum(i => i.GetProperty("alertCount").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Invalid_records_get_422_with_reasons_and_are_dead_lettered_while_valid_ones_commit()
+    {
+        var good = Records.Bytes(Records.Service(NotificationType.Problem, host: "good01"));
+        var body = Array([good, Encoding.UTF8.GetBytes("{\"v\":1,\"type\":\"PROBLEM\"}"), Encoding.UTF8.GetBytes("42")]);
+        using var response = await Post(body);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(1, result.GetProperty("accepted").GetInt32());
+        var rejected = result.GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Equal([1, 2], rejected.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.Equal("missing_field", rejected[0].GetProperty("reason").GetString());
+        Assert.Equal(2, Directory.GetFiles(_dir.Combine("dead-letter"), "*.json").Length);
+        Assert.Equal(1, (await _service.GetJsonAsync("/api/v1/incidents?host=good01")).GetProperty("total").GetInt64());
+
+        using var malformed = await Post(Encoding.UTF8.GetBytes("[{\"v\":1,"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, malformed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_get_413()
+    {
+        var big = Records.Bytes(Records.Service(NotificationType.Problem, output: new string('x', 70_000)));
+        using var response = await Post(big);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/incidents?status=broken", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/incidents?priority=P9", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/incidents?pageSize=100000", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/incidents?page=0", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/incidents/INC-999999", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/incidents/42", HttpStatusCode.BadRequest)]
+    [InlineData("/healthz", HttpStatusCode.OK)]
+    [InlineData("/readyz", HttpStatusCode.OK)]
+    public async Task Bad_api_calls_get_clear_errors(string path, HttpStatusCode expected)
+    {
+        using var response = await _service.Http.GetAsync(path);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            Assert.Contains("application/problem+json", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<HttpResponseMessage> Post(byte[] body, string key = ServiceProcess.IngestKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = Json(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return await _service.Http.SendAsync(request);
+    }
+
+    private static ByteArrayContent Json(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private static byte[] Array(IEnumerable<byte[]> records) =>
+        Encoding.UTF8.GetBytes("[" + string.Join(",", records.Select(r => Encoding.UTF8.GetString(r))) + "]");
+}

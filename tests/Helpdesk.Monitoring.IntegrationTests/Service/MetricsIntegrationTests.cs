@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Service;
+
+/// <summary>/metrics after real traffic, checked by Prometheus' own promtool.</summary>
+public sealed class MetricsIntegrationTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task The_exposition_passes_promtool_and_counts_what_happened()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path);
+        var problem = Records.Service(NotificationType.Problem);
+        var body = "[" + string.Join(",", new[] { problem, problem, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Recovery, state: AlertState.Ok) }
+            .Select(n => System.Text.Encoding.UTF8.GetString(Records.Bytes(n)))) + ",{\"v\":3}]";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
+        (await service.Http.SendAsync(request)).Dispose();
+
+        var text = await service.Http.GetStringAsync("/metrics");
+        Assert.Contains("helpdesk_notifications_ingested_total{type=\"PROBLEM\"} 3", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_notifications_ingested_total{type=\"RECOVERY\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"redelivery\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"repeat\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_incidents_opened_total 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_incidents_resolved_total 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_notifications_dead_lettered_total{reason=\"missing_field\",source=\"http\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 4", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_spool_backlog 0", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_active_incidents 0", text, StringComparison.Ordinal);
+
+        var (exit, output) = await Promtool(text);
+        Assert.True(exit == 0, "promtool check metrics failed:\n" + output + "\n" + text);
+    }
+
+    private static async Task<(int, string)> Promtool(string exposition)
+    {
+        var start = new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("promtool is not installed: the test command installs Debian's 'prometheus' package", ex);
+        }
+
+        using (process)
+        {
+            await process.StandardInput.WriteAsync(exposition);
+            process.StandardInput.Close();
+            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, output);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.Json;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Service;
+
+/// <summary>Real <c>helpdesk notify</c> → spool → real helpdesk-service → incident visible through the API.</summary>
+public sealed class ServiceEndToEndTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private string Spool => _dir.Combine("spool");
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task A_problem_lives_its_whole_life_through_the_notification_command()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Incidents__VerificationHold"] = "00:00:03",
+            ["Helpdesk__Incidents__ReopenWindow"] = "00:01:00",
+            ["Helpdesk__Spool__PollInterval"] = "00:00:00.020",
+        });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        await Notify("PROBLEM", now, state: "CRITICAL");
+        var incident = await Incident(service, "INC-000001", i => i.GetProperty("alertCount").GetInt64() == 1);
+        Assert.Equal("open", incident.GetProperty("status").GetString());
+        Assert.Equal("web01 / HTTP is CRITICAL", incident.GetProperty("title").GetString());
+        Assert.Equal("acme", incident.GetProperty("customer").GetString());
+        Assert.Equal("CRITICAL - 'quoted' \"output\" | time=0.1s", incident.GetProperty("lastOutput").GetString());
+
+        // Nagios runs the command once per contact: the second copy is an occurrence, not an incident.
+        await Notify("PROBLEM", now, state: "CRITICAL");
+        await Incident(service, "INC-000001", i => i.GetProperty("alertCount").GetInt64() == 2);
+
+        await Notify("ACKNOWLEDGEMENT", now + 1, state: "CRITICAL", author: "alice", comment: "looking; ISP ticket 4711");
+        incident = await Incident(service, "INC-000001", i => i.GetProperty("status").GetString() == "acknowledged");
+        Assert.Equal("alice", incident.GetProperty("acknowledgedBy").GetString());
+        Assert.Equal("looking; ISP ticket 4711", incident.GetProperty("acknowledgementComment").GetString());
+
+        await Notify("RECOVERY", now + 2, state: "OK");
+        await Incident(service, "INC-000001", i => i.GetProperty("status").GetString() == "resolved");
+
+        await Notify("PROBLEM", now + 3, state: "WARNING");
+        incident = await Incident(service, "INC-000001", i => i.GetProperty("status").GetString() == "open");
+        Assert.Equal(1, incident.GetProperty("reopenCount").GetInt32());
+        Assert.Equal("CRITICAL", incident.GetProperty("worstState").GetString());
+
+        await Notify("RECOVERY", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), state: "OK");
+        await Incident(service, "INC-000001", i => i.GetProperty("status").GetString() == "closed", TimeSpan.FromSeconds(30));
+
+        await Notify("PROBLEM", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), state: "CRITICAL");
+        await Incident(service, "INC-000002", i => i.GetProperty("status").GetString() == "open");
+
+        var detail = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
+        var kinds = detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["opened", "acknowledged", "resolved", "reopened", "resolved", "closed"], kinds);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Spool, "incoming")));
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_is_applied_once_and_bad_input_is_kept_with_its_reason()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path);
+        var id = Guid.CreateVersion7().ToString();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await Notify("PROBLEM", now, state: "CRITICAL", extra: ["--event-id", id]);
+        await Incident(service, "INC-000001", i => i.GetProperty("alertCount").GetInt64() == 1);
+        await Notify("PROBLEM", now, state: "CRITICAL", extra: ["--event-id", id]);
+        await Notify("PROBLEM", now, state: "CRITICAL", host: "web02");
+        await Incident(service, "INC-000002", _ => true);
+        Assert.Equal(1, (await service.GetJsonAsync("/api/v1/incidents/INC-000001")).GetProperty("incident").GetProperty("alertCount").GetInt64());
+
+        var (exit, stderr) = await NotifyProcess.RunAsync(Spool, new Dictionary<string, string> { ["NOTIFICATIONTYPE"] = "PANIC", ["HOSTNAME"] = "web01" });
+        Assert.Equal(1, exit);
+        Assert.Contains("'PANIC' is not a Nagios notification type", stderr, StringComparison.Ordinal);
+        var rejected = Assert.Single(Directory.GetFiles(Path.Combine(Spool, "rejected"), "*.json"));
+        var letter = JsonDocument.Parse(await File.ReadAllTextAsync(rejected)).RootElement;
+        Assert.Equal("notify", letter.GetProperty("source").GetString());
+        Assert.Contains("PANIC", letter.GetProperty("payload").GetString(), StringComparison.Ordinal);
+
+        // A record that slipped into the spool broken is dead-lettered by the service, which keeps running.
+        await File.WriteAllTextAsync(Path.Combine(Spool, "incoming", "000000000001-broken.json"), "{\"v\":1,");
+        await WaitUntil(() => Directory.GetFiles(_dir.Combine("dead-letter"), "*.json").Length == 1);
+        Assert.Contains("malformed_json", await File.ReadAllTextAsync(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")[0]), StringComparison.Ordinal);
+        await Notify("PROBLEM", now, state: "CRITICAL", host: "web03");
+        await Incident(service, "INC-000003", _ => true);
+    }
+
+    private async Task Notify(string type, long timeT, string state, string author = "", string comment = "", string host = "web01", string[]? extra = null)
+    {
+        var macros = new Dictionary<string, string>
+        {
+            ["NOTIFICATIONTYPE"] = type,
+            ["HOSTNAME"] = host,
+            ["HOSTALIAS"] = "Web server 01",
+            ["HOSTADDRESS"] = "10.0.0.1",
+            ["HOSTSTATE"] = "UP",
+            ["SERVICEDESC"] = "HTTP",
+            ["SERVICESTATE"] = state,
+            ["SERVICESTATETYPE"] = "HARD",
+            ["SERVICEOUTPUT"] = state == "OK" ? "HTTP OK" : "CRITICAL - 'quoted' \"output\" | time=0.1s",
+            ["TIMET"] = timeT.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["NOTIFICATIONAUTHOR"] = author,
+            ["NOTIFICATIONCOMMENT"] = comment,
+            ["_HOSTCUSTOMER"] = "acme",
+        };
+        var (exit, stderr) = await NotifyProcess.RunAsync(Spool, macros, extra ?? []);
+        Assert.True(exit == 0, stderr);
+    }
+
+    private static async Task<JsonElement> Incident(ServiceProcess service, string number, Func<JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await service.Http.GetAsync("/api/v1/incidents/" + number);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var incident = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("incident").Clone();
+                if (condition(incident))
+                {
+                    return incident;
+                }
+
+                if (deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(20)))
+                {
+                    throw new TimeoutException($"{number} did not reach the expected state: {incident}\n{service.Output}");
+                }
+            }
+            else if (deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(20)))
+            {
+                throw new TimeoutException($"{number}: {(int)response.StatusCode}\n{service.Output}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "condition not met in time");
+            await Task.Delay(25);
+        }
+    }
+}

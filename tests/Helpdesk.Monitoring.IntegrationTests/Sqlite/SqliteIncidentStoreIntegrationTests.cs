@@ -1,0 +1,136 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Sqlite;
+using Helpdesk.Monitoring.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Sqlite;
+
+/// <summary>The SQLite store on real database files.</summary>
+public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private SqliteIncidentStore _store = null!;
+
+    private string DbPath => _dir.Combine("helpdesk.db");
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteIncidentStore(new SqliteStoreOptions { Path = DbPath });
+        await _store.InitializeAsync(default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Commits_and_loads_live_incidents_with_their_timeline()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var plan = Decide(book, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01"),
+            Records.Service(NotificationType.Recovery, host: "db01", state: AlertState.Ok));
+        Assert.True((await _store.CommitAsync(plan, default)).IsCommitted);
+
+        var snapshot = await _store.LoadAsync(default);
+        Assert.Equal(2, snapshot.LastIncidentId);
+        Assert.Equal(2, snapshot.Live.Count);
+        Assert.True(snapshot.MaxEventUnixMs > 0);
+        Assert.Equal(plan.Incidents, snapshot.Live, new RecordComparer());
+
+        var detail = await _store.GetAsync(2, default);
+        Assert.Equal([TimelineKind.Opened, TimelineKind.Resolved], detail!.Timeline.Select(e => e.Kind));
+        Assert.Equal(IncidentStatus.Resolved, detail.Incident.Status);
+    }
+
+    [Fact]
+    public async Task A_plan_committed_twice_is_refused_whole_the_second_time()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var first = Records.Service(NotificationType.Problem);
+        var plan = Decide(book, first);
+        await _store.CommitAsync(plan, default);
+
+        var again = await _store.CommitAsync(plan, default);
+        Assert.False(again.IsCommitted);
+        Assert.Equal([first.EventId], again.AlreadyApplied);
+        Assert.Single((await _store.LoadAsync(default)).Live);
+        Assert.Equal([first.EventId], await _store.FindAppliedAsync([first.EventId, Guid.NewGuid()], default));
+    }
+
+    [Fact]
+    public async Task The_database_itself_allows_one_open_incident_per_identity()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        await _store.CommitAsync(Decide(book, Records.Service(NotificationType.Problem)), default);
+
+        // A second, independent book (a split brain) opening the same identity must be refused by the database.
+        var other = new IncidentBook(new IncidentPolicy(), [], 10, 0);
+        await Assert.ThrowsAsync<SqliteException>(async () => await _store.CommitAsync(Decide(other, Records.Service(NotificationType.Problem)), default));
+        Assert.Single((await _store.LoadAsync(default)).Live);
+    }
+
+    [Fact]
+    public async Task Lists_filtered_newest_first_and_paged()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var notifications = Enumerable.Range(0, 12).Select(i => Records.Service(NotificationType.Problem, host: "h" + i,
+            timeT: Records.T0 + i, customer: i < 4 ? "globex" : "acme", state: i % 3 == 0 ? AlertState.Warning : AlertState.Critical)).ToArray();
+        await _store.CommitAsync(Decide(book, notifications), default);
+
+        var page = await _store.ListAsync(new IncidentQuery { Customer = "acme", PageSize = 5, Page = 1 }, default);
+        Assert.Equal(8, page.Total);
+        Assert.Equal(["h11", "h10", "h9", "h8", "h7"], page.Items.Select(i => i.Host));
+        var warnings = await _store.ListAsync(new IncidentQuery { Priority = Priority.P4 }, default);
+        Assert.Equal(4, warnings.Total);
+        Assert.Empty((await _store.ListAsync(new IncidentQuery { Status = IncidentStatus.Closed }, default)).Items);
+        Assert.Equal(1, (await _store.ListAsync(new IncidentQuery { Host = "h3" }, default)).Total);
+    }
+
+    [Fact]
+    public async Task Reopening_the_file_keeps_everything_and_migrations_run_once()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        await _store.CommitAsync(Decide(book, Records.Service(NotificationType.Problem)), default);
+        await _store.DisposeAsync();
+        _store = new SqliteIncidentStore(new SqliteStoreOptions { Path = DbPath });
+        await _store.InitializeAsync(default);
+        Assert.Single((await _store.LoadAsync(default)).Live);
+
+        await using var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM schema_version";
+        Assert.Equal(1L, command.ExecuteScalar());
+    }
+
+    private static CommitPlan Decide(IncidentBook book, params Notification[] notifications)
+    {
+        var plan = new CommitPlan();
+        foreach (var n in notifications)
+        {
+            var record = Records.Bytes(n);
+            var fields = Records.Parse(record);
+            book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), false, plan);
+        }
+
+        plan.Seal();
+        return plan;
+    }
+
+    private sealed class RecordComparer : IEqualityComparer<IncidentRecord>
+    {
+        // Stored times are milliseconds: compare at that precision.
+        public bool Equals(IncidentRecord? x, IncidentRecord? y) =>
+            x! with { UpdatedAt = Ms(x.UpdatedAt) } == y! with { UpdatedAt = Ms(y.UpdatedAt) };
+
+        public int GetHashCode(IncidentRecord obj) => obj.Id.GetHashCode();
+
+        private static DateTimeOffset Ms(DateTimeOffset t) => DateTimeOffset.FromUnixTimeMilliseconds(t.ToUnixTimeMilliseconds());
+    }
+}
