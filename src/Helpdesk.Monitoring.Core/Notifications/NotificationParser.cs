@@ -77,7 +77,7 @@ public static partial class NotificationParser
             }
 
             seen |= bit;
-            var failure = ReadField(ref reader, field, ref fields);
+            var failure = ReadField(ref reader, record, field, ref fields);
             if (failure.Failed)
             {
                 return failure;
@@ -98,7 +98,7 @@ public static partial class NotificationParser
         return NotificationRules.Check(record, in fields, seen);
     }
 
-    private static ParseFailure ReadField(ref Utf8JsonReader reader, WireField field, ref NotificationFields fields)
+    private static ParseFailure ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> record, WireField field, ref NotificationFields fields)
     {
         switch (field)
         {
@@ -116,7 +116,7 @@ public static partial class NotificationParser
             case WireField.NotificationNumber:
                 return ReadInt(ref reader, field, out fields.NotificationNumber);
             case WireField.Vars:
-                return ReadVars(ref reader, out fields.Vars);
+                return ReadVars(ref reader, record, out fields.Vars);
         }
 
         if (reader.TokenType != JsonTokenType.String)
@@ -196,7 +196,7 @@ public static partial class NotificationParser
         return ParseFailure.None;
     }
 
-    private static ParseFailure ReadVars(ref Utf8JsonReader reader, out Utf8Slice vars)
+    private static ParseFailure ReadVars(ref Utf8JsonReader reader, ReadOnlySpan<byte> record, out Utf8Slice vars)
     {
         vars = default;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -206,7 +206,9 @@ public static partial class NotificationParser
 
         var start = (int)reader.TokenStartIndex;
         var count = 0;
+        var anyEscaped = false;
         Span<byte> scratch = stackalloc byte[SmallScratch];
+        Span<Range> names = stackalloc Range[RecordLimits.MaxVars];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.ValueIsEscaped ? scratch[..Math.Max(0, Unescape(ref reader, scratch))] : reader.ValueSpan;
@@ -218,6 +220,18 @@ public static partial class NotificationParser
             if (++count > RecordLimits.MaxVars)
             {
                 return Invalid(WireField.Vars, "has more than 64 custom variables");
+            }
+
+            // Duplicate names are found here, on the raw bytes, so a record with vars parses without allocating.
+            anyEscaped |= reader.ValueIsEscaped;
+            var at = (int)reader.TokenStartIndex + 1;
+            names[count - 1] = new Range(at, at + reader.ValueSpan.Length);
+            for (var i = 0; i < count - 1 && !anyEscaped; i++)
+            {
+                if (record[names[i]].SequenceEqual(record[names[count - 1]]))
+                {
+                    return Invalid(WireField.Vars, "names a custom variable twice");
+                }
             }
 
             if (!reader.Read() || reader.TokenType != JsonTokenType.String)
@@ -238,7 +252,7 @@ public static partial class NotificationParser
 
         var end = (int)reader.BytesConsumed;
         vars = new Utf8Slice(start, end - start, Escaped: false);
-        return ParseFailure.None;
+        return anyEscaped && VarNames.HaveDuplicates(vars.Of(record)) ? Invalid(WireField.Vars, "names a custom variable twice") : ParseFailure.None;
     }
 
     internal static bool IsVarName(ReadOnlySpan<byte> name)

@@ -57,11 +57,6 @@ internal static class NotificationRules
                 "is failing, but a RECOVERY needs OK or UP");
         }
 
-        if (!f.Vars.IsEmpty && VarNames.HaveDuplicates(f.Vars.Of(record)))
-        {
-            return NotificationParser.Invalid(WireField.Vars, "names a custom variable twice");
-        }
-
         return ParseFailure.None;
     }
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Helpdesk.Monitoring set-up and entry points. Idempotent; fails loudly with the reason.
+#   ./build.sh run     set up what is missing, build, run the service on the embedded default (SQLite + spool)
+#   ./build.sh test    set up what is missing, build, run the whole test suite
+#   ./build.sh bench   run the BenchmarkDotNet suite (results in bench/results/)
+#   ./build.sh load    run the embedded load generator against a fresh service
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIG=${CONFIG:-Release}
+
+say()  { printf '==> %s\n' "$*" >&2; }
+fail() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages the given mode needs, installed only when missing.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || fail "need root (or sudo) to install: ${missing[*]}"
+    sudo="sudo"
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq || fail "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || fail "apt-get install ${missing[*]} failed"
+}
+
+check_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK 10 is not installed (dotnet not on PATH)"
+  dotnet --list-sdks | grep -q '^10\.' || fail "the .NET SDK 10.0 is required; found: $(dotnet --list-sdks | tr '\n' ' ')"
+}
+
+# The librdkafka.redist placeholder must be in the local feed before the first restore (PLATFORM.md).
+local_feed() {
+  mkdir -p .packages
+  if [ ! -f .packages/librdkafka.redist.1.9.2.nupkg ]; then
+    say "packing the librdkafka.redist placeholder into .packages/"
+    dotnet pack src/Packaging/librdkafka.redist -c Release -o .packages --nologo -v q >/dev/null \
+      || fail "packing the librdkafka.redist placeholder failed"
+  fi
+}
+
+build() {
+  check_dotnet
+  local_feed
+  say "building ($CONFIG)"
+  dotnet build Helpdesk.Monitoring.sln -c "$CONFIG" --nologo -v q -clp:ErrorsOnly || fail "build failed"
+}
+
+run() {
+  build
+  mkdir -p var
+  if [ -z "${HELPDESK_INGEST_KEY:-}" ]; then
+    # A key for POST /api/v1/notifications; kept in a file only the owner reads, never printed.
+    [ -s var/ingest-key ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/ingest-key)
+    HELPDESK_INGEST_KEY=$(cat var/ingest-key)
+    export HELPDESK_INGEST_KEY
+    say "ingest key for POST /api/v1/notifications is in var/ingest-key"
+  fi
+  say "helpdesk-service on ${HELPDESK_URLS:-http://127.0.0.1:8080}; spool: var/spool; store: var/helpdesk.db"
+  exec dotnet "src/Helpdesk.Monitoring.Service/bin/$CONFIG/net10.0/helpdesk-service.dll" \
+    --urls "${HELPDESK_URLS:-http://127.0.0.1:8080}" --Helpdesk:DataDirectory "$ROOT/var" "$@"
+}
+
+test_all() {
+  apt_install prometheus
+  command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
+  build
+  local log status=0
+  log=$(mktemp)
+  say "running the test suite"
+  dotnet test Helpdesk.Monitoring.sln -c "$CONFIG" --no-build --nologo 2>&1 | tee "$log" || status=$?
+  # One closing line for CI: the sum over every test project.
+  awk '/^(Passed|Failed)!/ {
+         for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
+           if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+       END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
+  rm -f "$log"
+  return $status
+}
+
+bench() {
+  build
+  dotnet run -c Release --project bench/Helpdesk.Monitoring.Benchmarks --no-build -- "$@"
+}
+
+load() {
+  build
+  dotnet run -c Release --project bench/Helpdesk.Monitoring.LoadGenerator --no-build -- "$@"
+}
+
+case "${1:-}" in
+  run)   shift; run "$@" ;;
+  test)  shift; test_all ;;
+  bench) shift; bench "$@" ;;
+  load)  shift; load "$@" ;;
+  *) fail "usage: ./build.sh run|test|bench|load" ;;
+esac

@@ -1,0 +1,52 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Tests.Incidents;
+
+/// <summary>
+/// Allocation budgets of the hot path, held in a test (as Garnet's CI does): parsing a record and deciding a
+/// duplicate (repeat or redelivery) allocate nothing. Counts bytes, not time, so it is stable on any machine.
+/// </summary>
+public sealed class AllocationBudgetTests
+{
+    [Fact]
+    public void Parsing_and_deciding_a_duplicate_allocate_nothing()
+    {
+        var book = new IncidentBook(new IncidentPolicy { SeenEventCapacity = 8192 }, [], 0, 0);
+        var plan = new CommitPlan();
+        var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0);
+        var open = Records.Bytes(Records.Service(NotificationType.Problem) with { LongServiceOutput = "detail", HostGroups = "web" });
+        Apply(book, open, now, plan);
+
+        var repeats = Enumerable.Range(0, 4096).Select(_ => Records.Bytes(Records.Service(NotificationType.Problem) with { LongServiceOutput = "detail", HostGroups = "web" })).ToArray();
+
+        // Warm up (JIT, first growth of the plan's lists and the seen-events window), then measure a second pass.
+        foreach (var record in repeats[..2048])
+        {
+            Apply(book, record, now, plan);
+        }
+
+        plan.Clear();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var outcomes = 0;
+        // Index loops: a range expression would copy the array and count against the budget.
+        for (var i = 2048; i < repeats.Length; i++)
+        {
+            outcomes += Apply(book, repeats[i], now, plan) == ApplyOutcome.Repeated ? 1 : 0;
+        }
+
+        for (var i = 2048; i < repeats.Length; i++)
+        {
+            outcomes += Apply(book, repeats[i], now, plan) == ApplyOutcome.Redelivered ? 1 : 0;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(4096, outcomes);
+        Assert.Equal(0, allocated);
+    }
+
+    private static ApplyOutcome Apply(IncidentBook book, byte[] record, DateTimeOffset now, CommitPlan plan) =>
+        NotificationParser.TryParse(record, out var fields, out var failure)
+            ? book.Apply(record, in fields, now, knownApplied: false, plan)
+            : throw new InvalidOperationException(failure.ToString());
+}
