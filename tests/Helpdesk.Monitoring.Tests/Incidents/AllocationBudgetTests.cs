@@ -26,6 +26,7 @@ public sealed class AllocationBudgetTests
             Apply(book, record, now, plan);
         }
 
+        Assert.Equal(ApplyOutcome.Redelivered, Apply(book, repeats[0], now, plan));
         plan.Clear();
         var before = GC.GetAllocatedBytesForCurrentThread();
         var outcomes = 0;
