@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Helpdesk.Monitoring.LoadGenerator;
+
+/// <summary>A fresh helpdesk-service (Release build) with its own data directory, and its memory as the OS sees it.</summary>
+internal sealed class ServiceUnderTest : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _data;
+
+    private ServiceUnderTest(Process process, string data, Uri baseAddress, string key)
+    {
+        _process = process;
+        _data = data;
+        BaseAddress = baseAddress;
+        IngestKey = key;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string IngestKey { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<ServiceUnderTest> StartAsync(LoadOptions options)
+    {
+        var root = FindRoot();
+        var dll = Path.Combine(root, "src", "Helpdesk.Monitoring.Service", "bin", "Release", "net10.0", "helpdesk-service.dll");
+        var data = Path.Combine(Path.GetTempPath(), "helpdesk-load-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(data);
+        var port = FreePort();
+        var key = Guid.NewGuid().ToString("N");
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
+        foreach (var arg in new[] { dll, "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Helpdesk__DataDirectory"] = data;
+        start.Environment["Helpdesk__Store__Sqlite__Synchronous"] = options.Synchronous;
+        start.Environment["HELPDESK_INGEST_KEY"] = key;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + dll);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var service = new ServiceUnderTest(process, data, new Uri($"http://127.0.0.1:{port}"), key);
+        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return service;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("helpdesk-service did not become ready");
+    }
+
+    public long ResidentBytes() => StatusKiB("VmRSS:") * 1024;
+
+    public long PeakResidentBytes() => StatusKiB("VmHWM:") * 1024;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private long StatusKiB(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Helpdesk.Monitoring.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
+    }
+}
