@@ -123,7 +123,7 @@ public sealed class IncidentLedger
 
         var closed = plan.Timeline.Count(e => e.Kind == TimelineKind.Closed);
         HelpdeskMetrics.ClosedIncidents(closed);
-        return new BatchOutcome(count, outcomes, plan.Incidents.Count, closed, rebuilds);
+        return new BatchOutcome(count, outcomes, plan.IncidentsWritten, closed, rebuilds);
     }
 
     private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)

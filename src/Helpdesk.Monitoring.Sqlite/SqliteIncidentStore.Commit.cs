@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.Data.Sqlite;
@@ -9,16 +10,19 @@ public sealed partial class SqliteIncidentStore
     private const string InsertEvent =
         "INSERT INTO applied_event (event_id, incident_id, outcome, applied_at, event_ms) VALUES (@id, @incident, @outcome, @at, @ms) ON CONFLICT DO NOTHING";
 
-    private const string UpsertIncident =
+    private const string InsertIncident =
         $"INSERT INTO incident ({IncidentColumns.List}) VALUES (@id, @instance, @host, @service, @customer, @title, @description, @status, @priority, "
         + "@state, @worst_state, @last_output, @problem_id, @alert_count, @opened_at, @last_seen_at, @acknowledged_at, @acknowledged_by, "
         + "@acknowledgement_comment, @resolved_at, @closed_at, @reopen_count, @updated_at, @timeline_count) "
-        + "ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, status = excluded.status, "
-        + "priority = excluded.priority, state = excluded.state, worst_state = excluded.worst_state, last_output = excluded.last_output, "
-        + "problem_id = excluded.problem_id, alert_count = excluded.alert_count, last_seen_at = excluded.last_seen_at, "
-        + "acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by, "
-        + "acknowledgement_comment = excluded.acknowledgement_comment, resolved_at = excluded.resolved_at, closed_at = excluded.closed_at, "
-        + "reopen_count = excluded.reopen_count, updated_at = excluded.updated_at, timeline_count = excluded.timeline_count";
+        + "ON CONFLICT (id) DO NOTHING";
+
+    private const string UpdateIncident =
+        "UPDATE incident SET status = @status, priority = @priority, state = @state, worst_state = @worst_state, last_output = @last_output, "
+        + "alert_count = @alert_count, last_seen_at = @last_seen_at, acknowledged_at = @acknowledged_at, acknowledged_by = @acknowledged_by, "
+        + "acknowledgement_comment = @acknowledgement_comment, resolved_at = @resolved_at, closed_at = @closed_at, "
+        + "reopen_count = @reopen_count, updated_at = @updated_at, timeline_count = @timeline_count WHERE id = @id";
+
+    private const string UpdateCounters = "UPDATE incident SET alert_count = @alert_count, last_seen_at = @last_seen_at WHERE id = @id";
 
     private const string InsertTimeline =
         "INSERT INTO timeline (incident_id, seq, at, kind, event_id, text) VALUES (@incident, @seq, @at, @kind, @event, @text) ON CONFLICT DO NOTHING";
@@ -47,7 +51,10 @@ public sealed partial class SqliteIncidentStore
             return new CommitResult(conflicts);
         }
 
-        UpsertIncidents(connection, transaction, plan.Incidents);
+        // Updates before inserts: a resolved incident leaves the one-open-per-identity index before its successor enters.
+        UpdateCounterColumns(connection, transaction, plan.Counters);
+        UpdateMutableColumns(connection, transaction, plan.Updates);
+        InsertIncidents(connection, transaction, plan.Inserts);
         InsertTimelineEntries(connection, transaction, plan.Timeline);
         transaction.Commit();
         return CommitResult.Committed;
@@ -74,9 +81,14 @@ public sealed partial class SqliteIncidentStore
         return conflicts;
     }
 
-    private static void UpsertIncidents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IncidentRecord> incidents)
+    private static void InsertIncidents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IncidentRecord> incidents)
     {
-        using var command = Command(connection, transaction, UpsertIncident,
+        if (incidents.Count == 0)
+        {
+            return;
+        }
+
+        using var command = Command(connection, transaction, InsertIncident,
             "@id", "@instance", "@host", "@service", "@customer", "@title", "@description", "@status", "@priority", "@state", "@worst_state",
             "@last_output", "@problem_id", "@alert_count", "@opened_at", "@last_seen_at", "@acknowledged_at", "@acknowledged_by",
             "@acknowledgement_comment", "@resolved_at", "@closed_at", "@reopen_count", "@updated_at", "@timeline_count");
@@ -92,8 +104,8 @@ public sealed partial class SqliteIncidentStore
             p[6].Value = i.Description;
             p[7].Value = ColumnText.Of(i.Status);
             p[8].Value = ColumnText.Of(i.Priority);
-            p[9].Value = Notifications.NagiosNames.Of(i.State);
-            p[10].Value = Notifications.NagiosNames.Of(i.WorstState);
+            p[9].Value = NagiosNames.Of(i.State);
+            p[10].Value = NagiosNames.Of(i.WorstState);
             p[11].Value = i.LastOutput;
             p[12].Value = i.ProblemId;
             p[13].Value = i.AlertCount;
@@ -107,6 +119,61 @@ public sealed partial class SqliteIncidentStore
             p[21].Value = i.ReopenCount;
             p[22].Value = ColumnText.Ms(i.UpdatedAt);
             p[23].Value = i.TimelineCount;
+            if (command.ExecuteNonQuery() == 0)
+            {
+                // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
+                UpdateMutableColumns(connection, transaction, [i.ToChange()]);
+            }
+        }
+    }
+
+    private static void UpdateMutableColumns(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IncidentChange> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        using var command = Command(connection, transaction, UpdateIncident,
+            "@id", "@status", "@priority", "@state", "@worst_state", "@last_output", "@alert_count", "@last_seen_at", "@acknowledged_at",
+            "@acknowledged_by", "@acknowledgement_comment", "@resolved_at", "@closed_at", "@reopen_count", "@updated_at", "@timeline_count");
+        var p = command.Parameters;
+        foreach (var c in changes)
+        {
+            p[0].Value = c.Id;
+            p[1].Value = ColumnText.Of(c.Status);
+            p[2].Value = ColumnText.Of(c.Priority);
+            p[3].Value = NagiosNames.Of(c.State);
+            p[4].Value = NagiosNames.Of(c.WorstState);
+            p[5].Value = c.LastOutput;
+            p[6].Value = c.AlertCount;
+            p[7].Value = ColumnText.Ms(c.LastSeenAt);
+            p[8].Value = ColumnText.Ms(c.AcknowledgedAt);
+            p[9].Value = c.AcknowledgedBy;
+            p[10].Value = c.AcknowledgementComment;
+            p[11].Value = ColumnText.Ms(c.ResolvedAt);
+            p[12].Value = ColumnText.Ms(c.ClosedAt);
+            p[13].Value = c.ReopenCount;
+            p[14].Value = ColumnText.Ms(c.UpdatedAt);
+            p[15].Value = c.TimelineCount;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void UpdateCounterColumns(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<CounterChange> counters)
+    {
+        if (counters.Count == 0)
+        {
+            return;
+        }
+
+        using var command = Command(connection, transaction, UpdateCounters, "@id", "@alert_count", "@last_seen_at");
+        var p = command.Parameters;
+        foreach (var c in counters)
+        {
+            p[0].Value = c.Id;
+            p[1].Value = c.AlertCount;
+            p[2].Value = ColumnText.Ms(c.LastSeenAt);
             command.ExecuteNonQuery();
         }
     }

@@ -1,53 +1,103 @@
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
-/// Everything one batch changed, ready for one store transaction: the applied event ids, the final snapshot of each
-/// changed incident (in id order, so a resolved incident is written before its successor for the same identity),
-/// and the new timeline entries. Every part is idempotent to write twice.
+/// Everything one batch changed, ready for one store transaction: the applied event ids, incidents opened (whole
+/// rows), mutable columns of changed incidents, counters of repeated ones, and new timeline entries. Every part
+/// writes absolute values, so writing a plan twice changes nothing.
 /// </summary>
 public sealed class CommitPlan
 {
     private readonly List<AppliedEvent> _events = [];
     private readonly HashSet<IncidentState> _dirty = [];
+    private readonly Dictionary<long, IncidentRecord> _opened = [];
     private readonly List<TimelineEntry> _timeline = [];
-    private readonly List<IncidentRecord> _incidents = [];
+    private readonly List<IncidentRecord> _inserts = [];
+    private readonly List<IncidentChange> _updates = [];
+    private readonly List<CounterChange> _counters = [];
 
     public IReadOnlyList<AppliedEvent> Events => _events;
 
-    /// <summary>Snapshots of the changed incidents, filled by <see cref="Seal"/>.</summary>
-    public IReadOnlyList<IncidentRecord> Incidents => _incidents;
+    /// <summary>Incidents opened by this batch, as they stand at its end; filled by <see cref="Seal"/>.</summary>
+    public IReadOnlyList<IncidentRecord> Inserts => _inserts;
+
+    /// <summary>Existing incidents whose mutable columns changed; write these before <see cref="Inserts"/>.</summary>
+    public IReadOnlyList<IncidentChange> Updates => _updates;
+
+    /// <summary>Existing incidents that only counted repeats.</summary>
+    public IReadOnlyList<CounterChange> Counters => _counters;
 
     public IReadOnlyList<TimelineEntry> Timeline => _timeline;
 
-    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _incidents.Count == 0;
+    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0;
+
+    public int IncidentsWritten => _inserts.Count + _updates.Count + _counters.Count;
 
     internal void Applied(in AppliedEvent applied) => _events.Add(applied);
 
-    internal void Changed(IncidentState incident) => _dirty.Add(incident);
+    internal void Opened(IncidentRecord record, IncidentState incident)
+    {
+        _opened[record.Id] = record;
+        Changed(incident, ChangeKind.Mutable);
+    }
+
+    internal void Changed(IncidentState incident, ChangeKind kind)
+    {
+        if (kind > incident.Pending)
+        {
+            incident.Pending = kind;
+        }
+
+        _dirty.Add(incident);
+    }
 
     internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, Guid? eventId, string text)
     {
         _timeline.Add(new TimelineEntry(incident.Id, ++incident.TimelineCount, at, kind, eventId, text));
-        _dirty.Add(incident);
+        Changed(incident, ChangeKind.Mutable);
     }
 
-    /// <summary>Takes the snapshots; call once, after the last change of the batch.</summary>
+    /// <summary>Takes the changes; call once, after the last decision of the batch.</summary>
     public void Seal()
     {
         foreach (var incident in _dirty)
         {
-            _incidents.Add(incident.Snapshot());
+            if (_opened.TryGetValue(incident.Id, out var opened))
+            {
+                _inserts.Add(incident.ToChange().ApplyTo(opened));
+            }
+            else if (incident.Pending == ChangeKind.Mutable)
+            {
+                _updates.Add(incident.ToChange());
+            }
+            else
+            {
+                _counters.Add(new CounterChange(incident.Id, incident.AlertCount, incident.LastSeenAt));
+            }
+
+            incident.Pending = ChangeKind.None;
         }
 
         _dirty.Clear();
-        _incidents.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        _opened.Clear();
+
+        // Id order: a resolved incident's update lands before its successor for the same identity is inserted.
+        _inserts.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        _updates.Sort(static (a, b) => a.Id.CompareTo(b.Id));
     }
 
     public void Clear()
     {
+        foreach (var incident in _dirty)
+        {
+            incident.Pending = ChangeKind.None;
+        }
+
         _events.Clear();
         _dirty.Clear();
+        _opened.Clear();
         _timeline.Clear();
-        _incidents.Clear();
+        _inserts.Clear();
+        _updates.Clear();
+        _counters.Clear();
     }
 }

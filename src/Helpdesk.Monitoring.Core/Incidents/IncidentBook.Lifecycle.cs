@@ -30,7 +30,7 @@ public sealed partial class IncidentBook
         Interlocked.Decrement(ref _active);
         incident.ResolvedAt = reported;
         incident.State = f.State;
-        incident.SetOutput(output);
+        incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(output);
         incident.UpdatedAt = now;
         plan.Append(incident, reported, TimelineKind.Resolved, f.EventId, $"Recovered ({NagiosNames.Of(f.State)}): {output}");
         ScheduleClose(incident);

@@ -21,7 +21,7 @@ public sealed partial class IncidentBook
                 incident.LastSeenAt = reported;
             }
 
-            plan.Changed(incident);
+            plan.Changed(incident, ChangeKind.Counters);
             if (f.State == incident.State && SameOutput(incident, record, f.Output))
             {
                 return new Decision(ApplyOutcome.Repeated, incident.Id);
@@ -44,12 +44,13 @@ public sealed partial class IncidentBook
     [MethodImpl(MethodImplOptions.NoInlining)]
     private Decision Update(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
-        var output = NotificationDecoder.Text(record, f.Output);
         var previous = incident.State;
-        incident.SetOutput(output);
+        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.UpdatedAt = now;
+        plan.Changed(incident, ChangeKind.Mutable);
         if (f.State != previous)
         {
+            var output = NotificationDecoder.Text(record, f.Output);
             incident.State = f.State;
             Worsen(incident, f.State);
             plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.StateChanged, f.EventId,
@@ -74,7 +75,7 @@ public sealed partial class IncidentBook
         incident.AlertCount++;
         incident.State = f.State;
         Worsen(incident, f.State);
-        incident.SetOutput(output);
+        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;
         incident.UpdatedAt = now;
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
@@ -87,7 +88,7 @@ public sealed partial class IncidentBook
     {
         var n = NotificationDecoder.Decode(record, in f);
         var reported = n.ReportedAt;
-        var record0 = new IncidentRecord
+        var opened = new IncidentRecord
         {
             Id = ++_lastId,
             Instance = n.Instance,
@@ -107,10 +108,11 @@ public sealed partial class IncidentBook
             LastSeenAt = reported,
             UpdatedAt = now,
         };
-        var incident = new IncidentState(record0, Fingerprint.Of(n.Instance, n.Host, n.Service));
+        var incident = new IncidentState(opened, Fingerprint.Of(n.Instance, n.Host, n.Service));
         _live[incident.Id] = incident;
         _latest[incident.Fingerprint] = incident;
         Interlocked.Increment(ref _active);
+        plan.Opened(opened, incident);
         plan.Append(incident, reported, TimelineKind.Opened, n.EventId, $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}");
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }

@@ -131,9 +131,9 @@ public sealed partial class IncidentBook
         }
     }
 
+    private static byte[] Utf8Of(ReadOnlySpan<byte> record, Utf8Slice slice) =>
+        slice.Escaped ? System.Text.Encoding.UTF8.GetBytes(NotificationDecoder.Text(record, slice)) : slice.Of(record).ToArray();
+
     private void ScheduleClose(IncidentState incident) =>
         _closeQueue.Enqueue(incident, incident.ResolvedAt!.Value + _policy.VerificationHold);
-
-    /// <summary>The live incidents as records, for tests and the replay tool.</summary>
-    public IEnumerable<IncidentRecord> Snapshot() => _live.Values.OrderBy(i => i.Id).Select(i => i.Snapshot());
 }

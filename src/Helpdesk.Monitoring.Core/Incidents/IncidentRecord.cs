@@ -32,4 +32,9 @@ public sealed record IncidentRecord
 
     /// <summary>How many timeline entries the incident has: the next entry's sequence number is this plus one.</summary>
     public int TimelineCount { get; init; }
+
+    /// <summary>The mutable columns, as an update writes them.</summary>
+    public IncidentChange ToChange() => new(
+        Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount);
 }

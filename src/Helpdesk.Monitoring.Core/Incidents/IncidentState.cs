@@ -3,27 +3,22 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-/// <summary>The live, mutable form of an incident inside <see cref="IncidentBook"/>; snapshotted into records.</summary>
+/// <summary>
+/// The live, mutable part of an incident inside <see cref="IncidentBook"/>: only what decisions read or change.
+/// Kept small on purpose (tens of thousands stay open in a storm); the store holds the rest.
+/// </summary>
 internal sealed class IncidentState
 {
     public IncidentState(IncidentRecord r, byte[] fingerprint)
     {
         Id = r.Id;
         Fingerprint = fingerprint;
-        Instance = r.Instance;
-        Host = r.Host;
-        Service = r.Service;
-        Customer = r.Customer;
-        Title = r.Title;
-        Description = r.Description;
         Status = r.Status;
         Priority = r.Priority;
         State = r.State;
         WorstState = r.WorstState;
-        SetOutput(r.LastOutput);
-        ProblemId = r.ProblemId;
+        LastOutputUtf8 = Encoding.UTF8.GetBytes(r.LastOutput);
         AlertCount = r.AlertCount;
-        OpenedAt = r.OpenedAt;
         LastSeenAt = r.LastSeenAt;
         AcknowledgedAt = r.AcknowledgedAt;
         AcknowledgedBy = r.AcknowledgedBy;
@@ -37,23 +32,14 @@ internal sealed class IncidentState
 
     public long Id { get; }
     public byte[] Fingerprint { get; }
-    public string Instance { get; }
-    public string Host { get; }
-    public string Service { get; }
-    public string Customer { get; }
-    public string Title { get; set; }
-    public string Description { get; set; }
     public IncidentStatus Status { get; set; }
     public Priority Priority { get; set; }
     public AlertState State { get; set; }
     public AlertState WorstState { get; set; }
-    public string LastOutput { get; private set; } = "";
 
-    /// <summary>The output's UTF-8 bytes, so a repeat is recognised from the wire bytes without making a string.</summary>
-    public byte[] LastOutputUtf8 { get; private set; } = [];
-    public string ProblemId { get; set; }
+    /// <summary>The latest output as UTF-8: compared with wire bytes to recognise a repeat without making a string.</summary>
+    public byte[] LastOutputUtf8 { get; set; }
     public long AlertCount { get; set; }
-    public DateTimeOffset OpenedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public string AcknowledgedBy { get; set; }
@@ -65,39 +51,22 @@ internal sealed class IncidentState
     public int TimelineCount { get; set; }
     public string LastNote { get; set; } = "";
 
+    /// <summary>What changed since the last sealed plan.</summary>
+    public ChangeKind Pending { get; set; }
+
     public bool IsActive => Status is IncidentStatus.Open or IncidentStatus.Acknowledged;
 
-    public void SetOutput(string output)
-    {
-        LastOutput = output;
-        LastOutputUtf8 = Encoding.UTF8.GetBytes(output);
-    }
+    public string LastOutput => Encoding.UTF8.GetString(LastOutputUtf8);
 
-    public IncidentRecord Snapshot() => new()
-    {
-        Id = Id,
-        Instance = Instance,
-        Host = Host,
-        Service = Service,
-        Customer = Customer,
-        Title = Title,
-        Description = Description,
-        Status = Status,
-        Priority = Priority,
-        State = State,
-        WorstState = WorstState,
-        LastOutput = LastOutput,
-        ProblemId = ProblemId,
-        AlertCount = AlertCount,
-        OpenedAt = OpenedAt,
-        LastSeenAt = LastSeenAt,
-        AcknowledgedAt = AcknowledgedAt,
-        AcknowledgedBy = AcknowledgedBy,
-        AcknowledgementComment = AcknowledgementComment,
-        ResolvedAt = ResolvedAt,
-        ClosedAt = ClosedAt,
-        ReopenCount = ReopenCount,
-        UpdatedAt = UpdatedAt,
-        TimelineCount = TimelineCount,
-    };
+    public IncidentChange ToChange() => new(
+        Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount);
+}
+
+/// <summary>How much of an incident a batch changed: counters only, or its mutable columns.</summary>
+internal enum ChangeKind : byte
+{
+    None = 0,
+    Counters,
+    Mutable,
 }

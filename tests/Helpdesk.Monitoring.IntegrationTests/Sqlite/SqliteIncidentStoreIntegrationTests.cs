@@ -41,7 +41,7 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
         Assert.Equal(2, snapshot.LastIncidentId);
         Assert.Equal(2, snapshot.Live.Count);
         Assert.True(snapshot.MaxEventUnixMs > 0);
-        Assert.Equal(plan.Incidents, snapshot.Live, new RecordComparer());
+        Assert.Equal(plan.Inserts, snapshot.Live, new RecordComparer());
 
         var detail = await _store.GetAsync(2, default);
         Assert.Equal([TimelineKind.Opened, TimelineKind.Resolved], detail!.Timeline.Select(e => e.Kind));

@@ -50,8 +50,19 @@ internal sealed class BookDriver
     private void Commit(CommitPlan plan)
     {
         plan.Seal();
-        foreach (var incident in plan.Incidents)
+        foreach (var change in plan.Counters)
         {
+            _committed[change.Id] = change.ApplyTo(_committed[change.Id]);
+        }
+
+        foreach (var change in plan.Updates)
+        {
+            _committed[change.Id] = change.ApplyTo(_committed[change.Id]);
+        }
+
+        foreach (var incident in plan.Inserts)
+        {
+            Assert.False(_committed.ContainsKey(incident.Id), "an incident is inserted once");
             _committed[incident.Id] = incident;
         }
 
