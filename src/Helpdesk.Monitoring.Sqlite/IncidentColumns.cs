@@ -6,6 +6,7 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// <summary>The incident table's columns, in one order for reading and writing.</summary>
 internal static class IncidentColumns
 {
+    /// <summary>The columns of the <c>incident_row</c> view (incident joined with its counters), in reading order.</summary>
     public const string List =
         "id, instance, host, service, customer, title, description, status, priority, state, worst_state, last_output, problem_id, alert_count, "
         + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, timeline_count";

@@ -38,7 +38,7 @@ public sealed partial class SqliteIncidentStore
         command.CommandText = $"SELECT COUNT(*) FROM incident{filter}";
         var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
-        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident{filter} ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset";
+        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident_row{filter} ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset";
         command.Parameters.AddWithValue("@limit", query.PageSize);
         command.Parameters.AddWithValue("@offset", (long)(query.Page - 1) * query.PageSize);
         var items = new List<IncidentRecord>();
@@ -58,7 +58,7 @@ public sealed partial class SqliteIncidentStore
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.Parameters.AddWithValue("@id", id);
-        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident WHERE id = @id";
+        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident_row WHERE id = @id";
         IncidentRecord? incident = null;
         using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

@@ -14,6 +14,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private SqliteConnection? _writer;
+    private RawStatement? _insertEvent;
+    private RawStatement? _updateCounters;
+    private RawStatement? _insertCounters;
 
     static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -52,7 +55,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
             var live = new List<Incidents.IncidentRecord>();
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = $"SELECT {IncidentColumns.List} FROM incident WHERE status <> 'closed' ORDER BY id";
+                command.CommandText = $"SELECT {IncidentColumns.List} FROM incident_row WHERE status <> 'closed' ORDER BY id";
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -72,8 +75,13 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
 
     public async ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
-        var found = new HashSet<Guid>();
         await using var connection = await OpenReaderAsync(cancellationToken);
+        return Applied(connection, eventIds);
+    }
+
+    private static HashSet<Guid> Applied(SqliteConnection connection, IReadOnlyCollection<Guid> eventIds)
+    {
+        var found = new HashSet<Guid>();
 
         // SQLite allows 32766 parameters; chunks of 500 keep statements small and cacheable.
         foreach (var chunk in eventIds.Chunk(500))
@@ -87,7 +95,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
             }
 
             command.CommandText = $"SELECT event_id FROM applied_event WHERE event_id IN ({string.Join(',', names)})";
-            using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 found.Add(ColumnText.Guid((byte[])reader[0]));
@@ -99,6 +107,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
 
     public async ValueTask DisposeAsync()
     {
+        _insertEvent?.Dispose();
+        _updateCounters?.Dispose();
+        _insertCounters?.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
@@ -117,6 +128,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         Pragma(connection, "PRAGMA journal_mode = WAL");
         Pragma(connection, $"PRAGMA synchronous = {_options.Synchronous}");
         Pragma(connection, "PRAGMA busy_timeout = 30000");
+        // 8 MiB of page cache holds the counter table and the B-tree tops; checkpoints every ~40 MB of WAL, not 4 MB.
+        Pragma(connection, "PRAGMA cache_size = -8192");
+        Pragma(connection, "PRAGMA wal_autocheckpoint = 10000");
         return connection;
     }
 

@@ -22,9 +22,7 @@ internal static class SqliteSchema
             worst_state TEXT NOT NULL,
             last_output TEXT NOT NULL,
             problem_id TEXT NOT NULL,
-            alert_count INTEGER NOT NULL,
             opened_at INTEGER NOT NULL,
-            last_seen_at INTEGER NOT NULL,
             acknowledged_at INTEGER,
             acknowledged_by TEXT NOT NULL,
             acknowledgement_comment TEXT NOT NULL,
@@ -40,6 +38,17 @@ internal static class SqliteSchema
         CREATE INDEX ix_incident_status ON incident(status, opened_at DESC);
         CREATE INDEX ix_incident_customer ON incident(customer, opened_at DESC);
         CREATE INDEX ix_incident_host ON incident(host, opened_at DESC);
+        -- The counters a storm of repeats rewrites, apart from the wide incident rows: small rows, few pages per commit.
+        CREATE TABLE incident_counter (
+            id INTEGER PRIMARY KEY,
+            alert_count INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL
+        );
+        CREATE VIEW incident_row AS
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, i.description, i.status, i.priority, i.state, i.worst_state,
+                   i.last_output, i.problem_id, c.alert_count, i.opened_at, c.last_seen_at, i.acknowledged_at, i.acknowledged_by,
+                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count
+            FROM incident i JOIN incident_counter c ON c.id = i.id;
         CREATE TABLE timeline (
             incident_id INTEGER NOT NULL,
             seq INTEGER NOT NULL,
