@@ -32,8 +32,12 @@ public sealed class PipelineService(
         logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", ledger.Book.LiveCount, ledger.Book.LastId);
 
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The pipeline gets a thread of its own: its store writes block, and must not take thread-pool threads from
+        // the HTTP requests waiting on them.
+        using var pipelineThread = new EventLoopScheduler(start => new Thread(start) { Name = "helpdesk-pipeline", IsBackground = true });
         using var subscription = IncidentPipeline
-            .Build(spool.Notifications.Merge(http.Notifications), ledger, o.Pipeline, TaskPoolScheduler.Default)
+            .Build(spool.Notifications.Merge(http.Notifications), ledger, o.Pipeline, pipelineThread)
             .Subscribe(
                 batch => logger.LogDebug("Committed {Count} notifications, {Incidents} incidents written", batch.Notifications, batch.IncidentsWritten),
                 error => failed.TrySetException(error));

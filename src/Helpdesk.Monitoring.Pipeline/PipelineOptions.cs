@@ -6,8 +6,8 @@ public sealed record PipelineOptions
     /// <summary>Most notifications in one store transaction.</summary>
     public int BatchSize { get; init; } = 2000;
 
-    /// <summary>How long a batch waits to fill: the floor of commit latency under light load.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(5);
+    /// <summary>How long a batch waits to fill: the floor of commit latency. Callers wait on commits, so short wins.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>How often timers (closing after the verification hold) are evaluated.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);

@@ -50,11 +50,22 @@ internal static class ColumnText
         _ => TimelineKind.Note,
     };
 
-    public static string Of(ApplyOutcome outcome) => outcome.ToString().ToLowerInvariant();
+    public static string Of(ApplyOutcome outcome) => outcome switch
+    {
+        ApplyOutcome.Redelivered => "redelivered",
+        ApplyOutcome.Opened => "opened",
+        ApplyOutcome.Updated => "updated",
+        ApplyOutcome.Repeated => "repeated",
+        ApplyOutcome.Acknowledged => "acknowledged",
+        ApplyOutcome.Resolved => "resolved",
+        ApplyOutcome.Reopened => "reopened",
+        ApplyOutcome.Noted => "noted",
+        _ => "ignored",
+    };
 
     public static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 
-    public static object Ms(DateTimeOffset? at) => at is { } value ? value.ToUnixTimeMilliseconds() : DBNull.Value;
+    public static long? MsOrNull(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 

@@ -37,6 +37,8 @@ internal sealed class RawStatement : IDisposable
         return this;
     }
 
+    public RawStatement Bind(int index, long? value) => value is { } v ? Bind(index, v) : BindNull(index);
+
     public RawStatement BindNull(int index)
     {
         Check(raw.sqlite3_bind_null(_statement, index));

@@ -11,18 +11,18 @@ public sealed partial class SqliteIncidentStore
         "INSERT INTO applied_event (event_id, incident_id, outcome, applied_at, event_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
 
     private const string InsertIncident =
-        "INSERT INTO incident (id, instance, host, service, customer, title, description, status, priority, state, worst_state, last_output, "
+        "INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output, "
         + "problem_id, opened_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count) VALUES (@id, @instance, @host, @service, @customer, @title, @description, @status, @priority, "
-        + "@state, @worst_state, @last_output, @problem_id, @opened_at, @acknowledged_at, @acknowledged_by, "
-        + "@acknowledgement_comment, @resolved_at, @closed_at, @reopen_count, @updated_at, @timeline_count) "
+        + "timeline_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
         + "ON CONFLICT (id) DO NOTHING";
 
+    private const string InsertDescription =
+        "INSERT INTO incident_description (id, description) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING";
+
     private const string UpdateIncident =
-        "UPDATE incident SET status = @status, priority = @priority, state = @state, worst_state = @worst_state, last_output = @last_output, "
-        + "acknowledged_at = @acknowledged_at, acknowledged_by = @acknowledged_by, "
-        + "acknowledgement_comment = @acknowledgement_comment, resolved_at = @resolved_at, closed_at = @closed_at, "
-        + "reopen_count = @reopen_count, updated_at = @updated_at, timeline_count = @timeline_count WHERE id = @id";
+        "UPDATE incident SET status = ?2, priority = ?3, state = ?4, worst_state = ?5, last_output = ?6, acknowledged_at = ?7, "
+        + "acknowledged_by = ?8, acknowledgement_comment = ?9, resolved_at = ?10, closed_at = ?11, reopen_count = ?12, updated_at = ?13, "
+        + "timeline_count = ?14 WHERE id = ?1";
 
     private const string UpdateCounters = "UPDATE incident_counter SET alert_count = ?2, last_seen_at = ?3 WHERE id = ?1";
 
@@ -30,7 +30,7 @@ public sealed partial class SqliteIncidentStore
         "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
 
     private const string InsertTimeline =
-        "INSERT INTO timeline (incident_id, seq, at, kind, event_id, text) VALUES (@incident, @seq, @at, @kind, @event, @text) ON CONFLICT DO NOTHING";
+        "INSERT INTO timeline (incident_id, seq, at, kind, event_id, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 
     public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
@@ -51,7 +51,7 @@ public sealed partial class SqliteIncidentStore
         {
             if (InsertAppliedEvents(plan.Events))
             {
-                Write(connection, transaction, plan);
+                Write(plan);
                 transaction.Commit();
                 return CommitResult.Committed;
             }
@@ -63,13 +63,13 @@ public sealed partial class SqliteIncidentStore
         return new CommitResult(Applied(connection, plan.Events.Select(e => e.EventId).ToList()));
     }
 
-    private void Write(SqliteConnection connection, SqliteTransaction transaction, CommitPlan plan)
+    private void Write(CommitPlan plan)
     {
         // Updates before inserts: a resolved incident leaves the one-open-per-identity index before its successor enters.
         UpdateCounterColumns(plan.Counters);
-        UpdateMutableColumns(connection, transaction, plan.Updates);
-        InsertIncidents(connection, transaction, plan.Inserts);
-        InsertTimelineEntries(connection, transaction, plan.Timeline);
+        UpdateMutableColumns(plan.Updates);
+        InsertIncidents(plan.Inserts);
+        InsertTimelineEntries(plan.Timeline);
     }
 
     /// <summary>Inserts the event ids; false when any was there already (the caller then writes nothing).</summary>
@@ -99,82 +99,41 @@ public sealed partial class SqliteIncidentStore
         return true;
     }
 
-    private void InsertIncidents(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IncidentRecord> incidents)
+    private void InsertIncidents(IReadOnlyList<IncidentRecord> incidents)
     {
-        if (incidents.Count == 0)
-        {
-            return;
-        }
-
-        using var command = Command(connection, transaction, InsertIncident,
-            "@id", "@instance", "@host", "@service", "@customer", "@title", "@description", "@status", "@priority", "@state", "@worst_state",
-            "@last_output", "@problem_id", "@opened_at", "@acknowledged_at", "@acknowledged_by",
-            "@acknowledgement_comment", "@resolved_at", "@closed_at", "@reopen_count", "@updated_at", "@timeline_count");
-        var p = command.Parameters;
-        var counters = _insertCounters ??= new RawStatement(Writer, InsertCounters);
         foreach (var i in incidents)
         {
-            p[0].Value = i.Id;
-            p[1].Value = i.Instance;
-            p[2].Value = i.Host;
-            p[3].Value = i.Service;
-            p[4].Value = i.Customer;
-            p[5].Value = i.Title;
-            p[6].Value = i.Description;
-            p[7].Value = ColumnText.Of(i.Status);
-            p[8].Value = ColumnText.Of(i.Priority);
-            p[9].Value = NagiosNames.Of(i.State);
-            p[10].Value = NagiosNames.Of(i.WorstState);
-            p[11].Value = i.LastOutput;
-            p[12].Value = i.ProblemId;
-            p[13].Value = ColumnText.Ms(i.OpenedAt);
-            p[14].Value = ColumnText.Ms(i.AcknowledgedAt);
-            p[15].Value = i.AcknowledgedBy;
-            p[16].Value = i.AcknowledgementComment;
-            p[17].Value = ColumnText.Ms(i.ResolvedAt);
-            p[18].Value = ColumnText.Ms(i.ClosedAt);
-            p[19].Value = i.ReopenCount;
-            p[20].Value = ColumnText.Ms(i.UpdatedAt);
-            p[21].Value = i.TimelineCount;
-            if (command.ExecuteNonQuery() == 0)
+            var insert = _insertIncident ??= new RawStatement(Writer, InsertIncident);
+            insert.Bind(1, i.Id).Bind(2, i.Instance).Bind(3, i.Host).Bind(4, i.Service).Bind(5, i.Customer).Bind(6, i.Title)
+                .Bind(7, i.Description).Bind(8, ColumnText.Of(i.Status)).Bind(9, ColumnText.Of(i.Priority)).Bind(10, NagiosNames.Of(i.State))
+                .Bind(11, NagiosNames.Of(i.WorstState)).Bind(12, i.LastOutput).Bind(13, i.ProblemId).Bind(14, ColumnText.Ms(i.OpenedAt))
+                .Bind(15, ColumnText.MsOrNull(i.AcknowledgedAt)).Bind(16, i.AcknowledgedBy).Bind(17, i.AcknowledgementComment)
+                .Bind(18, ColumnText.MsOrNull(i.ResolvedAt)).Bind(19, ColumnText.MsOrNull(i.ClosedAt)).Bind(20, i.ReopenCount)
+                .Bind(21, ColumnText.Ms(i.UpdatedAt)).Bind(22, i.TimelineCount);
+            if (insert.Execute() == 0)
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
-                UpdateMutableColumns(connection, transaction, [i.ToChange()]);
+                UpdateMutableColumns([i.ToChange()]);
             }
 
+            var counters = _insertCounters ??= new RawStatement(Writer, InsertCounters);
             counters.Bind(1, i.Id).Bind(2, i.AlertCount).Bind(3, ColumnText.Ms(i.LastSeenAt)).Execute();
+            var description = _insertDescription ??= new RawStatement(Writer, InsertDescription);
+            description.Bind(1, i.Id).Bind(2, i.Description).Execute();
         }
     }
 
-    private void UpdateMutableColumns(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IncidentChange> changes)
+    private void UpdateMutableColumns(IReadOnlyList<IncidentChange> changes)
     {
-        if (changes.Count == 0)
-        {
-            return;
-        }
-
-        using var command = Command(connection, transaction, UpdateIncident,
-            "@id", "@status", "@priority", "@state", "@worst_state", "@last_output", "@acknowledged_at",
-            "@acknowledged_by", "@acknowledgement_comment", "@resolved_at", "@closed_at", "@reopen_count", "@updated_at", "@timeline_count");
-        var p = command.Parameters;
-        var counters = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
         foreach (var c in changes)
         {
-            p[0].Value = c.Id;
-            p[1].Value = ColumnText.Of(c.Status);
-            p[2].Value = ColumnText.Of(c.Priority);
-            p[3].Value = NagiosNames.Of(c.State);
-            p[4].Value = NagiosNames.Of(c.WorstState);
-            p[5].Value = c.LastOutput;
-            p[6].Value = ColumnText.Ms(c.AcknowledgedAt);
-            p[7].Value = c.AcknowledgedBy;
-            p[8].Value = c.AcknowledgementComment;
-            p[9].Value = ColumnText.Ms(c.ResolvedAt);
-            p[10].Value = ColumnText.Ms(c.ClosedAt);
-            p[11].Value = c.ReopenCount;
-            p[12].Value = ColumnText.Ms(c.UpdatedAt);
-            p[13].Value = c.TimelineCount;
-            command.ExecuteNonQuery();
+            var update = _updateIncident ??= new RawStatement(Writer, UpdateIncident);
+            update.Bind(1, c.Id).Bind(2, ColumnText.Of(c.Status)).Bind(3, ColumnText.Of(c.Priority)).Bind(4, NagiosNames.Of(c.State))
+                .Bind(5, NagiosNames.Of(c.WorstState)).Bind(6, c.LastOutput).Bind(7, ColumnText.MsOrNull(c.AcknowledgedAt))
+                .Bind(8, c.AcknowledgedBy).Bind(9, c.AcknowledgementComment).Bind(10, ColumnText.MsOrNull(c.ResolvedAt))
+                .Bind(11, ColumnText.MsOrNull(c.ClosedAt)).Bind(12, c.ReopenCount).Bind(13, ColumnText.Ms(c.UpdatedAt)).Bind(14, c.TimelineCount)
+                .Execute();
+            var counters = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
             counters.Bind(1, c.Id).Bind(2, c.AlertCount).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
         }
     }
@@ -188,33 +147,23 @@ public sealed partial class SqliteIncidentStore
         }
     }
 
-    private static void InsertTimelineEntries(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<TimelineEntry> entries)
+    private void InsertTimelineEntries(IReadOnlyList<TimelineEntry> entries)
     {
-        using var command = Command(connection, transaction, InsertTimeline, "@incident", "@seq", "@at", "@kind", "@event", "@text");
-        var p = command.Parameters;
+        Span<byte> id = stackalloc byte[16];
         foreach (var e in entries)
         {
-            p[0].Value = e.IncidentId;
-            p[1].Value = e.Seq;
-            p[2].Value = ColumnText.Ms(e.At);
-            p[3].Value = ColumnText.Of(e.Kind);
-            p[4].Value = e.EventId is { } id ? ColumnText.Bytes(id) : DBNull.Value;
-            p[5].Value = e.Text;
-            command.ExecuteNonQuery();
-        }
-    }
+            var insert = _insertTimeline ??= new RawStatement(Writer, InsertTimeline);
+            insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, ColumnText.Ms(e.At)).Bind(4, ColumnText.Of(e.Kind)).Bind(6, e.Text);
+            if (e.EventId is { } eventId && eventId.TryWriteBytes(id, bigEndian: true, out _))
+            {
+                insert.Bind(5, id);
+            }
+            else
+            {
+                insert.BindNull(5);
+            }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            insert.Execute();
         }
-
-        command.Prepare();
-        return command;
     }
 }

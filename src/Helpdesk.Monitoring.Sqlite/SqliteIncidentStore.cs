@@ -17,6 +17,10 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
     private RawStatement? _insertEvent;
     private RawStatement? _updateCounters;
     private RawStatement? _insertCounters;
+    private RawStatement? _insertIncident;
+    private RawStatement? _updateIncident;
+    private RawStatement? _insertTimeline;
+    private RawStatement? _insertDescription;
 
     static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -110,6 +114,10 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         _insertEvent?.Dispose();
         _updateCounters?.Dispose();
         _insertCounters?.Dispose();
+        _insertIncident?.Dispose();
+        _updateIncident?.Dispose();
+        _insertTimeline?.Dispose();
+        _insertDescription?.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
@@ -128,8 +136,8 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         Pragma(connection, "PRAGMA journal_mode = WAL");
         Pragma(connection, $"PRAGMA synchronous = {_options.Synchronous}");
         Pragma(connection, "PRAGMA busy_timeout = 30000");
-        // 8 MiB of page cache holds the counter table and the B-tree tops; checkpoints every ~40 MB of WAL, not 4 MB.
-        Pragma(connection, "PRAGMA cache_size = -8192");
+        // 16 MiB of page cache holds the counter table and the B-tree tops; checkpoints every ~40 MB of WAL, not 4 MB.
+        Pragma(connection, "PRAGMA cache_size = -16384");
         Pragma(connection, "PRAGMA wal_autocheckpoint = 10000");
         return connection;
     }

@@ -15,7 +15,6 @@ internal static class SqliteSchema
             service TEXT NOT NULL,
             customer TEXT NOT NULL,
             title TEXT NOT NULL,
-            description TEXT NOT NULL,
             status TEXT NOT NULL,
             priority TEXT NOT NULL,
             state TEXT NOT NULL,
@@ -44,11 +43,16 @@ internal static class SqliteSchema
             alert_count INTEGER NOT NULL,
             last_seen_at INTEGER NOT NULL
         );
+        -- Written once, read only in the detail view: kept out of the rows that state changes rewrite.
+        CREATE TABLE incident_description (
+            id INTEGER PRIMARY KEY,
+            description TEXT NOT NULL
+        );
         CREATE VIEW incident_row AS
-            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, i.description, i.status, i.priority, i.state, i.worst_state,
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
                    i.last_output, i.problem_id, c.alert_count, i.opened_at, c.last_seen_at, i.acknowledged_at, i.acknowledged_by,
                    i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count
-            FROM incident i JOIN incident_counter c ON c.id = i.id;
+            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
         CREATE TABLE timeline (
             incident_id INTEGER NOT NULL,
             seq INTEGER NOT NULL,

@@ -42,18 +42,18 @@ public static class NotificationEndpoints
         }
 
         var now = time.GetUtcNow();
-        var (ranges, error) = BatchBody.Split(body);
+        var (ranges, error) = BatchBody.Split(body.Value);
         var rejected = new List<RejectedJson>();
         if (error is not null)
         {
-            await Reject(deadLetters, body, new ParseFailure(RejectReason.MalformedJson, error), 0, rejected, now, cancellationToken);
+            await Reject(deadLetters, body.Value, new ParseFailure(RejectReason.MalformedJson, error), 0, rejected, now, cancellationToken);
             return Results.UnprocessableEntity(new IngestResultJson(0, 0, rejected));
         }
 
         var valid = new List<(ReadOnlyMemory<byte> Record, NotificationFields Fields)>(ranges.Count);
         for (var i = 0; i < ranges.Count; i++)
         {
-            var record = body.AsMemory(ranges[i]);
+            var record = body.Value.AsMemory()[ranges[i]];
             if (NotificationParser.TryParse(record.Span, out var fields, out var failure))
             {
                 valid.Add((record, fields));
@@ -85,7 +85,7 @@ public static class NotificationEndpoints
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
+    private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > maxBytes)
         {
@@ -97,7 +97,7 @@ public static class NotificationEndpoints
             limit.MaxRequestBodySize = maxBytes;
         }
 
-        using var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 4096);
+        var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 4096);
         var chunk = new byte[16 * 1024];
         try
         {
@@ -117,7 +117,8 @@ public static class NotificationEndpoints
             return null;
         }
 
-        return buffer.ToArray();
+        // The records keep pointing into this buffer until they are committed: hand it over without a copy.
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static async Task Reject(IDeadLetterSink deadLetters, ReadOnlyMemory<byte> record, ParseFailure failure, int index,
