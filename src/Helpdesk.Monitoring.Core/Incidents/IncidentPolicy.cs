@@ -10,7 +10,7 @@ public sealed record IncidentPolicy
     public TimeSpan ReopenWindow { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Event ids kept in memory for redelivery checks; older ones are checked against the store.</summary>
-    public int SeenEventCapacity { get; init; } = 262_144;
+    public int SeenEventCapacity { get; init; } = 65_536;
 
     /// <summary>Names a problem in the policy, or null when it is valid.</summary>
     public string? Validate()

@@ -23,6 +23,26 @@ public static partial class NotificationParser
             return false;
         }
 
+        if (TryReadCompact(record, ref fields, out var seen))
+        {
+            failure = NotificationRules.Check(record, in fields, seen);
+            return !failure.Failed;
+        }
+
+        fields = default;
+        return TryParseFull(record, out fields, out failure);
+    }
+
+    /// <summary>The full reader alone (Utf8JsonReader), without the compact fast path: for tests that compare the two.</summary>
+    internal static bool TryParseFull(ReadOnlySpan<byte> record, out NotificationFields fields, out ParseFailure failure)
+    {
+        fields = default;
+        if (record.Length > RecordLimits.MaxRecordBytes)
+        {
+            failure = Oversized(record.Length);
+            return false;
+        }
+
         try
         {
             failure = ReadObject(record, ref fields);

@@ -22,6 +22,35 @@ public sealed class NotificationParserPropertyTests
     }
 
     [Fact]
+    public void The_compact_fast_path_accepts_only_what_the_full_reader_reads_the_same_way()
+    {
+        var compact = 0;
+        Prop.ForAll(Arb.From(Gen.Choose(0, int.MaxValue)), seed =>
+        {
+            var record = RecordGenerator.Generate(seed);
+            NotificationFields fast = default;
+            if (!NotificationParser.TryReadCompact(record, ref fast, out _))
+            {
+                return true;
+            }
+
+            Interlocked.Increment(ref compact);
+            var full = NotificationParser.TryParseFull(record, out var slow, out var failure);
+            var fastChecked = NotificationParser.TryParse(record, out var viaFast, out var fastFailure);
+            return full == fastChecked && (!full || slow.Equals(viaFast)) && failure.Reason == fastFailure.Reason;
+        }).Check(Many);
+        Assert.True(compact > 2_000, $"only {compact} generated records took the fast path");
+    }
+
+    [Fact]
+    public void Our_writers_plain_records_take_the_fast_path()
+    {
+        var record = Records.Bytes(Records.Service(NotificationType.Problem) with { LongServiceOutput = "more", ServiceProblemId = "7" });
+        NotificationFields fields = default;
+        Assert.True(NotificationParser.TryReadCompact(record, ref fields, out _));
+    }
+
+    [Fact]
     public void Generated_input_is_mixed_enough_to_mean_something()
     {
         var accepted = Enumerable.Range(0, 5000).Count(seed => ReferenceNotificationParser.Parse(RecordGenerator.Generate(seed)) is not null);
