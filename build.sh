@@ -60,6 +60,8 @@ run() {
     export HELPDESK_INGEST_KEY
     say "ingest key for POST /api/v1/notifications is in var/ingest-key"
   fi
+  # A 32 MiB gen0 budget halves GC pauses under alert storms (README, "Tuning"); the runtimeconfig cannot set it.
+  export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x2000000}
   say "helpdesk-service on ${HELPDESK_URLS:-http://127.0.0.1:8080}; spool: var/spool; store: var/helpdesk.db"
   exec dotnet "src/Helpdesk.Monitoring.Service/bin/$CONFIG/net10.0/helpdesk-service.dll" \
     --urls "${HELPDESK_URLS:-http://127.0.0.1:8080}" --Helpdesk:DataDirectory "$ROOT/var" "$@"

@@ -42,20 +42,17 @@ internal sealed class TrafficModel
 
     public int Identities => _problems.Length;
 
-    /// <summary>Appends identity <paramref name="index"/>'s problem (or its state change) with a new event id.</summary>
-    public void Write(List<byte> body, int index, bool change)
+    /// <summary>Writes identity <paramref name="index"/>'s problem (or its state change) with a new event id at <paramref name="at"/>.</summary>
+    public int Write(byte[] body, int at, int index, bool change)
     {
         var template = change ? _changes[index] : _problems[index];
         var offset = change ? _changeIdOffsets[index] : _idOffsets[index];
-        var start = body.Count;
-        body.AddRange(template);
-        Span<byte> id = stackalloc byte[36];
-        Utf8Formatter.TryFormat(Guid.CreateVersion7(), id, out _);
-        for (var k = 0; k < 36; k++)
-        {
-            body[start + offset + k] = id[k];
-        }
+        template.CopyTo(body, at);
+        Utf8Formatter.TryFormat(Guid.CreateVersion7(), body.AsSpan(at + offset, 36), out _);
+        return at + template.Length;
     }
+
+    public int MaxRecordLength => _problems.Concat(_changes).Max(r => r.Length);
 
     private static int IdOffset(byte[] record) => record.AsSpan().IndexOf("\"id\":\""u8) + 6;
 
