@@ -4,5 +4,7 @@ using Helpdesk.Monitoring.Cli;
 var root = new RootCommand("helpdesk: Nagios notifications to helpdesk incidents")
 {
     NotifyCommand.Create(),
+    CheckCommand.Create(),
 };
-return root.Parse(args).Invoke();
+// No response files: '@10:20' is a Nagios threshold range, not a file of arguments.
+return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync();

@@ -13,7 +13,7 @@ namespace Helpdesk.Monitoring.Spool;
 /// receipt says the store committed its effect; until then it stays on disk (and in the in-flight set, so it is not
 /// read twice). A refused record is moved to the dead-letter area with its reason.
 /// </summary>
-public sealed class SpoolSource(SpoolPaths paths, IDeadLetterSink deadLetters, SpoolOptions options, TimeProvider time, Action<string, Exception?> log)
+public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetters, SpoolOptions options, TimeProvider time, Action<string, Exception?> log)
 {
     private readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private long _backlog;
@@ -111,8 +111,7 @@ public sealed class SpoolSource(SpoolPaths paths, IDeadLetterSink deadLetters, S
         try
         {
             // Dead letter first, delete second: a crash in between leaves a copy in both, never in neither.
-            deadLetters.WriteAsync(new DeadLetter("spool", failure.Reason, $"{Path.GetFileName(file)}: {failure.Message}", bytes, time.GetUtcNow()), CancellationToken.None)
-                .AsTask().GetAwaiter().GetResult();
+            deadLetters.Write(new DeadLetter("spool", failure.Reason, $"{Path.GetFileName(file)}: {failure.Message}", bytes, time.GetUtcNow()));
             File.Delete(file);
             HelpdeskMetrics.Rejected(failure.Reason, "spool");
         }

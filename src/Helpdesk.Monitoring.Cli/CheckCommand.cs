@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+
+namespace Helpdesk.Monitoring.Cli;
+
+/// <summary>
+/// <c>helpdesk check</c>: a Nagios check plugin for the helpdesk service itself (installed as check_helpdesk).
+/// One line "HELPDESK STATE - text | perfdata", exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, per the
+/// monitoring-plugins guidelines; -w/-c are ranges on the spool backlog.
+/// </summary>
+internal static class CheckCommand
+{
+    public const int Ok = 0;
+    public const int Warning = 1;
+    public const int Critical = 2;
+    public const int Unknown = 3;
+
+    public static Command Create()
+    {
+        var host = new Option<string>("--hostname", "-H") { Description = "Service address (default 127.0.0.1)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port", "-p") { Description = "Service port (default 8080)", DefaultValueFactory = _ => 8080 };
+        var warning = new Option<string>("--warning", "-w") { Description = "Spool backlog range for WARNING (default 1000)", DefaultValueFactory = _ => "1000" };
+        var critical = new Option<string>("--critical", "-c") { Description = "Spool backlog range for CRITICAL (default 10000)", DefaultValueFactory = _ => "10000" };
+        var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds before giving up (default 10)", DefaultValueFactory = _ => 10 };
+        var command = new Command("check", "Nagios check plugin: is the helpdesk service ready, and is its spool draining?")
+        {
+            host, port, warning, critical, timeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!NagiosRange.TryParse(parse.GetValue(warning)!, out var w) || !NagiosRange.TryParse(parse.GetValue(critical)!, out var c))
+            {
+                Console.WriteLine("HELPDESK UNKNOWN - -w and -c take ranges such as 1000, 10:, ~:500 or @10:20");
+                return Unknown;
+            }
+
+            var (code, line) = await RunAsync(parse.GetValue(host)!, parse.GetValue(port), w!, c!, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken);
+            Console.WriteLine(line);
+            return code;
+        });
+        return command;
+    }
+
+    public static async Task<(int Code, string Line)> RunAsync(string host, int port, NagiosRange warning, NagiosRange critical, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        HelpdeskStatus status;
+        try
+        {
+            status = await ReadAsync(new Uri($"http://{host}:{port}"), timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or UriFormatException)
+        {
+            return (Critical, $"HELPDESK CRITICAL - cannot read http://{host}:{port}: {ex.Message}");
+        }
+
+        return Evaluate(status, warning, critical);
+    }
+
+    public static (int Code, string Line) Evaluate(HelpdeskStatus s, NagiosRange warning, NagiosRange critical)
+    {
+        var perf = string.Create(CultureInfo.InvariantCulture,
+            $"backlog={s.SpoolBacklog};{warning.Text};{critical.Text};0; active={s.ActiveIncidents};;;0; dead_letters={s.DeadLettered}c");
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"spool backlog {s.SpoolBacklog}, {s.ActiveIncidents} active incidents, {s.DeadLettered} dead-lettered");
+        if (!s.Ready)
+        {
+            return (Critical, $"HELPDESK CRITICAL - not ready ({s.ReadyText.Trim()}), {text} | {perf}");
+        }
+
+        var code = critical.Alerts(s.SpoolBacklog) ? Critical : warning.Alerts(s.SpoolBacklog) ? Warning : Ok;
+        var state = code switch { Critical => "CRITICAL", Warning => "WARNING", _ => "OK" };
+        return (code, $"HELPDESK {state} - ready, {text} | {perf}");
+    }
+
+    private static async Task<HelpdeskStatus> ReadAsync(Uri baseAddress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+        using var ready = await http.GetAsync("/readyz", cancellationToken);
+        var readyText = await ready.Content.ReadAsStringAsync(cancellationToken);
+        var metrics = await http.GetStringAsync("/metrics", cancellationToken);
+        return new HelpdeskStatus(ready.StatusCode == HttpStatusCode.OK, readyText,
+            HelpdeskStatus.Sum(metrics, "helpdesk_spool_backlog"),
+            HelpdeskStatus.Sum(metrics, "helpdesk_active_incidents"),
+            HelpdeskStatus.Sum(metrics, "helpdesk_notifications_dead_lettered_total"));
+    }
+}

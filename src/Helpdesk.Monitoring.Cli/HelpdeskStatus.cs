@@ -1,0 +1,26 @@
+using System.Globalization;
+
+namespace Helpdesk.Monitoring.Cli;
+
+/// <summary>What the check plugin reads from a running service: readiness and a few /metrics samples.</summary>
+public sealed record HelpdeskStatus(bool Ready, string ReadyText, double SpoolBacklog, double ActiveIncidents, double DeadLettered)
+{
+    /// <summary>Sums every sample of a metric family in Prometheus text, whatever its labels.</summary>
+    public static double Sum(string exposition, string metric)
+    {
+        double sum = 0;
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is ' ' or '{')
+            {
+                var value = line[(line.LastIndexOf(' ') + 1)..];
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+                {
+                    sum += v;
+                }
+            }
+        }
+
+        return sum;
+    }
+}

@@ -1,0 +1,51 @@
+using Helpdesk.Monitoring.Cli;
+
+namespace Helpdesk.Monitoring.Tests.Cli;
+
+public sealed class CheckCommandTests
+{
+    [Theory]
+    [InlineData("10", 11, true)]
+    [InlineData("10", 10, false)]
+    [InlineData("10", -1, true)]
+    [InlineData("10:", 9, true)]
+    [InlineData("10:", 1e9, false)]
+    [InlineData("~:10", -1e9, false)]
+    [InlineData("~:10", 11, true)]
+    [InlineData("10:20", 15, false)]
+    [InlineData("10:20", 21, true)]
+    [InlineData("@10:20", 15, true)]
+    [InlineData("@10:20", 21, false)]
+    public void Ranges_follow_the_monitoring_plugins_guidelines(string text, double value, bool alerts)
+    {
+        Assert.True(NagiosRange.TryParse(text, out var range));
+        Assert.Equal(alerts, range!.Alerts(value));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("20:10")]
+    [InlineData("@")]
+    public void Bad_ranges_are_refused(string text) => Assert.False(NagiosRange.TryParse(text, out _));
+
+    [Fact]
+    public void Backlog_thresholds_set_the_state_and_perfdata_follows_the_format()
+    {
+        NagiosRange.TryParse("1000", out var w);
+        NagiosRange.TryParse("10000", out var c);
+        Assert.Equal(CheckCommand.Ok, CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 3, 12, 0), w!, c!).Code);
+        Assert.Equal(CheckCommand.Warning, CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 1001, 12, 0), w!, c!).Code);
+        var (code, line) = CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 20000, 12, 2), w!, c!);
+        Assert.Equal(CheckCommand.Critical, code);
+        Assert.Equal("HELPDESK CRITICAL - ready, spool backlog 20000, 12 active incidents, 2 dead-lettered | backlog=20000;1000;10000;0; active=12;;;0; dead_letters=2c", line);
+        Assert.Equal(CheckCommand.Critical, CheckCommand.Evaluate(new HelpdeskStatus(false, "not ready: rebuilding", 0, 0, 0), w!, c!).Code);
+    }
+
+    [Fact]
+    public void Sums_a_metric_family_over_its_labels()
+    {
+        const string text = "# TYPE x counter\nhelpdesk_x_total{a=\"1\"} 2\nhelpdesk_x_total{a=\"2\"} 3.5\nhelpdesk_x_totally 100\n";
+        Assert.Equal(5.5, HelpdeskStatus.Sum(text, "helpdesk_x_total"));
+    }
+}
