@@ -32,6 +32,8 @@ public sealed class IncidentLedger
 
     public IncidentBook Book { get; private set; }
 
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
     public static async Task<IncidentLedger> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
         TimeProvider time, Action<string, Exception?> log, CancellationToken cancellationToken)
@@ -56,12 +58,38 @@ public sealed class IncidentLedger
             var result = plan.IsEmpty ? CommitResult.Committed : await WithRetryAsync(ct => _store.CommitAsync(plan, ct), cancellationToken);
             if (result.IsCommitted)
             {
-                return Settle(batch, outcomes, plan, rebuilds);
+                var outcome = Settle(batch, outcomes, plan, rebuilds);
+                await PruneIfDueAsync(now, cancellationToken);
+                return outcome;
             }
 
             _log($"{result.AlreadyApplied.Count} event(s) were applied by an earlier run; rebuilding state from the store", null);
             knownApplied.UnionWith(result.AlreadyApplied);
             Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+        }
+    }
+
+    /// <summary>Keeps the idempotency table bounded: one slice of old ids per interval, after a batch is settled.</summary>
+    private async Task PruneIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now < _nextPrune)
+        {
+            return;
+        }
+
+        _nextPrune = now + _options.PruneInterval;
+        try
+        {
+            var pruned = await _store.PruneAppliedEventsAsync(now - _options.AppliedEventRetention, 50_000, cancellationToken);
+            if (pruned == 50_000)
+            {
+                // More is waiting: come back after the next batch rather than stall this one.
+                _nextPrune = now;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log("pruning old applied event ids failed; will retry", ex);
         }
     }
 

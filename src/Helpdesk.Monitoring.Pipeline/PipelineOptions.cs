@@ -15,6 +15,12 @@ public sealed record PipelineOptions
     /// <summary>Longest wait between retries of a failing store commit.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long applied event ids are kept for redelivery checks; a redelivery older than this applies again.</summary>
+    public TimeSpan AppliedEventRetention { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often old applied event ids are pruned (in slices, between batches).</summary>
+    public TimeSpan PruneInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     public string? Validate()
     {
         if (BatchSize is < 1 or > 100_000)
@@ -22,9 +28,14 @@ public sealed record PipelineOptions
             return "Pipeline:BatchSize must be between 1 and 100000";
         }
 
-        if (BatchWindow <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero)
+        if (BatchWindow <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero || PruneInterval <= TimeSpan.Zero)
         {
-            return "Pipeline:BatchWindow, TickInterval and MaxRetryDelay must be positive";
+            return "Pipeline:BatchWindow, TickInterval, MaxRetryDelay and PruneInterval must be positive";
+        }
+
+        if (AppliedEventRetention < TimeSpan.FromHours(1))
+        {
+            return "Pipeline:AppliedEventRetention must be at least one hour (redeliveries arrive minutes late)";
         }
 
         return null;

@@ -109,6 +109,34 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         return found;
     }
 
+    public async ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Big-endian UUIDv7 ids sort by creation time, so the old ones are a range of the primary key that starts at
+            // the beginning: the 48-bit millisecond prefix bounds it. Other versions (no event_ms) are kept.
+            var cutoff = createdBefore.ToUnixTimeMilliseconds();
+            var prefix = new byte[6];
+            for (var i = 0; i < 6; i++)
+            {
+                prefix[i] = (byte)(cutoff >> (8 * (5 - i)));
+            }
+
+            using var command = Writer.CreateCommand();
+            command.CommandText = "DELETE FROM applied_event WHERE event_id IN (SELECT event_id FROM applied_event "
+                + "WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff LIMIT @max)";
+            command.Parameters.AddWithValue("@prefix", prefix);
+            command.Parameters.AddWithValue("@cutoff", cutoff);
+            command.Parameters.AddWithValue("@max", maxRows);
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _insertEvent?.Dispose();

@@ -19,4 +19,10 @@ public interface IIncidentStore
     /// the result names them: the caller's state is stale and must be rebuilt.
     /// </summary>
     ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets up to <paramref name="maxRows"/> applied event ids created before <paramref name="createdBefore"/>
+    /// (UUIDv7 time); returns how many. A redelivery older than the retention is then applied again.
+    /// </summary>
+    ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken);
 }

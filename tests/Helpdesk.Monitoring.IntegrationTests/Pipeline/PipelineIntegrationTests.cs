@@ -145,6 +145,9 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
             inner.FindAppliedAsync(eventIds, cancellationToken);
 
+        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
+            inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
+
         public ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
             ++Attempts <= failures ? throw new IOException("disk unavailable (injected)") : inner.CommitAsync(plan, cancellationToken);
     }

@@ -64,6 +64,21 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pruning_forgets_only_v7_event_ids_older_than_the_cutoff()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
+        var recent = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
+        var random = Records.Service(NotificationType.Problem, id: Guid.NewGuid());
+        await _store.CommitAsync(Decide(book, old, recent, random), default);
+
+        Assert.Equal(1, await _store.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
+        var kept = await _store.FindAppliedAsync([old.EventId, recent.EventId, random.EventId], default);
+        Assert.True(kept.SetEquals([recent.EventId, random.EventId]), string.Join(", ", kept));
+        Assert.Equal(0, await _store.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
+    }
+
+    [Fact]
     public async Task The_database_itself_allows_one_open_incident_per_identity()
     {
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
