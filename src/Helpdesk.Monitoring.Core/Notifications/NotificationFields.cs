@@ -44,5 +44,33 @@ public struct NotificationFields
     public readonly AlertState State => IsServiceNotification ? ServiceState : HostState;
 
     public readonly Utf8Slice Output => IsServiceNotification ? ServiceOutput : HostOutput;
+
+    /// <summary>Stores a plain text field; both readers (compact and full) go through here.</summary>
+    internal void SetText(WireField field, Utf8Slice slice)
+    {
+        switch (field)
+        {
+            case WireField.Instance: Instance = slice; break;
+            case WireField.Host: Host = slice; break;
+            case WireField.HostAlias: HostAlias = slice; break;
+            case WireField.HostAddress: HostAddress = slice; break;
+            case WireField.HostStateType: HostStateType = slice; break;
+            case WireField.HostOutput: HostOutput = slice; break;
+            case WireField.LongHostOutput: LongHostOutput = slice; break;
+            case WireField.Service: Service = slice; break;
+            case WireField.ServiceStateType: ServiceStateType = slice; break;
+            case WireField.ServiceOutput: ServiceOutput = slice; break;
+            case WireField.LongServiceOutput: LongServiceOutput = slice; break;
+            case WireField.ServiceProblemId: ServiceProblemId = slice; break;
+            case WireField.LastServiceProblemId: LastServiceProblemId = slice; break;
+            case WireField.HostProblemId: HostProblemId = slice; break;
+            case WireField.LastHostProblemId: LastHostProblemId = slice; break;
+            case WireField.Author: Author = slice; break;
+            case WireField.Comment: Comment = slice; break;
+            case WireField.LongDateTime: LongDateTime = slice; break;
+            case WireField.HostGroups: HostGroups = slice; break;
+            case WireField.ServiceGroups: ServiceGroups = slice; break;
+        }
+    }
 }
 #pragma warning restore CA1051

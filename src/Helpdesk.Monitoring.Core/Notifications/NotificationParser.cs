@@ -167,26 +167,9 @@ public static partial class NotificationParser
                 return fields.ServiceState == AlertState.None && slice.Length > 0
                     ? Invalid(field, "must be OK, WARNING, CRITICAL or UNKNOWN")
                     : ParseFailure.None;
-            case WireField.Instance: fields.Instance = slice; break;
-            case WireField.Host: fields.Host = slice; break;
-            case WireField.HostAlias: fields.HostAlias = slice; break;
-            case WireField.HostAddress: fields.HostAddress = slice; break;
-            case WireField.HostStateType: fields.HostStateType = slice; break;
-            case WireField.HostOutput: fields.HostOutput = slice; break;
-            case WireField.LongHostOutput: fields.LongHostOutput = slice; break;
-            case WireField.Service: fields.Service = slice; break;
-            case WireField.ServiceStateType: fields.ServiceStateType = slice; break;
-            case WireField.ServiceOutput: fields.ServiceOutput = slice; break;
-            case WireField.LongServiceOutput: fields.LongServiceOutput = slice; break;
-            case WireField.ServiceProblemId: fields.ServiceProblemId = slice; break;
-            case WireField.LastServiceProblemId: fields.LastServiceProblemId = slice; break;
-            case WireField.HostProblemId: fields.HostProblemId = slice; break;
-            case WireField.LastHostProblemId: fields.LastHostProblemId = slice; break;
-            case WireField.Author: fields.Author = slice; break;
-            case WireField.Comment: fields.Comment = slice; break;
-            case WireField.LongDateTime: fields.LongDateTime = slice; break;
-            case WireField.HostGroups: fields.HostGroups = slice; break;
-            case WireField.ServiceGroups: fields.ServiceGroups = slice; break;
+            default:
+                fields.SetText(field, slice);
+                break;
         }
 
         return ParseFailure.None;
