@@ -68,8 +68,10 @@ run() {
 }
 
 test_all() {
-  apt_install prometheus
+  # promtool checks /metrics; a real Nagios 4 drives the end-to-end test.
+  apt_install prometheus nagios4-core
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
+  [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build
   local log status=0
   log=$(mktemp)

@@ -116,10 +116,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         JsonElement last = default;
         while (deadline.Elapsed < (timeout ?? TimeSpan.FromSeconds(30)))
         {
-            last = await GetJsonAsync(path);
-            if (condition(last))
+            // Not there yet (404) counts as "not yet", like an unmet condition.
+            using var response = await Http.GetAsync(path);
+            if (response.IsSuccessStatusCode)
             {
-                return last;
+                last = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                if (condition(last))
+                {
+                    return last;
+                }
             }
 
             await Task.Delay(50);
