@@ -83,4 +83,23 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         var list = await service.GetJsonAsync("/api/v1/incidents");
         Assert.Equal(1, list.GetProperty("total").GetInt64());
     }
+
+    [Fact]
+    public async Task A_host_down_and_up_is_a_host_incident_opened_and_resolved()
+    {
+        var spool = _dir.Combine("spool");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
+        Directory.CreateDirectory(_dir.Combine("nagios"));
+        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+
+        await nagios.HostResultAsync("web01", 1, "PING CRITICAL - Packet loss = 100%");
+        var opened = await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
+        Assert.Equal("web01 is DOWN", opened.GetProperty("incident").GetProperty("title").GetString());
+        Assert.Equal("", opened.GetProperty("incident").GetProperty("service").GetString());
+        Assert.Equal("P2", opened.GetProperty("incident").GetProperty("priority").GetString());
+
+        await nagios.HostResultAsync("web01", 0, "PING OK - Packet loss = 0%");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001",
+            i => i.GetProperty("incident").GetProperty("status").GetString() == "resolved", TimeSpan.FromSeconds(60));
+    }
 }
