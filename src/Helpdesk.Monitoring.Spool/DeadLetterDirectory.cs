@@ -26,8 +26,6 @@ public sealed class DeadLetterDirectory : IDeadLetterSink
         Directory.CreateDirectory(_temporary, DurableFile.SharedDirectoryMode);
     }
 
-    public string Location => _directory;
-
     public ValueTask WriteAsync(DeadLetter letter, CancellationToken cancellationToken)
     {
         Write(letter);
@@ -58,7 +56,4 @@ public sealed class DeadLetterDirectory : IDeadLetterSink
         DurableFile.Write(_temporary, path, buffer.WrittenSpan);
         return path;
     }
-
-    /// <summary>How many letters the directory holds.</summary>
-    public int Count() => Directory.EnumerateFiles(_directory, "*.json").Count();
 }

@@ -51,6 +51,4 @@ public static class Fingerprint
         service.CopyTo(destination[n..]);
         return length;
     }
-
-    public static string Describe(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key).Replace('\u001f', '/');
 }
