@@ -77,7 +77,7 @@ public static class HelpdeskHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new IngestKeys(options.Api.AllIngestKeys()));
         services.AddSingleton<PipelineReadiness>();
-        services.AddSingleton<HttpIngest>();
+        services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
         services.AddSingleton<PrometheusExporter>();
         services.AddProblemDetails();
 

@@ -64,7 +64,21 @@ public static class NotificationEndpoints
             }
         }
 
-        var receipt = new RequestReceipt(valid.Count);
+        if (valid.Count > ingest.MaxInFlight)
+        {
+            return Results.Problem(statusCode: 413, title: "Batch too large",
+                detail: $"{valid.Count} records is more than Helpdesk:Api:MaxInFlight ({ingest.MaxInFlight}); send smaller batches");
+        }
+
+        if (!ingest.TryReserve(valid.Count))
+        {
+            // Refused before anything was queued: the caller keeps the records and sends them again later.
+            http.Response.Headers.RetryAfter = "1";
+            return Results.Problem(statusCode: 503, title: "Busy",
+                detail: $"{ingest.InFlight} records are waiting for the store (limit {ingest.MaxInFlight}); retry shortly");
+        }
+
+        var receipt = new RequestReceipt(ingest, valid.Count);
         foreach (var (record, fields) in valid)
         {
             ingest.Push(new InboundNotification(record, in fields, receipt));

@@ -64,6 +64,11 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:Api:CommitTimeout must be positive");
         }
 
+        if (Api.MaxInFlight < 1)
+        {
+            errors.Add("Helpdesk:Api:MaxInFlight must be at least 1");
+        }
+
         AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());
         AddIfAny(errors, "Helpdesk:", Pipeline.Validate());
         return errors;
@@ -122,6 +127,9 @@ public sealed class ApiSection
 
     /// <summary>How long a POST waits for its batch to be committed before answering 503 (the records still commit).</summary>
     public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most POSTed records waiting for their commit at once; beyond it callers get 503 (memory stays bounded).</summary>
+    public int MaxInFlight { get; set; } = 50_000;
 
     public IEnumerable<string> AllIngestKeys() => IngestKeys.Append(IngestKey).Where(k => !string.IsNullOrEmpty(k));
 }

@@ -7,11 +7,14 @@ namespace Helpdesk.Monitoring.Hosting.Ingest;
 internal sealed class RequestReceipt : IngestReceipt
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HttpIngest _ingest;
     private int _pending;
     private int _duplicates;
 
-    public RequestReceipt(int count)
+    /// <param name="ingest">Where the request reserved room for its records; each commit gives one back.</param>
+    public RequestReceipt(HttpIngest ingest, int count)
     {
+        _ingest = ingest;
         _pending = count;
         if (count == 0)
         {
@@ -30,6 +33,7 @@ internal sealed class RequestReceipt : IngestReceipt
             Interlocked.Increment(ref _duplicates);
         }
 
+        _ingest.Release(1);
         if (Interlocked.Decrement(ref _pending) == 0)
         {
             _done.TrySetResult();

@@ -15,7 +15,11 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
     private ServiceProcess _service = null!;
 
     public async Task InitializeAsync() =>
-        _service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Api__MaxBodyBytes"] = "65536" });
+        _service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Api__MaxBodyBytes"] = "65536",
+            ["Helpdesk__Api__MaxInFlight"] = "150",
+        });
 
     public async Task DisposeAsync()
     {
@@ -84,6 +88,16 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
         var big = Records.Bytes(Records.Service(NotificationType.Problem, output: new string('x', 70_000)));
         using var response = await Post(big);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_larger_than_the_in_flight_bound_is_refused_whole()
+    {
+        var batch = Enumerable.Range(0, 151).Select(i => Records.Bytes(Records.Service(NotificationType.Problem, host: "big" + i)));
+        using var response = await Post(Array(batch));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("MaxInFlight", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await _service.GetJsonAsync("/api/v1/incidents")).GetProperty("total").GetInt64());
     }
 
     [Theory]
