@@ -117,6 +117,16 @@ internal sealed class LoadClient : IDisposable
         }
     }
 
+    /// <summary>The service's own view: mean arrival-to-commit latency (ms) from its histogram, and GC pause seconds.</summary>
+    public async Task<(double CommitMeanMs, double GcPauseSeconds)> ServiceSideAsync()
+    {
+        var text = await _http.GetStringAsync("/metrics");
+        double Value(string name) => text.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        var count = Value("helpdesk_ingest_commit_latency_seconds_count");
+        return (count == 0 ? 0 : Value("helpdesk_ingest_commit_latency_seconds_sum") / count * 1000, Value("dotnet_gc_pause_seconds_total"));
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<(int Accepted, HttpStatusCode Status)> PostAsync(byte[] body, int length)

@@ -20,8 +20,9 @@ Console.WriteLine($"primed {primed} open problems in {prime.Elapsed.TotalSeconds
 var steady = await client.SteadyAsync(model, options.BatchSize, options.RepeatRatio, TimeSpan.FromSeconds(options.DurationSeconds));
 var rssEnd = service.ResidentBytes();
 var peak = service.PeakResidentBytes();
+var serviceSide = await client.ServiceSideAsync();
 var alertSum = await client.SumAlertCountsAsync();
-var report = Report.Markdown(options, model, primed, prime.Elapsed, steady, rssPrimed, rssEnd, peak, alertSum);
+var report = Report.Markdown(options, model, primed, prime.Elapsed, steady, rssPrimed, rssEnd, peak, alertSum, serviceSide);
 Console.WriteLine(report);
 if (options.Output is { } path)
 {

@@ -7,7 +7,8 @@ namespace Helpdesk.Monitoring.LoadGenerator;
 /// <summary>The run as markdown, with the machine it ran on, for bench/results/.</summary>
 internal static class Report
 {
-    public static string Markdown(LoadOptions o, TrafficModel model, long primed, TimeSpan primeTime, SteadyResult steady, long rssPrimed, long rssEnd, long peak, long alertSum)
+    public static string Markdown(LoadOptions o, TrafficModel model, long primed, TimeSpan primeTime, SteadyResult steady, long rssPrimed, long rssEnd, long peak, long alertSum,
+        (double CommitMeanMs, double GcPauseSeconds) serviceSide)
     {
         var s = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
@@ -30,6 +31,7 @@ internal static class Report
         s.AppendLine(inv, $"| priming: open problems | {primed} in {primeTime.TotalSeconds:0.0} s ({primed / primeTime.TotalSeconds:N0}/s) | |");
         s.AppendLine(inv, $"| steady throughput | {steady.Rate:N0} notifications/s ({steady.Committed} in {steady.Elapsed.TotalSeconds:0.0} s) | ≥ 60,000/s |");
         s.AppendLine(inv, $"| batch commit latency p50 / p95 / p99 | {steady.Percentile(50):0.0} / {steady.Percentile(95):0.0} / {steady.Percentile(99):0.0} ms | p99 reported |");
+        s.AppendLine(inv, $"| service side: mean arrival → commit, GC pauses over the run | {serviceSide.CommitMeanMs:0.0} ms, {serviceSide.GcPauseSeconds:0.00} s | |");
         s.AppendLine(inv, $"| service RSS with {primed} open problems | {rssPrimed / 1048576.0:0} MiB (after steady: {rssEnd / 1048576.0:0} MiB, peak {peak / 1048576.0:0} MiB) | ≤ 200 MiB |");
         s.AppendLine(inv, $"| check: Σ alertCount over incidents = committed | {alertSum} = {primed + steady.Committed}: {(alertSum == primed + steady.Committed ? "yes" : "NO")} | |");
         return s.ToString();
