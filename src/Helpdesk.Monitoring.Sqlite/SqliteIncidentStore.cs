@@ -164,9 +164,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         Pragma(connection, "PRAGMA journal_mode = WAL");
         Pragma(connection, $"PRAGMA synchronous = {_options.Synchronous}");
         Pragma(connection, "PRAGMA busy_timeout = 30000");
-        // 16 MiB of page cache holds the counter table and the B-tree tops; checkpoints every ~40 MB of WAL, not 4 MB.
+        // 16 MiB of page cache holds the counter table and the B-tree tops; checkpoints every ~80 MB of WAL, not 4 MB: fewer stalls of the commit that runs them.
         Pragma(connection, "PRAGMA cache_size = -16384");
-        Pragma(connection, "PRAGMA wal_autocheckpoint = 10000");
+        Pragma(connection, "PRAGMA wal_autocheckpoint = 20000");
         return connection;
     }
 
