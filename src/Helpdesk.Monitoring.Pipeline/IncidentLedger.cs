@@ -32,6 +32,9 @@ public sealed class IncidentLedger
 
     public IncidentBook Book { get; private set; }
 
+    // Small slices: a prune runs on the pipeline thread between batches and must not stall ingest for long.
+    private const int PruneSlice = 10_000;
+
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
@@ -55,19 +58,56 @@ public sealed class IncidentLedger
             await DecideAsync(batch, knownApplied, now, plan, outcomes, cancellationToken);
             Book.CloseDue(now, plan);
             plan.Seal();
-            var result = plan.IsEmpty ? CommitResult.Committed : await WithRetryAsync(ct => _store.CommitAsync(plan, ct), cancellationToken);
-            if (result.IsCommitted)
+            var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
+            if (result is { IsCommitted: true })
             {
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
                 await PruneIfDueAsync(now, cancellationToken);
                 return outcome;
             }
 
-            _log($"{result.AlreadyApplied.Count} event(s) were applied by an earlier run; rebuilding state from the store", null);
-            knownApplied.UnionWith(result.AlreadyApplied);
+            if (result is not null)
+            {
+                _log($"{result.AlreadyApplied.Count} event(s) were applied by an earlier run; rebuilding state from the store", null);
+                knownApplied.UnionWith(result.AlreadyApplied);
+            }
+
             Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Commits with retries. A store that keeps refusing the same plan (a constraint the in-memory state broke, not an
+    /// outage) gets null after a few attempts: the caller rebuilds the state from the store and decides again. An
+    /// outage then waits in the rebuild, which retries for as long as it takes.
+    /// </summary>
+    private async Task<CommitResult?> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
+    {
+        const int Attempts = 5;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _store.CommitAsync(plan, cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                HelpdeskMetrics.CommitFailed();
+                if (attempt + 1 == Attempts)
+                {
+                    _log($"commit failed {Attempts} times; rebuilding state from the store and deciding the batch again", ex);
+                    return null;
+                }
+
+                var delay = Backoff(attempt);
+                _log($"commit failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
+                await Task.Delay(delay, _time, cancellationToken);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 16))));
 
     /// <summary>Keeps the idempotency table bounded: one slice of old ids per interval, after a batch is settled.</summary>
     private async Task PruneIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -80,8 +120,8 @@ public sealed class IncidentLedger
         _nextPrune = now + _options.PruneInterval;
         try
         {
-            var pruned = await _store.PruneAppliedEventsAsync(now - _options.AppliedEventRetention, 50_000, cancellationToken);
-            if (pruned == 50_000)
+            var pruned = await _store.PruneAppliedEventsAsync(now - _options.AppliedEventRetention, PruneSlice, cancellationToken);
+            if (pruned == PruneSlice)
             {
                 // More is waiting: come back after the next batch rather than stall this one.
                 _nextPrune = now;
@@ -165,15 +205,12 @@ public sealed class IncidentLedger
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 HelpdeskMetrics.CommitFailed();
-                var delay = TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 16))));
+                var delay = Backoff(attempt);
                 _log($"store operation failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
                 await Task.Delay(delay, _time, cancellationToken);
             }
         }
     }
-
-    private Task<CommitResult> WithRetryAsync(Func<CancellationToken, ValueTask<CommitResult>> operation, CancellationToken cancellationToken) =>
-        WithRetryAsync(ct => operation(ct).AsTask(), cancellationToken);
 
     private static async Task<IncidentBook> LoadBookAsync(IIncidentStore store, IncidentPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -76,6 +76,18 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_commit_refused_again_and_again_rebuilds_the_state_and_decides_the_batch_again()
+    {
+        var flaky = new FlakyStore(Store(), failures: 6);
+        var ledger = await Open(flaky);
+        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)).Items, default);
+        Assert.Equal(1, outcome.Rebuilds);
+        Assert.Equal([ApplyOutcome.Opened, ApplyOutcome.Repeated], outcome.Outcomes);
+        Assert.Equal(7, flaky.Attempts);
+        Assert.Equal(2, (await flaky.LoadAsync(default)).Live.Single().AlertCount);
+    }
+
+    [Fact]
     public async Task The_rx_pipeline_commits_everything_in_batches_and_settles_every_receipt()
     {
         var store = Store();
