@@ -119,6 +119,42 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         Assert.Equal(1000, (await store.LoadAsync(default)).Live.Sum(i => i.AlertCount));
     }
 
+    [Fact]
+    public async Task In_virtual_time_the_pipeline_batches_by_window_and_closes_after_the_verification_hold()
+    {
+        var scheduler = new HistoricalScheduler(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var store = Store();
+        var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")),
+            new IncidentPolicy { VerificationHold = TimeSpan.FromMinutes(10) }, new PipelineOptions(), new SchedulerTime(scheduler), (_, _) => { }, default);
+        using var source = new Subject<InboundNotification>();
+        var batches = new List<BatchOutcome>();
+        using var subscription = IncidentPipeline
+            .Build(source, ledger, new PipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(5), TickInterval = TimeSpan.FromSeconds(1) }, scheduler)
+            .Subscribe(batches.Add);
+
+        Push(source, Records.Service(NotificationType.Problem, timeT: Records.T0));
+        Push(source, Records.Service(NotificationType.Recovery, state: Notifications.AlertState.Ok, timeT: Records.T0));
+        Assert.Empty(batches);
+
+        // Nothing happens until virtual time moves: the window closes, the batch commits (SQLite here is synchronous).
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(5));
+        Assert.Equal([ApplyOutcome.Opened, ApplyOutcome.Resolved], Assert.Single(batches).Outcomes);
+
+        scheduler.AdvanceBy(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(2));
+        Assert.Equal(Incidents.IncidentStatus.Resolved, (await store.GetAsync(1, default))!.Incident.Status);
+        scheduler.AdvanceBy(TimeSpan.FromSeconds(3));
+        var closed = (await store.GetAsync(1, default))!;
+        Assert.Equal(Incidents.IncidentStatus.Closed, closed.Incident.Status);
+        Assert.Equal(Incidents.TimelineKind.Closed, closed.Timeline[^1].Kind);
+        Assert.Equal(1, batches.Sum(b => b.Closed));
+    }
+
+    private static void Push(Subject<InboundNotification> source, Notification n)
+    {
+        var record = Records.Bytes(n);
+        source.OnNext(new InboundNotification(record, Records.Parse(record), new TaskReceipt()));
+    }
+
     private SqliteIncidentStore Store()
     {
         var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
@@ -136,6 +172,12 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
             var record = Records.Bytes(n);
             return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new TaskReceipt());
         }).ToList(), notifications);
+
+    /// <summary>The ledger's clock follows the Rx scheduler's virtual clock.</summary>
+    private sealed class SchedulerTime(IScheduler scheduler) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => scheduler.Now;
+    }
 
     private sealed class TaskReceipt : IngestReceipt
     {
