@@ -26,7 +26,21 @@ public sealed class PipelineService(
     {
         readiness.NotReady("rebuilding state from the store");
         var o = options.Value;
-        var ledger = await IncidentLedger.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, Log, stoppingToken);
+        IncidentLedger ledger;
+        try
+        {
+            ledger = await IncidentLedger.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, Log, stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An unreadable or newer database, a path without permission: say so and stop, do not serve half a service.
+            readiness.NotReady("the store could not be opened");
+            logger.LogCritical(ex, "Cannot open the incident store {Store}", o.SqlitePath);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+            return;
+        }
+
         HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);
         HelpdeskMetrics.ObserveSpoolBacklog(() => spool.Backlog);
         logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", ledger.Book.LiveCount, ledger.Book.LastId);

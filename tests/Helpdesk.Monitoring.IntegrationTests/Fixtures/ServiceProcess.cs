@@ -41,6 +41,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, bool waitReady = true)
     {
         var port = FreePort();

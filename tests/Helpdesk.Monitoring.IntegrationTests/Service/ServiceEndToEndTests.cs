@@ -89,6 +89,29 @@ public sealed class ServiceEndToEndTests : IDisposable
         await Incident(service, "INC-000003", _ => true);
     }
 
+    [Fact]
+    public async Task A_store_that_cannot_be_opened_stops_the_service_with_the_reason()
+    {
+        await File.WriteAllTextAsync(_dir.Combine("helpdesk.db"), "this is not a database, it is a text file");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, waitReady: false);
+        Assert.Equal(1, await service.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Cannot open the incident store", service.Output, StringComparison.Ordinal);
+        Assert.Contains("file is not a database", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_is_refused_at_start_naming_every_key()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Store__Sqlite__Synchronous"] = "SOMETIMES",
+            ["Helpdesk__Pipeline__BatchSize"] = "0",
+        }, waitReady: false);
+        Assert.Equal(2, await service.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Helpdesk:Store:Sqlite:Synchronous must be FULL, NORMAL or EXTRA, not 'SOMETIMES'", service.Output, StringComparison.Ordinal);
+        Assert.Contains("Helpdesk:Pipeline:BatchSize must be between 1 and 100000", service.Output, StringComparison.Ordinal);
+    }
+
     private async Task Notify(string type, long timeT, string state, string author = "", string comment = "", string host = "web01", string[]? extra = null)
     {
         var macros = new Dictionary<string, string>
