@@ -29,6 +29,14 @@ public sealed class ArchitectureTests
     {
         var project = XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Helpdesk.Monitoring.Core", "Helpdesk.Monitoring.Core.csproj"));
         Assert.DoesNotContain(project.Descendants(), e => e.Name.LocalName is "PackageReference" or "ProjectReference" or "FrameworkReference");
+
+        // The only package every src project gets is an analyzer, which ships nothing.
+        var shared = XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Directory.Build.props"));
+        Assert.All(shared.Descendants().Where(e => e.Name.LocalName == "PackageReference"), reference =>
+        {
+            Assert.EndsWith("Analyzers", reference.Attribute("Include")!.Value, StringComparison.Ordinal);
+            Assert.Equal("all", reference.Attribute("PrivateAssets")?.Value);
+        });
     }
 
     internal static string RepositoryRoot()
