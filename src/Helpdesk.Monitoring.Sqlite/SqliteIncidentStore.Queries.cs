@@ -86,4 +86,24 @@ public sealed partial class SqliteIncidentStore
 
         return new IncidentDetail(incident, timeline);
     }
+
+    public async ValueTask<IReadOnlyList<IncidentRecord>> HistoryAsync(IncidentRecord incident, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident_row WHERE host = @host AND customer = @customer AND id < @id "
+            + "ORDER BY opened_at DESC, id DESC LIMIT @limit";
+        command.Parameters.AddWithValue("@host", incident.Host);
+        command.Parameters.AddWithValue("@customer", incident.Customer);
+        command.Parameters.AddWithValue("@id", incident.Id);
+        command.Parameters.AddWithValue("@limit", limit);
+        var history = new List<IncidentRecord>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (reader.Read())
+        {
+            history.Add(IncidentColumns.Read(reader));
+        }
+
+        return history;
+    }
 }

@@ -64,6 +64,9 @@ public static class IncidentEndpoints
         return Results.Ok(new IncidentPageJson(result.Items.Select(IncidentJson.From).ToList(), result.Page, result.PageSize, result.Total));
     }
 
+    /// <summary>How many earlier incidents of the same host and customer a detail shows.</summary>
+    private const int HistoryLength = 20;
+
     private static async Task<IResult> GetAsync(string number, IIncidentQueries queries, CancellationToken cancellationToken)
     {
         if (!IncidentNumber.TryParse(number, out var id))
@@ -72,9 +75,13 @@ public static class IncidentEndpoints
         }
 
         var detail = await queries.GetAsync(id, cancellationToken);
-        return detail is null
-            ? Results.Problem(statusCode: 404, title: "Not found", detail: $"there is no incident {IncidentNumber.Format(id)}")
-            : Results.Ok(IncidentDetailJson.From(detail));
+        if (detail is null)
+        {
+            return Results.Problem(statusCode: 404, title: "Not found", detail: $"there is no incident {IncidentNumber.Format(id)}");
+        }
+
+        var history = await queries.HistoryAsync(detail.Incident, HistoryLength, cancellationToken);
+        return Results.Ok(IncidentDetailJson.From(detail, history));
     }
 
     private static int IntParameter(string text, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)

@@ -19,11 +19,18 @@ public sealed record IncidentJson(
     public static string StatusText(IncidentStatus status) => status.ToString().ToLowerInvariant();
 }
 
-/// <summary>An incident with its timeline.</summary>
-public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<TimelineJson> Timeline)
+/// <summary>An incident with its timeline and the customer's earlier incidents on the same host.</summary>
+public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<HistoryJson> History)
 {
-    public static IncidentDetailJson From(IncidentDetail d) =>
-        new(IncidentJson.From(d.Incident), d.Timeline.Select(TimelineJson.From).ToList());
+    public static IncidentDetailJson From(IncidentDetail d, IReadOnlyList<IncidentRecord> history) =>
+        new(IncidentJson.From(d.Incident), d.Timeline.Select(TimelineJson.From).ToList(), history.Select(HistoryJson.From).ToList());
+}
+
+/// <summary>One earlier incident, as a line in the history beside an incident.</summary>
+public sealed record HistoryJson(string Number, string Title, string Service, string Status, string Priority, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt)
+{
+    public static HistoryJson From(IncidentRecord r) =>
+        new(r.Number, r.Title, r.Service, IncidentJson.StatusText(r.Status), r.Priority.ToString(), r.OpenedAt, r.ResolvedAt, r.ClosedAt);
 }
 
 /// <summary>One timeline entry.</summary>

@@ -57,6 +57,12 @@ public sealed class ServiceEndToEndTests : IDisposable
         var detail = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
         var kinds = detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
         Assert.Equal(["opened", "acknowledged", "resolved", "reopened", "resolved", "closed"], kinds);
+
+        // Beside the new incident, the customer's history on this host shows the earlier one.
+        var second = await service.GetJsonAsync("/api/v1/incidents/INC-000002");
+        var history = Assert.Single(second.GetProperty("history").EnumerateArray());
+        Assert.Equal("INC-000001", history.GetProperty("number").GetString());
+        Assert.Equal("closed", history.GetProperty("status").GetString());
         Assert.Empty(Directory.GetFiles(Path.Combine(Spool, "incoming")));
     }
 

@@ -91,6 +91,26 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task History_lists_the_customers_earlier_incidents_on_the_same_host_newest_first()
+    {
+        var book = new IncidentBook(new IncidentPolicy { ReopenWindow = TimeSpan.Zero }, [], 0, 0);
+        await _store.CommitAsync(Decide(book,
+            Records.Service(NotificationType.Problem, service: "HTTP", timeT: Records.T0),
+            Records.Service(NotificationType.Problem, service: "Disk", timeT: Records.T0 + 10),
+            Records.Service(NotificationType.Problem, host: "other", timeT: Records.T0 + 20),
+            Records.Service(NotificationType.Problem, service: "SSH", customer: "globex", timeT: Records.T0 + 30),
+            Records.Service(NotificationType.Recovery, service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 40),
+            Records.Service(NotificationType.Problem, service: "HTTP", timeT: Records.T0 + 50)), default);
+
+        var latest = (await _store.GetAsync(5, default))!.Incident;
+        Assert.Equal("HTTP", latest.Service);
+        var history = await _store.HistoryAsync(latest, 20, default);
+        Assert.Equal([2L, 1L], history.Select(i => i.Id));
+        Assert.Equal(IncidentStatus.Resolved, history[1].Status);
+        Assert.Empty(await _store.HistoryAsync((await _store.GetAsync(1, default))!.Incident, 20, default));
+    }
+
+    [Fact]
     public async Task Lists_filtered_newest_first_and_paged()
     {
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
