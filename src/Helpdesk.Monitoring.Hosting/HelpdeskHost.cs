@@ -2,6 +2,7 @@ using Helpdesk.Monitoring.Hosting.Api;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Hosting.Metrics;
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
@@ -54,7 +55,18 @@ public static class HelpdeskHost
             options.Api.IngestKey = shortKey;
         }
 
-        errors = options.Validate();
+        var problems = options.Validate().ToList();
+        if (options.RulesPath.Length > 0)
+        {
+            var (rules, ruleErrors) = RulesFile.Load(options.RulesPath);
+            problems.AddRange(ruleErrors.Select(e => $"Helpdesk:RulesPath ({options.RulesPath}): {e}"));
+            if (rules is not null)
+            {
+                options.Incidents = options.Incidents with { Rules = rules };
+            }
+        }
+
+        errors = problems;
         if (errors.Count > 0)
         {
             return null;

@@ -13,7 +13,8 @@ public sealed partial class SqliteIncidentStore
     private const string InsertIncident =
         "INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output, "
         + "problem_id, opened_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
+        + "timeline_count, category, team, tier) "
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) "
         + "ON CONFLICT (id) DO NOTHING";
 
     private const string InsertDescription =
@@ -109,7 +110,7 @@ public sealed partial class SqliteIncidentStore
                 .Bind(11, NagiosNames.Of(i.WorstState)).Bind(12, i.LastOutput).Bind(13, i.ProblemId).Bind(14, ColumnText.Ms(i.OpenedAt))
                 .Bind(15, ColumnText.MsOrNull(i.AcknowledgedAt)).Bind(16, i.AcknowledgedBy).Bind(17, i.AcknowledgementComment)
                 .Bind(18, ColumnText.MsOrNull(i.ResolvedAt)).Bind(19, ColumnText.MsOrNull(i.ClosedAt)).Bind(20, i.ReopenCount)
-                .Bind(21, ColumnText.Ms(i.UpdatedAt)).Bind(22, i.TimelineCount);
+                .Bind(21, ColumnText.Ms(i.UpdatedAt)).Bind(22, i.TimelineCount).Bind(23, i.Category).Bind(24, i.Team).Bind(25, i.Tier);
             if (insert.Execute() == 0)
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.

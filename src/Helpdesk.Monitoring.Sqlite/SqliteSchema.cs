@@ -71,11 +71,28 @@ internal static class SqliteSchema
             event_ms INTEGER
         ) WITHOUT ROWID;
         """,
+        """
+        -- v2: category and routing from the rules file.
+        ALTER TABLE incident ADD COLUMN category TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN team TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN tier TEXT NOT NULL DEFAULT '';
+        CREATE INDEX ix_incident_team ON incident(team, opened_at DESC);
+        DROP VIEW incident_row;
+        CREATE VIEW incident_row AS
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
+                   i.last_output, i.problem_id, c.alert_count, i.opened_at, c.last_seen_at, i.acknowledged_at, i.acknowledged_by,
+                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count,
+                   i.category, i.team, i.tier
+            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
+        """,
     ];
 
     public static int Latest => Migrations.Length;
 
-    public static void Migrate(SqliteConnection connection)
+    public static void Migrate(SqliteConnection connection) => Migrate(connection, Migrations.Length);
+
+    /// <summary>Migrates up to <paramref name="target"/> only: tests build older databases with it.</summary>
+    internal static void Migrate(SqliteConnection connection, int target)
     {
         Execute(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         using var read = connection.CreateCommand();
@@ -86,7 +103,7 @@ internal static class SqliteSchema
             throw new InvalidOperationException($"the database schema is version {current}, newer than this service knows ({Migrations.Length}); upgrade the service");
         }
 
-        for (var version = current + 1; version <= Migrations.Length; version++)
+        for (var version = current + 1; version <= target; version++)
         {
             using var transaction = connection.BeginTransaction();
             Execute(connection, Migrations[version - 1], transaction);

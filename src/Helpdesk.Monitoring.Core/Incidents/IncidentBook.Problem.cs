@@ -52,7 +52,7 @@ public sealed partial class IncidentBook
         {
             var output = NotificationDecoder.Text(record, f.Output);
             incident.State = f.State;
-            Worsen(incident, f.State);
+            Worsen(incident, record, in f);
             plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.StateChanged, f.EventId,
                 $"{NagiosNames.Of(f.State)} (was {NagiosNames.Of(previous)}): {output}");
         }
@@ -74,7 +74,7 @@ public sealed partial class IncidentBook
         incident.ReopenCount++;
         incident.AlertCount++;
         incident.State = f.State;
-        Worsen(incident, f.State);
+        Worsen(incident, record, in f);
         incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;
         incident.UpdatedAt = now;
@@ -88,17 +88,23 @@ public sealed partial class IncidentBook
     {
         var n = NotificationDecoder.Decode(record, in f);
         var reported = n.ReportedAt;
+        var customer = IncidentText.Customer(n);
+        var rules = _policy.Rules;
+        var (team, tier) = rules.Routing.RouteOf(n, customer);
         var opened = new IncidentRecord
         {
             Id = ++_lastId,
             Instance = n.Instance,
             Host = n.Host,
             Service = n.Service,
-            Customer = IncidentText.Customer(n),
+            Customer = customer,
             Title = IncidentText.Title(n),
             Description = IncidentText.Description(n),
             Status = IncidentStatus.Open,
-            Priority = PriorityRule.FromState(n.State),
+            Priority = rules.Priority.Of(n, customer, n.State),
+            Category = rules.Routing.CategoryOf(n, customer),
+            Team = team,
+            Tier = tier,
             State = n.State,
             WorstState = n.State,
             LastOutput = n.Output,
@@ -117,13 +123,15 @@ public sealed partial class IncidentBook
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }
 
-    private static void Worsen(IncidentState incident, AlertState state)
+    /// <summary>A new failing state: remember the worst, and let the priority rise (never fall) with the urgency.</summary>
+    private void Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f)
     {
-        if (NagiosNames.Severity(state) > NagiosNames.Severity(incident.WorstState))
+        if (NagiosNames.Severity(f.State) > NagiosNames.Severity(incident.WorstState))
         {
-            incident.WorstState = state;
+            incident.WorstState = f.State;
         }
 
-        incident.Priority = PriorityRule.Raise(incident.Priority, PriorityRule.FromState(state));
+        var n = NotificationDecoder.Decode(record, in f);
+        incident.Priority = PriorityRule.Raise(incident.Priority, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), f.State));
     }
 }

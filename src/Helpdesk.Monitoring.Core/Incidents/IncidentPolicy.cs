@@ -1,3 +1,5 @@
+using Helpdesk.Monitoring.Policy;
+
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>Lifecycle settings of the first version (the full rules file comes with the policy work).</summary>
@@ -11,6 +13,9 @@ public sealed record IncidentPolicy
 
     /// <summary>Event ids kept in memory for redelivery checks; older ones are checked against the store.</summary>
     public int SeenEventCapacity { get; init; } = 65_536;
+
+    /// <summary>Priority, category and routing rules (the rules file); the defaults without one.</summary>
+    public HelpdeskRules Rules { get; init; } = HelpdeskRules.Default;
 
     /// <summary>Names a problem in the policy, or null when it is valid.</summary>
     public string? Validate()

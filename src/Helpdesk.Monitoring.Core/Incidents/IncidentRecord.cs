@@ -15,6 +15,14 @@ public sealed record IncidentRecord
     public string Description { get; init; } = "";
     public required IncidentStatus Status { get; init; }
     public required Priority Priority { get; init; }
+
+    /// <summary>Network, server, application ...: from the rules file's categories.</summary>
+    public string Category { get; init; } = "";
+
+    /// <summary>The team the incident is routed to, and the tier (L1, L2, L3) it starts at.</summary>
+    public string Team { get; init; } = "";
+
+    public string Tier { get; init; } = "";
     public required AlertState State { get; init; }
     public required AlertState WorstState { get; init; }
     public string LastOutput { get; init; } = "";

@@ -16,6 +16,9 @@ public sealed class HelpdeskOptions
 
     public string DeadLetterPath { get; set; } = "";
 
+    /// <summary>The rules file (priority, category, routing); empty for the built-in defaults.</summary>
+    public string RulesPath { get; set; } = "";
+
     public StoreSection Store { get; set; } = new();
 
     public IncidentPolicy Incidents { get; set; } = new();

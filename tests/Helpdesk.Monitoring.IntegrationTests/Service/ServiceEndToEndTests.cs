@@ -118,6 +118,34 @@ public sealed class ServiceEndToEndTests : IDisposable
         Assert.Contains("Helpdesk:Pipeline:BatchSize must be between 1 and 100000", service.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_rules_file_sets_priority_and_routing_and_a_broken_one_stops_the_start()
+    {
+        var sample = Path.Combine(Programs.Root, "src", "Helpdesk.Monitoring.Service", "rules.sample.json");
+        await using (var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__RulesPath"] = sample }))
+        {
+            var macros = new Dictionary<string, string>
+            {
+                ["NOTIFICATIONTYPE"] = "PROBLEM", ["HOSTNAME"] = "core-r1", ["HOSTSTATE"] = "DOWN", ["HOSTOUTPUT"] = "PING CRITICAL",
+                ["HOSTGROUPNAMES"] = "core-routers,routers",
+            };
+            var (exit, stderr) = await NotifyProcess.RunAsync(Spool, macros);
+            Assert.True(exit == 0, stderr);
+            var incident = (await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true)).GetProperty("incident");
+            Assert.Equal("P1", incident.GetProperty("priority").GetString());
+            Assert.Equal("network", incident.GetProperty("team").GetString());
+            Assert.Equal("L2", incident.GetProperty("tier").GetString());
+            Assert.Equal("network", incident.GetProperty("category").GetString());
+        }
+
+        var broken = _dir.Combine("broken-rules.json");
+        await File.WriteAllTextAsync(broken, """{ "version": 1, "routing": { "defaultTier": "L7" } }""");
+        Directory.CreateDirectory(_dir.Combine("other"));
+        await using var refused = await ServiceProcess.StartAsync(_dir.Combine("other"), new Dictionary<string, string> { ["Helpdesk__RulesPath"] = broken }, waitReady: false);
+        Assert.Equal(2, await refused.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("routing.defaultTier: must be L1, L2 or L3, not 'L7'", refused.Output, StringComparison.Ordinal);
+    }
+
     private async Task Notify(string type, long timeT, string state, string author = "", string comment = "", string host = "web01", string[]? extra = null)
     {
         var macros = new Dictionary<string, string>

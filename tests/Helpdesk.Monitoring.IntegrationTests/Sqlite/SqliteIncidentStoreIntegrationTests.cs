@@ -141,7 +141,33 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM schema_version";
-        Assert.Equal(1L, command.ExecuteScalar());
+        Assert.Equal((long)SqliteSchema.Latest, command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task A_version_1_database_is_migrated_at_start_keeping_its_incidents()
+    {
+        var path = _dir.Combine("v1.db");
+        await using (var v1 = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            v1.Open();
+            SqliteSchema.Migrate(v1, 1);
+            using var insert = v1.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output,
+                    problem_id, opened_at, acknowledged_by, acknowledgement_comment, reopen_count, updated_at, timeline_count)
+                VALUES (7, 'nagios-a', 'web01', 'HTTP', 'acme', 'web01 / HTTP is CRITICAL', 'open', 'P2', 'CRITICAL', 'CRITICAL', 'x', '', 1, '', '', 0, 1, 1);
+                INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (7, 3, 1);
+                INSERT INTO incident_description (id, description) VALUES (7, 'd');
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        await using var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = path });
+        await store.InitializeAsync(default);
+        var migrated = Assert.Single((await store.LoadAsync(default)).Live);
+        Assert.Equal(3, migrated.AlertCount);
+        Assert.Equal("", migrated.Team);
     }
 
     private static CommitPlan Decide(IncidentBook book, params Notification[] notifications)

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Helpdesk.Monitoring.Policy;
+
+namespace Helpdesk.Monitoring.Cli;
+
+/// <summary><c>helpdesk rules check FILE</c>: validates a rules file before the service is restarted with it.</summary>
+internal static class RulesCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "The rules file (JSON)" };
+        var check = new Command("check", "Validate a rules file; every error names its setting") { file };
+        check.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!.FullName;
+            var (rules, errors) = RulesFile.Load(path);
+            if (rules is null)
+            {
+                foreach (var error in errors)
+                {
+                    Console.Error.WriteLine($"{path}: {error}");
+                }
+
+                return 1;
+            }
+
+            Console.WriteLine($"{path}: OK ({rules.Priority.Impact.Count} impact rules, {rules.Routing.Categories.Count} category rules, {rules.Routing.Routes.Count} routes)");
+            return 0;
+        });
+        return new Command("rules", "Work with the rules file") { check };
+    }
+}

@@ -1,0 +1,11 @@
+namespace Helpdesk.Monitoring.Policy;
+
+/// <summary>The helpdesk's policy, loaded from the rules file (see README, "Rules file"); defaults without one.</summary>
+public sealed record HelpdeskRules
+{
+    public static readonly HelpdeskRules Default = new();
+
+    public PriorityRules Priority { get; init; } = new();
+
+    public RoutingRules Routing { get; init; } = new();
+}

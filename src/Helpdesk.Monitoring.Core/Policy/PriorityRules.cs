@@ -1,0 +1,80 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Policy;
+
+/// <summary>
+/// ITIL priority = impact × urgency. Impact: a custom variable (default _SERVICEIMPACT, then _HOSTIMPACT) holding
+/// low, medium or high; else the first impact rule that matches; else the default. Urgency: from the state.
+/// </summary>
+public sealed record PriorityRules
+{
+    public IReadOnlyList<string> ImpactVariables { get; init; } = ["_SERVICEIMPACT", "_HOSTIMPACT"];
+
+    public IReadOnlyList<ImpactRule> Impact { get; init; } = [];
+
+    public Level DefaultImpact { get; init; } = Level.Medium;
+
+    public IReadOnlyDictionary<AlertState, Level> Urgency { get; init; } = new Dictionary<AlertState, Level>
+    {
+        [AlertState.Down] = Level.High,
+        [AlertState.Critical] = Level.High,
+        [AlertState.Unreachable] = Level.Medium,
+        [AlertState.Unknown] = Level.Medium,
+        [AlertState.Warning] = Level.Low,
+    };
+
+    /// <summary>The ITIL matrix: rows impact (high, medium, low), columns urgency (high, medium, low).</summary>
+    public Priority Matrix(Level impact, Level urgency) => (impact, urgency) switch
+    {
+        (Level.High, Level.High) => Priority.P1,
+        (Level.High, Level.Medium) or (Level.Medium, Level.High) => Priority.P2,
+        (Level.High, Level.Low) or (Level.Medium, Level.Medium) or (Level.Low, Level.High) => Priority.P3,
+        (Level.Medium, Level.Low) or (Level.Low, Level.Medium) => Priority.P4,
+        _ => Priority.P5,
+    };
+
+    public Level ImpactOf(Notification n, string customer)
+    {
+        foreach (var variable in ImpactVariables)
+        {
+            if (n.Var(variable) is { } value && LevelText.TryParse(value, out var level))
+            {
+                return level;
+            }
+        }
+
+        foreach (var rule in Impact)
+        {
+            if (rule.Match.Matches(n, customer))
+            {
+                return rule.Impact;
+            }
+        }
+
+        return DefaultImpact;
+    }
+
+    public Level UrgencyOf(AlertState state) => Urgency.TryGetValue(state, out var level) ? level : Level.Low;
+
+    public Priority Of(Notification n, string customer, AlertState state) => Matrix(ImpactOf(n, customer), UrgencyOf(state));
+}
+
+/// <summary>An impact for notifications that match.</summary>
+public sealed record ImpactRule(RuleMatch Match, Level Impact);
+
+/// <summary>Level names as rules files write them.</summary>
+public static class LevelText
+{
+    public static bool TryParse(string text, out Level level)
+    {
+        level = text.Trim().ToUpperInvariant() switch
+        {
+            "HIGH" => Level.High,
+            "MEDIUM" => Level.Medium,
+            "LOW" => Level.Low,
+            _ => 0,
+        };
+        return level != 0;
+    }
+}
