@@ -9,12 +9,19 @@ public sealed partial class IncidentBook
     {
         if (incident is null)
         {
+            RememberEarlyRecovery(record, in f);
             return Decision.Ignored;
         }
 
         if (!incident.IsActive)
         {
             // Every contact gets its own copy of the RECOVERY: the later copies change nothing.
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        if (DateTimeOffset.FromUnixTimeSeconds(f.TimeT) < incident.LastSeenAt)
+        {
+            // Older than a problem already seen: it ended an earlier episode, not the one open now.
             return new Decision(ApplyOutcome.Repeated, incident.Id);
         }
 

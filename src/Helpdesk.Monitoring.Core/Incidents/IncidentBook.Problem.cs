@@ -9,12 +9,14 @@ public sealed partial class IncidentBook
     {
         if (incident is null)
         {
-            return Open(record, in f, now, plan);
+            return OpenUnlessRecovered(record, in f, now, plan);
         }
 
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         if (incident.IsActive)
         {
+            // Nagios' workers run in parallel: a notification older than one already seen only counts.
+            var stale = reported < incident.LastSeenAt;
             incident.AlertCount++;
             if (reported > incident.LastSeenAt)
             {
@@ -22,7 +24,7 @@ public sealed partial class IncidentBook
             }
 
             plan.Changed(incident, ChangeKind.Counters);
-            if (f.State == incident.State && SameOutput(incident, record, f.Output))
+            if (stale || (f.State == incident.State && SameOutput(incident, record, f.Output)))
             {
                 return new Decision(ApplyOutcome.Repeated, incident.Id);
             }
@@ -30,10 +32,45 @@ public sealed partial class IncidentBook
             return Update(incident, record, in f, now, plan);
         }
 
+        if (IsLateCopy(incident, record, in f, reported))
+        {
+            // A copy from the episode the recovery already ended (a contact's copy that arrived late): it counts,
+            // and never reopens.
+            incident.AlertCount++;
+            plan.Changed(incident, ChangeKind.Counters);
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
         // Resolved: within the reopen window the same incident comes back, later a new one opens.
         return reported - incident.ResolvedAt!.Value <= _policy.ReopenWindow
             ? Reopen(incident, record, in f, now, plan)
-            : Open(record, in f, now, plan);
+            : OpenUnlessRecovered(record, in f, now, plan);
+    }
+
+    /// <summary>
+    /// Whether a PROBLEM for a resolved incident belongs to the episode already resolved: the same Nagios problem id,
+    /// or, without ids, a time before the recovery.
+    /// </summary>
+    private static bool IsLateCopy(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset reported)
+    {
+        var problemId = ProblemIdOf(record, in f);
+        return problemId.Length > 0 && incident.ProblemId.Length > 0
+            ? problemId == incident.ProblemId
+            : reported < incident.ResolvedAt!.Value;
+    }
+
+    /// <summary>Nagios' problem id of a notification: the current one when non-zero, else the last (4.4.6 recovery quirk).</summary>
+    private static string ProblemIdOf(ReadOnlySpan<byte> record, in NotificationFields f)
+    {
+        var (current, last) = f.IsServiceNotification ? (f.ServiceProblemId, f.LastServiceProblemId) : (f.HostProblemId, f.LastHostProblemId);
+        var id = NotificationDecoder.Text(record, current);
+        if (id.Length > 0 && id != "0")
+        {
+            return id;
+        }
+
+        id = NotificationDecoder.Text(record, last);
+        return id == "0" ? "" : id;
     }
 
     private static bool SameOutput(IncidentState incident, ReadOnlySpan<byte> record, Utf8Slice output) =>
@@ -74,6 +111,7 @@ public sealed partial class IncidentBook
         incident.ReopenCount++;
         incident.AlertCount++;
         incident.State = f.State;
+        incident.ProblemId = ProblemIdOf(record, in f);
         Worsen(incident, record, in f);
         incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;

@@ -28,6 +28,7 @@ internal sealed class IncidentState
         ReopenCount = r.ReopenCount;
         UpdatedAt = r.UpdatedAt;
         TimelineCount = r.TimelineCount;
+        ProblemId = r.ProblemId;
     }
 
     public long Id { get; }
@@ -50,6 +51,9 @@ internal sealed class IncidentState
     public DateTimeOffset UpdatedAt { get; set; }
     public int TimelineCount { get; set; }
     public string LastNote { get; set; } = "";
+
+    /// <summary>Nagios' problem id of the episode that opened (or reopened) the incident; empty when Nagios sent none.</summary>
+    public string ProblemId { get; set; }
 
     /// <summary>What changed since the last sealed plan.</summary>
     public ChangeKind Pending { get; set; }

@@ -48,7 +48,7 @@ public sealed class ServiceEndToEndTests : IDisposable
         Assert.Equal(1, incident.GetProperty("reopenCount").GetInt32());
         Assert.Equal("CRITICAL", incident.GetProperty("worstState").GetString());
 
-        await Notify("RECOVERY", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), state: "OK");
+        await Notify("RECOVERY", now + 4, state: "OK");
         await Incident(service, "INC-000001", i => i.GetProperty("status").GetString() == "closed", TimeSpan.FromSeconds(30));
 
         await Notify("PROBLEM", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), state: "CRITICAL");

@@ -1,0 +1,62 @@
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    /// <summary>Recoveries that arrived before any problem of theirs, per identity; bounded, kept in memory only.</summary>
+    private readonly Dictionary<byte[], EarlyRecovery> _earlyRecoveries = new(FingerprintComparer.Instance);
+
+    private const int MaxEarlyRecoveries = 10_000;
+
+    /// <summary>
+    /// A RECOVERY with nothing to resolve may have overtaken its PROBLEM (parallel Nagios workers): remember it, so
+    /// the PROBLEM, when it comes, opens an incident that is resolved at once instead of one left open forever.
+    /// </summary>
+    private void RememberEarlyRecovery(ReadOnlySpan<byte> record, in NotificationFields f)
+    {
+        if (_earlyRecoveries.Count >= MaxEarlyRecoveries)
+        {
+            // Rare (a flood of recoveries for unknown objects): forget them all rather than grow without bound.
+            _earlyRecoveries.Clear();
+        }
+
+        _earlyRecoveries[KeyOf(record, in f)] = new EarlyRecovery(f.TimeT, ProblemIdOf(record, in f), NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
+    }
+
+    private Decision OpenUnlessRecovered(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var opened = Open(record, in f, now, plan);
+        if (_earlyRecoveries.Count == 0)
+        {
+            return opened;
+        }
+
+        var key = KeyOf(record, in f);
+        if (!_earlyRecoveries.TryGetValue(key, out var recovery) || !recovery.Ends(ProblemIdOf(record, in f), f.TimeT))
+        {
+            return opened;
+        }
+
+        _earlyRecoveries.Remove(key);
+        var incident = _live[opened.IncidentId];
+        var resolvedAt = DateTimeOffset.FromUnixTimeSeconds(recovery.TimeT);
+        incident.Status = IncidentStatus.Resolved;
+        Interlocked.Decrement(ref _active);
+        incident.ResolvedAt = resolvedAt;
+        incident.State = recovery.State;
+        incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(recovery.Output);
+        plan.Append(incident, resolvedAt, TimelineKind.Resolved, recovery.EventId,
+            $"Recovered ({NagiosNames.Of(recovery.State)}), reported before its problem arrived: {recovery.Output}");
+        ScheduleClose(incident);
+        return opened;
+    }
+
+    /// <summary>A recovery that came first.</summary>
+    private readonly record struct EarlyRecovery(long TimeT, string ProblemId, string Output, AlertState State, Guid EventId)
+    {
+        /// <summary>Whether it ends the problem now arriving: the same problem id, or without ids, a later time.</summary>
+        public bool Ends(string problemId, long problemTimeT) =>
+            problemId.Length > 0 && ProblemId.Length > 0 ? problemId == ProblemId : problemTimeT <= TimeT;
+    }
+}
