@@ -56,7 +56,7 @@ public sealed class IncidentLedger
             await LookUpUnknownAsync(batch, knownApplied, cancellationToken);
             var plan = new CommitPlan();
             await DecideAsync(batch, knownApplied, now, plan, outcomes, cancellationToken);
-            Book.CloseDue(now, plan);
+            Book.ApplyTimers(now, plan);
             plan.Seal();
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })

@@ -9,7 +9,7 @@ internal static class IncidentColumns
     /// <summary>The columns of the <c>incident_row</c> view (incident joined with its counters), in reading order.</summary>
     public const string List =
         "id, instance, host, service, customer, title, description, status, priority, state, worst_state, last_output, problem_id, alert_count, "
-        + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, timeline_count, category, team, tier";
+        + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until";
 
     public static IncidentRecord Read(SqliteDataReader r) => new()
     {
@@ -40,5 +40,8 @@ internal static class IncidentColumns
         Category = r.GetString(24),
         Team = r.GetString(25),
         Tier = r.GetString(26),
+        Flapping = r.GetInt64(27) != 0,
+        FlapCount = r.GetInt32(28),
+        FlapQuietUntil = r.IsDBNull(29) ? null : ColumnText.At(r.GetInt64(29)),
     };
 }

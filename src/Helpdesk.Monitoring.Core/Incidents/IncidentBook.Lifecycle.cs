@@ -25,7 +25,7 @@ public sealed partial class IncidentBook
             return new Decision(ApplyOutcome.Repeated, incident.Id);
         }
 
-        return Resolve(incident, record, in f, now, plan);
+        return incident.HeldByFlapping ? RecoverWhileFlapping(incident, record, in f, now, plan) : Resolve(incident, record, in f, now, plan);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -69,7 +69,7 @@ public sealed partial class IncidentBook
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }
 
-    /// <summary>CUSTOM, flapping and downtime notifications are timeline notes in this first version.</summary>
+    /// <summary>CUSTOM and downtime notifications are timeline notes in this version.</summary>
     private static Decision Note(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
         if (incident is null)

@@ -41,6 +41,11 @@ public sealed partial class IncidentBook
             {
                 ScheduleClose(incident);
             }
+
+            if (incident.FlapQuietUntil is { } quietUntil)
+            {
+                _quietQueue.Enqueue(incident, quietUntil);
+            }
         }
     }
 
@@ -69,14 +74,23 @@ public sealed partial class IncidentBook
             NotificationType.Problem => Problem(incident, record, in f, now, plan),
             NotificationType.Recovery => Recovery(incident, record, in f, now, plan),
             NotificationType.Acknowledgement => Acknowledge(incident, record, in f, now, plan),
+            NotificationType.FlappingStart => FlapStart(incident, record, in f, now, plan),
+            NotificationType.FlappingStop or NotificationType.FlappingDisabled => FlapStop(incident, record, in f, now, plan),
             _ => Note(incident, record, in f, now, plan),
         };
         plan.Applied(new AppliedEvent(f.EventId, outcome.IncidentId, outcome.Outcome, now));
         return outcome.Outcome;
     }
 
+    /// <summary>Runs the clock's decisions due by <paramref name="now"/>: flapping quiet periods end, verification holds close.</summary>
+    public void ApplyTimers(DateTimeOffset now, CommitPlan plan)
+    {
+        EndQuietPeriods(now, plan);
+        CloseDue(now, plan);
+    }
+
     /// <summary>Closes every resolved incident whose verification hold has passed.</summary>
-    public void CloseDue(DateTimeOffset now, CommitPlan plan)
+    private void CloseDue(DateTimeOffset now, CommitPlan plan)
     {
         while (_closeQueue.TryPeek(out var incident, out var due) && due <= now)
         {

@@ -9,7 +9,8 @@ namespace Helpdesk.Monitoring.Incidents;
 public sealed record IncidentChange(
     long Id, IncidentStatus Status, Priority Priority, AlertState State, AlertState WorstState, string LastOutput, long AlertCount,
     DateTimeOffset LastSeenAt, DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment,
-    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, DateTimeOffset UpdatedAt, int TimelineCount)
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, DateTimeOffset UpdatedAt, int TimelineCount,
+    bool Flapping, int FlapCount, DateTimeOffset? FlapQuietUntil)
 {
     public IncidentRecord ApplyTo(IncidentRecord r) => r with
     {
@@ -28,6 +29,9 @@ public sealed record IncidentChange(
         ReopenCount = ReopenCount,
         UpdatedAt = UpdatedAt,
         TimelineCount = TimelineCount,
+        Flapping = Flapping,
+        FlapCount = FlapCount,
+        FlapQuietUntil = FlapQuietUntil,
     };
 }
 

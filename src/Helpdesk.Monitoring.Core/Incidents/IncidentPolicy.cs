@@ -11,6 +11,9 @@ public sealed record IncidentPolicy
     /// <summary>A PROBLEM this soon after the resolve reopens the incident instead of opening a new one.</summary>
     public TimeSpan ReopenWindow { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>After flapping stops, how long the state must stay quiet before it applies (a recovery then resolves).</summary>
+    public TimeSpan FlapQuietPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Event ids kept in memory for redelivery checks; older ones are checked against the store.</summary>
     public int SeenEventCapacity { get; init; } = 65_536;
 
@@ -23,6 +26,11 @@ public sealed record IncidentPolicy
         if (VerificationHold < TimeSpan.Zero)
         {
             return "VerificationHold must not be negative";
+        }
+
+        if (FlapQuietPeriod < TimeSpan.Zero)
+        {
+            return "FlapQuietPeriod must not be negative";
         }
 
         if (ReopenWindow < TimeSpan.Zero)

@@ -38,11 +38,20 @@ public sealed record IncidentRecord
     public int ReopenCount { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Nagios says the object is flapping: the incident is held open, whatever the latest state.</summary>
+    public bool Flapping { get; init; }
+
+    /// <summary>How many times flapping started on this incident.</summary>
+    public int FlapCount { get; init; }
+
+    /// <summary>After flapping stopped: when the quiet period ends and the current state applies.</summary>
+    public DateTimeOffset? FlapQuietUntil { get; init; }
+
     /// <summary>How many timeline entries the incident has: the next entry's sequence number is this plus one.</summary>
     public int TimelineCount { get; init; }
 
     /// <summary>The mutable columns, as an update writes them.</summary>
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
-        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount);
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil);
 }

@@ -29,6 +29,9 @@ internal sealed class IncidentState
         UpdatedAt = r.UpdatedAt;
         TimelineCount = r.TimelineCount;
         ProblemId = r.ProblemId;
+        Flapping = r.Flapping;
+        FlapCount = r.FlapCount;
+        FlapQuietUntil = r.FlapQuietUntil;
     }
 
     public long Id { get; }
@@ -55,6 +58,15 @@ internal sealed class IncidentState
     /// <summary>Nagios' problem id of the episode that opened (or reopened) the incident; empty when Nagios sent none.</summary>
     public string ProblemId { get; set; }
 
+    public bool Flapping { get; set; }
+
+    public int FlapCount { get; set; }
+
+    public DateTimeOffset? FlapQuietUntil { get; set; }
+
+    /// <summary>Held open by flapping, or by the quiet period after it: recoveries are recorded but do not resolve.</summary>
+    public bool HeldByFlapping => Flapping || FlapQuietUntil is not null;
+
     /// <summary>What changed since the last sealed plan.</summary>
     public ChangeKind Pending { get; set; }
 
@@ -64,7 +76,7 @@ internal sealed class IncidentState
 
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
-        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount);
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil);
 }
 
 /// <summary>How much of an incident a batch changed: counters only, or its mutable columns.</summary>

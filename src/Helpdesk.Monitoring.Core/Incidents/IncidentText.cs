@@ -7,9 +7,11 @@ namespace Helpdesk.Monitoring.Incidents;
 /// <summary>Titles and descriptions written for a helpdesk agent, from the notification that opened the incident.</summary>
 public static class IncidentText
 {
-    public static string Title(Notification n) => n.IsServiceNotification
-        ? $"{n.Host} / {n.Service} is {NagiosNames.Of(n.ServiceState)}"
-        : $"{n.Host} is {NagiosNames.Of(n.HostState)}";
+    public static string Title(Notification n)
+    {
+        var what = n.Type == NotificationType.FlappingStart ? "flapping" : NagiosNames.Of(n.State);
+        return n.IsServiceNotification ? $"{n.Host} / {n.Service} is {what}" : $"{n.Host} is {what}";
+    }
 
     public static string Customer(Notification n) => n.Var("_SERVICECUSTOMER") ?? n.Var("_HOSTCUSTOMER") ?? "";
 

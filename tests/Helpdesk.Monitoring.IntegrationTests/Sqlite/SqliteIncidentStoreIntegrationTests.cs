@@ -49,6 +49,22 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Flapping_and_routing_columns_round_trip()
+    {
+        var book = new IncidentBook(new IncidentPolicy { FlapQuietPeriod = TimeSpan.FromMinutes(5) }, [], 0, 0);
+        await _store.CommitAsync(Decide(book, Records.Service(NotificationType.Problem)), default);
+        await _store.CommitAsync(Decide(book,
+            Records.Service(NotificationType.FlappingStart, timeT: Records.T0 + 10),
+            Records.Service(NotificationType.FlappingStop, timeT: Records.T0 + 20)), default);
+
+        var stored = Assert.Single((await _store.LoadAsync(default)).Live);
+        Assert.False(stored.Flapping);
+        Assert.Equal(1, stored.FlapCount);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 20) + TimeSpan.FromMinutes(5), stored.FlapQuietUntil);
+        Assert.Equal(("server", "helpdesk", "L1"), (stored.Category, stored.Team, stored.Tier));
+    }
+
+    [Fact]
     public async Task A_plan_committed_twice_is_refused_whole_the_second_time()
     {
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);

@@ -37,7 +37,7 @@ internal sealed class BookDriver
     {
         Now += by;
         var plan = new CommitPlan();
-        Book.CloseDue(Now, plan);
+        Book.ApplyTimers(Now, plan);
         Commit(plan);
     }
 

@@ -1,0 +1,98 @@
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    /// <summary>Incidents whose post-flapping quiet period ends at the priority.</summary>
+    private readonly PriorityQueue<IncidentState, DateTimeOffset> _quietQueue = new();
+
+    /// <summary>
+    /// FLAPPINGSTART holds the incident open as flapping (opening or reopening one if needed): while it flaps,
+    /// recoveries are recorded but do not resolve, so the helpdesk sees one incident, not resolve/reopen churn.
+    /// </summary>
+    private Decision FlapStart(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        var outcome = ApplyOutcome.Noted;
+        if (incident is null || !incident.IsActive)
+        {
+            var decision = incident is not null && reported - incident.ResolvedAt!.Value <= _policy.ReopenWindow
+                ? Reopen(incident, record, in f, now, plan)
+                : Open(record, in f, now, plan);
+            incident = _live[decision.IncidentId];
+            outcome = decision.Outcome;
+        }
+
+        if (incident.Flapping)
+        {
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        incident.Flapping = true;
+        incident.FlapQuietUntil = null;
+        incident.FlapCount++;
+        incident.UpdatedAt = now;
+        plan.Append(incident, reported, TimelineKind.Note, f.EventId,
+            $"Flapping started ({incident.FlapCount}x): held open until it has been quiet for {_policy.FlapQuietPeriod.TotalMinutes:0.#} minutes after it stops");
+        return new Decision(outcome, incident.Id);
+    }
+
+    /// <summary>FLAPPINGSTOP or FLAPPINGDISABLED: the current state applies once the quiet period has passed.</summary>
+    private Decision FlapStop(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null || !incident.Flapping)
+        {
+            return incident is null ? Decision.Ignored : new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        incident.Flapping = false;
+        incident.FlapQuietUntil = reported + _policy.FlapQuietPeriod;
+        incident.UpdatedAt = now;
+        _quietQueue.Enqueue(incident, incident.FlapQuietUntil.Value);
+        plan.Append(incident, reported, TimelineKind.Note, f.EventId,
+            $"{(f.Type == NotificationType.FlappingDisabled ? "Flap detection disabled" : "Flapping stopped")}: the state applies after {_policy.FlapQuietPeriod.TotalMinutes:0.#} quiet minutes");
+        return new Decision(ApplyOutcome.Noted, incident.Id);
+    }
+
+    /// <summary>A recovery while held by flapping: remembered as the current state, not a resolve.</summary>
+    private static Decision RecoverWhileFlapping(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        incident.State = f.State;
+        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
+        incident.UpdatedAt = now;
+        plan.Changed(incident, ChangeKind.Mutable);
+        return new Decision(ApplyOutcome.Updated, incident.Id);
+    }
+
+    /// <summary>Ends quiet periods that have passed: a healthy incident is resolved, a failing one stays open.</summary>
+    private void EndQuietPeriods(DateTimeOffset now, CommitPlan plan)
+    {
+        while (_quietQueue.TryPeek(out var incident, out var due) && due <= now)
+        {
+            _quietQueue.Dequeue();
+
+            // Flapping again, or a later stop with its own entry: this entry is stale.
+            if (incident.Flapping || incident.FlapQuietUntil is not { } until || until > now || !incident.IsActive)
+            {
+                continue;
+            }
+
+            incident.FlapQuietUntil = null;
+            incident.UpdatedAt = now;
+            if (NagiosNames.IsHealthy(incident.State))
+            {
+                incident.Status = IncidentStatus.Resolved;
+                Interlocked.Decrement(ref _active);
+                incident.ResolvedAt = now;
+                plan.Append(incident, now, TimelineKind.Resolved, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period");
+                ScheduleClose(incident);
+            }
+            else
+            {
+                plan.Append(incident, now, TimelineKind.Note, null, $"Still {NagiosNames.Of(incident.State)} after flapping stopped: stays open");
+            }
+        }
+    }
+}
