@@ -102,4 +102,26 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         await service.WaitForAsync("/api/v1/incidents/INC-000001",
             i => i.GetProperty("incident").GetProperty("status").GetString() == "resolved", TimeSpan.FromSeconds(60));
     }
+
+    [Fact]
+    public async Task A_flapping_service_is_one_incident_held_open_as_flapping()
+    {
+        var spool = _dir.Combine("spool");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
+        Directory.CreateDirectory(_dir.Combine("nagios"));
+        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+
+        // Alternate hard states until Nagios' flap detection (thresholds 5 % / 20 %) says FLAPPINGSTART.
+        for (var i = 0; i < 30 && nagios.NotificationsLogged("FLAPPINGSTART") == 0; i++)
+        {
+            await nagios.ServiceResultAsync("web01", "HTTP", i % 2 == 0 ? 2 : 0, i % 2 == 0 ? "CRITICAL - down" : "OK - up");
+            await Task.Delay(150);
+        }
+
+        Assert.True(nagios.NotificationsLogged("FLAPPINGSTART") > 0, "Nagios never detected flapping:\n" + nagios.Log);
+        var page = await service.WaitForAsync("/api/v1/incidents", p => p.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("flapping").GetBoolean()),
+            TimeSpan.FromSeconds(60));
+        var flapping = page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("flapping").GetBoolean());
+        Assert.Equal("open", flapping.GetProperty("status").GetString());
+    }
 }
