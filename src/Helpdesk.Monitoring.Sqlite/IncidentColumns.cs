@@ -9,7 +9,7 @@ internal static class IncidentColumns
     /// <summary>The columns of the <c>incident_row</c> view (incident joined with its counters), in reading order.</summary>
     public const string List =
         "id, instance, host, service, customer, title, description, status, priority, state, worst_state, last_output, problem_id, alert_count, "
-        + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until";
+        + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance";
 
     public static IncidentRecord Read(SqliteDataReader r) => new()
     {
@@ -43,5 +43,6 @@ internal static class IncidentColumns
         Flapping = r.GetInt64(27) != 0,
         FlapCount = r.GetInt32(28),
         FlapQuietUntil = r.IsDBNull(29) ? null : ColumnText.At(r.GetInt64(29)),
+        InMaintenance = r.GetInt64(30) != 0,
     };
 }

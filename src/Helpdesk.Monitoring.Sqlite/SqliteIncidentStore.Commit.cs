@@ -13,8 +13,8 @@ public sealed partial class SqliteIncidentStore
     private const string InsertIncident =
         "INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output, "
         + "problem_id, opened_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until) "
-        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28) "
+        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance) "
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
         + "ON CONFLICT (id) DO NOTHING";
 
     private const string InsertDescription =
@@ -23,7 +23,7 @@ public sealed partial class SqliteIncidentStore
     private const string UpdateIncident =
         "UPDATE incident SET status = ?2, priority = ?3, state = ?4, worst_state = ?5, last_output = ?6, acknowledged_at = ?7, "
         + "acknowledged_by = ?8, acknowledgement_comment = ?9, resolved_at = ?10, closed_at = ?11, reopen_count = ?12, updated_at = ?13, "
-        + "timeline_count = ?14, flapping = ?15, flap_count = ?16, flap_quiet_until = ?17 WHERE id = ?1";
+        + "timeline_count = ?14, flapping = ?15, flap_count = ?16, flap_quiet_until = ?17, in_maintenance = ?18 WHERE id = ?1";
 
     private const string UpdateCounters = "UPDATE incident_counter SET alert_count = ?2, last_seen_at = ?3 WHERE id = ?1";
 
@@ -111,7 +111,7 @@ public sealed partial class SqliteIncidentStore
                 .Bind(15, ColumnText.MsOrNull(i.AcknowledgedAt)).Bind(16, i.AcknowledgedBy).Bind(17, i.AcknowledgementComment)
                 .Bind(18, ColumnText.MsOrNull(i.ResolvedAt)).Bind(19, ColumnText.MsOrNull(i.ClosedAt)).Bind(20, i.ReopenCount)
                 .Bind(21, ColumnText.Ms(i.UpdatedAt)).Bind(22, i.TimelineCount).Bind(23, i.Category).Bind(24, i.Team).Bind(25, i.Tier)
-                .Bind(26, i.Flapping ? 1 : 0).Bind(27, i.FlapCount).Bind(28, ColumnText.MsOrNull(i.FlapQuietUntil));
+                .Bind(26, i.Flapping ? 1 : 0).Bind(27, i.FlapCount).Bind(28, ColumnText.MsOrNull(i.FlapQuietUntil)).Bind(29, i.InMaintenance ? 1 : 0);
             if (insert.Execute() == 0)
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
@@ -134,7 +134,7 @@ public sealed partial class SqliteIncidentStore
                 .Bind(5, NagiosNames.Of(c.WorstState)).Bind(6, c.LastOutput).Bind(7, ColumnText.MsOrNull(c.AcknowledgedAt))
                 .Bind(8, c.AcknowledgedBy).Bind(9, c.AcknowledgementComment).Bind(10, ColumnText.MsOrNull(c.ResolvedAt))
                 .Bind(11, ColumnText.MsOrNull(c.ClosedAt)).Bind(12, c.ReopenCount).Bind(13, ColumnText.Ms(c.UpdatedAt)).Bind(14, c.TimelineCount)
-                .Bind(15, c.Flapping ? 1 : 0).Bind(16, c.FlapCount).Bind(17, ColumnText.MsOrNull(c.FlapQuietUntil))
+                .Bind(15, c.Flapping ? 1 : 0).Bind(16, c.FlapCount).Bind(17, ColumnText.MsOrNull(c.FlapQuietUntil)).Bind(18, c.InMaintenance ? 1 : 0)
                 .Execute();
             var counters = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
             counters.Bind(1, c.Id).Bind(2, c.AlertCount).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();

@@ -98,6 +98,17 @@ internal static class SqliteSchema
                    i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until
             FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
         """,
+        """
+        -- v4: scheduled downtime (maintenance) on the incident's object.
+        ALTER TABLE incident ADD COLUMN in_maintenance INTEGER NOT NULL DEFAULT 0;
+        DROP VIEW incident_row;
+        CREATE VIEW incident_row AS
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
+                   i.last_output, i.problem_id, c.alert_count, i.opened_at, c.last_seen_at, i.acknowledged_at, i.acknowledged_by,
+                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count,
+                   i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until, i.in_maintenance
+            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

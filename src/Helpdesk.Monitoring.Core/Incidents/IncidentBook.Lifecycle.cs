@@ -39,7 +39,8 @@ public sealed partial class IncidentBook
         incident.State = f.State;
         incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(output);
         incident.UpdatedAt = now;
-        plan.Append(incident, reported, TimelineKind.Resolved, f.EventId, $"Recovered ({NagiosNames.Of(f.State)}): {output}");
+        plan.Append(incident, reported, TimelineKind.Resolved, f.EventId,
+            $"Recovered ({NagiosNames.Of(f.State)}){(incident.InMaintenance ? " in maintenance" : "")}: {output}");
         ScheduleClose(incident);
         return new Decision(ApplyOutcome.Resolved, incident.Id);
     }
@@ -69,7 +70,7 @@ public sealed partial class IncidentBook
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }
 
-    /// <summary>CUSTOM and downtime notifications are timeline notes in this version.</summary>
+    /// <summary>CUSTOM notifications are notes on the timeline (a repeated copy is not added twice).</summary>
     private static Decision Note(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
         if (incident is null)

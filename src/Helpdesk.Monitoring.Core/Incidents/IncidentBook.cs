@@ -76,6 +76,8 @@ public sealed partial class IncidentBook
             NotificationType.Acknowledgement => Acknowledge(incident, record, in f, now, plan),
             NotificationType.FlappingStart => FlapStart(incident, record, in f, now, plan),
             NotificationType.FlappingStop or NotificationType.FlappingDisabled => FlapStop(incident, record, in f, now, plan),
+            NotificationType.DowntimeStart => MaintenanceStart(incident, record, in f, now, plan),
+            NotificationType.DowntimeEnd or NotificationType.DowntimeCancelled => MaintenanceEnd(incident, record, in f, now, plan),
             _ => Note(incident, record, in f, now, plan),
         };
         plan.Applied(new AppliedEvent(f.EventId, outcome.IncidentId, outcome.Outcome, now));

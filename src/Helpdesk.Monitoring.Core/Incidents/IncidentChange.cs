@@ -10,7 +10,7 @@ public sealed record IncidentChange(
     long Id, IncidentStatus Status, Priority Priority, AlertState State, AlertState WorstState, string LastOutput, long AlertCount,
     DateTimeOffset LastSeenAt, DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment,
     DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, DateTimeOffset UpdatedAt, int TimelineCount,
-    bool Flapping, int FlapCount, DateTimeOffset? FlapQuietUntil)
+    bool Flapping, int FlapCount, DateTimeOffset? FlapQuietUntil, bool InMaintenance)
 {
     public IncidentRecord ApplyTo(IncidentRecord r) => r with
     {
@@ -32,6 +32,7 @@ public sealed record IncidentChange(
         Flapping = Flapping,
         FlapCount = FlapCount,
         FlapQuietUntil = FlapQuietUntil,
+        InMaintenance = InMaintenance,
     };
 }
 

@@ -47,11 +47,14 @@ public sealed record IncidentRecord
     /// <summary>After flapping stopped: when the quiet period ends and the current state applies.</summary>
     public DateTimeOffset? FlapQuietUntil { get; init; }
 
+    /// <summary>The object is in scheduled downtime: no paging or escalation; a recovery resolves "in maintenance".</summary>
+    public bool InMaintenance { get; init; }
+
     /// <summary>How many timeline entries the incident has: the next entry's sequence number is this plus one.</summary>
     public int TimelineCount { get; init; }
 
     /// <summary>The mutable columns, as an update writes them.</summary>
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
-        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil);
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance);
 }

@@ -32,6 +32,7 @@ internal sealed class IncidentState
         Flapping = r.Flapping;
         FlapCount = r.FlapCount;
         FlapQuietUntil = r.FlapQuietUntil;
+        InMaintenance = r.InMaintenance;
     }
 
     public long Id { get; }
@@ -60,6 +61,8 @@ internal sealed class IncidentState
 
     public bool Flapping { get; set; }
 
+    public bool InMaintenance { get; set; }
+
     public int FlapCount { get; set; }
 
     public DateTimeOffset? FlapQuietUntil { get; set; }
@@ -76,7 +79,7 @@ internal sealed class IncidentState
 
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
-        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil);
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance);
 }
 
 /// <summary>How much of an incident a batch changed: counters only, or its mutable columns.</summary>

@@ -9,12 +9,12 @@ public sealed record IncidentJson(
     string Number, string Title, string Status, string Priority, string Category, string Team, string Tier, string Instance, string Host, string Service, string Customer,
     string State, string WorstState, long AlertCount, string LastOutput, string ProblemId, DateTimeOffset OpenedAt, DateTimeOffset LastSeenAt,
     DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment, DateTimeOffset? ResolvedAt,
-    DateTimeOffset? ClosedAt, int ReopenCount, bool Flapping, int FlapCount, DateTimeOffset UpdatedAt, string Description)
+    DateTimeOffset? ClosedAt, int ReopenCount, bool Flapping, int FlapCount, bool InMaintenance, DateTimeOffset UpdatedAt, string Description)
 {
     public static IncidentJson From(IncidentRecord r) => new(
         r.Number, r.Title, StatusText(r.Status), r.Priority.ToString(), r.Category, r.Team, r.Tier, r.Instance, r.Host, r.Service, r.Customer,
         NagiosNames.Of(r.State), NagiosNames.Of(r.WorstState), r.AlertCount, r.LastOutput, r.ProblemId, r.OpenedAt, r.LastSeenAt,
-        r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.Flapping, r.FlapCount, r.UpdatedAt, r.Description);
+        r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.Flapping, r.FlapCount, r.InMaintenance, r.UpdatedAt, r.Description);
 
     public static string StatusText(IncidentStatus status) => status.ToString().ToLowerInvariant();
 }

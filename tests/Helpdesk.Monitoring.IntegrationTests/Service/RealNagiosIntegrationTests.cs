@@ -124,4 +124,26 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         var flapping = page.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("flapping").GetBoolean());
         Assert.Equal("open", flapping.GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task Scheduled_downtime_puts_the_incident_in_maintenance_and_its_end_takes_it_out()
+    {
+        var spool = _dir.Combine("spool");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
+        Directory.CreateDirectory(_dir.Combine("nagios"));
+        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+
+        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
+
+        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await nagios.CommandAsync($"SCHEDULE_SVC_DOWNTIME;web01;HTTP;{start};{start + 600};1;0;600;bob;disk swap");
+        var held = await service.WaitForAsync("/api/v1/incidents/INC-000001",
+            i => i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+        Assert.Contains(held.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString()!.StartsWith("Maintenance started by bob", StringComparison.Ordinal));
+
+        await nagios.CommandAsync("DEL_DOWNTIME_BY_HOST_NAME;web01");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001",
+            i => !i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+    }
 }

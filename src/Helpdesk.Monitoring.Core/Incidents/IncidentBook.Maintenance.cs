@@ -1,0 +1,54 @@
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    /// <summary>
+    /// DOWNTIMESTART: the incident's object is in maintenance. Nothing pages or escalates for it; a recovery still
+    /// resolves it (marked "in maintenance"). Without an incident there is nothing to hold: Nagios itself sends no
+    /// problem notifications during downtime.
+    /// </summary>
+    private static Decision MaintenanceStart(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null || !incident.IsActive)
+        {
+            return incident is null ? Decision.Ignored : new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        if (incident.InMaintenance)
+        {
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        incident.InMaintenance = true;
+        incident.UpdatedAt = now;
+        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId,
+            $"Maintenance started{By(record, in f)}: no paging or escalation until it ends");
+        return new Decision(ApplyOutcome.Noted, incident.Id);
+    }
+
+    /// <summary>DOWNTIMEEND or DOWNTIMECANCELLED: back to normal; an incident still failing is paged as new.</summary>
+    private static Decision MaintenanceEnd(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (incident is null || !incident.InMaintenance)
+        {
+            return incident is null ? Decision.Ignored : new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        incident.InMaintenance = false;
+        incident.UpdatedAt = now;
+        var ended = f.Type == NotificationType.DowntimeCancelled ? "Maintenance cancelled" : "Maintenance ended";
+        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, incident.IsActive
+            ? $"{ended}{By(record, in f)}; still {NagiosNames.Of(incident.State)}: paged as new"
+            : $"{ended}{By(record, in f)}");
+        return new Decision(ApplyOutcome.Noted, incident.Id);
+    }
+
+    private static string By(ReadOnlySpan<byte> record, in NotificationFields f)
+    {
+        var author = NotificationDecoder.Text(record, f.Author);
+        var comment = NotificationDecoder.Text(record, f.Comment);
+        return (author.Length > 0 ? " by " + author : "") + (comment.Length > 0 ? " (" + comment + ")" : "");
+    }
+}
