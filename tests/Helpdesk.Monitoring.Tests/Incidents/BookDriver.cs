@@ -6,8 +6,7 @@ namespace Helpdesk.Monitoring.Tests.Incidents;
 /// <summary>Feeds notifications to an <see cref="IncidentBook"/> in virtual time and keeps what it committed.</summary>
 internal sealed class BookDriver
 {
-    private readonly Dictionary<long, IncidentRecord> _committed = [];
-    private readonly List<TimelineEntry> _timeline = [];
+    private readonly IncidentProjection _committed = new();
 
     public BookDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null)
     {
@@ -19,9 +18,9 @@ internal sealed class BookDriver
 
     public DateTimeOffset Now { get; set; }
 
-    public IReadOnlyDictionary<long, IncidentRecord> Incidents => _committed;
+    public IReadOnlyDictionary<long, IncidentRecord> Incidents => _committed.Incidents;
 
-    public IReadOnlyList<TimelineEntry> Timeline => _timeline;
+    public IReadOnlyList<TimelineEntry> Timeline => _committed.Timeline;
 
     public ApplyOutcome Apply(Notification n, bool knownApplied = false)
     {
@@ -41,31 +40,17 @@ internal sealed class BookDriver
         Commit(plan);
     }
 
-    public IncidentRecord Single() => Assert.Single(_committed.Values);
+    public IncidentRecord Single() => Assert.Single(_committed.Incidents.Values);
 
     /// <summary>A new book built from what was committed, as the service does at start.</summary>
     public void Restart(IncidentPolicy? policy = null) =>
-        Book = new IncidentBook(policy ?? new IncidentPolicy(), _committed.Values.Where(i => i.Status != IncidentStatus.Closed), _committed.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds());
+        Book = new IncidentBook(policy ?? new IncidentPolicy(), _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
+            _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds());
 
     private void Commit(CommitPlan plan)
     {
         plan.Seal();
-        foreach (var change in plan.Counters)
-        {
-            _committed[change.Id] = change.ApplyTo(_committed[change.Id]);
-        }
-
-        foreach (var change in plan.Updates)
-        {
-            _committed[change.Id] = change.ApplyTo(_committed[change.Id]);
-        }
-
-        foreach (var incident in plan.Inserts)
-        {
-            Assert.False(_committed.ContainsKey(incident.Id), "an incident is inserted once");
-            _committed[incident.Id] = incident;
-        }
-
-        _timeline.AddRange(plan.Timeline);
+        Assert.DoesNotContain(plan.Inserts, i => _committed.Incidents.ContainsKey(i.Id));
+        _committed.Apply(plan);
     }
 }

@@ -1,0 +1,44 @@
+using System.Text;
+using Helpdesk.Monitoring.Cli;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+
+namespace Helpdesk.Monitoring.Tests.Cli;
+
+public sealed class ReplayCommandTests
+{
+    private static string Lines(params Notification[] notifications) =>
+        string.Join("\n", notifications.Select(n => Encoding.UTF8.GetString(Records.Bytes(n))));
+
+    [Fact]
+    public void Replays_in_nagios_time_and_prints_incidents_with_their_reasons()
+    {
+        var input = Lines(
+            Records.Service(NotificationType.Recovery, state: AlertState.Ok, output: "OK", timeT: Records.T0 + 60),
+            Records.Service(NotificationType.Problem, timeT: Records.T0),
+            Records.Service(NotificationType.Problem, timeT: Records.T0),
+            Records.Host(NotificationType.Problem, timeT: Records.T0 + 5)) + "\n{\"v\":1,\"type\":\"PROBLEM\"}\n";
+
+        var output = ReplayCommand.Replay(Encoding.UTF8.GetBytes(input), new IncidentPolicy());
+
+        Assert.Contains("4 notifications, 1 refused, 2 incidents", output, StringComparison.Ordinal);
+        Assert.Contains("record 5: refused, missing_field", output, StringComparison.Ordinal);
+        Assert.Contains("INC-000001 P2 resolved \"web01 / HTTP is CRITICAL\" customer=acme category=server team=helpdesk/L1 alerts=2", output, StringComparison.Ordinal);
+        Assert.Contains("INC-000002 P2 open \"router01 is DOWN\"", output, StringComparison.Ordinal);
+        Assert.Contains("resolved: Recovered (OK): OK", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rules_change_shows_in_the_replay()
+    {
+        var input = Encoding.UTF8.GetBytes("[" + string.Join(",", new[] { Records.Service(NotificationType.Problem, customer: "acme") }
+            .Select(n => Encoding.UTF8.GetString(Records.Bytes(n)))) + "]");
+        var rules = RulesFile.Parse("""{ "version": 1, "priority": { "defaultImpact": "high" }, "routing": { "routes": [ { "match": { "customer": "acme" }, "team": "acme-ops", "tier": "L2" } ] } }""").Rules!;
+
+        var output = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules });
+
+        Assert.Contains("INC-000001 P1 open", output, StringComparison.Ordinal);
+        Assert.Contains("team=acme-ops/L2", output, StringComparison.Ordinal);
+    }
+}
