@@ -83,11 +83,7 @@ public sealed partial class IncidentBook
             incident.UpdatedAt = now;
             if (NagiosNames.IsHealthy(incident.State))
             {
-                incident.Status = IncidentStatus.Resolved;
-                Interlocked.Decrement(ref _active);
-                incident.ResolvedAt = now;
-                plan.Append(incident, now, TimelineKind.Resolved, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period");
-                ScheduleClose(incident);
+                MarkResolved(incident, now, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
             }
             else
             {

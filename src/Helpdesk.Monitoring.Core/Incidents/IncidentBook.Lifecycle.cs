@@ -33,16 +33,22 @@ public sealed partial class IncidentBook
     {
         var output = NotificationDecoder.Text(record, f.Output);
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
-        incident.Status = IncidentStatus.Resolved;
-        Interlocked.Decrement(ref _active);
-        incident.ResolvedAt = reported;
         incident.State = f.State;
         incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(output);
         incident.UpdatedAt = now;
-        plan.Append(incident, reported, TimelineKind.Resolved, f.EventId,
-            $"Recovered ({NagiosNames.Of(f.State)}){(incident.InMaintenance ? " in maintenance" : "")}: {output}");
-        ScheduleClose(incident);
+        MarkResolved(incident, reported, f.EventId,
+            $"Recovered ({NagiosNames.Of(f.State)}){(incident.InMaintenance ? " in maintenance" : "")}: {output}", plan);
         return new Decision(ApplyOutcome.Resolved, incident.Id);
+    }
+
+    /// <summary>The one way an incident becomes resolved: status, active count, timeline and close schedule in step.</summary>
+    private void MarkResolved(IncidentState incident, DateTimeOffset at, Guid? eventId, string text, CommitPlan plan)
+    {
+        incident.Status = IncidentStatus.Resolved;
+        Interlocked.Decrement(ref _active);
+        incident.ResolvedAt = at;
+        plan.Append(incident, at, TimelineKind.Resolved, eventId, text);
+        ScheduleClose(incident);
     }
 
     private Decision Acknowledge(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)

@@ -41,14 +41,10 @@ public sealed partial class IncidentBook
         _earlyRecoveries.Remove(key);
         var incident = _live[opened.IncidentId];
         var resolvedAt = DateTimeOffset.FromUnixTimeSeconds(recovery.TimeT);
-        incident.Status = IncidentStatus.Resolved;
-        Interlocked.Decrement(ref _active);
-        incident.ResolvedAt = resolvedAt;
         incident.State = recovery.State;
         incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(recovery.Output);
-        plan.Append(incident, resolvedAt, TimelineKind.Resolved, recovery.EventId,
-            $"Recovered ({NagiosNames.Of(recovery.State)}), reported before its problem arrived: {recovery.Output}");
-        ScheduleClose(incident);
+        MarkResolved(incident, resolvedAt, recovery.EventId,
+            $"Recovered ({NagiosNames.Of(recovery.State)}), reported before its problem arrived: {recovery.Output}", plan);
         return opened;
     }
 

@@ -63,14 +63,7 @@ public sealed partial class IncidentBook
     private static string ProblemIdOf(ReadOnlySpan<byte> record, in NotificationFields f)
     {
         var (current, last) = f.IsServiceNotification ? (f.ServiceProblemId, f.LastServiceProblemId) : (f.HostProblemId, f.LastHostProblemId);
-        var id = NotificationDecoder.Text(record, current);
-        if (id.Length > 0 && id != "0")
-        {
-            return id;
-        }
-
-        id = NotificationDecoder.Text(record, last);
-        return id == "0" ? "" : id;
+        return IncidentText.ProblemId(NotificationDecoder.Text(record, current), NotificationDecoder.Text(record, last));
     }
 
     private static bool SameOutput(IncidentState incident, ReadOnlySpan<byte> record, Utf8Slice output) =>

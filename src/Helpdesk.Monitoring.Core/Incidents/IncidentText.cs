@@ -62,9 +62,10 @@ public static class IncidentText
     }
 
     /// <summary>Nagios' problem id: the current one when non-zero, else the last (4.4.6 recovery quirk, NAGIOS.md).</summary>
-    public static string ProblemId(Notification n)
-    {
-        var (current, last) = n.IsServiceNotification ? (n.ServiceProblemId, n.LastServiceProblemId) : (n.HostProblemId, n.LastHostProblemId);
-        return current.Length > 0 && current != "0" ? current : last == "0" ? "" : last;
-    }
+    public static string ProblemId(Notification n) => n.IsServiceNotification
+        ? ProblemId(n.ServiceProblemId, n.LastServiceProblemId)
+        : ProblemId(n.HostProblemId, n.LastHostProblemId);
+
+    /// <summary>The rule itself, for callers that read the two ids straight from a record.</summary>
+    public static string ProblemId(string current, string last) => current.Length > 0 && current != "0" ? current : last == "0" ? "" : last;
 }
