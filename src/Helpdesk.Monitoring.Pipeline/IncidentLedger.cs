@@ -190,7 +190,7 @@ public sealed class IncidentLedger
         }
 
         var closed = plan.Timeline.Count(e => e.Kind == TimelineKind.Closed);
-        HelpdeskMetrics.ClosedIncidents(closed);
+        HelpdeskMetrics.ResolvedAndClosed(plan.Timeline.Count(e => e.Kind == TimelineKind.Resolved), closed);
         return new BatchOutcome(count, outcomes, plan.IncidentsWritten, closed, rebuilds);
     }
 

@@ -51,9 +51,6 @@ public static class HelpdeskMetrics
             case ApplyOutcome.Opened:
                 Opened.Add(1);
                 break;
-            case ApplyOutcome.Resolved:
-                Resolved.Add(1);
-                break;
             case ApplyOutcome.Reopened:
                 Reopened.Add(1);
                 break;
@@ -62,11 +59,20 @@ public static class HelpdeskMetrics
         CommitLatency.Record(Stopwatch.GetElapsedTime(receivedTimestamp).TotalSeconds);
     }
 
-    public static void ClosedIncidents(int count)
+    /// <summary>
+    /// Resolves and closes, counted from the timeline: an incident also resolves by the clock (after flapping) or
+    /// through a recovery that came before its problem, where no single notification's outcome says so.
+    /// </summary>
+    public static void ResolvedAndClosed(int resolved, int closed)
     {
-        if (count > 0)
+        if (resolved > 0)
         {
-            Closed.Add(count);
+            Resolved.Add(resolved);
+        }
+
+        if (closed > 0)
+        {
+            Closed.Add(closed);
         }
     }
 

@@ -18,21 +18,27 @@ public sealed class MetricsIntegrationTests : IDisposable
     {
         await using var service = await ServiceProcess.StartAsync(_dir.Path);
         var problem = Records.Service(NotificationType.Problem);
-        var body = "[" + string.Join(",", new[] { problem, problem, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Recovery, state: AlertState.Ok) }
+        // The last two: a RECOVERY overtaking its PROBLEM still counts as a resolve, though no single outcome says so.
+        var body = "[" + string.Join(",", new[]
+            {
+                problem, problem, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Recovery, state: AlertState.Ok),
+                Records.Service(NotificationType.Recovery, host: "web02", state: AlertState.Ok, timeT: Records.T0 + 60),
+                Records.Service(NotificationType.Problem, host: "web02", timeT: Records.T0),
+            }
             .Select(n => System.Text.Encoding.UTF8.GetString(Records.Bytes(n)))) + ",{\"v\":3}]";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
         (await service.Http.SendAsync(request)).Dispose();
 
         var text = await service.Http.GetStringAsync("/metrics");
-        Assert.Contains("helpdesk_notifications_ingested_total{type=\"PROBLEM\"} 3", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_notifications_ingested_total{type=\"RECOVERY\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_notifications_ingested_total{type=\"PROBLEM\"} 4", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_notifications_ingested_total{type=\"RECOVERY\"} 2", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"redelivery\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"repeat\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_incidents_opened_total 1", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_incidents_resolved_total 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_incidents_opened_total 2", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_incidents_resolved_total 2", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_notifications_dead_lettered_total{reason=\"missing_field\",source=\"http\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 4", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 6", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_spool_backlog 0", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_active_incidents 0", text, StringComparison.Ordinal);
 
