@@ -62,7 +62,7 @@ public static class HelpdeskHost
             problems.AddRange(ruleErrors.Select(e => $"Helpdesk:RulesPath ({options.RulesPath}): {e}"));
             if (rules is not null)
             {
-                options.Incidents = options.Incidents with { Rules = rules };
+                options.Incidents = options.Incidents.WithRules(rules);
             }
         }
 
@@ -107,5 +107,6 @@ public static class HelpdeskHost
         services.AddSingleton(sp => new SpoolSource(spoolPaths, deadLetters, options.SpoolOptions(), sp.GetRequiredService<TimeProvider>(),
             (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<SpoolSource>().LogWarning(error, "{Message}", message)));
         services.AddHostedService<PipelineService>();
+        services.AddHostedService<TopologyWatcher>();
     }
 }

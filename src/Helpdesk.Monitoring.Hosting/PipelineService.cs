@@ -42,6 +42,7 @@ public sealed class PipelineService(
         }
 
         HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);
+        HelpdeskMetrics.ObserveStorm(() => ledger.Book.StormActive ? 1 : 0);
         HelpdeskMetrics.ObserveSpoolBacklog(() => spool.Backlog);
         logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", ledger.Book.LiveCount, ledger.Book.LastId);
 

@@ -190,7 +190,7 @@ public sealed class IncidentLedger
         }
 
         var closed = plan.Timeline.Count(e => e.Kind == TimelineKind.Closed);
-        HelpdeskMetrics.ResolvedAndClosed(plan.Timeline.Count(e => e.Kind == TimelineKind.Resolved), closed);
+        HelpdeskMetrics.FromTimeline(plan.Timeline);
         return new BatchOutcome(count, outcomes, plan.IncidentsWritten, closed, rebuilds);
     }
 
@@ -218,6 +218,6 @@ public sealed class IncidentLedger
 
         // Ids created before now, or before the newest id ever applied, may be redeliveries: those ask the store.
         var watermark = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), snapshot.MaxEventUnixMs + 1);
-        return new IncidentBook(policy, snapshot.Live, snapshot.LastIncidentId, watermark);
+        return new IncidentBook(policy, snapshot.Live, snapshot.LastIncidentId, watermark, snapshot.Members);
     }
 }

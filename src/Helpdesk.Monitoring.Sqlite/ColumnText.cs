@@ -28,27 +28,9 @@ internal static class ColumnText
 
     public static AlertState State(string text) => NagiosNames.ParseHostState(text) is var host and not AlertState.None ? host : NagiosNames.ParseServiceState(text);
 
-    public static string Of(TimelineKind kind) => kind switch
-    {
-        TimelineKind.Opened => "opened",
-        TimelineKind.StateChanged => "state_changed",
-        TimelineKind.Acknowledged => "acknowledged",
-        TimelineKind.Resolved => "resolved",
-        TimelineKind.Reopened => "reopened",
-        TimelineKind.Closed => "closed",
-        _ => "note",
-    };
+    public static string Of(TimelineKind kind) => TimelineKindNames.Of(kind);
 
-    public static TimelineKind Kind(string text) => text switch
-    {
-        "opened" => TimelineKind.Opened,
-        "state_changed" => TimelineKind.StateChanged,
-        "acknowledged" => TimelineKind.Acknowledged,
-        "resolved" => TimelineKind.Resolved,
-        "reopened" => TimelineKind.Reopened,
-        "closed" => TimelineKind.Closed,
-        _ => TimelineKind.Note,
-    };
+    public static TimelineKind Kind(string text) => TimelineKindNames.Parse(text);
 
     public static string Of(ApplyOutcome outcome) => outcome switch
     {
@@ -60,6 +42,7 @@ internal static class ColumnText
         ApplyOutcome.Resolved => "resolved",
         ApplyOutcome.Reopened => "reopened",
         ApplyOutcome.Noted => "noted",
+        ApplyOutcome.Correlated => "correlated",
         _ => "ignored",
     };
 

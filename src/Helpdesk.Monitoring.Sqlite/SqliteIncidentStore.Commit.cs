@@ -13,8 +13,10 @@ public sealed partial class SqliteIncidentStore
     private const string InsertIncident =
         "INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output, "
         + "problem_id, opened_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance) "
-        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
+        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance, correlation_rule, correlation_key, merged_into, "
+        + "sla_calendar, sla_started_at, response_due_at, resolution_due_at, response_breached, resolution_breached, sla_paused_at, escalations) "
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
+        + "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40) "
         + "ON CONFLICT (id) DO NOTHING";
 
     private const string InsertDescription =
@@ -23,7 +25,14 @@ public sealed partial class SqliteIncidentStore
     private const string UpdateIncident =
         "UPDATE incident SET status = ?2, priority = ?3, state = ?4, worst_state = ?5, last_output = ?6, acknowledged_at = ?7, "
         + "acknowledged_by = ?8, acknowledgement_comment = ?9, resolved_at = ?10, closed_at = ?11, reopen_count = ?12, updated_at = ?13, "
-        + "timeline_count = ?14, flapping = ?15, flap_count = ?16, flap_quiet_until = ?17, in_maintenance = ?18 WHERE id = ?1";
+        + "timeline_count = ?14, flapping = ?15, flap_count = ?16, flap_quiet_until = ?17, in_maintenance = ?18, "
+        + "tier = ?19, merged_into = ?20, sla_calendar = ?21, sla_started_at = ?22, response_due_at = ?23, resolution_due_at = ?24, "
+        + "response_breached = ?25, resolution_breached = ?26, sla_paused_at = ?27, escalations = ?28 WHERE id = ?1";
+
+    private const string UpsertMember =
+        "INSERT INTO incident_member (" + IncidentColumns.MemberList + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        + "ON CONFLICT (incident_id, instance, host, service) DO UPDATE SET state = ?7, recovered = ?8, problem_id = ?9, alert_count = ?10, "
+        + "last_seen_at = ?12, last_output = ?13";
 
     private const string UpdateCounters = "UPDATE incident_counter SET alert_count = ?2, last_seen_at = ?3 WHERE id = ?1";
 
@@ -70,7 +79,19 @@ public sealed partial class SqliteIncidentStore
         UpdateCounterColumns(plan.Counters);
         UpdateMutableColumns(plan.Updates);
         InsertIncidents(plan.Inserts);
+        UpsertMembers(plan.Members);
         InsertTimelineEntries(plan.Timeline);
+    }
+
+    private void UpsertMembers(IReadOnlyList<AlertMember> members)
+    {
+        foreach (var m in members)
+        {
+            var upsert = _upsertMember ??= new RawStatement(Writer, UpsertMember);
+            upsert.Bind(1, m.IncidentId).Bind(2, m.Instance).Bind(3, m.Host).Bind(4, m.Service).Bind(5, m.Rule).Bind(6, m.Key)
+                .Bind(7, NagiosNames.Of(m.State)).Bind(8, m.Recovered ? 1 : 0).Bind(9, m.ProblemId).Bind(10, m.AlertCount)
+                .Bind(11, ColumnText.Ms(m.JoinedAt)).Bind(12, ColumnText.Ms(m.LastSeenAt)).Bind(13, m.LastOutput).Execute();
+        }
     }
 
     /// <summary>Inserts the event ids; false when any was there already (the caller then writes nothing).</summary>
@@ -111,7 +132,10 @@ public sealed partial class SqliteIncidentStore
                 .Bind(15, ColumnText.MsOrNull(i.AcknowledgedAt)).Bind(16, i.AcknowledgedBy).Bind(17, i.AcknowledgementComment)
                 .Bind(18, ColumnText.MsOrNull(i.ResolvedAt)).Bind(19, ColumnText.MsOrNull(i.ClosedAt)).Bind(20, i.ReopenCount)
                 .Bind(21, ColumnText.Ms(i.UpdatedAt)).Bind(22, i.TimelineCount).Bind(23, i.Category).Bind(24, i.Team).Bind(25, i.Tier)
-                .Bind(26, i.Flapping ? 1 : 0).Bind(27, i.FlapCount).Bind(28, ColumnText.MsOrNull(i.FlapQuietUntil)).Bind(29, i.InMaintenance ? 1 : 0);
+                .Bind(26, i.Flapping ? 1 : 0).Bind(27, i.FlapCount).Bind(28, ColumnText.MsOrNull(i.FlapQuietUntil)).Bind(29, i.InMaintenance ? 1 : 0)
+                .Bind(30, i.CorrelationRule).Bind(31, i.CorrelationKey).Bind(32, i.MergedInto).Bind(33, i.Sla.Calendar)
+                .Bind(34, ColumnText.MsOrNull(i.Sla.StartedAt)).Bind(35, ColumnText.MsOrNull(i.Sla.ResponseDueAt)).Bind(36, ColumnText.MsOrNull(i.Sla.ResolutionDueAt))
+                .Bind(37, i.Sla.ResponseBreached ? 1 : 0).Bind(38, i.Sla.ResolutionBreached ? 1 : 0).Bind(39, ColumnText.MsOrNull(i.Sla.PausedAt)).Bind(40, i.Sla.Escalations);
             if (insert.Execute() == 0)
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
@@ -135,6 +159,9 @@ public sealed partial class SqliteIncidentStore
                 .Bind(8, c.AcknowledgedBy).Bind(9, c.AcknowledgementComment).Bind(10, ColumnText.MsOrNull(c.ResolvedAt))
                 .Bind(11, ColumnText.MsOrNull(c.ClosedAt)).Bind(12, c.ReopenCount).Bind(13, ColumnText.Ms(c.UpdatedAt)).Bind(14, c.TimelineCount)
                 .Bind(15, c.Flapping ? 1 : 0).Bind(16, c.FlapCount).Bind(17, ColumnText.MsOrNull(c.FlapQuietUntil)).Bind(18, c.InMaintenance ? 1 : 0)
+                .Bind(19, c.Tier).Bind(20, c.MergedInto).Bind(21, c.Sla.Calendar).Bind(22, ColumnText.MsOrNull(c.Sla.StartedAt))
+                .Bind(23, ColumnText.MsOrNull(c.Sla.ResponseDueAt)).Bind(24, ColumnText.MsOrNull(c.Sla.ResolutionDueAt)).Bind(25, c.Sla.ResponseBreached ? 1 : 0)
+                .Bind(26, c.Sla.ResolutionBreached ? 1 : 0).Bind(27, ColumnText.MsOrNull(c.Sla.PausedAt)).Bind(28, c.Sla.Escalations)
                 .Execute();
             var counters = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
             counters.Bind(1, c.Id).Bind(2, c.AlertCount).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();

@@ -84,7 +84,17 @@ public sealed partial class SqliteIncidentStore
             }
         }
 
-        return new IncidentDetail(incident, timeline);
+        command.CommandText = $"SELECT {IncidentColumns.MemberList} FROM incident_member WHERE incident_id = @id ORDER BY joined_at, host, service";
+        var members = new List<AlertMember>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (reader.Read())
+            {
+                members.Add(IncidentColumns.ReadMember(reader));
+            }
+        }
+
+        return new IncidentDetail(incident, timeline) { Members = members };
     }
 
     public async ValueTask<IReadOnlyList<IncidentRecord>> HistoryAsync(IncidentRecord incident, int limit, CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
     private RawStatement? _updateIncident;
     private RawStatement? _insertTimeline;
     private RawStatement? _insertDescription;
+    private RawStatement? _upsertMember;
 
     static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -67,9 +68,20 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
                 }
             }
 
+            var members = new List<Incidents.AlertMember>();
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"SELECT {IncidentColumns.MemberList} FROM incident_member WHERE incident_id IN (SELECT id FROM incident WHERE status <> 'closed')";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    members.Add(IncidentColumns.ReadMember(reader));
+                }
+            }
+
             var lastId = Scalar(connection, "SELECT COALESCE(MAX(id), 0) FROM incident");
             var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");
-            return new StoreSnapshot(live, lastId, maxEventMs);
+            return new StoreSnapshot(live, lastId, maxEventMs) { Members = members };
         }
         finally
         {
@@ -146,6 +158,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         _updateIncident?.Dispose();
         _insertTimeline?.Dispose();
         _insertDescription?.Dispose();
+        _upsertMember?.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

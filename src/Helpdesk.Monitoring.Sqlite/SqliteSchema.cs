@@ -109,6 +109,46 @@ internal static class SqliteSchema
                    i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until, i.in_maintenance
             FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
         """,
+        """
+        -- v5: correlation (members, groups, storms, merges) and SLA clocks with escalation.
+        ALTER TABLE incident ADD COLUMN correlation_rule TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN correlation_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN merged_into INTEGER;
+        ALTER TABLE incident ADD COLUMN sla_calendar TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN sla_started_at INTEGER;
+        ALTER TABLE incident ADD COLUMN response_due_at INTEGER;
+        ALTER TABLE incident ADD COLUMN resolution_due_at INTEGER;
+        ALTER TABLE incident ADD COLUMN response_breached INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE incident ADD COLUMN resolution_breached INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE incident ADD COLUMN sla_paused_at INTEGER;
+        ALTER TABLE incident ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+        -- Alerts correlated into an incident besides its cause; written with absolute values (idempotent upserts).
+        CREATE TABLE incident_member (
+            incident_id INTEGER NOT NULL,
+            instance TEXT NOT NULL,
+            host TEXT NOT NULL,
+            service TEXT NOT NULL,
+            rule TEXT NOT NULL,
+            correlation_key TEXT NOT NULL,
+            state TEXT NOT NULL,
+            recovered INTEGER NOT NULL,
+            problem_id TEXT NOT NULL,
+            alert_count INTEGER NOT NULL,
+            joined_at INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL,
+            last_output TEXT NOT NULL,
+            PRIMARY KEY (incident_id, instance, host, service)
+        ) WITHOUT ROWID;
+        DROP VIEW incident_row;
+        CREATE VIEW incident_row AS
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
+                   i.last_output, i.problem_id, c.alert_count, i.opened_at, c.last_seen_at, i.acknowledged_at, i.acknowledged_by,
+                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count,
+                   i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until, i.in_maintenance,
+                   i.correlation_rule, i.correlation_key, i.merged_into, i.sla_calendar, i.sla_started_at, i.response_due_at,
+                   i.resolution_due_at, i.response_breached, i.resolution_breached, i.sla_paused_at, i.escalations
+            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

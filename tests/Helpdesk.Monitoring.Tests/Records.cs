@@ -29,10 +29,10 @@ internal static class Records
     };
 
     public static Notification Host(NotificationType type, string host = "router01", AlertState state = AlertState.Down,
-        string output = "PING CRITICAL - Packet loss = 100%", long timeT = T0, Guid? id = null) => new()
+        string output = "PING CRITICAL - Packet loss = 100%", long timeT = T0, Guid? id = null, string instance = "nagios-a") => new()
     {
         EventId = id ?? Guid.CreateVersion7(),
-        Instance = "nagios-a",
+        Instance = instance,
         Type = type,
         TimeT = timeT,
         Host = host,

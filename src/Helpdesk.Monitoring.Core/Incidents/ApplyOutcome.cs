@@ -17,4 +17,7 @@ public enum ApplyOutcome : byte
 
     /// <summary>Nothing to act on (for example a RECOVERY with no open incident); recorded so a redelivery stays a no-op.</summary>
     Ignored,
+
+    /// <summary>A new problem joined an existing incident by a correlation rule.</summary>
+    Correlated,
 }

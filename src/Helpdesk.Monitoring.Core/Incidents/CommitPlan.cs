@@ -14,6 +14,8 @@ public sealed class CommitPlan
     private readonly List<IncidentRecord> _inserts = [];
     private readonly List<IncidentChange> _updates = [];
     private readonly List<CounterChange> _counters = [];
+    private readonly HashSet<MemberState> _dirtyMembers = [];
+    private readonly List<AlertMember> _members = [];
 
     public IReadOnlyList<AppliedEvent> Events => _events;
 
@@ -28,7 +30,10 @@ public sealed class CommitPlan
 
     public IReadOnlyList<TimelineEntry> Timeline => _timeline;
 
-    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0;
+    /// <summary>Correlated alerts that joined or changed, as they stand at the end of the batch (write after the incidents).</summary>
+    public IReadOnlyList<AlertMember> Members => _members;
+
+    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0 && _dirtyMembers.Count == 0 && _members.Count == 0;
 
     public int IncidentsWritten => _inserts.Count + _updates.Count + _counters.Count;
 
@@ -49,6 +54,8 @@ public sealed class CommitPlan
 
         _dirty.Add(incident);
     }
+
+    internal void MemberChanged(MemberState member) => _dirtyMembers.Add(member);
 
     internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, Guid? eventId, string text)
     {
@@ -77,8 +84,14 @@ public sealed class CommitPlan
             incident.Pending = ChangeKind.None;
         }
 
+        foreach (var member in _dirtyMembers)
+        {
+            _members.Add(member.ToRecord());
+        }
+
         _dirty.Clear();
         _opened.Clear();
+        _dirtyMembers.Clear();
 
         // Id order: a resolved incident's update lands before its successor for the same identity is inserted.
         _inserts.Sort(static (a, b) => a.Id.CompareTo(b.Id));
@@ -99,5 +112,7 @@ public sealed class CommitPlan
         _inserts.Clear();
         _updates.Clear();
         _counters.Clear();
+        _dirtyMembers.Clear();
+        _members.Clear();
     }
 }

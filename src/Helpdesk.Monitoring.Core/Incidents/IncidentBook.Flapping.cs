@@ -83,7 +83,7 @@ public sealed partial class IncidentBook
             incident.UpdatedAt = now;
             if (NagiosNames.IsHealthy(incident.State))
             {
-                MarkResolved(incident, now, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
+                ResolveIfDone(incident, now, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
             }
             else
             {

@@ -36,6 +36,13 @@ public sealed partial class IncidentBook
         incident.State = f.State;
         incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(output);
         incident.UpdatedAt = now;
+        if (incident.MemberCount > 0)
+        {
+            return ResolveIfDone(incident, reported, f.EventId, $"Cause recovered ({NagiosNames.Of(f.State)}): {output}", plan)
+                ? new Decision(ApplyOutcome.Resolved, incident.Id)
+                : new Decision(ApplyOutcome.Updated, incident.Id);
+        }
+
         MarkResolved(incident, reported, f.EventId,
             $"Recovered ({NagiosNames.Of(f.State)}){(incident.InMaintenance ? " in maintenance" : "")}: {output}", plan);
         return new Decision(ApplyOutcome.Resolved, incident.Id);

@@ -23,13 +23,14 @@ public sealed partial class IncidentBook
 
         incident.InMaintenance = true;
         incident.UpdatedAt = now;
+        PauseSla(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
         plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId,
-            $"Maintenance started{By(record, in f)}: no paging or escalation until it ends");
+            $"Maintenance started{By(record, in f)}: no paging or escalation until it ends, SLA clock paused");
         return new Decision(ApplyOutcome.Noted, incident.Id);
     }
 
     /// <summary>DOWNTIMEEND or DOWNTIMECANCELLED: back to normal; an incident still failing is paged as new.</summary>
-    private static Decision MaintenanceEnd(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    private Decision MaintenanceEnd(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
         if (incident is null || !incident.InMaintenance)
         {
@@ -38,6 +39,7 @@ public sealed partial class IncidentBook
 
         incident.InMaintenance = false;
         incident.UpdatedAt = now;
+        ResumeSla(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
         var ended = f.Type == NotificationType.DowntimeCancelled ? "Maintenance cancelled" : "Maintenance ended";
         plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, incident.IsActive
             ? $"{ended}{By(record, in f)}; still {NagiosNames.Of(incident.State)}: paged as new"

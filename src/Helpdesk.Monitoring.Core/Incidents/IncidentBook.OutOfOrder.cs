@@ -24,9 +24,9 @@ public sealed partial class IncidentBook
         _earlyRecoveries[KeyOf(record, in f)] = new EarlyRecovery(f.TimeT, ProblemIdOf(record, in f), NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
     }
 
-    private Decision OpenUnlessRecovered(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    private Decision OpenUnlessRecovered(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string groupKey = "")
     {
-        var opened = Open(record, in f, now, plan);
+        var opened = Open(record, in f, now, plan, rule, groupKey);
         if (_earlyRecoveries.Count == 0)
         {
             return opened;

@@ -9,7 +9,7 @@ public sealed partial class IncidentBook
     {
         if (incident is null)
         {
-            return OpenUnlessRecovered(record, in f, now, plan);
+            return OpenOrCorrelate(record, in f, now, plan);
         }
 
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
@@ -44,7 +44,7 @@ public sealed partial class IncidentBook
         // Resolved: within the reopen window the same incident comes back, later a new one opens.
         return reported - incident.ResolvedAt!.Value <= _policy.ReopenWindow
             ? Reopen(incident, record, in f, now, plan)
-            : OpenUnlessRecovered(record, in f, now, plan);
+            : OpenOrCorrelate(record, in f, now, plan);
     }
 
     /// <summary>
@@ -103,6 +103,7 @@ public sealed partial class IncidentBook
         incident.AcknowledgementComment = "";
         incident.ReopenCount++;
         incident.AlertCount++;
+        RestartSla(incident, reported);
         incident.State = f.State;
         incident.ProblemId = ProblemIdOf(record, in f);
         Worsen(incident, record, in f);
@@ -115,13 +116,14 @@ public sealed partial class IncidentBook
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Decision Open(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    private Decision Open(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string key = "")
     {
         var n = NotificationDecoder.Decode(record, in f);
         var reported = n.ReportedAt;
         var customer = IncidentText.Customer(n);
         var rules = _policy.Rules;
         var (team, tier) = rules.Routing.RouteOf(n, customer);
+        var priority = rules.Priority.Of(n, customer, n.State);
         var opened = new IncidentRecord
         {
             Id = ++_lastId,
@@ -132,7 +134,7 @@ public sealed partial class IncidentBook
             Title = IncidentText.Title(n),
             Description = IncidentText.Description(n),
             Status = IncidentStatus.Open,
-            Priority = rules.Priority.Of(n, customer, n.State),
+            Priority = priority,
             Category = rules.Routing.CategoryOf(n, customer),
             Team = team,
             Tier = tier,
@@ -144,14 +146,27 @@ public sealed partial class IncidentBook
             OpenedAt = reported,
             LastSeenAt = reported,
             UpdatedAt = now,
+            CorrelationRule = rule,
+            CorrelationKey = key,
+            Sla = StartSla(priority, n, customer, reported),
         };
-        var incident = new IncidentState(opened, Fingerprint.Of(n.Instance, n.Host, n.Service));
+        var incident = Track(opened);
+        plan.Opened(opened, incident);
+        plan.Append(incident, reported, TimelineKind.Opened, n.EventId,
+            $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}");
+        return new Decision(ApplyOutcome.Opened, incident.Id);
+    }
+
+    /// <summary>A newly opened incident joins the book: by id, identity and host, counted active, its SLA clock running.</summary>
+    private IncidentState Track(IncidentRecord opened)
+    {
+        var incident = new IncidentState(opened, Fingerprint.Of(opened.Instance, opened.Host, opened.Service));
         _live[incident.Id] = incident;
         _latest[incident.Fingerprint] = incident;
+        IndexByHost(incident);
         Interlocked.Increment(ref _active);
-        plan.Opened(opened, incident);
-        plan.Append(incident, reported, TimelineKind.Opened, n.EventId, $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}");
-        return new Decision(ApplyOutcome.Opened, incident.Id);
+        ScheduleSla(incident);
+        return incident;
     }
 
     /// <summary>A new failing state: remember the worst, and let the priority rise (never fall) with the urgency.</summary>
@@ -163,6 +178,11 @@ public sealed partial class IncidentBook
         }
 
         var n = NotificationDecoder.Decode(record, in f);
-        incident.Priority = PriorityRule.Raise(incident.Priority, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), f.State));
+        var raised = PriorityRule.Raise(incident.Priority, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), f.State));
+        if (raised != incident.Priority)
+        {
+            incident.Priority = raised;
+            TightenSla(incident);
+        }
     }
 }

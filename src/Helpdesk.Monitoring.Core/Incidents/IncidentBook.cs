@@ -24,7 +24,8 @@ public sealed partial class IncidentBook
     /// <param name="live">Every incident that is not closed, as the store holds it.</param>
     /// <param name="lastId">The highest incident id ever used.</param>
     /// <param name="watermarkUnixMs">Event ids created before this are checked against the store.</param>
-    public IncidentBook(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs)
+    /// <param name="members">The correlated alerts of the live incidents.</param>
+    public IncidentBook(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs, IEnumerable<AlertMember>? members = null)
     {
         _policy = policy;
         _latestBySpan = _latest.GetAlternateLookup<ReadOnlySpan<byte>>();
@@ -46,7 +47,24 @@ public sealed partial class IncidentBook
             {
                 _quietQueue.Enqueue(incident, quietUntil);
             }
+
+            IndexByHost(incident);
+            ScheduleSla(incident);
+            if (incident.CorrelationRule == CorrelationRuleNames.Storm && incident.IsActive)
+            {
+                _storm = incident;
+            }
         }
+
+        foreach (var member in members ?? [])
+        {
+            if (_live.TryGetValue(member.IncidentId, out var incident))
+            {
+                AttachMember(incident, new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service)));
+            }
+        }
+
+        RegisterGroups();
     }
 
     public int LiveCount => _live.Count;
@@ -68,8 +86,8 @@ public sealed partial class IncidentBook
         }
 
         _seen.Remember(f.EventId);
-        var incident = Find(record, in f);
-        var outcome = f.Type switch
+        var incident = Find(record, in f, out var member);
+        var outcome = member is not null ? ApplyToMember(incident!, member, record, in f, now, plan) : f.Type switch
         {
             NotificationType.Problem => Problem(incident, record, in f, now, plan),
             NotificationType.Recovery => Recovery(incident, record, in f, now, plan),
@@ -84,10 +102,15 @@ public sealed partial class IncidentBook
         return outcome.Outcome;
     }
 
-    /// <summary>Runs the clock's decisions due by <paramref name="now"/>: flapping quiet periods end, verification holds close.</summary>
+    /// <summary>
+    /// Runs the clock's decisions due by <paramref name="now"/>: flapping quiet periods end, SLA clocks escalate and
+    /// breach, a storm ends when the rate has fallen, verification holds close.
+    /// </summary>
     public void ApplyTimers(DateTimeOffset now, CommitPlan plan)
     {
         EndQuietPeriods(now, plan);
+        RunSlaClocks(now, plan);
+        EndStormIfCalm(now, plan);
         CloseDue(now, plan);
     }
 
@@ -109,26 +132,75 @@ public sealed partial class IncidentBook
             incident.UpdatedAt = now;
             plan.Append(incident, now, TimelineKind.Closed, null,
                 $"Closed: no new problem during the verification hold of {_policy.VerificationHold.TotalMinutes:0.#} minutes.");
-            _live.Remove(incident.Id);
-            if (_latest.TryGetValue(incident.Fingerprint, out var latest) && ReferenceEquals(latest, incident))
+            Forget(incident);
+        }
+    }
+
+    /// <summary>Takes a closed (or merged) incident out of the book: its identity and members no longer lead to it.</summary>
+    private void Forget(IncidentState incident)
+    {
+        _live.Remove(incident.Id);
+        ForgetIdentity(incident.Fingerprint, incident);
+        foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
+        {
+            ForgetIdentity(member.Fingerprint, incident);
+        }
+
+        UnindexByHost(incident);
+        if (incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
+        {
+            var id = incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey;
+            if (_groups.TryGetValue(id, out var group) && ReferenceEquals(group, incident))
             {
-                _latest.Remove(incident.Fingerprint);
+                _groups.Remove(id);
             }
         }
     }
 
-    private IncidentState? Find(ReadOnlySpan<byte> record, in NotificationFields f)
+    private void ForgetIdentity(byte[] fingerprint, IncidentState incident)
     {
+        if (_latest.TryGetValue(fingerprint, out var latest) && ReferenceEquals(latest, incident))
+        {
+            _latest.Remove(fingerprint);
+        }
+    }
+
+    /// <summary>The incident an alert identity leads to, and the member it is there when it is not the cause.</summary>
+    private IncidentState? Find(ReadOnlySpan<byte> record, in NotificationFields f, out MemberState? member)
+    {
+        member = null;
         Span<byte> key = stackalloc byte[StackKeyBytes];
         var length = Fingerprint.TryWrite(record, in f, key);
-        return length < 0 ? FindSlow(record, in f) : _latestBySpan.TryGetValue(key[..length], out var found) ? found : null;
+        if (length < 0)
+        {
+            return FindSlow(record, in f, out member);
+        }
+
+        if (!_latestBySpan.TryGetValue(key[..length], out var found))
+        {
+            return null;
+        }
+
+        if (found.Members is { } members)
+        {
+            members.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key[..length], out member);
+        }
+
+        return found;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private IncidentState? FindSlow(ReadOnlySpan<byte> record, in NotificationFields f)
+    private IncidentState? FindSlow(ReadOnlySpan<byte> record, in NotificationFields f, out MemberState? member)
     {
+        member = null;
         var key = KeyOf(record, in f);
-        return _latest.TryGetValue(key, out var found) ? found : null;
+        if (!_latest.TryGetValue(key, out var found))
+        {
+            return null;
+        }
+
+        found.Members?.TryGetValue(key, out member);
+        return found;
     }
 
     private static byte[] KeyOf(ReadOnlySpan<byte> record, in NotificationFields f)

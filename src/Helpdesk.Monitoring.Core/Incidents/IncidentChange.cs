@@ -4,13 +4,13 @@ namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
 /// The mutable columns of an existing incident after a batch: what an update writes. Identity, title, description,
-/// customer and opening time never change after the insert, so they are neither kept in memory nor rewritten.
+/// customer, correlation and opening time never change after the insert, so they are neither kept in memory nor rewritten.
 /// </summary>
 public sealed record IncidentChange(
     long Id, IncidentStatus Status, Priority Priority, AlertState State, AlertState WorstState, string LastOutput, long AlertCount,
     DateTimeOffset LastSeenAt, DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment,
     DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, DateTimeOffset UpdatedAt, int TimelineCount,
-    bool Flapping, int FlapCount, DateTimeOffset? FlapQuietUntil, bool InMaintenance)
+    bool Flapping, int FlapCount, DateTimeOffset? FlapQuietUntil, bool InMaintenance, string Tier, long? MergedInto, IncidentSla Sla)
 {
     public IncidentRecord ApplyTo(IncidentRecord r) => r with
     {
@@ -33,6 +33,9 @@ public sealed record IncidentChange(
         FlapCount = FlapCount,
         FlapQuietUntil = FlapQuietUntil,
         InMaintenance = InMaintenance,
+        Tier = Tier,
+        MergedInto = MergedInto,
+        Sla = Sla,
     };
 }
 

@@ -1,8 +1,9 @@
 using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Topology;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-/// <summary>Lifecycle settings of the first version (the full rules file comes with the policy work).</summary>
+/// <summary>Lifecycle settings, the rules file and the topology the book decides with.</summary>
 public sealed record IncidentPolicy
 {
     /// <summary>How long a resolved incident waits, for verification, before it is closed (ITIL: verify before closure).</summary>
@@ -19,6 +20,18 @@ public sealed record IncidentPolicy
 
     /// <summary>Priority, category and routing rules (the rules file); the defaults without one.</summary>
     public HelpdeskRules Rules { get; init; } = HelpdeskRules.Default;
+
+    /// <summary>Parents and dependencies from Nagios' objects.cache; empty unless a path is configured.</summary>
+    public LiveTopology Topology { get; init; } = new();
+
+    /// <summary>This policy with the rules file's lifecycle settings (its "dedup" section) applied.</summary>
+    public IncidentPolicy WithRules(HelpdeskRules rules) => this with
+    {
+        Rules = rules,
+        ReopenWindow = rules.Dedup?.ReopenWindow ?? ReopenWindow,
+        FlapQuietPeriod = rules.Dedup?.FlapQuietPeriod ?? FlapQuietPeriod,
+        VerificationHold = rules.Dedup?.VerificationHold ?? VerificationHold,
+    };
 
     /// <summary>Names a problem in the policy, or null when it is valid.</summary>
     public string? Validate()

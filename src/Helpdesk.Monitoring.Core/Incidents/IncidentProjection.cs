@@ -8,10 +8,16 @@ public sealed class IncidentProjection
 {
     private readonly SortedDictionary<long, IncidentRecord> _incidents = [];
     private readonly List<TimelineEntry> _timeline = [];
+    private readonly Dictionary<(long, string, string, string), AlertMember> _members = [];
 
     public IReadOnlyDictionary<long, IncidentRecord> Incidents => _incidents;
 
     public IReadOnlyList<TimelineEntry> Timeline => _timeline;
+
+    /// <summary>Correlated alerts, by incident.</summary>
+    public IReadOnlyCollection<AlertMember> Members => _members.Values;
+
+    public IEnumerable<AlertMember> MembersOf(long incidentId) => _members.Values.Where(m => m.IncidentId == incidentId);
 
     public void Apply(CommitPlan plan)
     {
@@ -28,6 +34,11 @@ public sealed class IncidentProjection
         foreach (var incident in plan.Inserts)
         {
             _incidents[incident.Id] = incident;
+        }
+
+        foreach (var member in plan.Members)
+        {
+            _members[(member.IncidentId, member.Instance, member.Host, member.Service)] = member;
         }
 
         _timeline.AddRange(plan.Timeline);

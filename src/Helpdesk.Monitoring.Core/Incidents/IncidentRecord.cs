@@ -53,8 +53,20 @@ public sealed record IncidentRecord
     /// <summary>How many timeline entries the incident has: the next entry's sequence number is this plus one.</summary>
     public int TimelineCount { get; init; }
 
+    /// <summary>The correlation that made this a multi-alert incident ("group:NAME", "storm"), or empty.</summary>
+    public string CorrelationRule { get; init; } = "";
+
+    /// <summary>The group key or storm start the correlation rule used.</summary>
+    public string CorrelationKey { get; init; } = "";
+
+    /// <summary>Closed because it was merged into this incident (its host or parent went down).</summary>
+    public long? MergedInto { get; init; }
+
+    public IncidentSla Sla { get; init; } = IncidentSla.None;
+
     /// <summary>The mutable columns, as an update writes them.</summary>
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
-        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance);
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
+        Tier, MergedInto, Sla);
 }

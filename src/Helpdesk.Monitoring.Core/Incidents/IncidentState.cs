@@ -33,7 +33,36 @@ internal sealed class IncidentState
         FlapCount = r.FlapCount;
         FlapQuietUntil = r.FlapQuietUntil;
         InMaintenance = r.InMaintenance;
+        Instance = r.Instance;
+        Host = r.Host;
+        Service = r.Service;
+        OpenedAt = r.OpenedAt;
+        CorrelationRule = r.CorrelationRule;
+        CorrelationKey = r.CorrelationKey;
+        MergedInto = r.MergedInto;
+        Tier = r.Tier;
+        Sla = r.Sla;
     }
+
+    public string Instance { get; }
+    public string Host { get; }
+
+    /// <summary>Empty for a host incident; a storm incident has no host of its own (<see cref="HasCause"/> is false).</summary>
+    public string Service { get; }
+    public DateTimeOffset OpenedAt { get; }
+    public string CorrelationRule { get; }
+    public string CorrelationKey { get; }
+    public long? MergedInto { get; set; }
+    public string Tier { get; set; }
+    public IncidentSla Sla { get; set; }
+
+    /// <summary>Alerts correlated into this incident besides its cause, by fingerprint; null until the first joins.</summary>
+    public Dictionary<byte[], MemberState>? Members { get; set; }
+
+    /// <summary>Whether the incident is about one alert of its own (its cause); a storm incident only collects members.</summary>
+    public bool HasCause => Host.Length > 0;
+
+    public int MemberCount => Members?.Count ?? 0;
 
     public long Id { get; }
     public byte[] Fingerprint { get; }
@@ -79,7 +108,8 @@ internal sealed class IncidentState
 
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
-        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance);
+        AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
+        Tier, MergedInto, Sla);
 }
 
 /// <summary>How much of an incident a batch changed: counters only, or its mutable columns.</summary>

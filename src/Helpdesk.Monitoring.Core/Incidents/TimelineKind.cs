@@ -10,4 +10,14 @@ public enum TimelineKind : byte
     Reopened,
     Closed,
     Note,
+
+    /// <summary>An alert joined the incident by a correlation rule (the text names the rule and key).</summary>
+    Correlated,
+
+    /// <summary>This incident was merged into another, or another into this one.</summary>
+    Merged,
+    Escalated,
+    Breached,
+    StormStarted,
+    StormEnded,
 }

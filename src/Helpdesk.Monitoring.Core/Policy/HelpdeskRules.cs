@@ -8,4 +8,11 @@ public sealed record HelpdeskRules
     public PriorityRules Priority { get; init; } = new();
 
     public RoutingRules Routing { get; init; } = new();
+
+    public CorrelationPolicy Correlation { get; init; } = new();
+
+    public SlaPolicy Sla { get; init; } = new();
+
+    /// <summary>Lifecycle settings that override the service's configuration when the file gives them.</summary>
+    public LifecycleRules? Dedup { get; init; }
 }

@@ -7,7 +7,7 @@ namespace Helpdesk.Monitoring.Policy;
 /// Reads the rules file (JSON, "version": 1). Strict: an unknown property is an error (a typo must not silently
 /// change nothing), and every error names its place, e.g. <c>routing.routes[2].tier: must be L1, L2 or L3</c>.
 /// </summary>
-public static class RulesFile
+public static partial class RulesFile
 {
     private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 16 };
 
@@ -32,7 +32,7 @@ public static class RulesFile
                 return (null, ["the rules file must be a JSON object"]);
             }
 
-            Known(root, "", errors, "version", "priority", "routing");
+            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla");
             if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
             {
                 errors.Add("version: must be 1");
@@ -42,6 +42,9 @@ public static class RulesFile
             {
                 Priority = root.TryGetProperty("priority", out var p) ? ReadPriority(p, errors) : new PriorityRules(),
                 Routing = root.TryGetProperty("routing", out var r) ? ReadRouting(r, errors) : new RoutingRules(),
+                Correlation = root.TryGetProperty("correlation", out var c) ? ReadCorrelation(c, errors) : new CorrelationPolicy(),
+                Sla = root.TryGetProperty("sla", out var s) ? ReadSla(s, errors) : new SlaPolicy(),
+                Dedup = root.TryGetProperty("dedup", out var d) ? ReadDedup(d, errors) : null,
             };
             return errors.Count == 0 ? (rules, errors) : (null, errors);
         }

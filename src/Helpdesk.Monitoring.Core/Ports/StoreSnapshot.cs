@@ -2,5 +2,8 @@ using Helpdesk.Monitoring.Incidents;
 
 namespace Helpdesk.Monitoring.Ports;
 
-/// <summary>The store's view at start: live incidents, the last incident id, and the newest event-id time applied.</summary>
-public sealed record StoreSnapshot(IReadOnlyList<IncidentRecord> Live, long LastIncidentId, long MaxEventUnixMs);
+/// <summary>What the book is rebuilt from: live incidents, their correlated alerts, the highest id, the event-id watermark.</summary>
+public sealed record StoreSnapshot(IReadOnlyList<IncidentRecord> Live, long LastIncidentId, long MaxEventUnixMs)
+{
+    public IReadOnlyList<AlertMember> Members { get; init; } = [];
+}

@@ -22,6 +22,11 @@ public static class HelpdeskMetrics
     private static readonly Counter<long> Resolved = Meter.CreateCounter<long>("helpdesk_incidents_resolved", description: "Incidents resolved by a recovery.");
     private static readonly Counter<long> Closed = Meter.CreateCounter<long>("helpdesk_incidents_closed", description: "Incidents closed after the verification hold.");
     private static readonly Counter<long> Reopened = Meter.CreateCounter<long>("helpdesk_incidents_reopened", description: "Resolved incidents reopened within the reopen window.");
+    private static readonly Counter<long> Correlated = Meter.CreateCounter<long>("helpdesk_alerts_correlated", description: "New problems that joined an existing incident by a correlation rule (host, parent, dependency, group, storm).");
+    private static readonly Counter<long> Merged = Meter.CreateCounter<long>("helpdesk_incidents_merged", description: "Incidents merged into the incident of their cause (counted once per merged incident).");
+    private static readonly Counter<long> Escalations = Meter.CreateCounter<long>("helpdesk_escalations", description: "Incidents moved up a tier (L1 window passed, or an SLA target breached).");
+    private static readonly Counter<long> Breaches = Meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
+    private static readonly Counter<long> Storms = Meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
     private static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("helpdesk_store_commit_failures", description: "Store commits that failed and were retried.");
     private static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>(
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
@@ -30,12 +35,20 @@ public static class HelpdeskMetrics
     // Gauges are created once; the running service points them at its spool and book.
     private static Func<long> _spoolBacklog = static () => 0;
     private static Func<long> _activeIncidents = static () => 0;
+    private static Func<long> _stormActive = static () => 0;
+    private static Func<long> _topologyHosts = static () => 0;
+    private static readonly ObservableGauge<long> StormActive = Meter.CreateObservableGauge("helpdesk_storm_active", static () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
+    private static readonly ObservableGauge<long> TopologyHosts = Meter.CreateObservableGauge("helpdesk_topology_hosts", static () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
     private static readonly ObservableGauge<long> SpoolBacklog = Meter.CreateObservableGauge("helpdesk_spool_backlog", static () => _spoolBacklog(), description: "Records waiting in the spool directory.");
     private static readonly ObservableGauge<long> ActiveIncidents = Meter.CreateObservableGauge("helpdesk_active_incidents", static () => _activeIncidents(), description: "Incidents open or acknowledged.");
 
     public static void ObserveSpoolBacklog(Func<long> backlog) => _spoolBacklog = backlog;
 
     public static void ObserveActiveIncidents(Func<long> active) => _activeIncidents = active;
+
+    public static void ObserveStorm(Func<long> active) => _stormActive = active;
+
+    public static void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
 
     public static void Committed(NotificationType type, ApplyOutcome outcome, long receivedTimestamp)
     {
@@ -60,19 +73,37 @@ public static class HelpdeskMetrics
     }
 
     /// <summary>
-    /// Resolves and closes, counted from the timeline: an incident also resolves by the clock (after flapping) or
-    /// through a recovery that came before its problem, where no single notification's outcome says so.
+    /// What a committed batch's timeline says happened: resolves and closes (also by the clock, where no single
+    /// notification's outcome says so), correlations, merges, escalations, breaches and storms.
     /// </summary>
-    public static void ResolvedAndClosed(int resolved, int closed)
+    public static void FromTimeline(IReadOnlyList<TimelineEntry> timeline)
     {
-        if (resolved > 0)
+        foreach (var entry in timeline)
         {
-            Resolved.Add(resolved);
-        }
-
-        if (closed > 0)
-        {
-            Closed.Add(closed);
+            switch (entry.Kind)
+            {
+                case TimelineKind.Resolved:
+                    Resolved.Add(1);
+                    break;
+                case TimelineKind.Closed:
+                    Closed.Add(1);
+                    break;
+                case TimelineKind.Correlated:
+                    Correlated.Add(1);
+                    break;
+                case TimelineKind.Merged when entry.Text.StartsWith("Merged into ", StringComparison.Ordinal):
+                    Merged.Add(1);
+                    break;
+                case TimelineKind.Escalated:
+                    Escalations.Add(1);
+                    break;
+                case TimelineKind.Breached:
+                    Breaches.Add(1);
+                    break;
+                case TimelineKind.StormStarted:
+                    Storms.Add(1);
+                    break;
+            }
         }
     }
 

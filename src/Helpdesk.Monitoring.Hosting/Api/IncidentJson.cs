@@ -9,21 +9,41 @@ public sealed record IncidentJson(
     string Number, string Title, string Status, string Priority, string Category, string Team, string Tier, string Instance, string Host, string Service, string Customer,
     string State, string WorstState, long AlertCount, string LastOutput, string ProblemId, DateTimeOffset OpenedAt, DateTimeOffset LastSeenAt,
     DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment, DateTimeOffset? ResolvedAt,
-    DateTimeOffset? ClosedAt, int ReopenCount, bool Flapping, int FlapCount, bool InMaintenance, DateTimeOffset UpdatedAt, string Description)
+    DateTimeOffset? ClosedAt, int ReopenCount, bool Flapping, int FlapCount, bool InMaintenance, DateTimeOffset UpdatedAt, string Description,
+    string CorrelationRule, string CorrelationKey, string? MergedInto, SlaJson Sla)
 {
     public static IncidentJson From(IncidentRecord r) => new(
         r.Number, r.Title, StatusText(r.Status), r.Priority.ToString(), r.Category, r.Team, r.Tier, r.Instance, r.Host, r.Service, r.Customer,
         NagiosNames.Of(r.State), NagiosNames.Of(r.WorstState), r.AlertCount, r.LastOutput, r.ProblemId, r.OpenedAt, r.LastSeenAt,
-        r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.Flapping, r.FlapCount, r.InMaintenance, r.UpdatedAt, r.Description);
+        r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.Flapping, r.FlapCount, r.InMaintenance, r.UpdatedAt, r.Description,
+        r.CorrelationRule, r.CorrelationKey, r.MergedInto is { } merged ? IncidentNumber.Format(merged) : null, SlaJson.From(r.Sla));
 
     public static string StatusText(IncidentStatus status) => status.ToString().ToLowerInvariant();
 }
 
-/// <summary>An incident with its timeline and the customer's earlier incidents on the same host.</summary>
-public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<HistoryJson> History)
+/// <summary>An incident's SLA clock as the API shows it.</summary>
+public sealed record SlaJson(
+    string Calendar, DateTimeOffset? StartedAt, DateTimeOffset? ResponseDueAt, DateTimeOffset? ResolutionDueAt, bool ResponseBreached,
+    bool ResolutionBreached, DateTimeOffset? PausedAt, int Escalations)
+{
+    public static SlaJson From(IncidentSla s) =>
+        new(s.Calendar, s.StartedAt, s.ResponseDueAt, s.ResolutionDueAt, s.ResponseBreached, s.ResolutionBreached, s.PausedAt, s.Escalations);
+}
+
+/// <summary>An alert correlated into an incident: which, by what rule and key, and whether it recovered.</summary>
+public sealed record MemberJson(
+    string Instance, string Host, string Service, string Rule, string Key, string State, bool Recovered, long AlertCount, DateTimeOffset JoinedAt,
+    DateTimeOffset LastSeenAt, string LastOutput)
+{
+    public static MemberJson From(AlertMember m) =>
+        new(m.Instance, m.Host, m.Service, m.Rule, m.Key, NagiosNames.Of(m.State), m.Recovered, m.AlertCount, m.JoinedAt, m.LastSeenAt, m.LastOutput);
+}
+
+/// <summary>An incident with its correlated alerts, its timeline and the customer's earlier incidents on the same host.</summary>
+public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<MemberJson> Members, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<HistoryJson> History)
 {
     public static IncidentDetailJson From(IncidentDetail d, IReadOnlyList<IncidentRecord> history) =>
-        new(IncidentJson.From(d.Incident), d.Timeline.Select(TimelineJson.From).ToList(), history.Select(HistoryJson.From).ToList());
+        new(IncidentJson.From(d.Incident), d.Members.Select(MemberJson.From).ToList(), d.Timeline.Select(TimelineJson.From).ToList(), history.Select(HistoryJson.From).ToList());
 }
 
 /// <summary>One earlier incident, as a line in the history beside an incident.</summary>
@@ -36,13 +56,7 @@ public sealed record HistoryJson(string Number, string Title, string Service, st
 /// <summary>One timeline entry.</summary>
 public sealed record TimelineJson(int Seq, DateTimeOffset At, string Kind, Guid? EventId, string Text)
 {
-    public static TimelineJson From(TimelineEntry e) => new(e.Seq, e.At, KindText(e.Kind), e.EventId, e.Text);
-
-    private static string KindText(TimelineKind kind) => kind switch
-    {
-        TimelineKind.StateChanged => "state_changed",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
+    public static TimelineJson From(TimelineEntry e) => new(e.Seq, e.At, TimelineKindNames.Of(e.Kind), e.EventId, e.Text);
 }
 
 /// <summary>One page of incidents.</summary>

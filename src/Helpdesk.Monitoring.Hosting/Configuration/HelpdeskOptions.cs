@@ -21,6 +21,8 @@ public sealed class HelpdeskOptions
 
     public StoreSection Store { get; set; } = new();
 
+    public TopologySection Topology { get; set; } = new();
+
     public IncidentPolicy Incidents { get; set; } = new();
 
     public PipelineOptions Pipeline { get; set; } = new();
@@ -72,6 +74,11 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:Api:MaxInFlight must be at least 1");
         }
 
+        if (Topology.ReloadInterval < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("Helpdesk:Topology:ReloadInterval must be at least one second");
+        }
+
         AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());
         AddIfAny(errors, "Helpdesk:", Pipeline.Validate());
         return errors;
@@ -99,6 +106,15 @@ public sealed class SpoolSection
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public int MaxInFlight { get; set; } = 20_000;
+}
+
+/// <summary>Helpdesk:Topology: where Nagios writes objects.cache, and how often to look for a new one.</summary>
+public sealed class TopologySection
+{
+    /// <summary>Nagios' object_cache_file (for example /var/cache/nagios4/objects.cache); empty for no topology.</summary>
+    public string ObjectsCachePath { get; set; } = "";
+
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Helpdesk:Store.</summary>

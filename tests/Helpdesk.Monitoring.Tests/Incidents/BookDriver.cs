@@ -11,8 +11,11 @@ internal sealed class BookDriver
     public BookDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null)
     {
         Now = start ?? DateTimeOffset.FromUnixTimeSeconds(Records.T0);
-        Book = new IncidentBook(policy ?? new IncidentPolicy(), [], 0, Now.ToUnixTimeMilliseconds() - 60_000);
+        Policy = policy ?? new IncidentPolicy();
+        Book = new IncidentBook(Policy, [], 0, Now.ToUnixTimeMilliseconds() - 60_000);
     }
+
+    public IncidentPolicy Policy { get; }
 
     public IncidentBook Book { get; private set; }
 
@@ -21,6 +24,10 @@ internal sealed class BookDriver
     public IReadOnlyDictionary<long, IncidentRecord> Incidents => _committed.Incidents;
 
     public IReadOnlyList<TimelineEntry> Timeline => _committed.Timeline;
+
+    public IncidentProjection Committed => _committed;
+
+    public IReadOnlyList<AlertMember> MembersOf(long incidentId) => _committed.MembersOf(incidentId).ToList();
 
     public ApplyOutcome Apply(Notification n, bool knownApplied = false)
     {
@@ -44,8 +51,8 @@ internal sealed class BookDriver
 
     /// <summary>A new book built from what was committed, as the service does at start.</summary>
     public void Restart(IncidentPolicy? policy = null) =>
-        Book = new IncidentBook(policy ?? new IncidentPolicy(), _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
-            _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds());
+        Book = new IncidentBook(policy ?? Policy, _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
+            _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds(), _committed.Members);
 
     private void Commit(CommitPlan plan)
     {

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 
@@ -142,7 +143,8 @@ public sealed class IncidentBookTests
     [Fact]
     public void Host_and_service_incidents_and_instances_are_separate_identities()
     {
-        var d = new BookDriver();
+        // Without host-down correlation (tested on its own), a host and a service on it are two identities.
+        var d = new BookDriver(new IncidentPolicy { Rules = new HelpdeskRules { Correlation = new CorrelationPolicy { HostDown = false } } });
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", instance: "nagios-b"));

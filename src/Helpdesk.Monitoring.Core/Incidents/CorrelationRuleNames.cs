@@ -1,0 +1,13 @@
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>Names of the correlation rules, as recorded on members and incidents.</summary>
+public static class CorrelationRuleNames
+{
+    public const string HostDown = "host-down";
+    public const string ParentDown = "parent-down";
+    public const string HostDependency = "host-dependency";
+    public const string ServiceDependency = "service-dependency";
+    public const string Storm = "storm";
+    public const string GroupPrefix = "group:";
+    public const string Merged = "merged";
+}

@@ -1,0 +1,263 @@
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    /// <summary>Live incidents caused by an alert of each host (instance + host), for merging when the host goes down.</summary>
+    private readonly Dictionary<string, List<IncidentState>> _byHost = new(StringComparer.Ordinal);
+
+    /// <summary>The open incident of each time-window group (rule name + key).</summary>
+    private readonly Dictionary<string, IncidentState> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A problem with no incident of its own: it joins the incident that explains it (its host's, a parent's, the one
+    /// of a service it depends on, its time-window group's, or the storm's), or opens a new incident.
+    /// </summary>
+    private Decision OpenOrCorrelate(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (Explain(record, in f, out var rule, out var key) is { } cause)
+        {
+            return Join(cause, record, in f, rule, key, now, plan);
+        }
+
+        var n = NotificationDecoder.Decode(record, in f);
+        var (group, groupKey) = GroupOf(n);
+        if (group is not null && _groups.TryGetValue(GroupId(group, groupKey), out var grouped)
+            && grouped.IsActive && n.ReportedAt - grouped.OpenedAt <= group.Window && 1 + grouped.MemberCount < group.MaxSize)
+        {
+            return Join(grouped, record, in f, CorrelationRuleNames.GroupPrefix + group.Name, groupKey, now, plan);
+        }
+
+        if (StormCollects(n, now, plan) is { } storm)
+        {
+            return Join(storm, record, in f, CorrelationRuleNames.Storm, storm.CorrelationKey, now, plan);
+        }
+
+        var opened = group is null
+            ? OpenUnlessRecovered(record, in f, now, plan)
+            : OpenUnlessRecovered(record, in f, now, plan, CorrelationRuleNames.GroupPrefix + group.Name, groupKey);
+        var incident = _live[opened.IncidentId];
+        if (group is not null)
+        {
+            _groups[GroupId(group, groupKey)] = incident;
+        }
+
+        if (incident.IsActive && !NagiosNames.IsHealthy(incident.State))
+        {
+            MergeExplained(incident, now, plan);
+        }
+
+        return opened;
+    }
+
+    /// <summary>The live incident whose failing alert explains this problem by topology, with the rule and key.</summary>
+    private IncidentState? Explain(ReadOnlySpan<byte> record, in NotificationFields f, out string rule, out string key)
+    {
+        var correlation = _policy.Rules.Correlation;
+        var instance = NotificationDecoder.Text(record, f.Instance);
+        var host = NotificationDecoder.Text(record, f.Host);
+        var topology = _policy.Topology.Current;
+        if (f.IsServiceNotification)
+        {
+            var service = NotificationDecoder.Text(record, f.Service);
+            if (correlation.HostDown && FailingIncidentOf(instance, host, "") is { } hostIncident)
+            {
+                (rule, key) = (CorrelationRuleNames.HostDown, host);
+                return hostIncident;
+            }
+
+            foreach (var (masterHost, masterService) in correlation.Topology ? topology.ServiceMastersOf(host, service) : default)
+            {
+                if (FailingIncidentOf(instance, masterHost, masterService) is { } master)
+                {
+                    (rule, key) = (CorrelationRuleNames.ServiceDependency, $"{masterHost}/{masterService}");
+                    return master;
+                }
+            }
+        }
+        else if (correlation.Topology && f.State == AlertState.Unreachable)
+        {
+            foreach (var link in topology.MastersOf(host))
+            {
+                if (FailingIncidentOf(instance, link.Host, "") is { } master)
+                {
+                    (rule, key) = (link.Rule, link.Host);
+                    return master;
+                }
+            }
+        }
+
+        (rule, key) = ("", "");
+        return null;
+    }
+
+    /// <summary>The active incident in which this alert is failing (as cause or member), if any.</summary>
+    private IncidentState? FailingIncidentOf(string instance, string host, string service)
+    {
+        var fingerprint = Fingerprint.Of(instance, host, service);
+        if (!_latest.TryGetValue(fingerprint, out var incident) || !incident.IsActive)
+        {
+            return null;
+        }
+
+        if (incident.Members is { } members && members.TryGetValue(fingerprint, out var member))
+        {
+            return member.Recovered || NagiosNames.IsHealthy(member.State) ? null : incident;
+        }
+
+        return NagiosNames.IsHealthy(incident.State) ? null : incident;
+    }
+
+    /// <summary>
+    /// A host (or service) just opened a failing incident: the incidents it explains that opened before it (Nagios
+    /// often notifies a service before its host) are merged into it: services on the host, UNREACHABLE children and
+    /// dependents. Only plain single-alert incidents are merged, never a group or a storm.
+    /// </summary>
+    private void MergeExplained(IncidentState cause, DateTimeOffset now, CommitPlan plan)
+    {
+        var correlation = _policy.Rules.Correlation;
+        var topology = _policy.Topology.Current;
+        if (cause.Service.Length == 0)
+        {
+            if (correlation.HostDown)
+            {
+                MergeWhere(cause, cause.Instance, cause.Host, static i => i.Service.Length > 0, CorrelationRuleNames.HostDown, cause.Host, now, plan);
+            }
+
+            foreach (var link in correlation.Topology ? topology.DependentsOf(cause.Host) : default)
+            {
+                MergeWhere(cause, cause.Instance, link.Host, static i => i.Service.Length == 0 && i.State == AlertState.Unreachable, link.Rule, cause.Host, now, plan);
+            }
+        }
+        else
+        {
+            foreach (var (host, service) in correlation.Topology ? topology.ServiceDependentsOf(cause.Host, cause.Service) : default)
+            {
+                MergeWhere(cause, cause.Instance, host, i => i.Service == service, CorrelationRuleNames.ServiceDependency, $"{cause.Host}/{cause.Service}", now, plan);
+            }
+        }
+    }
+
+    private void MergeWhere(IncidentState into, string instance, string host, Func<IncidentState, bool> explained, string rule, string key, DateTimeOffset now, CommitPlan plan)
+    {
+        if (!_byHost.TryGetValue(HostId(instance, host), out var incidents))
+        {
+            return;
+        }
+
+        foreach (var source in incidents.ToArray())
+        {
+            if (!ReferenceEquals(source, into) && source.IsActive && source.CorrelationRule.Length == 0 && explained(source))
+            {
+                Merge(source, into, rule, key, now, plan);
+            }
+        }
+    }
+
+    /// <summary>Moves an incident's alerts into another and closes it as merged; both timelines say why.</summary>
+    private void Merge(IncidentState source, IncidentState into, string rule, string key, DateTimeOffset now, CommitPlan plan)
+    {
+        var cause = new MemberState(
+            new AlertMember(into.Id, source.Instance, source.Host, source.Service, rule, key, source.State, NagiosNames.IsHealthy(source.State),
+                source.ProblemId, source.AlertCount, source.OpenedAt, source.LastSeenAt, source.LastOutput),
+            source.Fingerprint);
+        var moved = new List<MemberState> { cause };
+        foreach (var m in source.Members?.Values ?? Enumerable.Empty<MemberState>())
+        {
+            moved.Add(new MemberState(m.ToRecord() with { IncidentId = into.Id, Rule = rule, Key = key }, m.Fingerprint));
+        }
+
+        source.Status = IncidentStatus.Closed;
+        source.ClosedAt = now;
+        source.MergedInto = into.Id;
+        source.UpdatedAt = now;
+        Interlocked.Decrement(ref _active);
+        plan.Append(source, now, TimelineKind.Merged, null, $"Merged into {IncidentNumber.Format(into.Id)} by rule {rule} (key {key}): it explains this alert");
+        Forget(source);
+        foreach (var member in moved)
+        {
+            AttachMember(into, member);
+            plan.MemberChanged(member);
+        }
+
+        into.AlertCount += source.AlertCount;
+        into.Priority = PriorityRule.Raise(into.Priority, source.Priority);
+        into.UpdatedAt = now;
+        plan.Append(into, now, TimelineKind.Merged, null,
+            $"{IncidentNumber.Format(source.Id)} ({cause.Name} {NagiosNames.Of(source.State)}) merged in by rule {rule} (key {key})");
+    }
+
+    private (GroupingRule? Rule, string Key) GroupOf(Notification n)
+    {
+        var groups = _policy.Rules.Correlation.Groups;
+        if (groups.Count == 0)
+        {
+            return (null, "");
+        }
+
+        var customer = IncidentText.Customer(n);
+        foreach (var rule in groups)
+        {
+            if (rule.Match.Matches(n, customer))
+            {
+                return (rule, string.Join('|', rule.GroupBy.Select(k => ValueOf(k, n, customer))));
+            }
+        }
+
+        return (null, "");
+    }
+
+    private string ValueOf(GroupKey key, Notification n, string customer) => key switch
+    {
+        GroupKey.Instance => n.Instance,
+        GroupKey.Customer => customer,
+        GroupKey.Host => n.Host,
+        GroupKey.Service => n.Service,
+        GroupKey.HostGroup => n.HostGroups.Length > 0 ? n.HostGroups : _policy.Topology.Current.GroupsOf(n.Host),
+        GroupKey.ServiceGroup => n.ServiceGroups,
+        _ => NagiosNames.Of(n.State),
+    };
+
+    /// <summary>After a restart: the live group incidents are the groups new problems may still join.</summary>
+    private void RegisterGroups()
+    {
+        foreach (var incident in _live.Values)
+        {
+            if (incident.IsActive && incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
+            {
+                _groups[incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey] = incident;
+            }
+        }
+    }
+
+    private static string GroupId(GroupingRule rule, string key) => rule.Name + "\u001f" + key;
+
+    private static string HostId(string instance, string host) => instance + "\u001f" + host;
+
+    private void IndexByHost(IncidentState incident)
+    {
+        if (!incident.HasCause)
+        {
+            return;
+        }
+
+        var id = HostId(incident.Instance, incident.Host);
+        if (!_byHost.TryGetValue(id, out var list))
+        {
+            _byHost[id] = list = [];
+        }
+
+        list.Add(incident);
+    }
+
+    private void UnindexByHost(IncidentState incident)
+    {
+        var id = HostId(incident.Instance, incident.Host);
+        if (_byHost.TryGetValue(id, out var list) && list.Remove(incident) && list.Count == 0)
+        {
+            _byHost.Remove(id);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    /// <summary>A notification about an alert that correlation put into another alert's (or a storm's) incident.</summary>
+    private Decision ApplyToMember(IncidentState incident, MemberState member, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan) =>
+        f.Type switch
+        {
+            NotificationType.Problem => MemberProblem(incident, member, record, in f, now, plan),
+            NotificationType.Recovery => MemberRecovery(incident, member, record, in f, now, plan),
+            NotificationType.Acknowledgement => Acknowledge(incident, record, in f, now, plan),
+
+            // Flapping and downtime of one member do not hold or pause the whole incident: they are noted on it.
+            _ => Note(incident, record, in f, now, plan),
+        };
+
+    private Decision MemberProblem(IncidentState incident, MemberState member, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        var problemId = ProblemIdOf(record, in f);
+        var lateCopy = problemId.Length > 0 && member.ProblemId.Length > 0 ? problemId == member.ProblemId : reported < member.LastSeenAt;
+        if (!incident.IsActive && !lateCopy)
+        {
+            // A new episode after the incident resolved: the alert starts over, correlated afresh.
+            ForgetIdentity(member.Fingerprint, incident);
+            return OpenOrCorrelate(record, in f, now, plan);
+        }
+
+        member.AlertCount++;
+        incident.AlertCount++;
+        member.LastSeenAt = reported > member.LastSeenAt ? reported : member.LastSeenAt;
+        incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;
+        plan.Changed(incident, ChangeKind.Counters);
+        plan.MemberChanged(member);
+        if (!incident.IsActive || (lateCopy && member.Recovered) || (f.State == member.State && !member.Recovered))
+        {
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        var output = NotificationDecoder.Text(record, f.Output);
+        var again = member.Recovered;
+        member.Recovered = false;
+        member.State = f.State;
+        member.ProblemId = problemId;
+        member.LastOutput = output;
+        incident.UpdatedAt = now;
+        Worsen(incident, record, in f);
+        plan.Append(incident, reported, TimelineKind.StateChanged, f.EventId,
+            $"{member.Name} {(again ? "failing again" : "now")} {NagiosNames.Of(f.State)}: {output}");
+        return new Decision(ApplyOutcome.Updated, incident.Id);
+    }
+
+    private Decision MemberRecovery(IncidentState incident, MemberState member, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        if (!incident.IsActive || member.Recovered || reported < member.LastSeenAt)
+        {
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
+        var output = NotificationDecoder.Text(record, f.Output);
+        member.Recovered = true;
+        member.State = f.State;
+        member.LastOutput = output;
+        incident.UpdatedAt = now;
+        plan.MemberChanged(member);
+        var text = $"{member.Name} recovered ({NagiosNames.Of(f.State)}): {output}";
+        return ResolveIfDone(incident, reported, f.EventId, text, plan)
+            ? new Decision(ApplyOutcome.Resolved, incident.Id)
+            : new Decision(ApplyOutcome.Updated, incident.Id);
+    }
+
+    /// <summary>
+    /// After an alert of the incident recovered (<paramref name="text"/> says which): resolves it when its resolve policy
+    /// says it is done, otherwise notes what it waits for. An incident of one alert resolves with its alert whatever the
+    /// policy; flapping holds any incident open.
+    /// </summary>
+    private bool ResolveIfDone(IncidentState incident, DateTimeOffset at, Guid? eventId, string text, CommitPlan plan)
+    {
+        var causeDone = !incident.HasCause || NagiosNames.IsHealthy(incident.State);
+        var waiting = Waiting(incident);
+        var policy = _policy.Rules.Correlation.Resolve;
+        var done = !incident.HeldByFlapping && causeDone && (incident.MemberCount == 0
+            || (policy == ResolvePolicy.AllRecovered && waiting == 0)
+            || (policy == ResolvePolicy.CauseRecovered && (incident.HasCause || waiting == 0)));
+        if (done)
+        {
+            MarkResolved(incident, at, eventId, incident.InMaintenance ? text + " (resolved in maintenance)" : text, plan);
+            return true;
+        }
+
+        var why = incident.HeldByFlapping ? "held open while flapping"
+            : !causeDone ? $"its cause is still {NagiosNames.Of(incident.State)}"
+            : policy == ResolvePolicy.Manual ? "resolve policy is manual: an agent resolves it"
+            : $"waiting for {waiting} of {incident.MemberCount} correlated alerts";
+        plan.Append(incident, at, TimelineKind.Note, eventId, $"{text}; {why}");
+        return false;
+    }
+
+    private static int Waiting(IncidentState incident)
+    {
+        var waiting = 0;
+        foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
+        {
+            waiting += member.Recovered ? 0 : 1;
+        }
+
+        return waiting;
+    }
+
+    /// <summary>Puts a new failing alert into an incident as a member, recording the rule and key that decided it.</summary>
+    private Decision Join(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, string rule, string key, DateTimeOffset now, CommitPlan plan)
+    {
+        var n = NotificationDecoder.Decode(record, in f);
+        var member = new MemberState(
+            new AlertMember(incident.Id, n.Instance, n.Host, n.Service, rule, key, n.State, false, IncidentText.ProblemId(n), 1, n.ReportedAt, n.ReportedAt, n.Output),
+            Fingerprint.Of(n.Instance, n.Host, n.Service));
+        AttachMember(incident, member);
+        incident.AlertCount++;
+        incident.LastSeenAt = n.ReportedAt > incident.LastSeenAt ? n.ReportedAt : incident.LastSeenAt;
+        incident.UpdatedAt = now;
+        Worsen(incident, record, in f);
+        plan.MemberChanged(member);
+        plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, f.EventId,
+            $"{member.Name} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
+        return new Decision(ApplyOutcome.Correlated, incident.Id);
+    }
+
+    private void AttachMember(IncidentState incident, MemberState member)
+    {
+        (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
+        _latest[member.Fingerprint] = incident;
+    }
+}

@@ -1,0 +1,98 @@
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+
+namespace Helpdesk.Monitoring.Incidents;
+
+public sealed partial class IncidentBook
+{
+    private readonly StormRate _stormRate = new();
+    private IncidentState? _storm;
+    private DateTimeOffset _lastNewProblemAt;
+
+    /// <summary>Whether new problems are being collected into a storm incident now.</summary>
+    public bool StormActive => Volatile.Read(ref _storm) is { IsActive: true };
+
+    /// <summary>
+    /// Counts a problem that would open a new incident. Returns the storm incident that collects it: the running storm,
+    /// or a new one when the rate has just passed the threshold. A storm ends when the rate falls to the exit level.
+    /// </summary>
+    private IncidentState? StormCollects(Notification n, DateTimeOffset now, CommitPlan plan)
+    {
+        var storm = _policy.Rules.Correlation.Storm;
+        if (!storm.Enabled)
+        {
+            return null;
+        }
+
+        _stormRate.Record(n.TimeT);
+        _lastNewProblemAt = now;
+        var rate = _stormRate.PerMinuteAt(n.TimeT);
+        if (_storm is { IsActive: true } running)
+        {
+            if (rate > storm.ExitPerMinute)
+            {
+                return running;
+            }
+
+            EndStorm(running, n.ReportedAt, $"{rate} new problems in the last minute", plan);
+            return null;
+        }
+
+        return rate > storm.EnterPerMinute ? StartStorm(n, rate, now, plan) : null;
+    }
+
+    private IncidentState StartStorm(Notification n, int rate, DateTimeOffset now, CommitPlan plan)
+    {
+        var rules = _policy.Rules;
+        var started = n.ReportedAt;
+        var key = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var opened = new IncidentRecord
+        {
+            Id = ++_lastId,
+            Instance = n.Instance,
+            Host = "",
+            Service = "storm " + key,
+            Title = $"Alert storm: {rate} new problems in a minute (instance {n.Instance})",
+            Description = $"More than {rules.Correlation.Storm.EnterPerMinute} new problems per minute from Nagios instance '{n.Instance}' since {key}: "
+                + "they are collected here instead of one incident each, until the rate falls to "
+                + $"{rules.Correlation.Storm.ExitPerMinute} per minute. Look for a shared cause (network, power, a monitoring fault).",
+            Status = IncidentStatus.Open,
+            Priority = Priority.P2,
+            Category = "storm",
+            Team = rules.Routing.DefaultTeam,
+            Tier = "L2",
+            State = n.State,
+            WorstState = n.State,
+            AlertCount = 0,
+            OpenedAt = started,
+            LastSeenAt = started,
+            UpdatedAt = now,
+            CorrelationRule = CorrelationRuleNames.Storm,
+            CorrelationKey = key,
+            Sla = StartSla(Priority.P2, n, "", started),
+        };
+        var incident = Track(opened);
+        plan.Opened(opened, incident);
+        plan.Append(incident, started, TimelineKind.StormStarted, null,
+            $"Storm started: {rate} new problems in the last minute (threshold {rules.Correlation.Storm.EnterPerMinute})");
+        Volatile.Write(ref _storm, incident);
+        return incident;
+    }
+
+    private void EndStorm(IncidentState storm, DateTimeOffset at, string why, CommitPlan plan)
+    {
+        Volatile.Write(ref _storm, null);
+        storm.UpdatedAt = at;
+        plan.Append(storm, at, TimelineKind.StormEnded, null,
+            $"Storm ended: {why}; {storm.MemberCount} alerts collected, new problems open their own incidents again");
+    }
+
+    /// <summary>Ends a storm when no new problem has arrived for a minute (the rate check needs problems to run).</summary>
+    private void EndStormIfCalm(DateTimeOffset now, CommitPlan plan)
+    {
+        if (_storm is { } storm && (!storm.IsActive || now - _lastNewProblemAt >= TimeSpan.FromMinutes(1)))
+        {
+            EndStorm(storm, now, "no new problem for a minute", plan);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Policy;
+
+/// <summary>Response (acknowledge) and resolution targets of one priority, and the calendar they run on.</summary>
+public sealed record SlaTarget(TimeSpan Response, TimeSpan Resolution, string Calendar);
+
+/// <summary>A customer's contract: which calendar its SLA clocks run on, whatever the priority's default.</summary>
+public sealed record CalendarRule(RuleMatch Match, string Calendar);
+
+/// <summary>
+/// ITIL service levels: targets per priority on 24/7 or business-hours calendars (per customer), and the escalation
+/// ladder L1 → L2 → L3: L1 has <see cref="L1Window"/> to acknowledge before the incident moves to L2, and a breached
+/// target moves it up a tier.
+/// </summary>
+public sealed record SlaPolicy
+{
+    public const string Always = "24x7";
+
+    public TimeSpan L1Window { get; init; } = TimeSpan.FromMinutes(15);
+
+    public IReadOnlyDictionary<Priority, SlaTarget> Targets { get; init; } = new Dictionary<Priority, SlaTarget>
+    {
+        [Priority.P1] = new(TimeSpan.FromMinutes(15), TimeSpan.FromHours(4), Always),
+        [Priority.P2] = new(TimeSpan.FromMinutes(30), TimeSpan.FromHours(8), Always),
+        [Priority.P3] = new(TimeSpan.FromHours(2), TimeSpan.FromHours(24), Always),
+        [Priority.P4] = new(TimeSpan.FromHours(8), TimeSpan.FromDays(3), Always),
+        [Priority.P5] = new(TimeSpan.FromDays(1), TimeSpan.FromDays(5), Always),
+    };
+
+    public IReadOnlyDictionary<string, BusinessCalendar> Calendars { get; init; } = new Dictionary<string, BusinessCalendar> { [Always] = BusinessCalendar.AlwaysOpen };
+
+    public IReadOnlyList<CalendarRule> CustomerCalendars { get; init; } = [];
+
+    /// <summary>The target of a priority and the calendar it runs on for this notification's customer.</summary>
+    public (SlaTarget Target, BusinessCalendar Calendar) For(Priority priority, Notification n, string customer)
+    {
+        var target = Targets[priority];
+        var name = target.Calendar;
+        foreach (var rule in CustomerCalendars)
+        {
+            if (rule.Match.Matches(n, customer))
+            {
+                name = rule.Calendar;
+                break;
+            }
+        }
+
+        return (target, Calendars.TryGetValue(name, out var calendar) ? calendar : BusinessCalendar.AlwaysOpen);
+    }
+
+    public BusinessCalendar CalendarNamed(string name) => Calendars.TryGetValue(name, out var c) ? c : BusinessCalendar.AlwaysOpen;
+
+    /// <summary>The next tier up the ladder, or null at the top.</summary>
+    public static string? Above(string tier) => tier switch
+    {
+        "L1" => "L2",
+        "L2" => "L3",
+        "" => "L2",
+        _ => null,
+    };
+}
