@@ -28,7 +28,67 @@ public sealed class RulesTests
         Assert.Empty(errors);
         Assert.Equal(3, rules!.Priority.Impact.Count);
         Assert.Equal(2, rules.Routing.Routes.Count);
+        Assert.Equal("web-outage", Assert.Single(rules.Correlation.Groups).Name);
+        Assert.Equal(100, rules.Correlation.Storm.EnterPerMinute);
+        Assert.Equal("office", rules.Sla.Targets[Priority.P3].Calendar);
+        Assert.Equal(TimeSpan.FromMinutes(30), rules.Dedup!.ReopenWindow);
     }
+
+    [Fact]
+    public void Correlation_sla_and_dedup_errors_name_their_setting()
+    {
+        var (rules, errors) = RulesFile.Parse("""
+            { "version": 1,
+              "dedup": { "reopenWindow": "soon" },
+              "correlation": { "resolve": "sometimes", "hostDown": "yes",
+                "groups": [ { "name": "g", "groupBy": ["colour"], "maxSize": 1 }, { "name": "g", "groupBy": ["host"], "window": "0m" } ],
+                "storm": { "enterPerMinute": 10, "exitPerMinute": 10 } },
+              "sla": { "l1Window": "15", "targets": { "P9": {}, "P1": { "response": "5h", "resolution": "4h", "calendar": "nights" } },
+                "calendars": { "office": { "timeZone": "Mars/Olympus", "days": ["Mon", "Funday"], "start": "18:00", "end": "08:00", "holidays": ["25.12."] },
+                               "24x7": {} },
+                "customers": [ { "match": { "customer": "acme" } } ] } }
+            """);
+        Assert.Null(rules);
+        Assert.Contains(errors, e => e.StartsWith("dedup.reopenWindow: must be a duration", StringComparison.Ordinal));
+        Assert.Contains("correlation.resolve: must be all, cause or manual, not 'sometimes'", errors);
+        Assert.Contains("correlation.hostDown: must be true or false", errors);
+        Assert.Contains(errors, e => e.StartsWith("correlation.groups[0].groupBy: 'colour' is not one of", StringComparison.Ordinal));
+        Assert.Contains("correlation.groups[0].window: is required", errors);
+        Assert.Contains("correlation.groups[0].maxSize: must be a whole number of at least 2", errors);
+        Assert.Contains("correlation.groups[1].name: 'g' is used by an earlier group", errors);
+        Assert.Contains(errors, e => e.StartsWith("correlation.groups[1].window: must be a duration", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("correlation.storm.exitPerMinute: must be below enterPerMinute (10)", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sla.l1Window: must be a duration", StringComparison.Ordinal));
+        Assert.Contains("sla.targets.P9: not a priority (P1 to P5)", errors);
+        Assert.Contains("sla.targets.P1.response: must not be longer than the resolution target", errors);
+        Assert.Contains(errors, e => e.StartsWith("sla.targets.P1.calendar: no calendar named 'nights'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sla.calendars.office.timeZone: unknown time zone 'Mars/Olympus'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sla.calendars.office.days: 'Funday' is not a day", StringComparison.Ordinal));
+        Assert.Contains("sla.calendars.office.end: must be later than start", errors);
+        Assert.Contains(errors, e => e.StartsWith("sla.calendars.office.holidays:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("sla.calendars.24x7: is built in", StringComparison.Ordinal));
+        Assert.Contains("sla.customers[0].calendar: is required", errors);
+    }
+
+    [Theory]
+    [InlineData("90s", 90)]
+    [InlineData("15m", 900)]
+    [InlineData("1h30m", 5400)]
+    [InlineData("2d", 172800)]
+    public void Durations_take_units_and_chains(string text, int seconds)
+    {
+        Assert.True(Duration.TryParse(text, out var value));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("15")]
+    [InlineData("m")]
+    [InlineData("5w")]
+    [InlineData("-5m")]
+    [InlineData("99999999999m")]
+    public void Bad_durations_are_refused(string text) => Assert.False(Duration.TryParse(text, out _));
 
     [Fact]
     public void Every_error_names_its_setting()

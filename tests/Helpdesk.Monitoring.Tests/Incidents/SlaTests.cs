@@ -1,0 +1,129 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+
+namespace Helpdesk.Monitoring.Tests.Incidents;
+
+/// <summary>SLA clocks and the escalation ladder, in virtual time. A CRITICAL with medium impact is P2 (30m / 8h, 24x7).</summary>
+public sealed class SlaTests
+{
+    private static string[] Escalations(BookDriver d) => d.Timeline.Where(e => e.Kind == TimelineKind.Escalated).Select(e => e.Text).ToArray();
+
+    private static string[] Breaches(BookDriver d) => d.Timeline.Where(e => e.Kind == TimelineKind.Breached).Select(e => e.Text).ToArray();
+
+    [Fact]
+    public void An_unacknowledged_incident_moves_to_L2_after_the_L1_window_and_up_again_on_a_response_breach()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        var opened = d.Single();
+        Assert.Equal((Priority.P2, "L1", "24x7"), (opened.Priority, opened.Tier, opened.Sla.Calendar));
+        Assert.Equal(opened.OpenedAt.AddMinutes(30), opened.Sla.ResponseDueAt);
+        Assert.Equal(opened.OpenedAt.AddHours(8), opened.Sla.ResolutionDueAt);
+
+        d.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal("L1", d.Single().Tier);
+        d.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("L2", d.Single().Tier);
+        Assert.Equal(["Escalated from L1 to L2: not acknowledged by L1 within 15m"], Escalations(d));
+
+        d.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(("L3", true), (d.Single().Tier, d.Single().Sla.ResponseBreached));
+        Assert.Equal(["Response target of P2 breached: 30m on the 24x7 calendar"], Breaches(d));
+
+        // Acknowledged: the resolution breach is recorded, but escalation has stopped.
+        d.Apply(Records.Service(NotificationType.Acknowledgement, author: "bob", timeT: Records.T0 + 1900));
+        d.Advance(TimeSpan.FromHours(8));
+        Assert.Equal(2, Breaches(d).Length);
+        Assert.Equal((2, true), (d.Single().Sla.Escalations, d.Single().Sla.ResolutionBreached));
+        Assert.Equal(2, Escalations(d).Length);
+    }
+
+    [Fact]
+    public void An_acknowledgement_within_the_window_stops_escalation()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        d.Advance(TimeSpan.FromMinutes(10));
+        d.Apply(Records.Service(NotificationType.Acknowledgement, author: "alice", timeT: Records.T0 + 600));
+        d.Advance(TimeSpan.FromHours(1));
+        Assert.Equal("L1", d.Single().Tier);
+        Assert.Empty(Escalations(d));
+        Assert.Empty(Breaches(d));
+    }
+
+    [Fact]
+    public void Maintenance_pauses_the_clock_and_the_deadlines_move_by_the_pause()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        d.Advance(TimeSpan.FromMinutes(5));
+        d.Apply(Records.Service(NotificationType.DowntimeStart, timeT: Records.T0 + 300));
+        d.Advance(TimeSpan.FromMinutes(60));
+        Assert.Equal("L1", d.Single().Tier);
+        Assert.NotNull(d.Single().Sla.PausedAt);
+
+        d.Apply(Records.Service(NotificationType.DowntimeEnd, timeT: Records.T0 + 3900));
+        var resumed = d.Single();
+        Assert.Null(resumed.Sla.PausedAt);
+        Assert.Equal(resumed.OpenedAt.AddMinutes(90), resumed.Sla.ResponseDueAt);
+        d.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal("L1", d.Single().Tier);
+        d.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("L2", d.Single().Tier);
+    }
+
+    [Fact]
+    public void Clocks_survive_a_restart()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        d.Advance(TimeSpan.FromMinutes(10));
+        d.Restart();
+        d.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal("L2", d.Single().Tier);
+    }
+
+    [Fact]
+    public void A_rising_priority_brings_the_deadlines_forward()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - slow"));
+        var before = d.Single();
+        Assert.True(before.Priority > Priority.P2);
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Critical, timeT: Records.T0 + 60));
+        var after = d.Single();
+        Assert.Equal(Priority.P2, after.Priority);
+        Assert.Equal(after.OpenedAt.AddMinutes(30), after.Sla.ResponseDueAt);
+    }
+
+    [Fact]
+    public void A_customer_on_business_hours_gets_deadlines_on_its_calendar()
+    {
+        var rules = RulesFile.Parse("""
+            {
+              "version": 1,
+              "sla": {
+                "calendars": { "office": { "timeZone": "Europe/Berlin", "days": ["Mon", "Tue", "Wed", "Thu", "Fri"], "start": "09:00", "end": "17:00", "holidays": ["2026-11-23"] } },
+                "targets": { "P2": { "response": "4h", "resolution": "16h" } },
+                "customers": [ { "match": { "customer": "acme" }, "calendar": "office" } ]
+              }
+            }
+            """);
+        Assert.Empty(rules.Errors);
+
+        // Friday 2026-11-20 16:00 in Berlin (15:00 UTC); Monday 23rd is a holiday.
+        var friday = new DateTimeOffset(2026, 11, 20, 15, 0, 0, TimeSpan.Zero);
+        var d = new BookDriver(new IncidentPolicy { Rules = rules.Rules! }, friday);
+        d.Apply(Records.Service(NotificationType.Problem, timeT: friday.ToUnixTimeSeconds()));
+        var incident = d.Single();
+        Assert.Equal("office", incident.Sla.Calendar);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero), incident.Sla.ResponseDueAt);
+        // Durations count open time: 16h on a 9–17 calendar is two working days.
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 15, 0, 0, TimeSpan.Zero), incident.Sla.ResolutionDueAt);
+
+        // Another customer stays on the built-in 24x7 calendar.
+        d.Apply(Records.Service(NotificationType.Problem, host: "other01", customer: "globex", timeT: friday.ToUnixTimeSeconds()));
+        Assert.Equal("24x7", d.Incidents.Values.Single(i => i.Host == "other01").Sla.Calendar);
+    }
+}
