@@ -4,6 +4,7 @@ using System.Text;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Topology;
 
 namespace Helpdesk.Monitoring.Cli;
 
@@ -19,7 +20,8 @@ internal static class ReplayCommand
         var file = new Argument<FileInfo>("NOTIFICATIONS") { Description = "Wire records: one JSON object per line, or a JSON array" };
         var rules = new Option<FileInfo?>("--rules") { Description = "Rules file to apply (default: built-in rules)" };
         var hold = new Option<TimeSpan?>("--verification-hold") { Description = "Verification hold (default 00:30:00)" };
-        var command = new Command("replay", "Dry run: which incidents would these notifications produce, and why?") { file, rules, hold };
+        var objects = new Option<FileInfo?>("--objects-cache") { Description = "Nagios objects.cache for parents and dependencies (default: none)" };
+        var command = new Command("replay", "Dry run: which incidents would these notifications produce, and why?") { file, rules, hold, objects };
         command.SetAction(parse =>
         {
             var policy = new IncidentPolicy { VerificationHold = parse.GetValue(hold) ?? new IncidentPolicy().VerificationHold };
@@ -36,7 +38,20 @@ internal static class ReplayCommand
                     return 1;
                 }
 
-                policy = policy with { Rules = loaded };
+                policy = policy.WithRules(loaded);
+            }
+
+            if (parse.GetValue(objects) is { } cache)
+            {
+                try
+                {
+                    policy = policy with { Topology = new LiveTopology(ObjectsCacheReader.Read(cache.FullName)) };
+                }
+                catch (IOException ex)
+                {
+                    Console.Error.WriteLine($"helpdesk replay: cannot read {cache.FullName}: {ex.Message}");
+                    return 1;
+                }
             }
 
             var path = parse.GetValue(file)!.FullName;
@@ -98,10 +113,16 @@ internal static class ReplayCommand
         foreach (var incident in projection.Incidents.Values)
         {
             output.AppendLine(CultureInfo.InvariantCulture,
-                $"{incident.Number} {incident.Priority} {incident.Status.ToString().ToLowerInvariant()} \"{incident.Title}\" customer={incident.Customer} category={incident.Category} team={incident.Team}/{incident.Tier} alerts={incident.AlertCount}{(incident.Flapping ? " flapping" : "")}{(incident.InMaintenance ? " in-maintenance" : "")}");
+                $"{incident.Number} {incident.Priority} {incident.Status.ToString().ToLowerInvariant()} \"{incident.Title}\" customer={incident.Customer} category={incident.Category} team={incident.Team}/{incident.Tier} alerts={incident.AlertCount}{(incident.Flapping ? " flapping" : "")}{(incident.InMaintenance ? " in-maintenance" : "")}{(incident.CorrelationRule.Length > 0 ? $" rule={incident.CorrelationRule} key={incident.CorrelationKey}" : "")}{(incident.MergedInto is { } into ? " merged-into=" + IncidentNumber.Format(into) : "")}");
+            foreach (var member in projection.MembersOf(incident.Id))
+            {
+                output.AppendLine(CultureInfo.InvariantCulture,
+                    $"    member {member.Name} {NagiosNames.Of(member.State)}{(member.Recovered ? " recovered" : "")} rule={member.Rule} key={member.Key} alerts={member.AlertCount}");
+            }
+
             foreach (var entry in projection.Timeline.Where(e => e.IncidentId == incident.Id))
             {
-                output.AppendLine(CultureInfo.InvariantCulture, $"    {entry.At:yyyy-MM-dd HH:mm:ss} {entry.Kind.ToString().ToLowerInvariant()}: {entry.Text}");
+                output.AppendLine(CultureInfo.InvariantCulture, $"    {entry.At:yyyy-MM-dd HH:mm:ss} {TimelineKindNames.Of(entry.Kind)}: {entry.Text}");
             }
         }
 

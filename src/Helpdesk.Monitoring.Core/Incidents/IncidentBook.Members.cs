@@ -32,7 +32,7 @@ public sealed partial class IncidentBook
         member.AlertCount++;
         incident.AlertCount++;
         member.LastSeenAt = reported > member.LastSeenAt ? reported : member.LastSeenAt;
-        incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;
+        SeenMember(incident, reported);
         plan.Changed(incident, ChangeKind.Counters);
         plan.MemberChanged(member);
         if (!incident.IsActive || (lateCopy && member.Recovered) || (f.State == member.State && !member.Recovered))
@@ -120,13 +120,25 @@ public sealed partial class IncidentBook
             Fingerprint.Of(n.Instance, n.Host, n.Service));
         AttachMember(incident, member);
         incident.AlertCount++;
-        incident.LastSeenAt = n.ReportedAt > incident.LastSeenAt ? n.ReportedAt : incident.LastSeenAt;
+        SeenMember(incident, n.ReportedAt);
         incident.UpdatedAt = now;
         Worsen(incident, record, in f);
         plan.MemberChanged(member);
         plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, f.EventId,
             $"{member.Name} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
         return new Decision(ApplyOutcome.Correlated, incident.Id);
+    }
+
+    /// <summary>
+    /// An incident's "last seen" is its cause's: a cause's recovery is judged stale against it, so a member's later
+    /// problem must not move it. A storm has no cause: there it is the latest member's.
+    /// </summary>
+    private static void SeenMember(IncidentState incident, DateTimeOffset reported)
+    {
+        if (!incident.HasCause && reported > incident.LastSeenAt)
+        {
+            incident.LastSeenAt = reported;
+        }
     }
 
     private void AttachMember(IncidentState incident, MemberState member)
