@@ -46,7 +46,7 @@ public sealed partial class IncidentBook
 
         if (incident.IsActive && !NagiosNames.IsHealthy(incident.State))
         {
-            MergeExplained(incident, now, plan);
+            MergeExplained(incident, incident.Instance, incident.Host, incident.Service, now, plan);
         }
 
         return opened;
@@ -111,31 +111,32 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>
-    /// A host (or service) just opened a failing incident: the incidents it explains that opened before it (Nagios
-    /// often notifies a service before its host) are merged into it: services on the host, UNREACHABLE children and
-    /// dependents. Only plain single-alert incidents are merged, never a group or a storm.
+    /// An alert just started failing in <paramref name="into"/> (it opened the incident, or joined it): the incidents
+    /// it explains that opened before it (Nagios often notifies a service before its host) are merged into
+    /// <paramref name="into"/>: services on the host, UNREACHABLE children and dependents. Only plain single-alert
+    /// incidents are merged, never a group or a storm.
     /// </summary>
-    private void MergeExplained(IncidentState cause, DateTimeOffset now, CommitPlan plan)
+    private void MergeExplained(IncidentState into, string instance, string host, string service, DateTimeOffset now, CommitPlan plan)
     {
         var correlation = _policy.Rules.Correlation;
         var topology = _policy.Topology.Current;
-        if (cause.Service.Length == 0)
+        if (service.Length == 0)
         {
             if (correlation.HostDown)
             {
-                MergeWhere(cause, cause.Instance, cause.Host, static i => i.Service.Length > 0, CorrelationRuleNames.HostDown, cause.Host, now, plan);
+                MergeWhere(into, instance, host, static i => i.Service.Length > 0, CorrelationRuleNames.HostDown, host, now, plan);
             }
 
-            foreach (var link in correlation.Topology ? topology.DependentsOf(cause.Host) : default)
+            foreach (var link in correlation.Topology ? topology.DependentsOf(host) : default)
             {
-                MergeWhere(cause, cause.Instance, link.Host, static i => i.Service.Length == 0 && i.State == AlertState.Unreachable, link.Rule, cause.Host, now, plan);
+                MergeWhere(into, instance, link.Host, static i => i.Service.Length == 0 && i.State == AlertState.Unreachable, link.Rule, host, now, plan);
             }
         }
         else
         {
-            foreach (var (host, service) in correlation.Topology ? topology.ServiceDependentsOf(cause.Host, cause.Service) : default)
+            foreach (var (dependentHost, dependentService) in correlation.Topology ? topology.ServiceDependentsOf(host, service) : default)
             {
-                MergeWhere(cause, cause.Instance, host, i => i.Service == service, CorrelationRuleNames.ServiceDependency, $"{cause.Host}/{cause.Service}", now, plan);
+                MergeWhere(into, instance, dependentHost, i => i.Service == dependentService, CorrelationRuleNames.ServiceDependency, $"{host}/{service}", now, plan);
             }
         }
     }

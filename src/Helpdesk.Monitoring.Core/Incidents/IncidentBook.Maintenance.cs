@@ -41,6 +41,16 @@ public sealed partial class IncidentBook
         incident.UpdatedAt = now;
         ResumeSla(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
         var ended = f.Type == NotificationType.DowntimeCancelled ? "Maintenance cancelled" : "Maintenance ended";
+        if (incident.IsActive && incident.HasCause && NagiosNames.IsHealthy(f.State) && !incident.HeldByFlapping)
+        {
+            // Nagios sends no RECOVERY during downtime: the end notification's state is the only word that it recovered.
+            plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, $"{ended}{By(record, in f)}");
+            incident.State = f.State;
+            var resolved = ResolveIfDone(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), null,
+                $"Recovered during maintenance ({NagiosNames.Of(f.State)}), as the end of maintenance reports", plan);
+            return new Decision(resolved ? ApplyOutcome.Resolved : ApplyOutcome.Noted, incident.Id);
+        }
+
         plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, incident.IsActive
             ? $"{ended}{By(record, in f)}; still {NagiosNames.Of(incident.State)}: paged as new"
             : $"{ended}{By(record, in f)}");

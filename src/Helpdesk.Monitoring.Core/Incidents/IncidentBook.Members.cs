@@ -126,6 +126,9 @@ public sealed partial class IncidentBook
         plan.MemberChanged(member);
         plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, f.EventId,
             $"{member.Name} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
+
+        // A host that joined (an UNREACHABLE child) brings along what it explains: its services' earlier incidents.
+        MergeExplained(incident, n.Instance, n.Host, n.Service, now, plan);
         return new Decision(ApplyOutcome.Correlated, incident.Id);
     }
 

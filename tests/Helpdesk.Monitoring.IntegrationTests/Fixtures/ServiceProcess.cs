@@ -141,6 +141,43 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"condition on {path} not met; last: {last}\n{Output}");
     }
 
+    /// <summary>Polls /metrics until the (unlabelled) sample <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
+    public async Task WaitForMetricAsync(string name, Func<double, bool> condition, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        var text = "";
+        while (deadline.Elapsed < timeout)
+        {
+            text = await Http.GetStringAsync("/metrics");
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            if (line is not null && condition(double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"metric {name} never met the condition:\n{text}\n{Output}");
+    }
+
+    /// <summary>Polls until an asynchronous condition holds (for conditions that need more than one request).</summary>
+    public async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{what}: not reached in {timeout}\n{Output}");
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as when the machine or the OOM killer takes the process.</summary>
     public void Kill()
     {

@@ -24,6 +24,10 @@ public sealed class MetricsIntegrationTests : IDisposable
                 problem, problem, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Recovery, state: AlertState.Ok),
                 Records.Service(NotificationType.Recovery, host: "web02", state: AlertState.Ok, timeT: Records.T0 + 60),
                 Records.Service(NotificationType.Problem, host: "web02", timeT: Records.T0),
+
+                // A host down and a service on it: one alert correlated into the host's incident.
+                Records.Host(NotificationType.Problem, host: "db01", timeT: Records.T0 + 70),
+                Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", timeT: Records.T0 + 71),
             }
             .Select(n => System.Text.Encoding.UTF8.GetString(Records.Bytes(n)))) + ",{\"v\":3}]";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
@@ -31,16 +35,18 @@ public sealed class MetricsIntegrationTests : IDisposable
         (await service.Http.SendAsync(request)).Dispose();
 
         var text = await service.Http.GetStringAsync("/metrics");
-        Assert.Contains("helpdesk_notifications_ingested_total{type=\"PROBLEM\"} 4", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_notifications_ingested_total{type=\"PROBLEM\"} 6", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_alerts_correlated_total 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_storm_active 0", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_notifications_ingested_total{type=\"RECOVERY\"} 2", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"redelivery\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"repeat\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_incidents_opened_total 2", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_incidents_opened_total 3", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_incidents_resolved_total 2", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_notifications_dead_lettered_total{reason=\"missing_field\",source=\"http\"} 1", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 6", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 8", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_spool_backlog 0", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_active_incidents 0", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_active_incidents 1", text, StringComparison.Ordinal);
 
         var (exit, output) = await Promtool(text);
         Assert.True(exit == 0, "promtool check metrics failed:\n" + output + "\n" + text);

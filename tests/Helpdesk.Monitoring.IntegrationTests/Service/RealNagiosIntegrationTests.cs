@@ -3,9 +3,9 @@ using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 namespace Helpdesk.Monitoring.IntegrationTests.Service;
 
 /// <summary>
-/// A real Nagios 4 whose contacts notify through <c>helpdesk notify</c>, feeding the real service through the spool.
-/// What this version of the core decides (one incident per identity, copies counted, acknowledge, resolve); the
-/// correlation scenarios (parents, downtime, flapping) come with the policy work.
+/// A real Nagios 4 whose contacts notify through <c>helpdesk notify</c>, feeding the real service through the spool:
+/// one incident per problem whatever the contacts, acknowledge, resolve, host down with parents and children read from
+/// the objects.cache Nagios writes, downtime and flapping.
 /// </summary>
 public sealed class RealNagiosIntegrationTests : IDisposable
 {
@@ -25,6 +25,58 @@ public sealed class RealNagiosIntegrationTests : IDisposable
             first_notification_delay 0
             contact_groups          helpdesk
             _CUSTOMER               acme
+        }
+        define service {
+            host_name               web01
+            service_description     HTTP
+            check_command           check-dummy
+            active_checks_enabled   0
+            passive_checks_enabled  1
+            max_check_attempts      1
+            check_interval          60
+            retry_interval          60
+            check_period            24x7
+            notification_interval   0
+            notification_period     24x7
+            notification_options    w,u,c,r,f,s
+            first_notification_delay 0
+            contact_groups          helpdesk
+        }
+
+        """;
+
+    private const string Network = """
+        define host {
+            name                    network-host
+            register                0
+            check_command           check-dummy
+            active_checks_enabled   0
+            passive_checks_enabled  1
+            max_check_attempts      1
+            check_period            24x7
+            notification_interval   0
+            notification_period     24x7
+            notification_options    d,u,r,f,s
+            first_notification_delay 0
+            contact_groups          helpdesk
+            _CUSTOMER               acme
+        }
+        define host {
+            use                     network-host
+            host_name               core01
+            address                 10.0.0.1
+        }
+        define host {
+            use                     network-host
+            host_name               switch01
+            address                 10.0.1.1
+            parents                 core01
+        }
+        define host {
+            use                     network-host
+            host_name               web01
+            address                 10.0.1.10
+            parents                 switch01
         }
         define service {
             host_name               web01
@@ -145,5 +197,80 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         await nagios.CommandAsync("DEL_DOWNTIME_BY_HOST_NAME;web01");
         await service.WaitForAsync("/api/v1/incidents/INC-000001",
             i => !i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task A_core_router_down_is_one_incident_holding_its_unreachable_children_and_their_services()
+    {
+        var spool = _dir.Combine("spool");
+        var nagiosDir = _dir.Combine("nagios");
+        Directory.CreateDirectory(nagiosDir);
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Spool__PollInterval"] = "00:00:00.020",
+            ["Helpdesk__Topology__ObjectsCachePath"] = Path.Combine(nagiosDir, "objects.cache"),
+            ["Helpdesk__Topology__ReloadInterval"] = "00:00:01",
+        });
+        await using var nagios = await NagiosProcess.StartAsync(nagiosDir, spool, Network, contacts: 2);
+
+        // The service reads the parents from the objects.cache Nagios wrote at start.
+        await service.WaitForMetricAsync("helpdesk_topology_hosts", v => v >= 2, TimeSpan.FromSeconds(30));
+
+        // The web server's service fails first; then the core router goes down and Nagios finds the rest unreachable.
+        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - Socket timeout after 10 seconds");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
+        await nagios.HostResultAsync("core01", 1, "PING CRITICAL - Packet loss = 100%");
+        await service.WaitForAsync("/api/v1/incidents?status=open", p => p.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("host").GetString() == "core01"),
+            TimeSpan.FromSeconds(60));
+        await nagios.HostResultAsync("switch01", 1, "PING CRITICAL - Packet loss = 100%");
+        await nagios.HostResultAsync("web01", 1, "PING CRITICAL - Packet loss = 100%");
+
+        System.Text.Json.JsonElement core = default;
+        await service.EventuallyAsync(async () =>
+        {
+            var open = await service.GetJsonAsync("/api/v1/incidents?status=open");
+            if (open.GetProperty("total").GetInt64() != 1)
+            {
+                return false;
+            }
+
+            core = open.GetProperty("items")[0];
+            var detail = await service.GetJsonAsync($"/api/v1/incidents/{core.GetProperty("number").GetString()}");
+            return detail.GetProperty("members").GetArrayLength() == 3;
+        }, TimeSpan.FromSeconds(60), "one open incident holding three alerts");
+        Assert.Equal("core01", core.GetProperty("host").GetString());
+        var detail = await service.GetJsonAsync($"/api/v1/incidents/{core.GetProperty("number").GetString()}");
+        var members = detail.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("host").GetString() + "/" + m.GetProperty("service").GetString());
+        Assert.Equal("UNREACHABLE", members["switch01/"].GetProperty("state").GetString());
+        Assert.Equal("parent-down", members["switch01/"].GetProperty("rule").GetString());
+        Assert.Equal(("parent-down", "switch01"), (members["web01/"].GetProperty("rule").GetString(), members["web01/"].GetProperty("key").GetString()));
+        Assert.Equal("host-down", members["web01/HTTP"].GetProperty("rule").GetString());
+        var merged = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
+        Assert.Equal(core.GetProperty("number").GetString(), merged.GetProperty("incident").GetProperty("mergedInto").GetString());
+        Assert.True(nagios.NotificationsLogged("UNREACHABLE") > 0, "Nagios reported no UNREACHABLE host:\n" + nagios.Log);
+    }
+
+    [Fact]
+    public async Task A_recovery_during_downtime_is_accepted_when_the_downtime_ends()
+    {
+        var spool = _dir.Combine("spool");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
+        Directory.CreateDirectory(_dir.Combine("nagios"));
+        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+
+        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
+        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await nagios.CommandAsync($"SCHEDULE_SVC_DOWNTIME;web01;HTTP;{start};{start + 600};1;0;600;bob;disk swap");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001",
+            i => i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+
+        // Nagios pages nobody in downtime: the recovery itself is not notified; the end of the downtime says it.
+        await nagios.ServiceResultAsync("web01", "HTTP", 0, "HTTP OK");
+        await nagios.CommandAsync("DEL_DOWNTIME_BY_HOST_NAME;web01");
+        var resolved = await service.WaitForAsync("/api/v1/incidents/INC-000001",
+            i => i.GetProperty("incident").GetProperty("status").GetString() == "resolved", TimeSpan.FromSeconds(60));
+        Assert.Contains(resolved.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString()!.StartsWith("Recovered during maintenance (OK)", StringComparison.Ordinal));
+        Assert.Equal(0, resolved.GetProperty("incident").GetProperty("sla").GetProperty("escalations").GetInt32());
     }
 }

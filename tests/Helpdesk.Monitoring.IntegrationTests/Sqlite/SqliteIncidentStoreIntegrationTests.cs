@@ -161,6 +161,43 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Members_merges_and_sla_clocks_round_trip_and_rebuild_the_same_decisions()
+    {
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        await _store.CommitAsync(Decide(book,
+            Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"),
+            Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 10),
+            Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 20)), default);
+        var escalate = new CommitPlan();
+        book.ApplyTimers(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100) + TimeSpan.FromMinutes(20), escalate);
+        escalate.Seal();
+        Assert.True((await _store.CommitAsync(escalate, default)).IsCommitted);
+
+        var snapshot = await _store.LoadAsync(default);
+        var host = Assert.Single(snapshot.Live);
+        Assert.Equal(("web01", "", "L2", 1), (host.Host, host.Service, host.Tier, host.Sla.Escalations));
+        Assert.Equal("24x7", host.Sla.Calendar);
+        Assert.Equal(host.OpenedAt.AddMinutes(30), host.Sla.ResponseDueAt);
+        Assert.Equal(["HTTP", "SSH"], snapshot.Members.Select(m => m.Service).Order());
+        Assert.All(snapshot.Members, m => Assert.Equal((host.Id, CorrelationRuleNames.HostDown), (m.IncidentId, m.Rule)));
+        var merged = await _store.GetAsync(1, default);
+        Assert.Equal((IncidentStatus.Closed, host.Id), (merged!.Incident.Status, merged.Incident.MergedInto));
+        Assert.Equal(2, (await _store.GetAsync(host.Id, default))!.Members.Count);
+
+        // A book rebuilt from the store resolves the incident when the last correlated alert recovers.
+        var rebuilt = new IncidentBook(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
+        var recover = Decide(rebuilt,
+            Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60),
+            Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 61),
+            Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 62));
+        Assert.True((await _store.CommitAsync(recover, default)).IsCommitted);
+        var resolved = await _store.GetAsync(host.Id, default);
+        Assert.Equal(IncidentStatus.Resolved, resolved!.Incident.Status);
+        Assert.All(resolved.Members, m => Assert.True(m.Recovered));
+        Assert.Contains(resolved.Timeline, e => e.Kind == TimelineKind.Escalated);
+    }
+
+    [Fact]
     public async Task A_version_1_database_is_migrated_at_start_keeping_its_incidents()
     {
         var path = _dir.Combine("v1.db");
