@@ -1,4 +1,6 @@
+using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Benchmarks;
 
@@ -30,6 +32,39 @@ internal static class Traffic
         HostGroups = "linux-servers,customer-" + (host % 50),
         Vars = new Dictionary<string, string> { ["_HOSTCUSTOMER"] = "customer-" + (host % 50) },
     };
+
+    /// <summary>The default policy without storm mode, for set-ups that open thousands of incidents in one second.</summary>
+    public static readonly IncidentPolicy WithoutStorm = new()
+    {
+        Rules = new HelpdeskRules { Correlation = new CorrelationPolicy { Storm = new StormPolicy { Enabled = false } } },
+    };
+
+    /// <summary>A host notification (DOWN, UNREACHABLE) of the same size and shape.</summary>
+    public static Notification HostProblem(string host, AlertState state, Guid id, long timeT = T0) => new()
+    {
+        EventId = id,
+        Instance = "nagios-prod-1",
+        Type = NotificationType.Problem,
+        TimeT = timeT,
+        Host = host,
+        HostAlias = "Host " + host,
+        HostAddress = "10.1.2.3",
+        HostState = state,
+        HostStateType = "HARD",
+        HostOutput = state == AlertState.Down ? "PING CRITICAL - Packet loss = 100%" : "CRITICAL - Host Unreachable (10.1.2.3)",
+        HostProblemId = "0",
+        LastHostProblemId = "0",
+        NotificationNumber = 1,
+        LongDateTime = "Sun Nov 22 06:00:00 UTC 2026",
+        HostGroups = "network",
+        Vars = new Dictionary<string, string> { ["_HOSTCUSTOMER"] = "customer-1" },
+    };
+
+    /// <summary>A service problem on a named host.</summary>
+    public static Notification ServiceProblem(string host, string service, Guid id, long timeT = T0) =>
+        Problem(0, 0, id) with { Host = host, Service = service, TimeT = timeT, ServiceProblemId = "0" };
+
+    public static IReadOnlyList<string> Services => ServiceNames;
 
     private static readonly string[] ServiceNames = ["HTTP", "Disk /var", "Load", "SSH", "PING"];
 }
