@@ -20,6 +20,13 @@ public sealed partial class IncidentBook
     private Decision MemberProblem(IncidentState incident, MemberState member, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        if (incident.IsActive && !member.Recovered && f.State == member.State)
+        {
+            // The common case in a storm (another contact's copy, a re-notification): counters only, no allocation.
+            CountMember(incident, member, reported, plan);
+            return new Decision(ApplyOutcome.Repeated, incident.Id);
+        }
+
         var problemId = ProblemIdOf(record, in f);
         var lateCopy = problemId.Length > 0 && member.ProblemId.Length > 0 ? problemId == member.ProblemId : reported < member.LastSeenAt;
         if (!incident.IsActive && !lateCopy)
@@ -29,13 +36,8 @@ public sealed partial class IncidentBook
             return OpenOrCorrelate(record, in f, now, plan);
         }
 
-        member.AlertCount++;
-        incident.AlertCount++;
-        member.LastSeenAt = reported > member.LastSeenAt ? reported : member.LastSeenAt;
-        SeenMember(incident, reported);
-        plan.Changed(incident, ChangeKind.Counters);
-        plan.MemberChanged(member);
-        if (!incident.IsActive || (lateCopy && member.Recovered) || (f.State == member.State && !member.Recovered))
+        CountMember(incident, member, reported, plan);
+        if (!incident.IsActive || (lateCopy && member.Recovered))
         {
             return new Decision(ApplyOutcome.Repeated, incident.Id);
         }
@@ -51,6 +53,16 @@ public sealed partial class IncidentBook
         plan.Append(incident, reported, TimelineKind.StateChanged, f.EventId,
             $"{member.Name} {(again ? "failing again" : "now")} {NagiosNames.Of(f.State)}: {output}");
         return new Decision(ApplyOutcome.Updated, incident.Id);
+    }
+
+    private static void CountMember(IncidentState incident, MemberState member, DateTimeOffset reported, CommitPlan plan)
+    {
+        member.AlertCount++;
+        incident.AlertCount++;
+        member.LastSeenAt = reported > member.LastSeenAt ? reported : member.LastSeenAt;
+        SeenMember(incident, reported);
+        plan.Changed(incident, ChangeKind.Counters);
+        plan.MemberChanged(member);
     }
 
     private Decision MemberRecovery(IncidentState incident, MemberState member, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)

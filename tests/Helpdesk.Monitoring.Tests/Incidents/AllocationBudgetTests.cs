@@ -46,6 +46,33 @@ public sealed class AllocationBudgetTests
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public void Deciding_a_repeat_of_a_correlated_alert_allocates_nothing()
+    {
+        var book = new IncidentBook(new IncidentPolicy { SeenEventCapacity = 8192 }, [], 0, 0);
+        var plan = new CommitPlan();
+        var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0);
+        Apply(book, Records.Bytes(Records.Host(NotificationType.Problem, host: "web01")), now, plan);
+        Assert.Equal(ApplyOutcome.Correlated, Apply(book, Records.Bytes(Records.Service(NotificationType.Problem, host: "web01")), now, plan));
+        var repeats = Enumerable.Range(0, 4096).Select(_ => Records.Bytes(Records.Service(NotificationType.Problem, host: "web01"))).ToArray();
+        for (var i = 0; i < 2048; i++)
+        {
+            Apply(book, repeats[i], now, plan);
+        }
+
+        plan.Clear();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var outcomes = 0;
+        for (var i = 2048; i < repeats.Length; i++)
+        {
+            outcomes += Apply(book, repeats[i], now, plan) == ApplyOutcome.Repeated ? 1 : 0;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(2048, outcomes);
+        Assert.Equal(0, allocated);
+    }
+
     private static ApplyOutcome Apply(IncidentBook book, byte[] record, DateTimeOffset now, CommitPlan plan) =>
         NotificationParser.TryParse(record, out var fields, out var failure)
             ? book.Apply(record, in fields, now, knownApplied: false, plan)
