@@ -55,6 +55,11 @@ public static class HelpdeskHost
             options.Api.IngestKey = shortKey;
         }
 
+        if (builder.Configuration["AGENT_KEY"] is { Length: > 0 } agentKey)
+        {
+            options.Api.AgentKey = agentKey;
+        }
+
         var problems = options.Validate().ToList();
         if (options.RulesPath.Length > 0)
         {
@@ -79,6 +84,7 @@ public static class HelpdeskHost
         app.Services.GetRequiredService<PrometheusExporter>();
         app.MapNotificationEndpoints();
         app.MapIncidentEndpoints();
+        app.MapAgentEndpoints();
         app.MapHealthEndpoints();
         return app;
     }
@@ -88,6 +94,7 @@ public static class HelpdeskHost
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new IngestKeys(options.Api.AllIngestKeys()));
+        services.AddSingleton(new AgentKeys(options.Api.AllAgentKeys()));
         services.AddSingleton<PipelineReadiness>();
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
         services.AddSingleton<PrometheusExporter>();

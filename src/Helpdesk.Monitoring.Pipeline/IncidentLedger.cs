@@ -138,9 +138,9 @@ public sealed class IncidentLedger
         List<Guid>? unknown = null;
         foreach (var item in batch)
         {
-            if (item is not null && !knownApplied.Contains(item.Fields.EventId) && Book.Classify(item.Fields.EventId) == EventIdClass.Unknown)
+            if (item is not null && !knownApplied.Contains(item.EventId) && Book.Classify(item.EventId) == EventIdClass.Unknown)
             {
-                (unknown ??= []).Add(item.Fields.EventId);
+                (unknown ??= []).Add(item.EventId);
             }
         }
 
@@ -163,12 +163,14 @@ public sealed class IncidentLedger
 
             try
             {
-                outcomes[i] = Book.Apply(item.Record.Span, in item.Fields, now, knownApplied.Contains(item.Fields.EventId), plan);
+                outcomes[i] = item.Action is { } action
+                    ? Book.Apply(action, now, knownApplied.Contains(action.Id), plan)
+                    : Book.Apply(item.Record.Span, in item.Fields, now, knownApplied.Contains(item.Fields.EventId), plan);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // A bug, not bad input: keep the record with the reason so it can be replayed once fixed.
-                _log($"processing notification {item.Fields.EventId} failed; dead-lettered", ex);
+                _log($"processing notification {item.EventId} failed; dead-lettered", ex);
                 await _deadLetters.WriteAsync(new DeadLetter("pipeline", RejectReason.ProcessingFailed, ex.ToString(), item.Record, now), cancellationToken);
                 HelpdeskMetrics.Rejected(RejectReason.ProcessingFailed, "pipeline");
                 outcomes[i] = ApplyOutcome.Ignored;
@@ -184,7 +186,15 @@ public sealed class IncidentLedger
             if (batch[i] is { } item)
             {
                 count++;
-                HelpdeskMetrics.Committed(item.Fields.Type, outcomes[i], item.ReceivedTimestamp);
+                if (item.Action is { } action)
+                {
+                    HelpdeskMetrics.AgentActed(action.Kind, outcomes[i]);
+                }
+                else
+                {
+                    HelpdeskMetrics.Committed(item.Fields.Type, outcomes[i], item.ReceivedTimestamp);
+                }
+
                 item.Receipt.Committed(outcomes[i]);
             }
         }

@@ -27,6 +27,7 @@ public static class HelpdeskMetrics
     private static readonly Counter<long> Escalations = Meter.CreateCounter<long>("helpdesk_escalations", description: "Incidents moved up a tier (L1 window passed, or an SLA target breached).");
     private static readonly Counter<long> Breaches = Meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
     private static readonly Counter<long> Storms = Meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
+    private static readonly Counter<long> AgentActions = Meter.CreateCounter<long>("helpdesk_agent_actions", description: "Acknowledgements and resolves by helpdesk agents through the API, by action and outcome.");
     private static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("helpdesk_store_commit_failures", description: "Store commits that failed and were retried.");
     private static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>(
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
@@ -106,6 +107,10 @@ public static class HelpdeskMetrics
             }
         }
     }
+
+    public static void AgentActed(AgentActionKind kind, ApplyOutcome outcome) =>
+        AgentActions.Add(1, new KeyValuePair<string, object?>("action", kind == AgentActionKind.Resolve ? "resolve" : "acknowledge"),
+            new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
 
     public static void Rejected(RejectReason reason, string source) =>
         DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", RejectReasons.Label(reason)), new KeyValuePair<string, object?>("source", source));

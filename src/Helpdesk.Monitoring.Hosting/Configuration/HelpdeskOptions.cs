@@ -69,6 +69,11 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:Api:CommitTimeout must be positive");
         }
 
+        if (Api.AllAgentKeys().Intersect(Api.AllIngestKeys()).Any())
+        {
+            errors.Add("Helpdesk:Api:AgentKey(s) must differ from the ingest keys: a Nagios server's key must not resolve incidents");
+        }
+
         if (Api.MaxInFlight < 1)
         {
             errors.Add("Helpdesk:Api:MaxInFlight must be at least 1");
@@ -151,4 +156,12 @@ public sealed class ApiSection
     public int MaxInFlight { get; set; } = 50_000;
 
     public IEnumerable<string> AllIngestKeys() => IngestKeys.Append(IngestKey).Where(k => !string.IsNullOrEmpty(k));
+
+    /// <summary>Keys that may acknowledge and resolve incidents (agents, their tools). Never the ingest keys.</summary>
+    public List<string> AgentKeys { get; set; } = [];
+
+    /// <summary>A single agent key, convenient as HELPDESK_AGENT_KEY or Helpdesk__Api__AgentKey.</summary>
+    public string AgentKey { get; set; } = "";
+
+    public IEnumerable<string> AllAgentKeys() => AgentKeys.Append(AgentKey).Where(k => !string.IsNullOrEmpty(k));
 }

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Service;
+
+/// <summary>Agents acknowledge and resolve through the API (the way out of the "manual" resolve policy), with their own keys.</summary>
+public sealed class AgentActionIntegrationTests : IDisposable
+{
+    private const string AgentKey = "agent-key-91c2";
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task A_manual_incident_stays_open_after_recoveries_until_an_agent_resolves_it_once()
+    {
+        var rules = _dir.Combine("rules.json");
+        await File.WriteAllTextAsync(rules, """{ "version": 1, "correlation": { "resolve": "manual" } }""");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__RulesPath"] = rules,
+            ["HELPDESK_AGENT_KEY"] = AgentKey,
+        });
+
+        await IngestAsync(service,
+            Records.Host(NotificationType.Problem, host: "web01"),
+            Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5),
+            Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60),
+            Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 61));
+        var open = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
+        Assert.Equal("open", open.GetProperty("incident").GetProperty("status").GetString());
+        Assert.Contains(open.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString()!.Contains("resolve policy is manual", StringComparison.Ordinal));
+
+        // The ingest key (every Nagios server has it) cannot act on incidents.
+        using (var refused = await ActAsync(service, "INC-000001", "resolve", ServiceProcess.IngestKey, """{"by":"nagios"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        var key = Guid.CreateVersion7().ToString();
+        using (var resolved = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"alice","comment":"replaced the PSU"}""", key))
+        {
+            var json = await BodyAsync(resolved);
+            Assert.True(resolved.StatusCode == HttpStatusCode.OK, json.ToString());
+            Assert.Equal("resolved", json.GetProperty("outcome").GetString());
+            Assert.Equal("resolved", json.GetProperty("incident").GetProperty("status").GetString());
+        }
+
+        // The same request again (a retry) changes nothing; a new one finds the incident no longer open.
+        using (var retried = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"alice","comment":"replaced the PSU"}""", key))
+        {
+            Assert.Equal("redelivered", (await BodyAsync(retried)).GetProperty("outcome").GetString());
+        }
+
+        using (var again = await ActAsync(service, "INC-000001", "acknowledge", AgentKey, """{"by":"bob"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        }
+
+        var detail = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
+        Assert.Single(detail.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString() == "Resolved by alice: replaced the PSU");
+    }
+
+    [Fact]
+    public async Task An_agent_acknowledgement_stops_escalation_and_bad_requests_get_clear_errors()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["HELPDESK_AGENT_KEY"] = AgentKey });
+        await IngestAsync(service, Records.Service(NotificationType.Problem));
+
+        using (var acknowledged = await ActAsync(service, "INC-000001", "acknowledge", AgentKey, """{"by":"carol","comment":"looking"}"""))
+        {
+            var json = await BodyAsync(acknowledged);
+            Assert.Equal("acknowledged", json.GetProperty("incident").GetProperty("status").GetString());
+            Assert.Equal("carol", json.GetProperty("incident").GetProperty("acknowledgedBy").GetString());
+        }
+
+        using (var missing = await ActAsync(service, "INC-000099", "resolve", AgentKey, """{"by":"carol"}"""))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        using (var bad = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"comment":"who?"}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("\\\"by\\\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var notJson = await ActAsync(service, "INC-000001", "resolve", AgentKey, "resolve it"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        }
+
+        using (var badKey = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"carol"}""", "not-a-uuid"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task The_service_refuses_an_agent_key_equal_to_an_ingest_key()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["HELPDESK_AGENT_KEY"] = ServiceProcess.IngestKey }, waitReady: false);
+        Assert.NotEqual(0, await service.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("must differ from the ingest keys", service.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(ServiceProcess.IngestKey, service.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task IngestAsync(ServiceProcess service, params Notification[] notifications)
+    {
+        var body = "[" + string.Join(",", notifications.Select(n => Encoding.UTF8.GetString(Records.Bytes(n)))) + "]";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
+        using var response = await service.Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static Task<HttpResponseMessage> ActAsync(ServiceProcess service, string number, string action, string key, string body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/incidents/{number}/{action}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return service.Http.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
