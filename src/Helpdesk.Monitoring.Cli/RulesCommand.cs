@@ -24,7 +24,10 @@ internal static class RulesCommand
                 return 1;
             }
 
-            Console.WriteLine($"{path}: OK ({rules.Priority.Impact.Count} impact rules, {rules.Routing.Categories.Count} category rules, {rules.Routing.Routes.Count} routes)");
+            var storm = rules.Correlation.Storm;
+            Console.WriteLine($"{path}: OK ({rules.Priority.Impact.Count} impact rules, {rules.Routing.Categories.Count} category rules, "
+                + $"{rules.Routing.Routes.Count} routes, {rules.Correlation.Groups.Count} groups, resolve {rules.Correlation.Resolve}, "
+                + $"storm {(storm.Enabled ? $"above {storm.EnterPerMinute}/min" : "off")}, {rules.Sla.Calendars.Count} calendars, L1 window {Duration.Format(rules.Sla.L1Window)})");
             return 0;
         });
         return new Command("rules", "Work with the rules file") { check };

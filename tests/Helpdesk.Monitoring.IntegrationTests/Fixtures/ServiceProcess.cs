@@ -141,6 +141,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"condition on {path} not met; last: {last}\n{Output}");
     }
 
+    /// <summary>POSTs notifications with the ingest key and asserts they were all accepted (committed).</summary>
+    public async Task IngestAsync(params Helpdesk.Monitoring.Notifications.Notification[] notifications)
+    {
+        var body = "[" + string.Join(",", notifications.Select(n => System.Text.Encoding.UTF8.GetString(Helpdesk.Monitoring.Tests.Records.Bytes(n)))) + "]";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IngestKey);
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Polls /metrics until the (unlabelled) sample <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForMetricAsync(string name, Func<double, bool> condition, TimeSpan timeout)
     {

@@ -27,7 +27,7 @@ public sealed class AgentActionIntegrationTests : IDisposable
             ["HELPDESK_AGENT_KEY"] = AgentKey,
         });
 
-        await IngestAsync(service,
+        await service.IngestAsync(
             Records.Host(NotificationType.Problem, host: "web01"),
             Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5),
             Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60),
@@ -70,7 +70,7 @@ public sealed class AgentActionIntegrationTests : IDisposable
     public async Task An_agent_acknowledgement_stops_escalation_and_bad_requests_get_clear_errors()
     {
         await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["HELPDESK_AGENT_KEY"] = AgentKey });
-        await IngestAsync(service, Records.Service(NotificationType.Problem));
+        await service.IngestAsync(Records.Service(NotificationType.Problem));
 
         using (var acknowledged = await ActAsync(service, "INC-000001", "acknowledge", AgentKey, """{"by":"carol","comment":"looking"}"""))
         {
@@ -110,14 +110,6 @@ public sealed class AgentActionIntegrationTests : IDisposable
         Assert.DoesNotContain(ServiceProcess.IngestKey, service.Output, StringComparison.Ordinal);
     }
 
-    private static async Task IngestAsync(ServiceProcess service, params Notification[] notifications)
-    {
-        var body = "[" + string.Join(",", notifications.Select(n => Encoding.UTF8.GetString(Records.Bytes(n)))) + "]";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
-        using var response = await service.Http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
 
     private static Task<HttpResponseMessage> ActAsync(ServiceProcess service, string number, string action, string key, string body, string? idempotencyKey = null)
     {
