@@ -57,27 +57,10 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         try
         {
             var connection = Writer;
-            var live = new List<Incidents.IncidentRecord>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = $"SELECT {IncidentColumns.List} FROM incident_row WHERE status <> 'closed' ORDER BY id";
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    live.Add(IncidentColumns.Read(reader));
-                }
-            }
-
-            var members = new List<Incidents.AlertMember>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = $"SELECT {IncidentColumns.MemberList} FROM incident_member WHERE incident_id IN (SELECT id FROM incident WHERE status <> 'closed')";
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    members.Add(IncidentColumns.ReadMember(reader));
-                }
-            }
+            var live = ReadAll(connection, $"SELECT {IncidentColumns.List} FROM incident_row WHERE status <> 'closed' ORDER BY id", IncidentColumns.Read);
+            var members = ReadAll(connection,
+                $"SELECT {IncidentColumns.MemberList} FROM incident_member WHERE incident_id IN (SELECT id FROM incident WHERE status <> 'closed')",
+                IncidentColumns.ReadMember);
 
             var lastId = Scalar(connection, "SELECT COALESCE(MAX(id), 0) FROM incident");
             var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");
@@ -196,6 +179,20 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private static List<T> ReadAll<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> read)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     private static long Scalar(SqliteConnection connection, string sql)

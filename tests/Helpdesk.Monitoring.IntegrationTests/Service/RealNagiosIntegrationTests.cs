@@ -9,23 +9,8 @@ namespace Helpdesk.Monitoring.IntegrationTests.Service;
 /// </summary>
 public sealed class RealNagiosIntegrationTests : IDisposable
 {
-    private const string Objects = """
-        define host {
-            host_name               web01
-            alias                   Web server 01
-            address                 127.0.0.1
-            check_command           check-dummy
-            active_checks_enabled   0
-            passive_checks_enabled  1
-            max_check_attempts      1
-            check_period            24x7
-            notification_interval   0
-            notification_period     24x7
-            notification_options    d,u,r,f,s
-            first_notification_delay 0
-            contact_groups          helpdesk
-            _CUSTOMER               acme
-        }
+    /// <summary>The passively checked HTTP service on web01, in both configurations.</summary>
+    private const string HttpService = """
         define service {
             host_name               web01
             service_description     HTTP
@@ -45,7 +30,27 @@ public sealed class RealNagiosIntegrationTests : IDisposable
 
         """;
 
-    private const string Network = """
+    private const string Objects = HttpService + """
+        define host {
+            host_name               web01
+            alias                   Web server 01
+            address                 127.0.0.1
+            check_command           check-dummy
+            active_checks_enabled   0
+            passive_checks_enabled  1
+            max_check_attempts      1
+            check_period            24x7
+            notification_interval   0
+            notification_period     24x7
+            notification_options    d,u,r,f,s
+            first_notification_delay 0
+            contact_groups          helpdesk
+            _CUSTOMER               acme
+        }
+
+        """;
+
+    private const string Network = HttpService + """
         define host {
             name                    network-host
             register                0
@@ -77,22 +82,6 @@ public sealed class RealNagiosIntegrationTests : IDisposable
             host_name               web01
             address                 10.0.1.10
             parents                 switch01
-        }
-        define service {
-            host_name               web01
-            service_description     HTTP
-            check_command           check-dummy
-            active_checks_enabled   0
-            passive_checks_enabled  1
-            max_check_attempts      1
-            check_interval          60
-            retry_interval          60
-            check_period            24x7
-            notification_interval   0
-            notification_period     24x7
-            notification_options    w,u,c,r,f,s
-            first_notification_delay 0
-            contact_groups          helpdesk
         }
 
         """;
