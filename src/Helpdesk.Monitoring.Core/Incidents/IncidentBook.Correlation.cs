@@ -19,7 +19,7 @@ public sealed partial class IncidentBook
     {
         if (Explain(record, in f, out var rule, out var key) is { } cause)
         {
-            return Join(cause, record, in f, rule, key, now, plan);
+            return JoinUnlessRecovered(cause, record, in f, rule, key, now, plan);
         }
 
         var n = NotificationDecoder.Decode(record, in f);
@@ -27,12 +27,12 @@ public sealed partial class IncidentBook
         if (group is not null && _groups.TryGetValue(GroupId(group, groupKey), out var grouped)
             && grouped.IsActive && n.ReportedAt - grouped.OpenedAt <= group.Window && 1 + grouped.MemberCount < group.MaxSize)
         {
-            return Join(grouped, record, in f, CorrelationRuleNames.GroupPrefix + group.Name, groupKey, now, plan);
+            return JoinUnlessRecovered(grouped, record, in f, CorrelationRuleNames.GroupPrefix + group.Name, groupKey, now, plan);
         }
 
         if (StormCollects(n, now, plan) is { } storm)
         {
-            return Join(storm, record, in f, CorrelationRuleNames.Storm, storm.CorrelationKey, now, plan);
+            return JoinUnlessRecovered(storm, record, in f, CorrelationRuleNames.Storm, storm.CorrelationKey, now, plan);
         }
 
         var opened = group is null

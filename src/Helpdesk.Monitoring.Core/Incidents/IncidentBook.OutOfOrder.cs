@@ -48,6 +48,31 @@ public sealed partial class IncidentBook
         return opened;
     }
 
+    /// <summary>Joins an incident as a member; a recovery that came before this problem marks the member recovered at once.</summary>
+    private Decision JoinUnlessRecovered(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, string rule, string key, DateTimeOffset now, CommitPlan plan)
+    {
+        var joined = Join(incident, record, in f, rule, key, now, plan);
+        if (_earlyRecoveries.Count == 0)
+        {
+            return joined;
+        }
+
+        var fingerprint = KeyOf(record, in f);
+        if (!_earlyRecoveries.TryGetValue(fingerprint, out var recovery) || !recovery.Ends(ProblemIdOf(record, in f), f.TimeT)
+            || incident.Members?.GetValueOrDefault(fingerprint) is not { } member)
+        {
+            return joined;
+        }
+
+        _earlyRecoveries.Remove(fingerprint);
+        member.Recovered = true;
+        member.State = recovery.State;
+        member.LastOutput = recovery.Output;
+        ResolveIfDone(incident, DateTimeOffset.FromUnixTimeSeconds(recovery.TimeT), recovery.EventId,
+            $"{member.Name} recovered ({NagiosNames.Of(recovery.State)}), reported before its problem arrived: {recovery.Output}", plan);
+        return joined;
+    }
+
     /// <summary>A recovery that came first.</summary>
     private readonly record struct EarlyRecovery(long TimeT, string ProblemId, string Output, AlertState State, Guid EventId)
     {

@@ -46,12 +46,15 @@ public sealed partial class IncidentBook
         var rules = _policy.Rules;
         var started = n.ReportedAt;
         var key = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var id = ++_lastId;
         var opened = new IncidentRecord
         {
-            Id = ++_lastId,
+            Id = id,
             Instance = n.Instance,
             Host = "",
-            Service = "storm " + key,
+
+            // The id keeps the identity unique even for two storms started in the same second (after a restart).
+            Service = $"storm {key} #{id}",
             Title = $"Alert storm: {rate} new problems in a minute (instance {n.Instance})",
             Description = $"More than {rules.Correlation.Storm.EnterPerMinute} new problems per minute from Nagios instance '{n.Instance}' since {key}: "
                 + "they are collected here instead of one incident each, until the rate falls to "

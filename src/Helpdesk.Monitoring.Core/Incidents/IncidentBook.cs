@@ -50,10 +50,9 @@ public sealed partial class IncidentBook
 
             IndexByHost(incident);
             ScheduleSla(incident);
-            if (incident.CorrelationRule == CorrelationRuleNames.Storm && incident.IsActive)
-            {
-                _storm = incident;
-            }
+
+            // A storm is not resumed after a restart: whether it had ended is not kept, and if the rate is still high
+            // the next problems start a new one (the earlier storm incident stays until what it collected recovers).
         }
 
         foreach (var member in members ?? [])

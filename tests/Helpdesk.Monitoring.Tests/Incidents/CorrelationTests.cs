@@ -164,6 +164,18 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void A_member_whose_recovery_overtook_its_problem_joins_recovered()
+    {
+        var d = new BookDriver(Policy());
+        d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
+        Assert.Equal(ApplyOutcome.Ignored, d.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 30)));
+        Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
+        Assert.True(Assert.Single(d.MembersOf(d.Single().Id)).Recovered);
+
+        Assert.Equal(ApplyOutcome.Resolved, d.Apply(Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60)));
+    }
+
+    [Fact]
     public void Acknowledging_a_member_acknowledges_the_incident()
     {
         var d = new BookDriver(Policy());
