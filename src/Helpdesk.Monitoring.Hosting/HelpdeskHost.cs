@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Hosting.Api;
+using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Hosting.Metrics;
@@ -113,6 +114,8 @@ public static class HelpdeskHost
         services.AddSingleton(spoolPaths);
         services.AddSingleton(sp => new SpoolSource(spoolPaths, deadLetters, options.SpoolOptions(), sp.GetRequiredService<TimeProvider>(),
             (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<SpoolSource>().LogWarning(error, "{Message}", message)));
+        services.AddSingleton(sp => new KafkaSource(options.Kafka,
+            (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<KafkaSource>().LogWarning(error, "{Message}", message)));
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
     }

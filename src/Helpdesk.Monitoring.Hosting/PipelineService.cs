@@ -2,6 +2,7 @@ using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
+using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
@@ -19,7 +20,7 @@ namespace Helpdesk.Monitoring.Hosting;
 /// is dropped (it is still in the spool, or its caller got no success answer).
 /// </summary>
 public sealed class PipelineService(
-    IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, HttpIngest http, PipelineReadiness readiness,
+    IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, KafkaSource kafka, HttpIngest http, PipelineReadiness readiness,
     IOptions<HelpdeskOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PipelineService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -44,6 +45,15 @@ public sealed class PipelineService(
         HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);
         HelpdeskMetrics.ObserveStorm(() => ledger.Book.StormActive ? 1 : 0);
         HelpdeskMetrics.ObserveSpoolBacklog(() => spool.Backlog);
+        IObservable<InboundNotification> source = spool.Notifications;
+        if (o.ConsumesKafka)
+        {
+            // Partitions that move here were decided elsewhere until now: rebuild from the store before deciding them.
+            kafka.PartitionsAssigned = ledger.RequestRebuild;
+            HelpdeskMetrics.ObserveKafkaLag(() => kafka.Lag);
+            source = kafka.Notifications;
+        }
+
         logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", ledger.Book.LiveCount, ledger.Book.LastId);
 
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,12 +62,12 @@ public sealed class PipelineService(
         // the HTTP requests waiting on them.
         using var pipelineThread = new EventLoopScheduler(start => new Thread(start) { Name = "helpdesk-pipeline", IsBackground = true });
         using var subscription = IncidentPipeline
-            .Build(spool.Notifications.Merge(http.Notifications), ledger, o.Pipeline, pipelineThread)
+            .Build(source.Merge(http.Notifications), ledger, o.Pipeline, pipelineThread)
             .Subscribe(
                 batch => logger.LogDebug("Committed {Count} notifications, {Incidents} incidents written", batch.Notifications, batch.IncidentsWritten),
                 error => failed.TrySetException(error));
         readiness.Ready();
-        logger.LogInformation("Pipeline running: spool {Spool}, store {Store}", o.SpoolPath, o.SqlitePath);
+        logger.LogInformation("Pipeline running: source {Source}, store {Store}", o.ConsumesKafka ? $"kafka {o.Kafka.Topic} ({o.Kafka.GroupId})" : o.SpoolPath, o.SqlitePath);
 
         try
         {

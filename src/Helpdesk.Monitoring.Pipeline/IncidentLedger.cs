@@ -36,6 +36,13 @@ public sealed class IncidentLedger
     private const int PruneSlice = 10_000;
 
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+    private int _rebuildRequested;
+
+    /// <summary>
+    /// Asks for the state to be rebuilt from the store before the next batch is decided: another instance may have
+    /// changed incidents this one will now decide for (Kafka partitions moved here).
+    /// </summary>
+    public void RequestRebuild() => Volatile.Write(ref _rebuildRequested, 1);
 
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
     public static async Task<IncidentLedger> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
@@ -49,6 +56,11 @@ public sealed class IncidentLedger
     public async Task<BatchOutcome> ProcessAsync(IList<InboundNotification?> batch, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        if (Interlocked.Exchange(ref _rebuildRequested, 0) == 1)
+        {
+            Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+        }
+
         var outcomes = new ApplyOutcome[batch.Count];
         HashSet<Guid> knownApplied = [];
         for (var rebuilds = 0; ; rebuilds++)

@@ -139,5 +139,8 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
     private sealed class SpoolReceipt(SpoolSource source, string file) : IngestReceipt
     {
         public override void Committed(ApplyOutcome outcome) => source.Committed(file);
+
+        // Left in incoming/, the file is read again at the next scan.
+        public override void Abandoned() => source._inFlight.TryRemove(file, out _);
     }
 }

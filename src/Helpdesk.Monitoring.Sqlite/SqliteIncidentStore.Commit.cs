@@ -139,6 +139,8 @@ public sealed partial class SqliteIncidentStore
             if (insert.Execute() == 0)
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
+                // Another incident under this id means another instance allocated it: refuse, the state is rebuilt.
+                EnsureSameIncident(i);
                 UpdateMutableColumns([i.ToChange()]);
             }
 
@@ -146,6 +148,19 @@ public sealed partial class SqliteIncidentStore
             counters.Bind(1, i.Id).Bind(2, i.AlertCount).Bind(3, ColumnText.Ms(i.LastSeenAt)).Execute();
             var description = _insertDescription ??= new RawStatement(Writer, InsertDescription);
             description.Bind(1, i.Id).Bind(2, i.Description).Execute();
+        }
+    }
+
+    private void EnsureSameIncident(IncidentRecord i)
+    {
+        using var command = Writer.CreateCommand();
+        command.CommandText = "SELECT instance, host, service, opened_at FROM incident WHERE id = @id";
+        command.Parameters.AddWithValue("@id", i.Id);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read() || reader.GetString(0) != i.Instance || reader.GetString(1) != i.Host || reader.GetString(2) != i.Service
+            || reader.GetInt64(3) != ColumnText.Ms(i.OpenedAt))
+        {
+            throw new InvalidOperationException($"incident id {i.Id} is taken by another incident (another instance allocated it); rebuilding state");
         }
     }
 

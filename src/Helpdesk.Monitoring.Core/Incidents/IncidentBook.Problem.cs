@@ -126,7 +126,7 @@ public sealed partial class IncidentBook
         var priority = rules.Priority.Of(n, customer, n.State);
         var opened = new IncidentRecord
         {
-            Id = ++_lastId,
+            Id = NextId(),
             Instance = n.Instance,
             Host = n.Host,
             Service = n.Service,

@@ -46,7 +46,7 @@ public sealed partial class IncidentBook
         var rules = _policy.Rules;
         var started = n.ReportedAt;
         var key = started.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-        var id = ++_lastId;
+        var id = NextId();
         var opened = new IncidentRecord
         {
             Id = id,

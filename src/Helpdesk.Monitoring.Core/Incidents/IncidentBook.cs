@@ -221,6 +221,15 @@ public sealed partial class IncidentBook
     private static byte[] Utf8Of(ReadOnlySpan<byte> record, Utf8Slice slice) =>
         slice.Escaped ? System.Text.Encoding.UTF8.GetBytes(NotificationDecoder.Text(record, slice)) : slice.Of(record).ToArray();
 
+    /// <summary>The next id in this instance's slot (see <see cref="IncidentPolicy.IdSlot"/>), above every id seen.</summary>
+    private long NextId()
+    {
+        var next = _lastId + 1;
+        next += ((_policy.IdSlot - (next % _policy.IdSlots)) + _policy.IdSlots) % _policy.IdSlots;
+        _lastId = next;
+        return next;
+    }
+
     private void ScheduleClose(IncidentState incident) =>
         _closeQueue.Enqueue(incident, incident.ResolvedAt!.Value + _policy.VerificationHold);
 }

@@ -33,6 +33,14 @@ public sealed record IncidentPolicy
         VerificationHold = rules.Dedup?.VerificationHold ?? VerificationHold,
     };
 
+    /// <summary>
+    /// Incident ids this instance allocates are those with id % <see cref="IdSlots"/> == <see cref="IdSlot"/>: several
+    /// instances sharing a store (scale-out) never pick the same id. One instance: slot 0 of 1 (every id).
+    /// </summary>
+    public int IdSlot { get; init; }
+
+    public int IdSlots { get; init; } = 1;
+
     /// <summary>Names a problem in the policy, or null when it is valid.</summary>
     public string? Validate()
     {
@@ -49,6 +57,11 @@ public sealed record IncidentPolicy
         if (ReopenWindow < TimeSpan.Zero)
         {
             return "ReopenWindow must not be negative";
+        }
+
+        if (IdSlots < 1 || IdSlot < 0 || IdSlot >= IdSlots)
+        {
+            return "IdSlot must be at least 0 and below IdSlots (at least 1)";
         }
 
         return SeenEventCapacity < 1 ? "SeenEventCapacity must be at least 1" : null;

@@ -38,6 +38,8 @@ public static class HelpdeskMetrics
     private static Func<long> _activeIncidents = static () => 0;
     private static Func<long> _stormActive = static () => 0;
     private static Func<long> _topologyHosts = static () => 0;
+    private static Func<long> _kafkaLag = static () => 0;
+    private static readonly ObservableGauge<long> KafkaLag = Meter.CreateObservableGauge("helpdesk_kafka_consumer_lag", static () => _kafkaLag(), description: "Messages in this instance's partitions not yet durable and committed.");
     private static readonly ObservableGauge<long> StormActive = Meter.CreateObservableGauge("helpdesk_storm_active", static () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
     private static readonly ObservableGauge<long> TopologyHosts = Meter.CreateObservableGauge("helpdesk_topology_hosts", static () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
     private static readonly ObservableGauge<long> SpoolBacklog = Meter.CreateObservableGauge("helpdesk_spool_backlog", static () => _spoolBacklog(), description: "Records waiting in the spool directory.");
@@ -50,6 +52,8 @@ public static class HelpdeskMetrics
     public static void ObserveStorm(Func<long> active) => _stormActive = active;
 
     public static void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
+
+    public static void ObserveKafkaLag(Func<long> lag) => _kafkaLag = lag;
 
     public static void Committed(NotificationType type, ApplyOutcome outcome, long receivedTimestamp)
     {

@@ -28,6 +28,13 @@ public static class NotificationEndpoints
                 detail: keys.Configured ? "send an ingest key as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'" : "writes are disabled: no ingest key is configured (Helpdesk:Api:IngestKey)");
         }
 
+        if (options.Value.ConsumesKafka)
+        {
+            // One consumer decides each host (its partition): a POST here would bypass that ordering.
+            return Results.Problem(statusCode: 409, title: "Consuming from Kafka",
+                detail: $"this service reads notifications from the Kafka topic '{options.Value.Kafka.Topic}': write them to a spool that `helpdesk relay` ships, or to the topic");
+        }
+
         if (!readiness.IsReady)
         {
             http.Response.Headers.RetryAfter = "1";

@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Spool;
 
@@ -13,6 +14,13 @@ public sealed class HelpdeskOptions
     public string DataDirectory { get; set; } = "var";
 
     public SpoolSection Spool { get; set; } = new();
+
+    /// <summary>Where notifications come from: "spool" (embedded default: the local spool + HTTP) or "kafka" (scale-out).</summary>
+    public string Source { get; set; } = "spool";
+
+    public KafkaOptions Kafka { get; set; } = new();
+
+    public bool ConsumesKafka => string.Equals(Source, "kafka", StringComparison.OrdinalIgnoreCase);
 
     public string DeadLetterPath { get; set; } = "";
 
@@ -77,6 +85,16 @@ public sealed class HelpdeskOptions
         if (Api.MaxInFlight < 1)
         {
             errors.Add("Helpdesk:Api:MaxInFlight must be at least 1");
+        }
+
+        if (!ConsumesKafka && !string.Equals(Source, "spool", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Helpdesk:Source must be spool or kafka, not '{Source}'");
+        }
+
+        if (ConsumesKafka)
+        {
+            errors.AddRange(Kafka.Validate());
         }
 
         if (Topology.ReloadInterval < TimeSpan.FromSeconds(1))

@@ -172,7 +172,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Polls until an asynchronous condition holds (for conditions that need more than one request).</summary>
-    public async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => EventuallyAsync(condition, timeout, () => what);
+
+    /// <summary>As above, with a description made when it fails (to include logs of other processes).</summary>
+    public async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
@@ -185,7 +188,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"{what}: not reached in {timeout}\n{Output}");
+        throw new TimeoutException($"{what()}: not reached in {timeout}\n{Output}");
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when the machine or the OOM killer takes the process.</summary>

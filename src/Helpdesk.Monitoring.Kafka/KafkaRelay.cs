@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Spool;
+
+namespace Helpdesk.Monitoring.Kafka;
+
+/// <summary>
+/// <c>helpdesk relay</c>: ships the local spool to the Kafka topic. Keyed by instance + host (one host, one partition,
+/// in order); idempotent producer with acks=all. A spool file is deleted only after the broker acknowledged it; when
+/// Kafka is down the files stay and are offered again after a backoff (1 s doubling to a minute), so Nagios, which only
+/// writes the spool, never notices.
+/// </summary>
+public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProvider time, Action<string, Exception?> log)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    private long _delivered;
+    private long _failed;
+    private long _backoffMs = 1000;
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig(options))
+            .SetErrorHandler((_, e) => log($"kafka: {e.Reason}", null))
+
+            // Errors arrive through the error handler; librdkafka's own log lines would repeat them.
+            .SetLogHandler((_, _) => { })
+            .Build();
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (spool.Notifications.Subscribe(item => Produce(producer, item), error => failed.TrySetException(error)))
+        {
+            try
+            {
+                await failed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: hand over what is queued; anything unacknowledged stays in the spool for next time.
+            }
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The producer settings: idempotent, acks=all, ordered per partition, plus the configured extras.</summary>
+    public static ProducerConfig ProducerConfig(KafkaOptions options)
+    {
+        // A copy: the ClientConfig constructor wraps the dictionary it is given, and would write our settings into it.
+        var config = new ProducerConfig(new Dictionary<string, string>(options.Properties))
+        {
+            BootstrapServers = options.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+            MessageTimeoutMs = 30_000,
+        };
+        return config;
+    }
+
+    private void Produce(IProducer<byte[], byte[]> producer, InboundNotification item)
+    {
+        var value = MemoryMarshal.TryGetArray(item.Record, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : item.Record.ToArray();
+        var message = new Message<byte[], byte[]> { Key = PartitionKey.Of(item.Record.Span, in item.Fields), Value = value };
+        try
+        {
+            producer.Produce(options.Topic, message, report => Settle(item.Receipt, report.Error));
+        }
+        catch (ProduceException<byte[], byte[]> ex)
+        {
+            // The local queue is full or the client is failing: offer the file again later.
+            Settle(item.Receipt, ex.Error);
+        }
+    }
+
+    private void Settle(IngestReceipt receipt, Error error)
+    {
+        if (!error.IsError)
+        {
+            Interlocked.Increment(ref _delivered);
+            Interlocked.Exchange(ref _backoffMs, 1000);
+            receipt.Committed(ApplyOutcome.Noted);
+            return;
+        }
+
+        Interlocked.Increment(ref _failed);
+        var backoff = TimeSpan.FromMilliseconds(Interlocked.Read(ref _backoffMs));
+        Interlocked.Exchange(ref _backoffMs, (long)Math.Min(MaxBackoff.TotalMilliseconds, backoff.TotalMilliseconds * 2));
+        log($"kafka delivery failed ({error.Reason}); the spool file is kept and offered again in {backoff.TotalSeconds:0} s", null);
+        _ = Task.Delay(backoff, time).ContinueWith(_ => receipt.Abandoned(), TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,271 @@
+using System.Reactive.Linq;
+using Confluent.Kafka;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Telemetry;
+
+namespace Helpdesk.Monitoring.Kafka;
+
+/// <summary>
+/// The scale-out source of the pipeline: consumes the topic in a consumer group (cooperative-sticky; optional static
+/// membership) and parses each record straight from the message bytes. An offset is stored for commit only when the
+/// effects of every record up to it are durable in the store (<see cref="OffsetTracker"/>); records of a partition
+/// stay in order through the single pipeline. Unparseable records go to the dead-letter topic with the reason in
+/// headers. When partitions are assigned, the ledger rebuilds its state from the store before deciding their records;
+/// when they are revoked, the hand-over waits until their in-flight records are durable and committed.
+/// </summary>
+public sealed class KafkaSource(KafkaOptions options, Action<string, Exception?> log)
+{
+    private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
+    private readonly OffsetTracker _offsets = new();
+    private readonly SemaphoreSlim _room = new(0);
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private long _lag;
+
+    /// <summary>Called on the consumer thread when partitions are assigned, before any of their records is emitted.</summary>
+    public Action? PartitionsAssigned { get; set; }
+
+    /// <summary>Messages in the assigned partitions not yet durable and committed (high watermark − commit position).</summary>
+    public long Lag => Interlocked.Read(ref _lag);
+
+    public int InFlight => _offsets.Count;
+
+    public IObservable<InboundNotification> Notifications =>
+        Observable.Create<InboundNotification>((observer, cancellationToken) =>
+            Task.Factory.StartNew(() => Consume(observer, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+
+    /// <summary>The consumer settings: manual offset store after durability, auto commit of stored offsets.</summary>
+    public static ConsumerConfig ConsumerConfig(KafkaOptions options)
+    {
+        // A copy: the ClientConfig constructor wraps the dictionary it is given, and would write our settings into it.
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Properties))
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.GroupId,
+            EnableAutoCommit = true,
+            AutoCommitIntervalMs = 1000,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            EnablePartitionEof = false,
+        };
+        if (options.GroupInstanceId.Length > 0)
+        {
+            config.GroupInstanceId = options.GroupInstanceId;
+        }
+
+        return config;
+    }
+
+    private void Consume(IObserver<InboundNotification> observer, CancellationToken cancellationToken)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(options))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                log($"kafka: assigned {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
+                PartitionsAssigned?.Invoke();
+            })
+            .SetPartitionsRevokedHandler((c, partitions) => HandOver(c, partitions.Select(p => p.TopicPartition).ToList()))
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                log($"kafka: lost {partitions.Count} partitions; their records will be read again by the new owner", null);
+                _offsets.Forget(partitions.Select(p => p.TopicPartition));
+            })
+            .SetErrorHandler((_, e) => log($"kafka consumer: {e.Reason}", null))
+            .Build();
+        using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaRelay.ProducerConfig(options)).Build();
+        _consumer = consumer;
+        consumer.Subscribe(options.Topic);
+        var nextLag = Environment.TickCount64;
+        var paused = false;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (_offsets.Count >= options.MaxInFlight)
+                {
+                    // Bounded memory while the store is slow or down: stop fetching, keep polling (group membership).
+                    if (!paused)
+                    {
+                        consumer.Pause(consumer.Assignment);
+                        paused = true;
+                    }
+
+                    _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
+                    consumer.Consume(TimeSpan.Zero);
+                    continue;
+                }
+
+                if (paused)
+                {
+                    consumer.Resume(consumer.Assignment);
+                    paused = false;
+                }
+
+                ConsumeResult<byte[]?, byte[]?>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                }
+                catch (ConsumeException ex)
+                {
+                    log($"kafka consume failed: {ex.Error.Reason}", null);
+                    continue;
+                }
+
+                if (Environment.TickCount64 >= nextLag)
+                {
+                    nextLag = Environment.TickCount64 + 1000;
+                    MeasureLag(consumer);
+                }
+
+                if (result?.Message is null)
+                {
+                    continue;
+                }
+
+                var value = result.Message.Value ?? [];
+                _offsets.Taken(result.TopicPartitionOffset);
+                if (NotificationParser.TryParse(value, out var fields, out var failure))
+                {
+                    observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, result.TopicPartitionOffset)));
+                }
+                else
+                {
+                    DeadLetter(deadLetters, result, failure);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            _consumer = null;
+            Close(consumer);
+        }
+
+        observer.OnCompleted();
+    }
+
+    /// <summary>
+    /// A poison record: to the dead-letter topic with the reason in headers, and only once that is acknowledged is its
+    /// offset settled (in order with the records around it).
+    /// </summary>
+    private void DeadLetter(IProducer<byte[]?, byte[]?> producer, ConsumeResult<byte[]?, byte[]?> result, ParseFailure failure)
+    {
+        var headers = new Headers
+        {
+            { "helpdesk-reason", System.Text.Encoding.UTF8.GetBytes(RejectReasons.Label(failure.Reason)) },
+            { "helpdesk-message", System.Text.Encoding.UTF8.GetBytes(failure.Message) },
+            { "helpdesk-source", System.Text.Encoding.UTF8.GetBytes($"{result.Topic}/{result.Partition.Value}@{result.Offset.Value}") },
+        };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                producer.ProduceAsync(options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers })
+                    .GetAwaiter().GetResult();
+                break;
+            }
+            catch (ProduceException<byte[]?, byte[]?> ex) when (attempt < 5)
+            {
+                log($"kafka: dead-lettering {result.TopicPartitionOffset} failed ({ex.Error.Reason}); retrying", null);
+            }
+        }
+
+        HelpdeskMetrics.Rejected(failure.Reason, "kafka");
+        Settled(result.TopicPartitionOffset);
+    }
+
+    private void Settled(TopicPartitionOffset tpo)
+    {
+        if (_offsets.Done(tpo) is { } position)
+        {
+            try
+            {
+                _consumer?.StoreOffset(position);
+            }
+            catch (KafkaException ex)
+            {
+                // The partition moved to another instance meanwhile: it reads from the last commit, and the store
+                // recognises what was applied already.
+                log($"kafka: cannot store offset {position}: {ex.Error.Reason}", null);
+            }
+        }
+
+        _room.Release();
+    }
+
+    /// <summary>Revoked partitions: wait until their in-flight records are durable, then commit, then let them go.</summary>
+    private void HandOver(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        var started = Environment.TickCount64;
+        while (_offsets.PendingIn(partitions) > 0 && Environment.TickCount64 - started < HandOverTimeout.TotalMilliseconds)
+        {
+            _room.Wait(TimeSpan.FromMilliseconds(50));
+        }
+
+        Commit(consumer);
+        _offsets.Forget(partitions);
+        log($"kafka: handed over {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
+    }
+
+    private void Close(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            Commit(consumer);
+            consumer.Close();
+        }
+        catch (KafkaException ex)
+        {
+            log($"kafka: closing the consumer failed: {ex.Error.Reason}", null);
+        }
+    }
+
+    private void Commit(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing stored since the last commit.
+        }
+        catch (KafkaException ex)
+        {
+            log($"kafka: commit failed: {ex.Error.Reason}", null);
+        }
+    }
+
+    /// <summary>
+    /// Lag from what the client already knows (no broker round trip on the consumer thread): the high watermark of the
+    /// last fetch minus the commit position this instance stored (or the low watermark before anything was stored).
+    /// </summary>
+    private void MeasureLag(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        long lag = 0;
+        foreach (var partition in consumer.Assignment)
+        {
+            var marks = consumer.GetWatermarkOffsets(partition);
+            if (marks.High.Value < 0)
+            {
+                continue;
+            }
+
+            var position = _offsets.StoredPosition(partition) ?? Math.Max(0, marks.Low.Value);
+            lag += Math.Max(0, marks.High.Value - position);
+        }
+
+        Interlocked.Exchange(ref _lag, lag);
+    }
+
+    private sealed class KafkaReceipt(KafkaSource source, TopicPartitionOffset offset) : IngestReceipt
+    {
+        public override void Committed(ApplyOutcome outcome) => source.Settled(offset);
+    }
+}

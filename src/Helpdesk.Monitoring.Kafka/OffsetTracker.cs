@@ -1,0 +1,89 @@
+using Confluent.Kafka;
+
+namespace Helpdesk.Monitoring.Kafka;
+
+/// <summary>
+/// Which offsets of each partition are taken but not yet durable. The offset that may be committed is the lowest one
+/// still pending (or one past the last done): a record that settles early never lets the commit skip one still in
+/// flight, so a crash re-reads everything whose effect is not in the store.
+/// </summary>
+internal sealed class OffsetTracker
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<TopicPartition, SortedSet<long>> _pending = [];
+    private readonly Dictionary<TopicPartition, long> _highest = [];
+    private readonly Dictionary<TopicPartition, long> _stored = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pending.Values.Sum(p => p.Count);
+            }
+        }
+    }
+
+    public void Taken(TopicPartitionOffset tpo)
+    {
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(tpo.TopicPartition, out var set))
+            {
+                _pending[tpo.TopicPartition] = set = [];
+            }
+
+            set.Add(tpo.Offset.Value);
+            _highest[tpo.TopicPartition] = Math.Max(_highest.GetValueOrDefault(tpo.TopicPartition, -1), tpo.Offset.Value);
+        }
+    }
+
+    /// <summary>Marks an offset durable; returns the offset to store when the commit position moved, else null.</summary>
+    public TopicPartitionOffset? Done(TopicPartitionOffset tpo)
+    {
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(tpo.TopicPartition, out var set) || !set.Remove(tpo.Offset.Value))
+            {
+                return null;
+            }
+
+            // Everything taken below the lowest pending offset is durable; with none pending, everything taken is.
+            var position = set.Count > 0 ? set.Min : _highest[tpo.TopicPartition] + 1;
+            _stored[tpo.TopicPartition] = position;
+            return new TopicPartitionOffset(tpo.TopicPartition, position);
+        }
+    }
+
+    /// <summary>The commit position stored for a partition by this instance, if any.</summary>
+    public long? StoredPosition(TopicPartition partition)
+    {
+        lock (_lock)
+        {
+            return _stored.TryGetValue(partition, out var position) ? position : null;
+        }
+    }
+
+    public int PendingIn(IEnumerable<TopicPartition> partitions)
+    {
+        lock (_lock)
+        {
+            return partitions.Sum(p => _pending.TryGetValue(p, out var set) ? set.Count : 0);
+        }
+    }
+
+    /// <summary>Partitions taken away without a clean hand-over: their pending records will be read again by the new owner.</summary>
+    public void Forget(IEnumerable<TopicPartition> partitions)
+    {
+        lock (_lock)
+        {
+            foreach (var p in partitions)
+            {
+                _pending.Remove(p);
+                _highest.Remove(p);
+                _stored.Remove(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
+
+/// <summary>
+/// librdkafka's built-in mock cluster (PLATFORM.md): real Kafka protocol on 127.0.0.1, brokers inside this test
+/// process, reachable by child processes through <see cref="BootstrapServers"/>. Topics are created with their
+/// partition count through the C API; brokers can be set down and up for failure tests.
+/// </summary>
+public sealed partial class KafkaMockCluster : IDisposable
+{
+    private const string Library = "librdkafka.so.1";
+    private readonly IntPtr _handle;
+    private readonly IntPtr _cluster;
+
+    public KafkaMockCluster(int brokers = 3)
+    {
+        var error = new byte[512];
+        var conf = NativeMethods.rd_kafka_conf_new();
+        Check(NativeMethods.rd_kafka_conf_set(conf, "test.mock.num.brokers", brokers.ToString(System.Globalization.CultureInfo.InvariantCulture), error, (UIntPtr)error.Length) == 0, error);
+        Check(NativeMethods.rd_kafka_conf_set(conf, "log_level", "0", error, (UIntPtr)error.Length) == 0, error);
+
+        // A producer handle owns the mock cluster; it is never used to produce.
+        _handle = NativeMethods.rd_kafka_new(0, conf, error, (UIntPtr)error.Length);
+        Check(_handle != IntPtr.Zero, error);
+        _cluster = NativeMethods.rd_kafka_handle_mock_cluster(_handle);
+        Check(_cluster != IntPtr.Zero, "no mock cluster on the handle"u8.ToArray());
+        BootstrapServers = Marshal.PtrToStringAnsi(NativeMethods.rd_kafka_mock_cluster_bootstraps(_cluster))!;
+    }
+
+    public string BootstrapServers { get; }
+
+    public void CreateTopic(string topic, int partitions, int replication = 3)
+    {
+        var result = NativeMethods.rd_kafka_mock_topic_create(_cluster, topic, partitions, replication);
+        Assert.True(result == 0, $"mock topic {topic}: error {result}");
+    }
+
+    public void SetBrokerDown(int broker) => Assert.Equal(0, NativeMethods.rd_kafka_mock_broker_set_down(_cluster, broker));
+
+    public void SetBrokerUp(int broker) => Assert.Equal(0, NativeMethods.rd_kafka_mock_broker_set_up(_cluster, broker));
+
+    public void Dispose() => NativeMethods.rd_kafka_destroy(_handle);
+
+    private static void Check(bool ok, byte[] error) =>
+        Assert.True(ok, "librdkafka mock cluster: " + Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0) is var end and >= 0 ? end : error.Length)));
+
+    private static class NativeMethods
+    {
+#pragma warning disable SYSLIB1054 // Plain DllImport: a test fixture, a handful of calls.
+        [DllImport(Library)]
+        public static extern IntPtr rd_kafka_conf_new();
+
+        [DllImport(Library)]
+        public static extern int rd_kafka_conf_set(IntPtr conf, [MarshalAs(UnmanagedType.LPStr)] string name, [MarshalAs(UnmanagedType.LPStr)] string value, byte[] error, UIntPtr errorSize);
+
+        [DllImport(Library)]
+        public static extern IntPtr rd_kafka_new(int type, IntPtr conf, byte[] error, UIntPtr errorSize);
+
+        [DllImport(Library)]
+        public static extern IntPtr rd_kafka_handle_mock_cluster(IntPtr rk);
+
+        [DllImport(Library)]
+        public static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
+
+        [DllImport(Library)]
+        public static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPStr)] string topic, int partitions, int replication);
+
+        [DllImport(Library)]
+        public static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);
+
+        [DllImport(Library)]
+        public static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
+
+        [DllImport(Library)]
+        public static extern void rd_kafka_destroy(IntPtr rk);
+#pragma warning restore SYSLIB1054
+    }
+}
