@@ -7,7 +7,7 @@ using Helpdesk.Monitoring.LoadGenerator;
 // service answers 200 after the commit). Writes a markdown report with the machine it ran on.
 var options = LoadOptions.Parse(args);
 var model = new TrafficModel(options.Customers, options.HostsPerCustomer);
-await using var service = await ServiceUnderTest.StartAsync(options);
+await using var service = await ServiceUnderTest.StartAsync(options.Synchronous, new Dictionary<string, string>());
 using var client = new LoadClient(service.BaseAddress, service.IngestKey, options.Connections);
 Console.WriteLine($"service pid {service.Pid} on {service.BaseAddress}; {model.Identities} identities");
 

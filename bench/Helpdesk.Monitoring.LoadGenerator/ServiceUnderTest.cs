@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace Helpdesk.Monitoring.LoadGenerator;
 
-/// <summary>A fresh helpdesk-service (Release build) with its own data directory, and its memory as the OS sees it.</summary>
+/// <summary>A fresh helpdesk-service (Release build) with its own data directory, and its memory as the OS sees it. Linked by the Kafka load generator too.</summary>
 internal sealed class ServiceUnderTest : IAsyncDisposable
 {
     private readonly Process _process;
@@ -25,7 +25,8 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServiceUnderTest> StartAsync(LoadOptions options)
+    /// <param name="settings">More environment settings (the Kafka load generator sets the kafka mode).</param>
+    public static async Task<ServiceUnderTest> StartAsync(string synchronous, IReadOnlyDictionary<string, string> settings)
     {
         var root = FindRoot();
         var dll = Path.Combine(root, "src", "Helpdesk.Monitoring.Service", "bin", "Release", "net10.0", "helpdesk-service.dll");
@@ -40,7 +41,12 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
 
         start.Environment["Helpdesk__DataDirectory"] = data;
-        start.Environment["Helpdesk__Store__Sqlite__Synchronous"] = options.Synchronous;
+        start.Environment["Helpdesk__Store__Sqlite__Synchronous"] = synchronous;
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment["HELPDESK_INGEST_KEY"] = key;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
 

@@ -114,7 +114,7 @@ public static class HelpdeskHost
         services.AddSingleton(spoolPaths);
         services.AddSingleton(sp => new SpoolSource(spoolPaths, deadLetters, options.SpoolOptions(), sp.GetRequiredService<TimeProvider>(),
             (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<SpoolSource>().LogWarning(error, "{Message}", message)));
-        services.AddSingleton(sp => new KafkaSource(options.Kafka,
+        services.AddSingleton(sp => new KafkaSource(options.Kafka, sp.GetRequiredService<TimeProvider>(),
             (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<KafkaSource>().LogWarning(error, "{Message}", message)));
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();

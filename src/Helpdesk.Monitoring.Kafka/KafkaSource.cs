@@ -15,10 +15,11 @@ namespace Helpdesk.Monitoring.Kafka;
 /// headers. When partitions are assigned, the ledger rebuilds its state from the store before deciding their records;
 /// when they are revoked, the hand-over waits until their in-flight records are durable and committed.
 /// </summary>
-public sealed class KafkaSource(KafkaOptions options, Action<string, Exception?> log)
+public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<string, Exception?> log)
 {
     private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
     private readonly OffsetTracker _offsets = new();
+    private readonly TimeProvider _time = time;
     private readonly SemaphoreSlim _room = new(0);
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private long _lag;
@@ -49,6 +50,10 @@ public sealed class KafkaSource(KafkaOptions options, Action<string, Exception?>
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             EnablePartitionEof = false,
+
+            // An idle partition's fetch waits at most 10 ms: part of the p99 ≤ 25 ms record-to-commit budget. The
+            // price is ~100 fetch requests/s per broker while idle; raise it through Properties if that matters more.
+            FetchWaitMaxMs = 10,
         };
         if (options.GroupInstanceId.Length > 0)
         {
@@ -129,7 +134,7 @@ public sealed class KafkaSource(KafkaOptions options, Action<string, Exception?>
                 _offsets.Taken(result.TopicPartitionOffset);
                 if (NotificationParser.TryParse(value, out var fields, out var failure))
                 {
-                    observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, result.TopicPartitionOffset)));
+                    observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, result.TopicPartitionOffset, result.Message.Timestamp.UnixTimestampMs)));
                 }
                 else
                 {
@@ -264,8 +269,12 @@ public sealed class KafkaSource(KafkaOptions options, Action<string, Exception?>
         Interlocked.Exchange(ref _lag, lag);
     }
 
-    private sealed class KafkaReceipt(KafkaSource source, TopicPartitionOffset offset) : IngestReceipt
+    private sealed class KafkaReceipt(KafkaSource source, TopicPartitionOffset offset, long producedUnixMs) : IngestReceipt
     {
-        public override void Committed(ApplyOutcome outcome) => source.Settled(offset);
+        public override void Committed(ApplyOutcome outcome)
+        {
+            HelpdeskMetrics.KafkaRecordCommitted(source._time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(producedUnixMs));
+            source.Settled(offset);
+        }
     }
 }

@@ -33,6 +33,10 @@ public static class HelpdeskMetrics
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
+    private static readonly Histogram<double> RecordToCommit = Meter.CreateHistogram<double>(
+        "helpdesk_kafka_record_to_commit_seconds", unit: "s", description: "From a Kafka record's timestamp (when it was produced) to the store commit of its effect.",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
     // Gauges are created once; the running service points them at its spool and book.
     private static Func<long> _spoolBacklog = static () => 0;
     private static Func<long> _activeIncidents = static () => 0;
@@ -120,4 +124,6 @@ public static class HelpdeskMetrics
         DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", RejectReasons.Label(reason)), new KeyValuePair<string, object?>("source", source));
 
     public static void CommitFailed() => CommitFailures.Add(1);
+
+    public static void KafkaRecordCommitted(TimeSpan sinceProduced) => RecordToCommit.Record(Math.Max(0, sinceProduced.TotalSeconds));
 }

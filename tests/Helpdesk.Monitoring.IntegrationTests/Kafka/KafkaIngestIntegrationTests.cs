@@ -6,6 +6,7 @@ using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Testing;
 using Helpdesk.Monitoring.Tests;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Kafka;

@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
+namespace Helpdesk.Monitoring.Testing;
 
 /// <summary>
 /// librdkafka's built-in mock cluster (PLATFORM.md): real Kafka protocol on 127.0.0.1, brokers inside this test
 /// process, reachable by child processes through <see cref="BootstrapServers"/>. Topics are created with their
-/// partition count through the C API; brokers can be set down and up for failure tests.
+/// partition count through the C API; brokers can be set down and up for failure tests. Shared (linked) by the
+/// integration tests and the Kafka load generator.
 /// </summary>
 public sealed partial class KafkaMockCluster : IDisposable
 {
@@ -34,17 +35,26 @@ public sealed partial class KafkaMockCluster : IDisposable
     public void CreateTopic(string topic, int partitions, int replication = 3)
     {
         var result = NativeMethods.rd_kafka_mock_topic_create(_cluster, topic, partitions, replication);
-        Assert.True(result == 0, $"mock topic {topic}: error {result}");
+        if (result != 0)
+        {
+            throw new InvalidOperationException($"mock topic {topic}: error {result}");
+        }
     }
 
-    public void SetBrokerDown(int broker) => Assert.Equal(0, NativeMethods.rd_kafka_mock_broker_set_down(_cluster, broker));
+    public void SetBrokerDown(int broker) => Check(NativeMethods.rd_kafka_mock_broker_set_down(_cluster, broker) == 0, "broker down failed"u8.ToArray());
 
-    public void SetBrokerUp(int broker) => Assert.Equal(0, NativeMethods.rd_kafka_mock_broker_set_up(_cluster, broker));
+    public void SetBrokerUp(int broker) => Check(NativeMethods.rd_kafka_mock_broker_set_up(_cluster, broker) == 0, "broker up failed"u8.ToArray());
 
     public void Dispose() => NativeMethods.rd_kafka_destroy(_handle);
 
-    private static void Check(bool ok, byte[] error) =>
-        Assert.True(ok, "librdkafka mock cluster: " + Encoding.UTF8.GetString(error, 0, Math.Max(0, Array.IndexOf(error, (byte)0) is var end and >= 0 ? end : error.Length)));
+    private static void Check(bool ok, byte[] error)
+    {
+        if (!ok)
+        {
+            var end = Array.IndexOf(error, (byte)0);
+            throw new InvalidOperationException("librdkafka mock cluster: " + Encoding.UTF8.GetString(error, 0, end >= 0 ? end : error.Length));
+        }
+    }
 
     private static class NativeMethods
     {

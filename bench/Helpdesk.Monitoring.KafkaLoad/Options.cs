@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Helpdesk.Monitoring.KafkaLoad;
+
+/// <summary>Command-line settings of a Kafka load run (see bench/README.md).</summary>
+internal sealed record Options
+{
+    public string Pattern { get; init; } = "storm";
+    public int Rate { get; init; }
+    public int Duration { get; init; } = 20;
+    public int Partitions { get; init; } = 24;
+    public int Customers { get; init; } = 20;
+    public int Hosts { get; init; } = 100;
+    public string Synchronous { get; init; } = "FULL";
+    public string? Output { get; init; }
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var v = args[i + 1];
+            o = args[i] switch
+            {
+                "--pattern" when v is "storm" or "changes" => o with { Pattern = v },
+                "--rate" => o with { Rate = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--duration" => o with { Duration = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--partitions" => o with { Partitions = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--customers" => o with { Customers = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--hosts" => o with { Hosts = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--synchronous" => o with { Synchronous = v },
+                "--out" => o with { Output = v },
+                _ => throw new ArgumentException($"bad option {args[i]} {v} (see bench/README.md)"),
+            };
+        }
+
+        return o;
+    }
+}
