@@ -88,30 +88,32 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (_offsets.Count >= options.MaxInFlight)
+                var full = _offsets.Count >= options.MaxInFlight;
+                if (full != paused)
                 {
-                    // Bounded memory while the store is slow or down: stop fetching, keep polling (group membership).
-                    if (!paused)
+                    // Bounded memory while the store is slow or down: stop fetching, keep polling (group membership,
+                    // max.poll.interval.ms); resume when commits made room.
+                    if (full)
                     {
                         consumer.Pause(consumer.Assignment);
-                        paused = true;
+                    }
+                    else
+                    {
+                        consumer.Resume(consumer.Assignment);
                     }
 
-                    _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
-                    consumer.Consume(TimeSpan.Zero);
-                    continue;
+                    paused = full;
                 }
 
                 if (paused)
                 {
-                    consumer.Resume(consumer.Assignment);
-                    paused = false;
+                    _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
                 }
 
                 ConsumeResult<byte[]?, byte[]?>? result;
                 try
                 {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(100));
+                    result = consumer.Consume(paused ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
                 }
                 catch (ConsumeException ex)
                 {
@@ -125,20 +127,10 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                     MeasureLag(consumer);
                 }
 
-                if (result?.Message is null)
+                if (result?.Message is not null)
                 {
-                    continue;
-                }
-
-                var value = result.Message.Value ?? [];
-                _offsets.Taken(result.TopicPartitionOffset);
-                if (NotificationParser.TryParse(value, out var fields, out var failure))
-                {
-                    observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, result.TopicPartitionOffset, result.Message.Timestamp.UnixTimestampMs)));
-                }
-                else
-                {
-                    DeadLetter(deadLetters, result, failure);
+                    // Even while paused a record already fetched may come: it is taken like any other, never dropped.
+                    Take(result, observer, deadLetters);
                 }
             }
         }
@@ -153,6 +145,20 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         }
 
         observer.OnCompleted();
+    }
+
+    private void Take(ConsumeResult<byte[]?, byte[]?> result, IObserver<InboundNotification> observer, IProducer<byte[]?, byte[]?> deadLetters)
+    {
+        var value = result.Message.Value ?? [];
+        _offsets.Taken(result.TopicPartitionOffset);
+        if (NotificationParser.TryParse(value, out var fields, out var failure))
+        {
+            observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, result.TopicPartitionOffset, result.Message.Timestamp.UnixTimestampMs)));
+        }
+        else
+        {
+            DeadLetter(deadLetters, result, failure);
+        }
     }
 
     /// <summary>

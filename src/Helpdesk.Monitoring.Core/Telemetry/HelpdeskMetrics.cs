@@ -43,6 +43,8 @@ public static class HelpdeskMetrics
     private static Func<long> _stormActive = static () => 0;
     private static Func<long> _topologyHosts = static () => 0;
     private static Func<long> _kafkaLag = static () => 0;
+    private static Func<long> _kafkaInFlight = static () => 0;
+    private static readonly ObservableGauge<long> KafkaInFlight = Meter.CreateObservableGauge("helpdesk_kafka_in_flight", static () => _kafkaInFlight(), description: "Records taken from Kafka whose effect is not yet durable (bounded by Helpdesk:Kafka:MaxInFlight).");
     private static readonly ObservableGauge<long> KafkaLag = Meter.CreateObservableGauge("helpdesk_kafka_consumer_lag", static () => _kafkaLag(), description: "Messages in this instance's partitions not yet durable and committed.");
     private static readonly ObservableGauge<long> StormActive = Meter.CreateObservableGauge("helpdesk_storm_active", static () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
     private static readonly ObservableGauge<long> TopologyHosts = Meter.CreateObservableGauge("helpdesk_topology_hosts", static () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
@@ -57,7 +59,11 @@ public static class HelpdeskMetrics
 
     public static void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
 
-    public static void ObserveKafkaLag(Func<long> lag) => _kafkaLag = lag;
+    public static void ObserveKafkaLag(Func<long> lag, Func<long> inFlight)
+    {
+        _kafkaLag = lag;
+        _kafkaInFlight = inFlight;
+    }
 
     public static void Committed(NotificationType type, ApplyOutcome outcome, long receivedTimestamp)
     {

@@ -110,17 +110,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     public async Task An_instance_killed_mid_stream_is_taken_over_and_the_incidents_are_those_of_a_run_without_the_kill()
     {
         var traffic = Traffic(hosts: 300);
-        using (var producer = new ProducerBuilder<byte[], byte[]>(KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build())
-        {
-            foreach (var n in traffic)
-            {
-                var record = Records.Bytes(n);
-                Assert.True(NotificationParser.TryParse(record, out var fields, out _));
-                producer.Produce(Topic, new Message<byte[], byte[]> { Key = PartitionKey.Of(record, in fields), Value = record });
-            }
-
-            producer.Flush(TimeSpan.FromSeconds(30));
-        }
+        Produce(traffic);
 
         var shared = _dir.Combine("shared.db");
         await using var a = await StartServiceAsync("a", slot: 0, slots: 2, shared);
@@ -132,7 +122,56 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         await b.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(60));
     }
 
-    private async Task<ServiceProcess> StartServiceAsync(string name, int slot, int slots, string? database = null)
+    [Fact]
+    public async Task While_the_store_is_unavailable_consumption_pauses_within_its_bound_and_resumes_losing_nothing()
+    {
+        var database = _dir.Combine("store.db");
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1, database, maxInFlight: 100);
+        var first = Traffic(hosts: 10, prefix: "first");
+        Produce(first);
+        await service.EventuallyAsync(async () => await Matches(service, first), TimeSpan.FromSeconds(60), () => "the first batch: " + _lastDifference);
+
+        // Another writer holds the database's write lock: every commit of the service waits, then fails and retries.
+        await using (var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=false"))
+        {
+            blocker.Open();
+            using (var begin = blocker.CreateCommand())
+            {
+                begin.CommandText = "PRAGMA busy_timeout = 5000; BEGIN EXCLUSIVE";
+                begin.ExecuteNonQuery();
+            }
+
+            var second = Traffic(hosts: 80, prefix: "second");
+            Produce(second);
+            await service.WaitForMetricAsync("helpdesk_kafka_in_flight", v => v >= 100, TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await service.WaitForMetricAsync("helpdesk_kafka_in_flight", v => v is >= 100 and <= 101, TimeSpan.FromSeconds(5));
+            await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v > 0, TimeSpan.FromSeconds(5));
+
+            using var rollback = blocker.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+            await service.EventuallyAsync(async () => await Matches(service, [.. first, .. second]), TimeSpan.FromSeconds(120),
+                () => "everything after the store came back: " + _lastDifference);
+        }
+
+        await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
+    }
+
+    private void Produce(List<Notification> traffic)
+    {
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
+        foreach (var n in traffic)
+        {
+            var record = Records.Bytes(n);
+            Assert.True(NotificationParser.TryParse(record, out var fields, out _));
+            producer.Produce(Topic, new Message<byte[], byte[]> { Key = PartitionKey.Of(record, in fields), Value = record });
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    private async Task<ServiceProcess> StartServiceAsync(string name, int slot, int slots, string? database = null, int maxInFlight = 20_000)
     {
         var data = _dir.Combine(name);
         Directory.CreateDirectory(data);
@@ -148,6 +187,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
             ["Helpdesk__Incidents__IdSlot"] = slot.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Helpdesk__Incidents__IdSlots"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Helpdesk__Store__Sqlite__Path"] = database ?? Path.Combine(data, "helpdesk.db"),
+            ["Helpdesk__Kafka__MaxInFlight"] = maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
 
