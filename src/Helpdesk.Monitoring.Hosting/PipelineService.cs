@@ -5,6 +5,7 @@ using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Redis;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -40,6 +41,12 @@ public sealed class PipelineService(
             Environment.ExitCode = 1;
             lifetime.StopApplication();
             return;
+        }
+
+        await using var shared = o.Redis.Enabled ? await RedisSharedState.ConnectAsync(o.Redis) : null;
+        if (shared is not null)
+        {
+            ledger.Shared = shared;
         }
 
         HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);

@@ -18,6 +18,7 @@ public sealed class IncidentLedger
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception?> _log;
+    private ISharedState _shared = NoSharedState.Instance;
 
     private IncidentLedger(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentBook book)
     {
@@ -44,6 +45,16 @@ public sealed class IncidentLedger
     /// </summary>
     public void RequestRebuild() => Volatile.Write(ref _rebuildRequested, 1);
 
+    /// <summary>
+    /// The state shared with other instances (scale-out: Redis). Read before each batch, written after its store
+    /// commit and before its receipts settle: store, then shared state, then the Kafka offset.
+    /// </summary>
+    public ISharedState Shared
+    {
+        get => _shared;
+        set => _shared = value;
+    }
+
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
     public static async Task<IncidentLedger> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
         TimeProvider time, Action<string, Exception?> log, CancellationToken cancellationToken)
@@ -63,6 +74,7 @@ public sealed class IncidentLedger
 
         var outcomes = new ApplyOutcome[batch.Count];
         HashSet<Guid> knownApplied = [];
+        await ReadSharedAsync(batch, knownApplied, now, cancellationToken);
         for (var rebuilds = 0; ; rebuilds++)
         {
             await LookUpUnknownAsync(batch, knownApplied, cancellationToken);
@@ -73,6 +85,7 @@ public sealed class IncidentLedger
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })
             {
+                await WriteSharedAsync(plan, cancellationToken);
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
                 await PruneIfDueAsync(now, cancellationToken);
                 return outcome;
@@ -142,6 +155,55 @@ public sealed class IncidentLedger
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _log("pruning old applied event ids failed; will retry", ex);
+        }
+    }
+
+    /// <summary>Ids other instances applied, and their storm rate; an unreachable shared state only costs store look-ups.</summary>
+    private async Task ReadSharedAsync(IList<InboundNotification?> batch, HashSet<Guid> knownApplied, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_shared is NoSharedState)
+        {
+            return;
+        }
+
+        var ids = new List<Guid>(batch.Count);
+        foreach (var item in batch)
+        {
+            if (item is not null)
+            {
+                ids.Add(item.EventId);
+            }
+        }
+
+        try
+        {
+            var view = await _shared.ReadAsync(ids, now.ToUnixTimeSeconds(), cancellationToken);
+            knownApplied.UnionWith(view.Applied);
+            Book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - Book.OwnStormRate(now.ToUnixTimeSeconds()));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HelpdeskMetrics.SharedStateFailed("read");
+            _log("shared state unreachable; deciding with the store and this instance's own view", ex);
+        }
+    }
+
+    private async Task WriteSharedAsync(CommitPlan plan, CancellationToken cancellationToken)
+    {
+        if (_shared is NoSharedState || plan.Events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _shared.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store holds the truth: a missed write only means other instances ask the store instead.
+            HelpdeskMetrics.SharedStateFailed("write");
+            _log("shared state not updated; other instances will ask the store", ex);
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class CommitPlan
     private readonly List<CounterChange> _counters = [];
     private readonly HashSet<MemberState> _dirtyMembers = [];
     private readonly List<AlertMember> _members = [];
+    private readonly Dictionary<long, int> _newProblems = [];
 
     public IReadOnlyList<AppliedEvent> Events => _events;
 
@@ -32,6 +33,11 @@ public sealed class CommitPlan
 
     /// <summary>Correlated alerts that joined or changed, as they stand at the end of the batch (write after the incidents).</summary>
     public IReadOnlyList<AlertMember> Members => _members;
+
+    /// <summary>Problems that would have opened an incident, by Nagios second: the storm rate other instances see.</summary>
+    public IReadOnlyDictionary<long, int> NewProblemsBySecond => _newProblems;
+
+    internal void NewProblem(long timeT) => _newProblems[timeT] = _newProblems.GetValueOrDefault(timeT) + 1;
 
     public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0 && _dirtyMembers.Count == 0 && _members.Count == 0;
 
@@ -114,5 +120,6 @@ public sealed class CommitPlan
         _counters.Clear();
         _dirtyMembers.Clear();
         _members.Clear();
+        _newProblems.Clear();
     }
 }

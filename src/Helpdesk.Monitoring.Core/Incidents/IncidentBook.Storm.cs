@@ -9,6 +9,12 @@ public sealed partial class IncidentBook
     private IncidentState? _storm;
     private DateTimeOffset _lastNewProblemAt;
 
+    /// <summary>New problems other instances saw in the last minute (scale-out: from the shared state, per batch).</summary>
+    public int OtherInstancesStormRate { get; set; }
+
+    /// <summary>New problems this instance saw in the minute ending at <paramref name="unixSeconds"/>.</summary>
+    public int OwnStormRate(long unixSeconds) => _stormRate.PerMinuteAt(unixSeconds);
+
     /// <summary>Whether new problems are being collected into a storm incident now.</summary>
     public bool StormActive => Volatile.Read(ref _storm) is { IsActive: true };
 
@@ -25,8 +31,9 @@ public sealed partial class IncidentBook
         }
 
         _stormRate.Record(n.TimeT);
+        plan.NewProblem(n.TimeT);
         _lastNewProblemAt = now;
-        var rate = _stormRate.PerMinuteAt(n.TimeT);
+        var rate = _stormRate.PerMinuteAt(n.TimeT) + OtherInstancesStormRate;
         if (_storm is { IsActive: true } running)
         {
             if (rate > storm.ExitPerMinute)

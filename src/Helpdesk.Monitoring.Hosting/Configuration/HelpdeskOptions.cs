@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Kafka;
+using Helpdesk.Monitoring.Redis;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Spool;
 
@@ -19,6 +20,8 @@ public sealed class HelpdeskOptions
     public string Source { get; set; } = "spool";
 
     public KafkaOptions Kafka { get; set; } = new();
+
+    public RedisOptions Redis { get; set; } = new();
 
     public bool ConsumesKafka => string.Equals(Source, "kafka", StringComparison.OrdinalIgnoreCase);
 
@@ -96,6 +99,8 @@ public sealed class HelpdeskOptions
         {
             errors.AddRange(Kafka.Validate());
         }
+
+        errors.AddRange(Redis.Validate());
 
         if (Topology.ReloadInterval < TimeSpan.FromSeconds(1))
         {

@@ -151,7 +151,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Polls /metrics until the (unlabelled) sample <paramref name="name"/> satisfies <paramref name="condition"/>.</summary>
+    /// <summary>Polls /metrics until the sample <paramref name="name"/> (with its labels, if any) satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForMetricAsync(string name, Func<double, bool> condition, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();

@@ -158,6 +158,30 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Redis_killed_and_restarted_mid_stream_loses_nothing_and_doubles_nothing()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1, redis: redis.Configuration);
+        var first = Traffic(hosts: 20, prefix: "first");
+        Produce(first);
+        await service.EventuallyAsync(async () => await Matches(service, first), TimeSpan.FromSeconds(60), () => "before the kill: " + _lastDifference);
+
+        // Redis dies; redeliveries of the first records (same event ids) and new traffic arrive meanwhile.
+        redis.Kill();
+        var second = Traffic(hosts: 20, prefix: "second");
+        Produce([.. first.Take(30), .. second]);
+        await service.EventuallyAsync(async () => await Matches(service, [.. first, .. second]), TimeSpan.FromSeconds(60), () => "without Redis: " + _lastDifference);
+        await service.WaitForMetricAsync("helpdesk_shared_state_failures_total{operation=\"read\"}", v => v > 0, TimeSpan.FromSeconds(10));
+
+        // Back, empty: more redeliveries (now also of records it never saw) and new traffic.
+        await redis.RestartAsync();
+        var third = Traffic(hosts: 20, prefix: "third");
+        Produce([.. second.Take(30), .. first.Skip(30), .. third]);
+        await service.EventuallyAsync(async () => await Matches(service, [.. first, .. second, .. third]), TimeSpan.FromSeconds(60), () => "after Redis came back: " + _lastDifference);
+        await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
+    }
+
     private void Produce(List<Notification> traffic)
     {
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
@@ -171,12 +195,13 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         producer.Flush(TimeSpan.FromSeconds(30));
     }
 
-    private async Task<ServiceProcess> StartServiceAsync(string name, int slot, int slots, string? database = null, int maxInFlight = 20_000)
+    private async Task<ServiceProcess> StartServiceAsync(string name, int slot, int slots, string? database = null, int maxInFlight = 20_000, string redis = "")
     {
         var data = _dir.Combine(name);
         Directory.CreateDirectory(data);
         return await ServiceProcess.StartAsync(data, new Dictionary<string, string>
         {
+            ["Helpdesk__Redis__Configuration"] = redis,
             ["Helpdesk__Source"] = "kafka",
             ["Helpdesk__RulesPath"] = _dir.Combine("rules.json"),
             ["Helpdesk__Kafka__BootstrapServers"] = _cluster.BootstrapServers,

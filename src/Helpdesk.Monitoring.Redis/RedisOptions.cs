@@ -1,0 +1,32 @@
+namespace Helpdesk.Monitoring.Redis;
+
+/// <summary>Helpdesk:Redis: the shared state of the scale-out mode; empty configuration for none.</summary>
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string (host:port,password=…,ssl=true); secrets from the environment.</summary>
+    public string Configuration { get; set; } = "";
+
+    /// <summary>
+    /// The key prefix. Its braces are a Redis Cluster hash tag: every key of a batch's script lives in one slot, as a
+    /// script's keys must.
+    /// </summary>
+    public string KeyPrefix { get; set; } = "{helpdesk}";
+
+    /// <summary>How long an applied event id is remembered; older redeliveries are checked against the store.</summary>
+    public TimeSpan SeenTtl { get; set; } = TimeSpan.FromDays(1);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
+
+    public IEnumerable<string> Validate()
+    {
+        if (Enabled && SeenTtl < TimeSpan.FromMinutes(1))
+        {
+            yield return "Helpdesk:Redis:SeenTtl must be at least one minute";
+        }
+
+        if (Enabled && (!KeyPrefix.StartsWith('{') || !KeyPrefix.Contains('}', StringComparison.Ordinal)))
+        {
+            yield return "Helpdesk:Redis:KeyPrefix must start with a {hash tag} so that Redis Cluster keeps a batch's keys in one slot";
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Redis;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Redis;
+
+/// <summary>The shared state against a real redis-server: round trip, TTLs, the storm window, and Redis going away.</summary>
+public sealed class RedisSharedStateIntegrationTests
+{
+    [Fact]
+    public async Task Applied_ids_and_storm_counts_written_after_a_commit_are_read_back_by_any_instance()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        var options = new RedisOptions { Configuration = redis.Configuration, SeenTtl = TimeSpan.FromMinutes(5) };
+        await using var a = await RedisSharedState.ConnectAsync(options);
+        await using var b = await RedisSharedState.ConnectAsync(options);
+        var applied = Enumerable.Range(0, 500).Select(_ => Guid.CreateVersion7()).ToList();
+        var fresh = Guid.CreateVersion7();
+        const long Now = 1_800_000_000;
+        await a.WriteAsync(new SharedUpdate(applied, new Dictionary<long, int> { [Now - 1] = 30, [Now - 30] = 12, [Now - 90] = 50 }), default);
+
+        var view = await b.ReadAsync([.. applied, fresh], Now, default);
+        Assert.Equal(applied.ToHashSet(), view.Applied);
+        Assert.DoesNotContain(fresh, view.Applied);
+
+        // The last minute only: the bucket 90 s ago is outside the window.
+        Assert.Equal(42, view.NewProblemsLastMinute);
+    }
+
+    [Fact]
+    public async Task A_redis_that_dies_fails_fast_and_comes_back_empty()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        await using var state = await RedisSharedState.ConnectAsync(new RedisOptions { Configuration = redis.Configuration });
+        var id = Guid.CreateVersion7();
+        await state.WriteAsync(new SharedUpdate([id], new Dictionary<long, int>()), default);
+        Assert.Contains(id, (await state.ReadAsync([id], 0, default)).Applied);
+
+        redis.Kill();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<Exception>(async () => await state.ReadAsync([id], 0, default));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"a dead Redis took {clock.Elapsed} to fail");
+
+        // Restarted empty: nothing is known, so decisions ask the store (the ledger's fallback), never wrongly "seen".
+        await redis.RestartAsync();
+        var view = await Eventually(() => state.ReadAsync([id], 0, default).AsTask());
+        Assert.Empty(view.Applied);
+    }
+
+    private static async Task<SharedView> Eventually(Func<Task<SharedView>> read)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (Exception) when (attempt < 100)
+            {
+                // The client reconnects in the background.
+                await Task.Delay(100);
+            }
+        }
+    }
+}
