@@ -69,8 +69,9 @@ run() {
 
 test_all() {
   # promtool checks /metrics; a real Nagios 4 drives the end-to-end test; librdkafka (the Kafka client's native
-  # library, and its mock cluster that the Kafka tests use as the broker) comes from Debian (PLATFORM.md).
-  apt_install prometheus nagios4-core librdkafka1 librdkafka-dev
+  # library, and its mock cluster that the Kafka tests use as the broker) comes from Debian (PLATFORM.md); the
+  # shared-state tests start their own redis-server.
+  apt_install prometheus nagios4-core librdkafka1 librdkafka-dev redis-server
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
   [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build
