@@ -23,6 +23,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private readonly SemaphoreSlim _room = new(0);
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private long _lag;
+    private volatile bool _stopping;
 
     /// <summary>Called on the consumer thread when partitions are assigned, before any of their records is emitted.</summary>
     public Action? PartitionsAssigned { get; set; }
@@ -140,6 +141,9 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         }
         finally
         {
+            // Stopping: the pipeline is going away, so in-flight records will not settle; the hand-over must not wait
+            // for them (they are read again after the restart, and recognised as applied where they were).
+            _stopping = true;
             _consumer = null;
             Close(consumer);
         }
@@ -214,7 +218,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private void HandOver(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
         var started = Environment.TickCount64;
-        while (_offsets.PendingIn(partitions) > 0 && Environment.TickCount64 - started < HandOverTimeout.TotalMilliseconds)
+        while (!_stopping && _offsets.PendingIn(partitions) > 0 && Environment.TickCount64 - started < HandOverTimeout.TotalMilliseconds)
         {
             _room.Wait(TimeSpan.FromMilliseconds(50));
         }
