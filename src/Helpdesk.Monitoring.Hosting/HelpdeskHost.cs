@@ -1,12 +1,13 @@
 using Helpdesk.Monitoring.Hosting.Api;
-using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Hosting.Metrics;
+using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
+using Helpdesk.Monitoring.SqlServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -101,10 +102,19 @@ public static class HelpdeskHost
         services.AddSingleton<PrometheusExporter>();
         services.AddProblemDetails();
 
-        var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = options.SqlitePath, Synchronous = options.Store.Sqlite.Synchronous });
-        services.AddSingleton(store);
-        services.AddSingleton<IIncidentStore>(store);
-        services.AddSingleton<IIncidentQueries>(store);
+        if (options.UsesSqlServer)
+        {
+            var sqlServer = new SqlServerIncidentStore(options.Store.SqlServer);
+            services.AddSingleton<IIncidentStore>(sqlServer);
+            services.AddSingleton<IIncidentQueries>(sqlServer);
+        }
+        else
+        {
+            var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = options.SqlitePath, Synchronous = options.Store.Sqlite.Synchronous });
+            services.AddSingleton(store);
+            services.AddSingleton<IIncidentStore>(store);
+            services.AddSingleton<IIncidentQueries>(store);
+        }
 
         var deadLetters = new DeadLetterDirectory(options.DeadLetters);
         services.AddSingleton(deadLetters);

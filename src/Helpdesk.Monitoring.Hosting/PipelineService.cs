@@ -37,7 +37,7 @@ public sealed class PipelineService(
         {
             // An unreadable or newer database, a path without permission: say so and stop, do not serve half a service.
             readiness.NotReady("the store could not be opened");
-            logger.LogCritical(ex, "Cannot open the incident store {Store}", o.SqlitePath);
+            logger.LogCritical(ex, "Cannot open the incident store {Store}", o.StoreName);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
             return;
@@ -74,7 +74,7 @@ public sealed class PipelineService(
                 batch => logger.LogDebug("Committed {Count} notifications, {Incidents} incidents written", batch.Notifications, batch.IncidentsWritten),
                 error => failed.TrySetException(error));
         readiness.Ready();
-        logger.LogInformation("Pipeline running: source {Source}, store {Store}", o.ConsumesKafka ? $"kafka {o.Kafka.Topic} ({o.Kafka.GroupId})" : o.SpoolPath, o.SqlitePath);
+        logger.LogInformation("Pipeline running: source {Source}, store {Store}", o.ConsumesKafka ? $"kafka {o.Kafka.Topic} ({o.Kafka.GroupId})" : o.SpoolPath, o.StoreName);
 
         try
         {

@@ -1,6 +1,7 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Redis;
+using Helpdesk.Monitoring.SqlServer;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Spool;
 
@@ -46,6 +47,11 @@ public sealed class HelpdeskOptions
 
     public string SqlitePath => Resolve(Store.Sqlite.Path, "helpdesk.db");
 
+    public bool UsesSqlServer => string.Equals(Store.Provider, "sqlserver", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The store as logs name it: the SQLite path, or just "SQL Server" (its connection string holds secrets).</summary>
+    public string StoreName => UsesSqlServer ? "SQL Server" : SqlitePath;
+
     /// <summary>Every problem with the configuration, each naming its key.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -55,9 +61,13 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:DataDirectory must not be empty");
         }
 
-        if (!string.Equals(Store.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        if (UsesSqlServer)
         {
-            errors.Add($"Helpdesk:Store:Provider '{Store.Provider}' is not supported by this build; use 'sqlite'");
+            AddIfAny(errors, "", Store.SqlServer.Validate());
+        }
+        else if (!string.Equals(Store.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"Helpdesk:Store:Provider must be sqlite or sqlserver, not '{Store.Provider}'");
         }
 
         if (Store.Sqlite.Synchronous is not ("FULL" or "NORMAL" or "EXTRA"))
@@ -151,6 +161,9 @@ public sealed class StoreSection
     public string Provider { get; set; } = "sqlite";
 
     public SqliteSection Sqlite { get; set; } = new();
+
+    /// <summary>Helpdesk:Store:SqlServer (Provider "sqlserver"): the connection string from the environment, never a file.</summary>
+    public SqlServerStoreOptions SqlServer { get; set; } = new();
 }
 
 /// <summary>Helpdesk:Store:Sqlite.</summary>

@@ -1,0 +1,118 @@
+using Microsoft.Data.SqlClient;
+
+namespace Helpdesk.Monitoring.SqlServer;
+
+/// <summary>
+/// The schema as numbered migrations, each run once in its own transaction under an application lock (several
+/// instances may start at once). Times are Unix milliseconds (BIGINT), event ids big-endian BINARY(16) so UUIDv7 sort
+/// by time, as in the SQLite store.
+/// </summary>
+internal static class SqlServerSchema
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE dbo.incident (
+            id BIGINT NOT NULL CONSTRAINT pk_incident PRIMARY KEY,
+            instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL,
+            customer NVARCHAR(MAX) NOT NULL,
+            customer_key AS CAST(LEFT(customer, 400) AS NVARCHAR(400)) PERSISTED,
+            title NVARCHAR(MAX) NOT NULL, description NVARCHAR(MAX) NOT NULL,
+            status VARCHAR(16) NOT NULL, priority VARCHAR(2) NOT NULL, state VARCHAR(16) NOT NULL, worst_state VARCHAR(16) NOT NULL,
+            last_output NVARCHAR(MAX) NOT NULL, problem_id NVARCHAR(255) NOT NULL, alert_count BIGINT NOT NULL,
+            opened_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL, acknowledged_at BIGINT NULL, acknowledged_by NVARCHAR(MAX) NOT NULL,
+            acknowledgement_comment NVARCHAR(MAX) NOT NULL, resolved_at BIGINT NULL, closed_at BIGINT NULL, reopen_count INT NOT NULL,
+            updated_at BIGINT NOT NULL, timeline_count INT NOT NULL, category NVARCHAR(MAX) NOT NULL, team NVARCHAR(MAX) NOT NULL,
+            tier VARCHAR(8) NOT NULL, flapping BIT NOT NULL, flap_count INT NOT NULL, flap_quiet_until BIGINT NULL, in_maintenance BIT NOT NULL,
+            correlation_rule NVARCHAR(MAX) NOT NULL, correlation_key NVARCHAR(MAX) NOT NULL, merged_into BIGINT NULL,
+            sla_calendar NVARCHAR(MAX) NOT NULL, sla_started_at BIGINT NULL, response_due_at BIGINT NULL, resolution_due_at BIGINT NULL,
+            response_breached BIT NOT NULL, resolution_breached BIT NOT NULL, sla_paused_at BIGINT NULL, escalations INT NOT NULL
+        );
+        -- One open incident per identity, enforced by the database itself (a filtered unique index).
+        CREATE UNIQUE INDEX ux_incident_active_identity ON dbo.incident (instance, host, service) WHERE status IN ('open', 'acknowledged');
+        CREATE INDEX ix_incident_opened ON dbo.incident (opened_at DESC, id DESC);
+        CREATE INDEX ix_incident_status ON dbo.incident (status, opened_at DESC);
+        CREATE INDEX ix_incident_customer ON dbo.incident (customer_key, opened_at DESC);
+        CREATE INDEX ix_incident_host ON dbo.incident (host, opened_at DESC);
+        -- Correlated alerts; the key is a SHA-256 of the identity (three names would pass the 900-byte key limit).
+        CREATE TABLE dbo.incident_member (
+            incident_id BIGINT NOT NULL, member_key BINARY(32) NOT NULL,
+            instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL,
+            rule_name NVARCHAR(MAX) NOT NULL, correlation_key NVARCHAR(MAX) NOT NULL, state VARCHAR(16) NOT NULL, recovered BIT NOT NULL,
+            problem_id NVARCHAR(255) NOT NULL, alert_count BIGINT NOT NULL, joined_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL,
+            last_output NVARCHAR(MAX) NOT NULL,
+            CONSTRAINT pk_incident_member PRIMARY KEY (incident_id, member_key)
+        );
+        CREATE TABLE dbo.timeline (
+            incident_id BIGINT NOT NULL, seq INT NOT NULL, at BIGINT NOT NULL, kind VARCHAR(32) NOT NULL, event_id BINARY(16) NULL,
+            text NVARCHAR(MAX) NOT NULL,
+            CONSTRAINT pk_timeline PRIMARY KEY (incident_id, seq)
+        );
+        CREATE TABLE dbo.applied_event (
+            event_id BINARY(16) NOT NULL CONSTRAINT pk_applied_event PRIMARY KEY,
+            incident_id BIGINT NOT NULL, outcome VARCHAR(16) NOT NULL, applied_at BIGINT NOT NULL, event_ms BIGINT NULL
+        );
+        -- Table-valued parameters: one round trip writes a whole batch.
+        CREATE TYPE dbo.helpdesk_event AS TABLE (
+            event_id BINARY(16) NOT NULL PRIMARY KEY, incident_id BIGINT NOT NULL, outcome VARCHAR(16) NOT NULL, applied_at BIGINT NOT NULL, event_ms BIGINT NULL);
+        CREATE TYPE dbo.helpdesk_event_id AS TABLE (event_id BINARY(16) NOT NULL PRIMARY KEY);
+        CREATE TYPE dbo.helpdesk_counter AS TABLE (id BIGINT NOT NULL PRIMARY KEY, alert_count BIGINT NOT NULL, last_seen_at BIGINT NOT NULL);
+        CREATE TYPE dbo.helpdesk_incident AS TABLE (
+            id BIGINT NOT NULL PRIMARY KEY, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL,
+            customer NVARCHAR(MAX) NOT NULL, title NVARCHAR(MAX) NOT NULL, description NVARCHAR(MAX) NOT NULL, status VARCHAR(16) NOT NULL,
+            priority VARCHAR(2) NOT NULL, state VARCHAR(16) NOT NULL, worst_state VARCHAR(16) NOT NULL, last_output NVARCHAR(MAX) NOT NULL,
+            problem_id NVARCHAR(255) NOT NULL, alert_count BIGINT NOT NULL, opened_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL,
+            acknowledged_at BIGINT NULL, acknowledged_by NVARCHAR(MAX) NOT NULL, acknowledgement_comment NVARCHAR(MAX) NOT NULL,
+            resolved_at BIGINT NULL, closed_at BIGINT NULL, reopen_count INT NOT NULL, updated_at BIGINT NOT NULL, timeline_count INT NOT NULL,
+            category NVARCHAR(MAX) NOT NULL, team NVARCHAR(MAX) NOT NULL, tier VARCHAR(8) NOT NULL, flapping BIT NOT NULL, flap_count INT NOT NULL,
+            flap_quiet_until BIGINT NULL, in_maintenance BIT NOT NULL, correlation_rule NVARCHAR(MAX) NOT NULL, correlation_key NVARCHAR(MAX) NOT NULL,
+            merged_into BIGINT NULL, sla_calendar NVARCHAR(MAX) NOT NULL, sla_started_at BIGINT NULL, response_due_at BIGINT NULL,
+            resolution_due_at BIGINT NULL, response_breached BIT NOT NULL, resolution_breached BIT NOT NULL, sla_paused_at BIGINT NULL, escalations INT NOT NULL);
+        CREATE TYPE dbo.helpdesk_member AS TABLE (
+            incident_id BIGINT NOT NULL, member_key BINARY(32) NOT NULL, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL,
+            service NVARCHAR(255) NOT NULL, rule_name NVARCHAR(MAX) NOT NULL, correlation_key NVARCHAR(MAX) NOT NULL, state VARCHAR(16) NOT NULL,
+            recovered BIT NOT NULL, problem_id NVARCHAR(255) NOT NULL, alert_count BIGINT NOT NULL, joined_at BIGINT NOT NULL,
+            last_seen_at BIGINT NOT NULL, last_output NVARCHAR(MAX) NOT NULL, PRIMARY KEY (incident_id, member_key));
+        CREATE TYPE dbo.helpdesk_timeline AS TABLE (
+            incident_id BIGINT NOT NULL, seq INT NOT NULL, at BIGINT NOT NULL, kind VARCHAR(32) NOT NULL, event_id BINARY(16) NULL,
+            text NVARCHAR(MAX) NOT NULL, PRIMARY KEY (incident_id, seq));
+        """,
+    ];
+
+    public static int Latest => Migrations.Length;
+
+    public static void Migrate(SqlConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "EXEC sp_getapplock @Resource = 'helpdesk-schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000");
+        Execute(connection, transaction, "IF OBJECT_ID('dbo.schema_version') IS NULL CREATE TABLE dbo.schema_version (version INT NOT NULL)");
+        using var read = new SqlCommand("SELECT COALESCE(MAX(version), 0) FROM dbo.schema_version", connection, transaction);
+        var current = (int)read.ExecuteScalar();
+        if (current > Migrations.Length)
+        {
+            throw new InvalidOperationException($"the database schema is version {current}, newer than this service knows ({Migrations.Length}); upgrade the service");
+        }
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            // CREATE TYPE and CREATE TABLE may not share a batch with some statements: run each statement alone.
+            foreach (var statement in Migrations[version - 1].Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (statement.Split('\n').Any(line => line.Length > 0 && !line.TrimStart().StartsWith("--", StringComparison.Ordinal)))
+                {
+                    Execute(connection, transaction, statement);
+                }
+            }
+
+            Execute(connection, transaction, $"INSERT INTO dbo.schema_version (version) VALUES ({version})");
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqlConnection connection, SqlTransaction transaction, string sql)
+    {
+        using var command = new SqlCommand(sql, connection, transaction) { CommandTimeout = 120 };
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,138 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Tests;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Stores;
+
+/// <summary>
+/// What every incident store must do, whatever the database: one suite, run against SQLite always and against SQL
+/// Server when a connection string is given (<see cref="SqlServerFactAttribute"/>). Each store's class runs every
+/// check below through a thin test method.
+/// </summary>
+public abstract class IncidentStoreContract
+{
+    /// <summary>A fresh, empty, initialised store and its query side; disposing it removes the database.</summary>
+    protected abstract Task<Store> CreateAsync();
+
+    protected sealed record Store(IIncidentStore Writes, IIncidentQueries Reads, IAsyncDisposable Owner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Owner.DisposeAsync();
+    }
+
+    protected async Task CommitsAndLoadsIncidentsMembersAndClocks()
+    {
+        await using var store = await CreateAsync();
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        Assert.True((await store.Writes.CommitAsync(Decide(book,
+            Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"),
+            Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 10),
+            Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 20),
+            Records.Service(NotificationType.Problem, host: "db01"),
+            Records.Service(NotificationType.Recovery, host: "db01", state: AlertState.Ok, timeT: Records.T0 + 30)), default)).IsCommitted);
+
+        var snapshot = await store.Writes.LoadAsync(default);
+        Assert.Equal(3, snapshot.LastIncidentId);
+        Assert.True(snapshot.MaxEventUnixMs > 0);
+        Assert.Equal(["db01/HTTP resolved", "web01/ open"], snapshot.Live.Select(i => $"{i.Host}/{i.Service} {i.Status.ToString().ToLowerInvariant()}").Order());
+        Assert.Equal(["HTTP", "SSH"], snapshot.Members.Select(m => m.Service).Order());
+        var host = snapshot.Live.Single(i => i.Host == "web01");
+        Assert.Equal(("24x7", host.OpenedAt.AddMinutes(30)), (host.Sla.Calendar, host.Sla.ResponseDueAt));
+
+        var merged = await store.Reads.GetAsync(1, default);
+        Assert.Equal((IncidentStatus.Closed, host.Id), (merged!.Incident.Status, merged.Incident.MergedInto));
+        var detail = await store.Reads.GetAsync(host.Id, default);
+        Assert.Equal(2, detail!.Members.Count);
+        Assert.Contains(detail.Timeline, e => e.Kind == TimelineKind.Correlated);
+
+        // A book rebuilt from the store decides the same: the last member's recovery resolves.
+        var rebuilt = new IncidentBook(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
+        await store.Writes.CommitAsync(Decide(rebuilt,
+            Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60),
+            Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 61),
+            Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 62)), default);
+        Assert.Equal(IncidentStatus.Resolved, (await store.Reads.GetAsync(host.Id, default))!.Incident.Status);
+    }
+
+    protected async Task RefusesAPlanCommittedTwiceWhole()
+    {
+        await using var store = await CreateAsync();
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var first = Records.Service(NotificationType.Problem);
+        var plan = Decide(book, first);
+        Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+
+        var again = await store.Writes.CommitAsync(plan, default);
+        Assert.False(again.IsCommitted);
+        Assert.Equal([first.EventId], again.AlreadyApplied);
+        Assert.Single((await store.Writes.LoadAsync(default)).Live);
+        Assert.Equal([first.EventId], await store.Writes.FindAppliedAsync([first.EventId, Guid.NewGuid()], default));
+    }
+
+    protected async Task AllowsOneOpenIncidentPerIdentity()
+    {
+        await using var store = await CreateAsync();
+        await store.Writes.CommitAsync(Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
+
+        // A second, independent book (a split brain) opening the same identity is refused by the database itself.
+        var other = new IncidentBook(new IncidentPolicy(), [], 10, 0);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Decide(other, Records.Service(NotificationType.Problem)), default));
+        Assert.Single((await store.Writes.LoadAsync(default)).Live);
+    }
+
+    protected async Task RefusesAnIdTakenByAnotherIncident()
+    {
+        await using var store = await CreateAsync();
+        await store.Writes.CommitAsync(Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "a01")), default);
+
+        // Another instance that did not know INC-000001 exists gives the same id to another incident.
+        var other = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
+        Assert.Equal("a01", (await store.Reads.GetAsync(1, default))!.Incident.Host);
+    }
+
+    protected async Task PrunesOnlyOldVersion7EventIds()
+    {
+        await using var store = await CreateAsync();
+        var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
+        var recent = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
+        var random = Records.Service(NotificationType.Problem, id: Guid.NewGuid());
+        await store.Writes.CommitAsync(Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), old, recent, random), default);
+
+        Assert.Equal(1, await store.Writes.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
+        var kept = await store.Writes.FindAppliedAsync([old.EventId, recent.EventId, random.EventId], default);
+        Assert.True(kept.SetEquals([recent.EventId, random.EventId]), string.Join(", ", kept));
+    }
+
+    protected async Task ListsFilteredPagedAndWithHistory()
+    {
+        await using var store = await CreateAsync();
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        await store.Writes.CommitAsync(Decide(book,
+            Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0),
+            Records.Service(NotificationType.Problem, host: "web01", service: "Disk", timeT: Records.T0 + 1),
+            Records.Service(NotificationType.Problem, host: "web02", service: "HTTP", customer: "globex", timeT: Records.T0 + 2)), default);
+
+        var page = await store.Reads.ListAsync(new IncidentQuery { Customer = "acme", PageSize = 1, Page = 2 }, default);
+        Assert.Equal(2, page.Total);
+        Assert.Equal("HTTP", Assert.Single(page.Items).Service);
+        Assert.Equal(1, (await store.Reads.ListAsync(new IncidentQuery { Host = "web02" }, default)).Total);
+        Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Status = IncidentStatus.Open, Priority = Priority.P2 }, default)).Total);
+        var disk = (await store.Reads.GetAsync(2, default))!.Incident;
+        Assert.Equal(["HTTP"], (await store.Reads.HistoryAsync(disk, 20, default)).Select(i => i.Service));
+    }
+
+    private static CommitPlan Decide(IncidentBook book, params Notification[] notifications)
+    {
+        var plan = new CommitPlan();
+        foreach (var n in notifications)
+        {
+            var record = Records.Bytes(n);
+            var fields = Records.Parse(record);
+            book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), false, plan);
+        }
+
+        plan.Seal();
+        return plan;
+    }
+}

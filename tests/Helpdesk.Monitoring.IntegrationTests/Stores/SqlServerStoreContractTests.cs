@@ -1,0 +1,96 @@
+using Helpdesk.Monitoring.SqlServer;
+using Microsoft.Data.SqlClient;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Stores;
+
+/// <summary>
+/// The store contract on SQL Server. SQL Server cannot run on our build machines: these tests run when
+/// HELPDESK_TEST_SQLSERVER holds a connection string (to a server where the login may create databases; each test
+/// creates and drops its own), and otherwise report themselves skipped — never passed.
+/// </summary>
+public sealed class SqlServerStoreContractTests : IncidentStoreContract
+{
+    [SqlServerFact]
+    public Task Commits_and_loads_incidents_members_and_clocks() => CommitsAndLoadsIncidentsMembersAndClocks();
+
+    [SqlServerFact]
+    public Task Refuses_a_plan_committed_twice_whole() => RefusesAPlanCommittedTwiceWhole();
+
+    [SqlServerFact]
+    public Task Allows_one_open_incident_per_identity() => AllowsOneOpenIncidentPerIdentity();
+
+    [SqlServerFact]
+    public Task Refuses_an_id_taken_by_another_incident() => RefusesAnIdTakenByAnotherIncident();
+
+    [SqlServerFact]
+    public Task Prunes_only_old_version_7_event_ids() => PrunesOnlyOldVersion7EventIds();
+
+    [SqlServerFact]
+    public Task Lists_filtered_paged_and_with_history() => ListsFilteredPagedAndWithHistory();
+
+    [Fact]
+    public void Connections_that_are_not_encrypted_and_verified_are_refused()
+    {
+        Assert.Contains("CVE-2024-0056", new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=False" }.Validate(), StringComparison.Ordinal);
+        Assert.Contains("CVE-2024-0056", new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=True;TrustServerCertificate=True" }.Validate(), StringComparison.Ordinal);
+        Assert.Null(new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=True;TrustServerCertificate=False" }.Validate());
+        var refused = new SqlServerStoreOptions { ConnectionString = "Server=db;Password=hunter2;Encrypt=False" }.Validate();
+        Assert.DoesNotContain("hunter2", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_service_refuses_an_unverified_connection_without_printing_it()
+    {
+        using var dir = new Fixtures.TempDirectory();
+        await using var service = await Fixtures.ServiceProcess.StartAsync(dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Store__Provider"] = "sqlserver",
+            ["Helpdesk__Store__SqlServer__ConnectionString"] = "Server=db.example;Database=helpdesk;User Id=helpdesk;Password=s3cr3t-Pa55;Encrypt=False",
+        }, waitReady: false);
+        Assert.NotEqual(0, await service.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("CVE-2024-0056", service.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-Pa55", service.Output, StringComparison.Ordinal);
+    }
+
+    protected override async Task<Store> CreateAsync()
+    {
+        var server = new SqlConnectionStringBuilder(SqlServerFactAttribute.ConnectionString);
+        var name = "helpdesk_test_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecuteAsync(server.ConnectionString, $"CREATE DATABASE [{name}]");
+        var database = new SqlConnectionStringBuilder(server.ConnectionString) { InitialCatalog = name }.ConnectionString;
+        var store = new SqlServerIncidentStore(new SqlServerStoreOptions { ConnectionString = database });
+        await store.InitializeAsync(default);
+        return new Store(store, store, new Owner(server.ConnectionString, name));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new SqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new SqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class Owner(string server, string database) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            SqlConnection.ClearAllPools();
+            await ExecuteAsync(server, $"ALTER DATABASE [{database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{database}]");
+        }
+    }
+}
+
+/// <summary>A fact that needs a SQL Server: skipped, with the reason, unless HELPDESK_TEST_SQLSERVER is set.</summary>
+public sealed class SqlServerFactAttribute : FactAttribute
+{
+    public static string ConnectionString => Environment.GetEnvironmentVariable("HELPDESK_TEST_SQLSERVER") ?? "";
+
+    public SqlServerFactAttribute()
+    {
+        if (ConnectionString.Length == 0)
+        {
+            Skip = "needs SQL Server, which cannot run on this machine: set HELPDESK_TEST_SQLSERVER to a connection string (Encrypt=True, TrustServerCertificate=False)";
+        }
+    }
+}

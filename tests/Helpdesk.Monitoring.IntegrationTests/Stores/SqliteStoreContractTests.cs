@@ -1,0 +1,44 @@
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Sqlite;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Stores;
+
+/// <summary>The store contract on SQLite files (always runs).</summary>
+public sealed class SqliteStoreContractTests : IncidentStoreContract
+{
+    [Fact]
+    public Task Commits_and_loads_incidents_members_and_clocks() => CommitsAndLoadsIncidentsMembersAndClocks();
+
+    [Fact]
+    public Task Refuses_a_plan_committed_twice_whole() => RefusesAPlanCommittedTwiceWhole();
+
+    [Fact]
+    public Task Allows_one_open_incident_per_identity() => AllowsOneOpenIncidentPerIdentity();
+
+    [Fact]
+    public Task Refuses_an_id_taken_by_another_incident() => RefusesAnIdTakenByAnotherIncident();
+
+    [Fact]
+    public Task Prunes_only_old_version_7_event_ids() => PrunesOnlyOldVersion7EventIds();
+
+    [Fact]
+    public Task Lists_filtered_paged_and_with_history() => ListsFilteredPagedAndWithHistory();
+
+    protected override async Task<Store> CreateAsync()
+    {
+        var dir = new TempDirectory();
+        var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = dir.Combine("contract.db") });
+        await store.InitializeAsync(default);
+        return new Store(store, store, new Owner(store, dir));
+    }
+
+    private sealed class Owner(SqliteIncidentStore store, TempDirectory dir) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await store.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            dir.Dispose();
+        }
+    }
+}
