@@ -43,7 +43,22 @@ public sealed class PipelineService(
             return;
         }
 
-        await using var shared = o.Redis.Enabled ? await RedisSharedState.ConnectAsync(o.Redis) : null;
+        RedisSharedState? shared = null;
+        try
+        {
+            // Connecting never waits for Redis to be up (it reconnects in the background); only a malformed
+            // configuration fails here.
+            shared = o.Redis.Enabled ? await RedisSharedState.ConnectAsync(o.Redis) : null;
+        }
+        catch (ArgumentException ex)
+        {
+            logger.LogCritical("Helpdesk:Redis:Configuration is not a valid Redis configuration: {Reason}", ex.Message);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+            return;
+        }
+
+        await using var sharedState = shared;
         if (shared is not null)
         {
             ledger.Shared = shared;
