@@ -1,34 +1,33 @@
 using System.Buffers.Text;
-using System.Globalization;
 using Helpdesk.Monitoring.Kafka;
+using Helpdesk.Monitoring.LoadGenerator;
 using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.KafkaLoad;
 
 /// <summary>
 /// Customers × hosts × services. Records are built once per identity and state; each send copies one and writes a
-/// fresh UUIDv7 and TIMET into it, so the generator stays cheap on the shared CPU.
+/// fresh UUIDv7 into it, so the generator stays cheap on the shared CPU.
 /// </summary>
 internal sealed class Estate
 {
-    private static readonly string[] Services = ["HTTP", "Disk /var", "Load", "SSH", "PING"];
     private readonly byte[][] _critical;
     private readonly byte[][] _warning;
     private readonly byte[][] _keys;
 
     public Estate(int customers, int hostsPerCustomer)
     {
-        var count = customers * hostsPerCustomer * Services.Length;
+        var count = customers * hostsPerCustomer * TrafficModel.Services.Length;
         (_critical, _warning, _keys) = (new byte[count][], new byte[count][], new byte[count][]);
         var i = 0;
         for (var c = 0; c < customers; c++)
         {
             for (var h = 0; h < hostsPerCustomer; h++)
             {
-                foreach (var service in Services)
+                foreach (var service in TrafficModel.Services)
                 {
-                    _critical[i] = NotificationWriter.ToUtf8(Make(c, h, service, AlertState.Critical, "CRITICAL - Socket timeout after 10 seconds"));
-                    _warning[i] = NotificationWriter.ToUtf8(Make(c, h, service, AlertState.Warning, "WARNING - Response time 4.2 s"));
+                    _critical[i] = NotificationWriter.ToUtf8(TrafficModel.Notification(c, h, service, AlertState.Critical, "CRITICAL - Socket timeout after 10 seconds"));
+                    _warning[i] = NotificationWriter.ToUtf8(TrafficModel.Notification(c, h, service, AlertState.Warning, "WARNING - Response time 4.2 s"));
                     if (!NotificationParser.TryParse(_critical[i], out var fields, out var failure))
                     {
                         throw new InvalidOperationException("the generator built a record the service would refuse: " + failure);
@@ -53,25 +52,4 @@ internal sealed class Estate
         Utf8Formatter.TryFormat(Guid.CreateVersion7(), record.AsSpan(id, 36), out _);
         return record;
     }
-
-    private static Notification Make(int customer, int host, string service, AlertState state, string output) => new()
-    {
-        EventId = Guid.CreateVersion7(),
-        Instance = "nagios-prod-" + (customer % 4),
-        Type = NotificationType.Problem,
-        TimeT = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(),
-        Host = string.Create(CultureInfo.InvariantCulture, $"c{customer:D2}-srv{host:D3}"),
-        HostAlias = string.Create(CultureInfo.InvariantCulture, $"Customer {customer} server {host}"),
-        HostAddress = string.Create(CultureInfo.InvariantCulture, $"10.{customer}.{host / 256}.{host % 256}"),
-        HostState = AlertState.Up,
-        HostStateType = "HARD",
-        Service = service,
-        ServiceState = state,
-        ServiceStateType = "HARD",
-        ServiceAttempt = 3,
-        ServiceOutput = output,
-        NotificationNumber = 1,
-        HostGroups = "linux-servers,customer-" + customer,
-        Vars = new Dictionary<string, string> { ["_HOSTCUSTOMER"] = "customer-" + customer },
-    };
 }

@@ -10,7 +10,7 @@ namespace Helpdesk.Monitoring.LoadGenerator;
 /// </summary>
 internal sealed class TrafficModel
 {
-    private static readonly string[] Services = ["HTTP", "Disk /var", "Load", "SSH", "PING"];
+    internal static readonly string[] Services = ["HTTP", "Disk /var", "Load", "SSH", "PING"];
     private readonly byte[][] _problems;
     private readonly byte[][] _changes;
     private readonly int[] _idOffsets;
@@ -56,7 +56,8 @@ internal sealed class TrafficModel
 
     private static int IdOffset(byte[] record) => record.AsSpan().IndexOf("\"id\":\""u8) + 6;
 
-    private static Notification Notification(int customer, int host, string service, AlertState state, string output) => new()
+    /// <summary>One identity's service notification (shared with the Kafka load generator, which links this file).</summary>
+    internal static Notification Notification(int customer, int host, string service, AlertState state, string output) => new()
     {
         EventId = Guid.CreateVersion7(),
         Instance = "nagios-prod-" + (customer % 4),
