@@ -167,7 +167,8 @@ public sealed partial class IncidentBook
         var moved = new List<MemberState> { cause };
         foreach (var m in source.Members?.Values ?? Enumerable.Empty<MemberState>())
         {
-            moved.Add(new MemberState(m.ToRecord() with { IncidentId = into.Id, Rule = rule, Key = key }, m.Fingerprint));
+            // Its members keep the rule that explained them (a service still hangs on its host, now a member here).
+            moved.Add(new MemberState(m.ToRecord() with { IncidentId = into.Id }, m.Fingerprint));
         }
 
         source.Status = IncidentStatus.Closed;

@@ -108,6 +108,23 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void A_merged_incident_s_members_keep_the_rule_that_explained_them_whatever_the_arrival_order()
+    {
+        // The grandchild before its parent: web01 opens (holding its service), then is merged when switch01 joins core01.
+        var d = new BookDriver(Policy());
+        d.Apply(Records.Host(NotificationType.Problem, host: "core01"));
+        d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 1));
+        d.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 2));
+        d.Apply(Records.Host(NotificationType.Problem, host: "switch01", state: AlertState.Unreachable, timeT: Records.T0 + 3));
+
+        var incident = Assert.Single(d.Incidents.Values, i => i.Status == IncidentStatus.Open);
+        var members = d.MembersOf(incident.Id).ToDictionary(m => m.Name, m => (m.Rule, m.Key));
+        Assert.Equal((CorrelationRuleNames.HostDown, "web01"), members["web01/HTTP"]);
+        Assert.Equal((CorrelationRuleNames.ParentDown, "switch01"), members["web01"]);
+        Assert.Equal((CorrelationRuleNames.ParentDown, "core01"), members["switch01"]);
+    }
+
+    [Fact]
     public void Without_topology_an_unreachable_host_is_its_own_incident()
     {
         var d = new BookDriver(Policy(topology: ""));
