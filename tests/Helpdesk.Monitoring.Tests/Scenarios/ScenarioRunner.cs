@@ -144,7 +144,8 @@ internal static class ScenarioRunner
         var lines = new List<string>();
         foreach (var i in p.Incidents.Values.Where(i => i.MergedInto is null))
         {
-            var alerts = p.MembersOf(i.Id).Select(m => m.Name + (m.Recovered ? "+" : ""))
+            // Members with the rule and key that explained them: these must not depend on arrival order either.
+            var alerts = p.MembersOf(i.Id).Select(m => $"{m.Name}{(m.Recovered ? "+" : "")} ({m.Rule} {m.Key})")
                 .Concat(i.Host.Length > 0 ? [i.Service.Length == 0 ? i.Host : $"{i.Host}/{i.Service}"] : [])
                 .Order(StringComparer.Ordinal);
             lines.Add($"{i.Status} {i.Priority} {i.CorrelationRule} flapping={i.Flapping} maintenance={i.InMaintenance} [{string.Join(", ", alerts)}]");
