@@ -234,8 +234,17 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         Assert.Equal("parent-down", members["switch01/"].GetProperty("rule").GetString());
         Assert.Equal(("parent-down", "switch01"), (members["web01/"].GetProperty("rule").GetString(), members["web01/"].GetProperty("key").GetString()));
         Assert.Equal("host-down", members["web01/HTTP"].GetProperty("rule").GetString());
-        var merged = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
-        Assert.Equal(core.GetProperty("number").GetString(), merged.GetProperty("incident").GetProperty("mergedInto").GetString());
+        // The service's own incident was merged into the router's, directly or through web01's (when Nagios reported
+        // web01 before switch01, web01 first held its service, then was merged itself).
+        var number = "INC-000001";
+        for (var hops = 0; hops < 3 && number != core.GetProperty("number").GetString(); hops++)
+        {
+            var merged = await service.GetJsonAsync($"/api/v1/incidents/{number}");
+            Assert.Equal("closed", merged.GetProperty("incident").GetProperty("status").GetString());
+            number = merged.GetProperty("incident").GetProperty("mergedInto").GetString()!;
+        }
+
+        Assert.Equal(core.GetProperty("number").GetString(), number);
         Assert.True(nagios.NotificationsLogged("UNREACHABLE") > 0, "Nagios reported no UNREACHABLE host:\n" + nagios.Log);
     }
 
