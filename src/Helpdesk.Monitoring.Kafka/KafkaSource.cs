@@ -51,11 +51,14 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             EnablePartitionEof = false,
-
+        };
+        if (!options.Properties.ContainsKey("fetch.wait.max.ms"))
+        {
             // An idle partition's fetch waits at most 10 ms: part of the p99 ≤ 25 ms record-to-commit budget. The
             // price is ~100 fetch requests/s per broker while idle; raise it through Properties if that matters more.
-            FetchWaitMaxMs = 10,
-        };
+            config.FetchWaitMaxMs = 10;
+        }
+
         if (options.GroupInstanceId.Length > 0)
         {
             config.GroupInstanceId = options.GroupInstanceId;
