@@ -9,5 +9,4 @@ public static class CorrelationRuleNames
     public const string ServiceDependency = "service-dependency";
     public const string Storm = "storm";
     public const string GroupPrefix = "group:";
-    public const string Merged = "merged";
 }

@@ -37,7 +37,6 @@ public sealed class NagiosTopology
         var services = serviceDependencies.Where(d => d.Master != d.Dependent).Distinct().ToList();
         _serviceMasters = services.GroupBy(d => d.Dependent).ToDictionary(g => g.Key, g => g.Select(d => d.Master).ToArray());
         _serviceDependents = services.GroupBy(d => d.Master).ToDictionary(g => g.Key, g => g.Select(d => d.Dependent).ToArray());
-        HostGroups = hostGroups;
         _groupsOf = hostGroups.SelectMany(g => g.Value.Select(h => (Host: h, Group: g.Key)))
             .GroupBy(x => x.Host, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => string.Join(',', g.Select(x => x.Group).Order(StringComparer.Ordinal)), StringComparer.Ordinal);
@@ -46,9 +45,6 @@ public sealed class NagiosTopology
 
     /// <summary>Hosts with at least one parent or dependency link.</summary>
     public int HostCount { get; }
-
-    /// <summary>Host group name → member hosts, as objects.cache lists them.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> HostGroups { get; }
 
     /// <summary>The host groups of a host, comma-separated like $HOSTGROUPNAMES$; for notifications sent without it.</summary>
     public string GroupsOf(string host) => _groupsOf.TryGetValue(host, out var groups) ? groups : "";

@@ -90,13 +90,29 @@ public sealed class RealNagiosIntegrationTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private string Spool => _dir.Combine("spool");
+
+    private string NagiosDirectory => _dir.Combine("nagios");
+
+    /// <summary>The real service, reading the spool every 20 ms (Nagios notifications should not wait on polling).</summary>
+    private Task<ServiceProcess> StartServiceAsync(Dictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>(settings ?? []) { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" };
+        return ServiceProcess.StartAsync(_dir.Path, all);
+    }
+
+    private Task<NagiosProcess> StartNagiosAsync(string objects, int contacts = 1)
+    {
+        Directory.CreateDirectory(NagiosDirectory);
+        return NagiosProcess.StartAsync(NagiosDirectory, Spool, objects, contacts);
+    }
+
     [Fact]
     public async Task A_critical_service_notified_to_three_contacts_is_one_incident_that_is_acknowledged_and_resolved()
     {
-        var spool = _dir.Combine("spool");
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
-        Directory.CreateDirectory(_dir.Combine("nagios"));
-        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects, contacts: 3);
+        var spool = Spool;
+        await using var service = await StartServiceAsync();
+        await using var nagios = await StartNagiosAsync(Objects, contacts: 3);
 
         await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - Socket timeout after 10 seconds | time=10.0s");
         var incident = await service.WaitForAsync("/api/v1/incidents/INC-000001",
@@ -128,10 +144,8 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     [Fact]
     public async Task A_host_down_and_up_is_a_host_incident_opened_and_resolved()
     {
-        var spool = _dir.Combine("spool");
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
-        Directory.CreateDirectory(_dir.Combine("nagios"));
-        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+        await using var service = await StartServiceAsync();
+        await using var nagios = await StartNagiosAsync(Objects);
 
         await nagios.HostResultAsync("web01", 1, "PING CRITICAL - Packet loss = 100%");
         var opened = await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
@@ -147,10 +161,8 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     [Fact]
     public async Task A_flapping_service_is_one_incident_held_open_as_flapping()
     {
-        var spool = _dir.Combine("spool");
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
-        Directory.CreateDirectory(_dir.Combine("nagios"));
-        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+        await using var service = await StartServiceAsync();
+        await using var nagios = await StartNagiosAsync(Objects);
 
         // Alternate hard states until Nagios' flap detection (thresholds 5 % / 20 %) says FLAPPINGSTART.
         for (var i = 0; i < 30 && nagios.NotificationsLogged("FLAPPINGSTART") == 0; i++)
@@ -169,10 +181,8 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     [Fact]
     public async Task Scheduled_downtime_puts_the_incident_in_maintenance_and_its_end_takes_it_out()
     {
-        var spool = _dir.Combine("spool");
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
-        Directory.CreateDirectory(_dir.Combine("nagios"));
-        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+        await using var service = await StartServiceAsync();
+        await using var nagios = await StartNagiosAsync(Objects);
 
         await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
         await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
@@ -191,16 +201,12 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     [Fact]
     public async Task A_core_router_down_is_one_incident_holding_its_unreachable_children_and_their_services()
     {
-        var spool = _dir.Combine("spool");
-        var nagiosDir = _dir.Combine("nagios");
-        Directory.CreateDirectory(nagiosDir);
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        await using var service = await StartServiceAsync(new Dictionary<string, string>
         {
-            ["Helpdesk__Spool__PollInterval"] = "00:00:00.020",
-            ["Helpdesk__Topology__ObjectsCachePath"] = Path.Combine(nagiosDir, "objects.cache"),
+            ["Helpdesk__Topology__ObjectsCachePath"] = Path.Combine(NagiosDirectory, "objects.cache"),
             ["Helpdesk__Topology__ReloadInterval"] = "00:00:01",
         });
-        await using var nagios = await NagiosProcess.StartAsync(nagiosDir, spool, Network, contacts: 2);
+        await using var nagios = await StartNagiosAsync(Network, contacts: 2);
 
         // The service reads the parents from the objects.cache Nagios wrote at start.
         await service.WaitForMetricAsync("helpdesk_topology_hosts", v => v >= 2, TimeSpan.FromSeconds(30));
@@ -251,10 +257,8 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     [Fact]
     public async Task A_recovery_during_downtime_is_accepted_when_the_downtime_ends()
     {
-        var spool = _dir.Combine("spool");
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" });
-        Directory.CreateDirectory(_dir.Combine("nagios"));
-        await using var nagios = await NagiosProcess.StartAsync(_dir.Combine("nagios"), spool, Objects);
+        await using var service = await StartServiceAsync();
+        await using var nagios = await StartNagiosAsync(Objects);
 
         await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
         await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));

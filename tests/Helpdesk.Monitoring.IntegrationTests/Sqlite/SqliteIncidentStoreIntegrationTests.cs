@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.IntegrationTests.Stores;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Sqlite;
@@ -36,7 +37,7 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     public async Task Commits_and_loads_live_incidents_with_their_timeline()
     {
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        var plan = Decide(book, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01"),
+        var plan = Plans.Decide(book, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01"),
             Records.Service(NotificationType.Recovery, host: "db01", state: AlertState.Ok));
         Assert.True((await _store.CommitAsync(plan, default)).IsCommitted);
 
@@ -55,8 +56,8 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     public async Task Flapping_and_routing_columns_round_trip()
     {
         var book = new IncidentBook(new IncidentPolicy { FlapQuietPeriod = TimeSpan.FromMinutes(5) }, [], 0, 0);
-        await _store.CommitAsync(Decide(book, Records.Service(NotificationType.Problem)), default);
-        await _store.CommitAsync(Decide(book,
+        await _store.CommitAsync(Plans.Decide(book, Records.Service(NotificationType.Problem)), default);
+        await _store.CommitAsync(Plans.Decide(book,
             Records.Service(NotificationType.FlappingStart, timeT: Records.T0 + 10),
             Records.Service(NotificationType.FlappingStop, timeT: Records.T0 + 20)), default);
 
@@ -71,7 +72,7 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     public async Task History_lists_the_customers_earlier_incidents_on_the_same_host_newest_first()
     {
         var book = new IncidentBook(new IncidentPolicy { ReopenWindow = TimeSpan.Zero }, [], 0, 0);
-        await _store.CommitAsync(Decide(book,
+        await _store.CommitAsync(Plans.Decide(book,
             Records.Service(NotificationType.Problem, service: "HTTP", timeT: Records.T0),
             Records.Service(NotificationType.Problem, service: "Disk", timeT: Records.T0 + 10),
             Records.Service(NotificationType.Problem, host: "other", timeT: Records.T0 + 20),
@@ -93,7 +94,7 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
         var notifications = Enumerable.Range(0, 12).Select(i => Records.Service(NotificationType.Problem, host: "h" + i,
             timeT: Records.T0 + i, customer: i < 4 ? "globex" : "acme", state: i % 3 == 0 ? AlertState.Warning : AlertState.Critical)).ToArray();
-        await _store.CommitAsync(Decide(book, notifications), default);
+        await _store.CommitAsync(Plans.Decide(book, notifications), default);
 
         var page = await _store.ListAsync(new IncidentQuery { Customer = "acme", PageSize = 5, Page = 1 }, default);
         Assert.Equal(8, page.Total);
@@ -108,7 +109,7 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     public async Task Reopening_the_file_keeps_everything_and_migrations_run_once()
     {
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        await _store.CommitAsync(Decide(book, Records.Service(NotificationType.Problem)), default);
+        await _store.CommitAsync(Plans.Decide(book, Records.Service(NotificationType.Problem)), default);
         await _store.DisposeAsync();
         _store = new SqliteIncidentStore(new SqliteStoreOptions { Path = DbPath });
         await _store.InitializeAsync(default);
@@ -145,20 +146,6 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
         var migrated = Assert.Single((await store.LoadAsync(default)).Live);
         Assert.Equal(3, migrated.AlertCount);
         Assert.Equal("", migrated.Team);
-    }
-
-    private static CommitPlan Decide(IncidentBook book, params Notification[] notifications)
-    {
-        var plan = new CommitPlan();
-        foreach (var n in notifications)
-        {
-            var record = Records.Bytes(n);
-            var fields = Records.Parse(record);
-            book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), false, plan);
-        }
-
-        plan.Seal();
-        return plan;
     }
 
     private sealed class RecordComparer : IEqualityComparer<IncidentRecord>

@@ -24,7 +24,7 @@ public abstract class IncidentStoreContract
     {
         await using var store = await CreateAsync();
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        Assert.True((await store.Writes.CommitAsync(Decide(book,
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(book,
             Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"),
             Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 10),
             Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 20),
@@ -47,7 +47,7 @@ public abstract class IncidentStoreContract
 
         // A book rebuilt from the store decides the same: the last member's recovery resolves.
         var rebuilt = new IncidentBook(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
-        await store.Writes.CommitAsync(Decide(rebuilt,
+        await store.Writes.CommitAsync(Plans.Decide(rebuilt,
             Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60),
             Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 61),
             Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 62)), default);
@@ -59,7 +59,7 @@ public abstract class IncidentStoreContract
         await using var store = await CreateAsync();
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
         var first = Records.Service(NotificationType.Problem);
-        var plan = Decide(book, first);
+        var plan = Plans.Decide(book, first);
         Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
 
         var again = await store.Writes.CommitAsync(plan, default);
@@ -72,22 +72,22 @@ public abstract class IncidentStoreContract
     protected async Task AllowsOneOpenIncidentPerIdentity()
     {
         await using var store = await CreateAsync();
-        await store.Writes.CommitAsync(Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
 
         // A second, independent book (a split brain) opening the same identity is refused by the database itself.
         var other = new IncidentBook(new IncidentPolicy(), [], 10, 0);
-        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Decide(other, Records.Service(NotificationType.Problem)), default));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem)), default));
         Assert.Single((await store.Writes.LoadAsync(default)).Live);
     }
 
     protected async Task RefusesAnIdTakenByAnotherIncident()
     {
         await using var store = await CreateAsync();
-        await store.Writes.CommitAsync(Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "a01")), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "a01")), default);
 
         // Another instance that did not know INC-000001 exists gives the same id to another incident.
         var other = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
         Assert.Equal("a01", (await store.Reads.GetAsync(1, default))!.Incident.Host);
     }
 
@@ -97,7 +97,7 @@ public abstract class IncidentStoreContract
         var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
         var recent = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
         var random = Records.Service(NotificationType.Problem, id: Guid.NewGuid());
-        await store.Writes.CommitAsync(Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), old, recent, random), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), old, recent, random), default);
 
         Assert.Equal(1, await store.Writes.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
         var kept = await store.Writes.FindAppliedAsync([old.EventId, recent.EventId, random.EventId], default);
@@ -108,7 +108,7 @@ public abstract class IncidentStoreContract
     {
         await using var store = await CreateAsync();
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        await store.Writes.CommitAsync(Decide(book,
+        await store.Writes.CommitAsync(Plans.Decide(book,
             Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0),
             Records.Service(NotificationType.Problem, host: "web01", service: "Disk", timeT: Records.T0 + 1),
             Records.Service(NotificationType.Problem, host: "web02", service: "HTTP", customer: "globex", timeT: Records.T0 + 2)), default);
@@ -120,19 +120,5 @@ public abstract class IncidentStoreContract
         Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Status = IncidentStatus.Open, Priority = Priority.P2 }, default)).Total);
         var disk = (await store.Reads.GetAsync(2, default))!.Incident;
         Assert.Equal(["HTTP"], (await store.Reads.HistoryAsync(disk, 20, default)).Select(i => i.Service));
-    }
-
-    private static CommitPlan Decide(IncidentBook book, params Notification[] notifications)
-    {
-        var plan = new CommitPlan();
-        foreach (var n in notifications)
-        {
-            var record = Records.Bytes(n);
-            var fields = Records.Parse(record);
-            book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), false, plan);
-        }
-
-        plan.Seal();
-        return plan;
     }
 }

@@ -1,0 +1,23 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Stores;
+
+/// <summary>Sealed plans for store tests: what a book decides for some notifications, 100 s after Records.T0.</summary>
+internal static class Plans
+{
+    public static CommitPlan Decide(IncidentBook book, params Notification[] notifications)
+    {
+        var plan = new CommitPlan();
+        foreach (var n in notifications)
+        {
+            var record = Records.Bytes(n);
+            var fields = Records.Parse(record);
+            book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), false, plan);
+        }
+
+        plan.Seal();
+        return plan;
+    }
+}
