@@ -91,7 +91,13 @@ public sealed class IncidentLedger
                 return outcome;
             }
 
-            if (result is not null)
+            if (result is { ChangedElsewhere.Count: > 0 })
+            {
+                HelpdeskMetrics.CommitConflicted();
+                _log($"incident(s) {string.Join(", ", result.ChangedElsewhere.Select(IncidentNumber.Format))} changed by another instance since this one "
+                    + "read them; rebuilding state from the store and deciding the batch again", null);
+            }
+            else if (result is not null)
             {
                 _log($"{result.AlreadyApplied.Count} event(s) were applied by an earlier run; rebuilding state from the store", null);
                 knownApplied.UnionWith(result.AlreadyApplied);

@@ -7,8 +7,8 @@ namespace Helpdesk.Monitoring.SqlServer;
 
 /// <summary>
 /// The SQL Server incident store (scale-out): the same behaviour as the SQLite store. A sealed plan is one round trip:
-/// table-valued parameters into one transaction that checks the event ids first (and writes nothing if any was
-/// applied), then counters, updates, inserts (refusing an id another instance gave to a different incident),
+/// table-valued parameters into one transaction that checks the event ids and the timeline first (and writes nothing
+/// if any event was applied, or another instance extended an incident's timeline), then counters, updates, inserts (refusing an id another instance gave to a different incident),
 /// members (MERGE) and timeline. Every write is an absolute value, so a repeated plan changes nothing.
 /// </summary>
 public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options) : IIncidentStore, IIncidentQueries
@@ -28,7 +28,17 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
         BEGIN TRANSACTION;
         IF EXISTS (SELECT 1 FROM dbo.applied_event a WITH (UPDLOCK, HOLDLOCK) JOIN @events e ON e.event_id = a.event_id)
         BEGIN
-            SELECT a.event_id FROM dbo.applied_event a JOIN @events e ON e.event_id = a.event_id;
+            SELECT a.event_id, CAST(NULL AS bigint) FROM dbo.applied_event a JOIN @events e ON e.event_id = a.event_id;
+            ROLLBACK TRANSACTION;
+            RETURN;
+        END;
+        -- A timeline entry already at a sequence this plan wants, of another kind or event: another instance changed
+        -- the incident since this one read it (the same kind without an event is the same clock decision, written twice).
+        IF EXISTS (SELECT 1 FROM @timeline n JOIN dbo.timeline x WITH (UPDLOCK, HOLDLOCK) ON x.incident_id = n.incident_id AND x.seq = n.seq
+                   WHERE x.kind <> n.kind OR ISNULL(x.event_id, 0x) <> ISNULL(n.event_id, 0x))
+        BEGIN
+            SELECT DISTINCT CAST(NULL AS binary(16)), n.incident_id FROM @timeline n JOIN dbo.timeline x ON x.incident_id = n.incident_id AND x.seq = n.seq
+                WHERE x.kind <> n.kind OR ISNULL(x.event_id, 0x) <> ISNULL(n.event_id, 0x);
             ROLLBACK TRANSACTION;
             RETURN;
         END;
@@ -89,7 +99,8 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
     {
         await using var connection = await OpenAsync(cancellationToken);
         var updates = plan.Updates.Select(c => c.ApplyTo(Placeholder(c.Id))).ToList();
-        var applied = await ReadAllAsync(connection, CommitSql, r => new Guid((byte[])r[0], bigEndian: true),
+        var refused = await ReadAllAsync(connection, CommitSql, r => (EventId: r.IsDBNull(0) ? (Guid?)null : new Guid((byte[])r[0], bigEndian: true),
+                IncidentId: r.IsDBNull(1) ? (long?)null : r.GetInt64(1)),
         [
             SqlServerRows.Table("@events", "dbo.helpdesk_event", SqlServerRows.Events(plan.Events)),
             SqlServerRows.Table("@counters", "dbo.helpdesk_counter", SqlServerRows.Counters(plan.Counters)),
@@ -98,7 +109,15 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
             SqlServerRows.Table("@members", "dbo.helpdesk_member", SqlServerRows.Members(plan.Members)),
             SqlServerRows.Table("@timeline", "dbo.helpdesk_timeline", SqlServerRows.Timeline(plan.Timeline)),
         ], cancellationToken);
-        return applied.Count == 0 ? CommitResult.Committed : new CommitResult(applied.ToHashSet());
+        if (refused.Count == 0)
+        {
+            return CommitResult.Committed;
+        }
+
+        var changedElsewhere = refused.Where(r => r.IncidentId is not null).Select(r => r.IncidentId!.Value).ToHashSet();
+        return changedElsewhere.Count > 0
+            ? CommitResult.Conflict(changedElsewhere)
+            : new CommitResult(refused.Select(r => r.EventId!.Value).ToHashSet());
     }
 
     public async ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken)

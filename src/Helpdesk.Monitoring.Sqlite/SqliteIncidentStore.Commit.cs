@@ -61,9 +61,16 @@ public sealed partial class SqliteIncidentStore
         {
             if (InsertAppliedEvents(plan.Events))
             {
-                Write(plan);
-                transaction.Commit();
-                return CommitResult.Committed;
+                var changedElsewhere = Write(plan);
+                if (changedElsewhere.Count == 0)
+                {
+                    transaction.Commit();
+                    return CommitResult.Committed;
+                }
+
+                // Another instance wrote these incidents since this one read them: write nothing, say which.
+                transaction.Rollback();
+                return CommitResult.Conflict(changedElsewhere);
             }
 
             // Some events were applied before: this plan was decided on stale state. Write nothing, say which.
@@ -73,14 +80,15 @@ public sealed partial class SqliteIncidentStore
         return new CommitResult(Applied(connection, plan.Events.Select(e => e.EventId).ToList()));
     }
 
-    private void Write(CommitPlan plan)
+    /// <summary>Writes the plan's rows; returns the incidents whose timeline another writer extended first (then roll back).</summary>
+    private HashSet<long> Write(CommitPlan plan)
     {
         // Updates before inserts: a resolved incident leaves the one-open-per-identity index before its successor enters.
         UpdateCounterColumns(plan.Counters);
         UpdateMutableColumns(plan.Updates);
         InsertIncidents(plan.Inserts);
         UpsertMembers(plan.Members);
-        InsertTimelineEntries(plan.Timeline);
+        return InsertTimelineEntries(plan.Timeline);
     }
 
     private void UpsertMembers(IReadOnlyList<AlertMember> members)
@@ -192,8 +200,15 @@ public sealed partial class SqliteIncidentStore
         }
     }
 
-    private void InsertTimelineEntries(IReadOnlyList<TimelineEntry> entries)
+    /// <summary>
+    /// Appends the entries. An entry already at its sequence number is the same decision written before (two instances
+    /// closing or escalating the same incident by the clock: same kind, no event) or proof of a stale plan: another
+    /// writer's entry (another kind or event) got there first. Returns those incidents; the caller then rolls back.
+    /// Checked only when an insert finds its place taken, so the usual path costs nothing.
+    /// </summary>
+    private HashSet<long> InsertTimelineEntries(IReadOnlyList<TimelineEntry> entries)
     {
+        HashSet<long> changedElsewhere = [];
         Span<byte> id = stackalloc byte[16];
         foreach (var e in entries)
         {
@@ -208,7 +223,28 @@ public sealed partial class SqliteIncidentStore
                 insert.BindNull(5);
             }
 
-            insert.Execute();
+            if (insert.Execute() == 0 && !SameEntry(e))
+            {
+                changedElsewhere.Add(e.IncidentId);
+            }
         }
+
+        return changedElsewhere;
+    }
+
+    private bool SameEntry(TimelineEntry e)
+    {
+        using var command = Writer.CreateCommand();
+        command.CommandText = "SELECT kind, event_id FROM timeline WHERE incident_id = @id AND seq = @seq";
+        command.Parameters.AddWithValue("@id", e.IncidentId);
+        command.Parameters.AddWithValue("@seq", e.Seq);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read() || reader.GetString(0) != ColumnText.Of(e.Kind))
+        {
+            return false;
+        }
+
+        var stored = reader.IsDBNull(1) ? (Guid?)null : new Guid((byte[])reader[1], bigEndian: true);
+        return stored == e.EventId;
     }
 }

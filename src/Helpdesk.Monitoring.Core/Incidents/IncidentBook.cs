@@ -33,23 +33,7 @@ public sealed partial class IncidentBook
         _lastId = lastId;
         foreach (var record in live.OrderBy(r => r.Id))
         {
-            var incident = new IncidentState(record, Fingerprint.Of(record.Instance, record.Host, record.Service));
-            _live[incident.Id] = incident;
-            _latest[incident.Fingerprint] = incident;
-            _lastId = Math.Max(_lastId, incident.Id);
-            _active += incident.IsActive ? 1 : 0;
-            if (incident.Status == IncidentStatus.Resolved)
-            {
-                ScheduleClose(incident);
-            }
-
-            if (incident.FlapQuietUntil is { } quietUntil)
-            {
-                _quietQueue.Enqueue(incident, quietUntil);
-            }
-
-            IndexByHost(incident);
-            ScheduleSla(incident);
+            Admit(record);
 
             // A storm is not resumed after a restart: whether it had ended is not kept, and if the rate is still high
             // the next problems start a new one (the earlier storm incident stays until what it collected recovers).
@@ -135,9 +119,52 @@ public sealed partial class IncidentBook
         }
     }
 
+    /// <summary>A live incident as stored (at start) or as another instance left it: indexed, counted, its clocks queued.</summary>
+    private IncidentState Admit(IncidentRecord record)
+    {
+        var incident = new IncidentState(record, Fingerprint.Of(record.Instance, record.Host, record.Service));
+        _live[incident.Id] = incident;
+
+        LeadTo(incident.Fingerprint, incident);
+        _lastId = Math.Max(_lastId, incident.Id);
+        if (incident.IsActive)
+        {
+            Interlocked.Increment(ref _active);
+        }
+
+        if (incident.Status == IncidentStatus.Resolved)
+        {
+            ScheduleClose(incident);
+        }
+
+        if (incident.FlapQuietUntil is { } quietUntil)
+        {
+            _quietQueue.Enqueue(incident, quietUntil);
+        }
+
+        IndexByHost(incident);
+        ScheduleSla(incident);
+        return incident;
+    }
+
+    /// <summary>
+    /// Lets an identity lead to this incident unless it leads to a better one already: an active incident beats a
+    /// resolved one waiting to close, and among equals the newer wins (incidents arrive in no particular order when
+    /// another instance's copies are absorbed).
+    /// </summary>
+    private void LeadTo(byte[] fingerprint, IncidentState incident)
+    {
+        if (!_latest.TryGetValue(fingerprint, out var current) || (incident.IsActive && !current.IsActive)
+            || (incident.IsActive == current.IsActive && current.Id <= incident.Id))
+        {
+            _latest[fingerprint] = incident;
+        }
+    }
+
     /// <summary>Takes a closed (or merged) incident out of the book: its identity and members no longer lead to it.</summary>
     private void Forget(IncidentState incident)
     {
+        Remember(incident.Id, incident.TimelineCount);
         _live.Remove(incident.Id);
         ForgetIdentity(incident.Fingerprint, incident);
         foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())

@@ -29,6 +29,9 @@ public static class HelpdeskMetrics
     private static readonly Counter<long> Storms = Meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
     private static readonly Counter<long> AgentActions = Meter.CreateCounter<long>("helpdesk_agent_actions", description: "Acknowledgements and resolves by helpdesk agents through the API, by action and outcome.");
     private static readonly Counter<long> SharedStateFailures = Meter.CreateCounter<long>("helpdesk_shared_state_failures", description: "Reads and writes of the shared state (Redis) that failed; decisions fell back to the store.");
+    private static readonly Counter<long> CommitConflicts = Meter.CreateCounter<long>("helpdesk_store_commit_conflicts",
+        description: "Commits refused because another instance changed one of their incidents first; the batch was decided again.");
+
     private static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("helpdesk_store_commit_failures", description: "Store commits that failed and were retried.");
     private static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>(
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
@@ -131,6 +134,8 @@ public static class HelpdeskMetrics
         DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", RejectReasons.Label(reason)), new KeyValuePair<string, object?>("source", source));
 
     public static void CommitFailed() => CommitFailures.Add(1);
+
+    public static void CommitConflicted() => CommitConflicts.Add(1);
 
     public static void SharedStateFailed(string operation) => SharedStateFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
 

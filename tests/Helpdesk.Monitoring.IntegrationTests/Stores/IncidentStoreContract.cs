@@ -121,4 +121,38 @@ public abstract class IncidentStoreContract
         var disk = (await store.Reads.GetAsync(2, default))!.Incident;
         Assert.Equal(["HTTP"], (await store.Reads.HistoryAsync(disk, 20, default)).Select(i => i.Service));
     }
+
+    protected async Task RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged()
+    {
+        await using var store = await CreateAsync();
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
+        var snapshot = await store.Writes.LoadAsync(default);
+        var (first, second) = (Rebuilt(snapshot), Rebuilt(snapshot));
+
+        // Two instances decided on the same copy: the first to commit wins, the other is told which incident moved on.
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(first,
+            Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10)), default)).IsCommitted);
+        var acknowledgement = Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 11);
+        var refused = await store.Writes.CommitAsync(Plans.Decide(second, acknowledgement), default);
+        Assert.False(refused.IsCommitted);
+        Assert.Equal([1L], refused.ChangedElsewhere);
+        Assert.Empty(await store.Writes.FindAppliedAsync([acknowledgement.EventId], default));
+        Assert.Equal(IncidentStatus.Resolved, (await store.Reads.GetAsync(1, default))!.Incident.Status);
+
+        // The same decision by the clock on two instances (closing after the hold) is one decision, written once.
+        var resolved = await store.Writes.LoadAsync(default);
+        foreach (var book in new[] { Rebuilt(resolved), Rebuilt(resolved) })
+        {
+            var plan = new CommitPlan();
+            book.ApplyTimers(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100).AddHours(1), plan);
+            plan.Seal();
+            Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+        }
+
+        var closed = (await store.Reads.GetAsync(1, default))!;
+        Assert.Equal(IncidentStatus.Closed, closed.Incident.Status);
+        Assert.Single(closed.Timeline, e => e.Kind == TimelineKind.Closed);
+
+        static IncidentBook Rebuilt(StoreSnapshot s) => new(new IncidentPolicy(), s.Live, s.LastIncidentId, 0, s.Members);
+    }
 }

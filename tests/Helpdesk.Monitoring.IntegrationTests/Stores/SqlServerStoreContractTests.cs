@@ -28,6 +28,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     [SqlServerFact]
     public Task Lists_filtered_paged_and_with_history() => ListsFilteredPagedAndWithHistory();
 
+    [SqlServerFact]
+    public Task Refuses_a_plan_decided_on_an_incident_another_instance_changed() => RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged();
+
     [Fact]
     public void Connections_that_are_not_encrypted_and_verified_are_refused()
     {

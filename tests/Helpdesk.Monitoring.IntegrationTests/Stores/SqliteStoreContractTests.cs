@@ -24,6 +24,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     [Fact]
     public Task Lists_filtered_paged_and_with_history() => ListsFilteredPagedAndWithHistory();
 
+    [Fact]
+    public Task Refuses_a_plan_decided_on_an_incident_another_instance_changed() => RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged();
+
     protected override async Task<Store> CreateAsync()
     {
         var dir = new TempDirectory();

@@ -6,10 +6,14 @@ namespace Helpdesk.Monitoring.Tests.Incidents;
 /// <summary>Feeds notifications to an <see cref="IncidentBook"/> in virtual time and keeps what it committed.</summary>
 internal sealed class BookDriver
 {
-    private readonly IncidentProjection _committed = new();
+    private readonly IncidentProjection _committed;
+    private readonly List<LiveIncident> _exported = [];
+    private readonly Dictionary<BookDriver, int> _absorbedFrom = [];
 
-    public BookDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null)
+    /// <param name="store">Shared with other drivers to play instances writing one store.</param>
+    public BookDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null, IncidentProjection? store = null)
     {
+        _committed = store ?? new IncidentProjection();
         Now = start ?? DateTimeOffset.FromUnixTimeSeconds(Records.T0);
         Policy = policy ?? new IncidentPolicy();
         Book = new IncidentBook(Policy, [], 0, Now.ToUnixTimeMilliseconds() - 60_000);
@@ -54,10 +58,23 @@ internal sealed class BookDriver
         Book = new IncidentBook(policy ?? Policy, _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
             _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds(), _committed.Members);
 
+    /// <summary>What this book exported after each commit (scale-out: what it writes to the shared state).</summary>
+    public IReadOnlyList<LiveIncident> Exported => _exported;
+
+    /// <summary>Absorbs what <paramref name="other"/> exported since the last call, as an instance reading the shared state does.</summary>
+    public int AbsorbFrom(BookDriver other)
+    {
+        var from = _absorbedFrom.GetValueOrDefault(other);
+        var changed = other._exported.Skip(from).Count(Book.Absorb);
+        _absorbedFrom[other] = other._exported.Count;
+        return changed;
+    }
+
     private void Commit(CommitPlan plan)
     {
         plan.Seal();
         Assert.DoesNotContain(plan.Inserts, i => _committed.Incidents.ContainsKey(i.Id));
         _committed.Apply(plan);
+        _exported.AddRange(Book.Export(plan));
     }
 }

@@ -1,0 +1,163 @@
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>
+/// Scale-out: the book as one instance's copy of state several instances change. After a commit the book exports what
+/// the batch changed; before a batch it absorbs what other instances changed. A copy that is stale anyway (a change
+/// still on its way) is caught by the store, which refuses a plan that extends a timeline another writer extended
+/// first; the instance then rebuilds from the store and decides again.
+/// </summary>
+public sealed partial class IncidentBook
+{
+    private const int RetiredCapacity = 16_384;
+
+    /// <summary>Incidents this book saw leave (closed, merged) with their revision, so an older copy does not bring them back.</summary>
+    private readonly Dictionary<long, int> _retired = [];
+    private readonly Queue<long> _retiredOrder = new();
+
+    /// <summary>What a sealed, committed plan changed, as other instances absorb it.</summary>
+    public IReadOnlyList<LiveIncident> Export(CommitPlan plan)
+    {
+        var revisions = new Dictionary<long, int>();
+        foreach (var r in plan.Inserts)
+        {
+            revisions[r.Id] = r.TimelineCount;
+        }
+
+        foreach (var c in plan.Updates)
+        {
+            revisions[c.Id] = c.TimelineCount;
+        }
+
+        foreach (var c in plan.Counters)
+        {
+            revisions.TryAdd(c.Id, -1);
+        }
+
+        foreach (var m in plan.Members)
+        {
+            revisions.TryAdd(m.IncidentId, -1);
+        }
+
+        var exported = new List<LiveIncident>(revisions.Count);
+        foreach (var (id, revision) in revisions)
+        {
+            if (_live.TryGetValue(id, out var incident))
+            {
+                exported.Add(Export(incident));
+            }
+            else if (revision >= 0)
+            {
+                exported.Add(new LiveIncident(id, revision, null, []));
+            }
+        }
+
+        return exported;
+    }
+
+    /// <summary>Every live incident: what an empty shared state is seeded with after a rebuild from the store.</summary>
+    public IReadOnlyList<LiveIncident> ExportLive() => _live.Values.Select(Export).ToList();
+
+    /// <summary>
+    /// Takes another instance's copy of an incident when it is not older than this book's: replaces the incident (its
+    /// identity, members, group, host index and clocks follow), or drops it when it is no longer live.
+    /// </summary>
+    /// <returns>Whether the book changed.</returns>
+    public bool Absorb(LiveIncident incoming)
+    {
+        if (_live.TryGetValue(incoming.Id, out var current))
+        {
+            if (current.TimelineCount > incoming.Revision)
+            {
+                return false;
+            }
+
+            Retire(current);
+        }
+        else if (incoming.Record is null || _retired.TryGetValue(incoming.Id, out var left) && left >= incoming.Revision)
+        {
+            // Gone, or gone at a later revision than this copy: remember it so an older copy arriving later stays out.
+            Remember(incoming.Id, incoming.Revision);
+            return false;
+        }
+
+        _lastId = Math.Max(_lastId, incoming.Id);
+        if (incoming.Record is not { Status: not IncidentStatus.Closed } record)
+        {
+            Remember(incoming.Id, incoming.Revision);
+            return current is not null;
+        }
+
+        var incident = Admit(record);
+        foreach (var m in incoming.Members)
+        {
+            var member = new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service));
+            (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
+            LeadTo(member.Fingerprint, incident);
+        }
+
+        if (incident.IsActive && incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
+        {
+            _groups[incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey] = incident;
+        }
+
+        if (ReferenceEquals(_storm, current))
+        {
+            Volatile.Write(ref _storm, incident.IsActive ? incident : null);
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes an incident out of the book for a newer copy; its queued clocks see it closed and skip it.</summary>
+    private void Retire(IncidentState incident)
+    {
+        Forget(incident);
+        if (incident.IsActive)
+        {
+            Interlocked.Decrement(ref _active);
+        }
+
+        incident.Status = IncidentStatus.Closed;
+    }
+
+    private void Remember(long id, int revision)
+    {
+        if (_retired.TryAdd(id, revision))
+        {
+            _retiredOrder.Enqueue(id);
+            if (_retiredOrder.Count > RetiredCapacity)
+            {
+                _retired.Remove(_retiredOrder.Dequeue());
+            }
+        }
+        else
+        {
+            _retired[id] = Math.Max(_retired[id], revision);
+        }
+    }
+
+    private static LiveIncident Export(IncidentState incident)
+    {
+        var identity = new IncidentRecord
+        {
+            Id = incident.Id,
+            Instance = incident.Instance,
+            Host = incident.Host,
+            Service = incident.Service,
+            Title = "",
+            Status = incident.Status,
+            Priority = incident.Priority,
+            State = incident.State,
+            WorstState = incident.WorstState,
+            ProblemId = incident.ProblemId,
+            AlertCount = incident.AlertCount,
+            OpenedAt = incident.OpenedAt,
+            LastSeenAt = incident.LastSeenAt,
+            UpdatedAt = incident.UpdatedAt,
+            CorrelationRule = incident.CorrelationRule,
+            CorrelationKey = incident.CorrelationKey,
+        };
+        var members = incident.Members?.Values.Select(m => m.ToRecord()).ToList() ?? [];
+        return new LiveIncident(incident.Id, incident.TimelineCount, incident.ToChange().ApplyTo(identity), members);
+    }
+}

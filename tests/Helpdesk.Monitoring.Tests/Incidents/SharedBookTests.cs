@@ -1,0 +1,130 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Topology;
+
+namespace Helpdesk.Monitoring.Tests.Incidents;
+
+/// <summary>
+/// Two instances, each with its own book, sharing state the way the Redis adapter carries it: after a commit a book
+/// exports what it changed, before deciding the other absorbs it. Kafka partitions by host, so a router and the
+/// services that depend on it are usually decided on different instances.
+/// </summary>
+public sealed class SharedBookTests
+{
+    private const string Network = """
+        define host {
+        	host_name	core01
+        	}
+        define host {
+        	host_name	web01
+        	parents	core01
+        	}
+        """;
+
+    private static (BookDriver A, BookDriver B) Pair(CorrelationPolicy? correlation = null)
+    {
+        IncidentPolicy Policy(int slot) => new()
+        {
+            Rules = new HelpdeskRules { Correlation = correlation ?? new CorrelationPolicy() },
+            Topology = new LiveTopology(ObjectsCacheReader.Read(new StringReader(Network))),
+            IdSlot = slot,
+            IdSlots = 2,
+        };
+
+        var store = new IncidentProjection();
+        return (new BookDriver(Policy(0), store: store), new BookDriver(Policy(1), store: store));
+    }
+
+    [Fact]
+    public void A_service_decided_on_another_instance_joins_the_host_incident_it_absorbed()
+    {
+        var (a, b) = Pair();
+        Assert.Equal(ApplyOutcome.Opened, a.Apply(Records.Host(NotificationType.Problem, host: "web01")));
+        var host = a.Single();
+
+        b.AbsorbFrom(a);
+        Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
+        Assert.Contains(b.MembersOf(host.Id), m => m.Service == "HTTP" && m.Rule == CorrelationRuleNames.HostDown);
+
+        // Back on the host's instance, the member is known: its repeat counts on the host incident.
+        a.AbsorbFrom(b);
+        Assert.Equal(ApplyOutcome.Repeated, a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
+        Assert.Equal(3, a.Committed.Incidents[host.Id].AlertCount);
+    }
+
+    [Fact]
+    public void A_host_going_down_merges_the_service_incident_another_instance_opened()
+    {
+        var (a, b) = Pair();
+        Assert.Equal(ApplyOutcome.Opened, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP")));
+        var service = b.Single();
+
+        a.AbsorbFrom(b);
+        Assert.Equal(ApplyOutcome.Opened, a.Apply(Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 30)));
+        var merged = a.Committed.Incidents[service.Id];
+        Assert.Equal(IncidentStatus.Closed, merged.Status);
+        var host = a.Committed.Incidents.Values.Single(i => i.Id != service.Id);
+        Assert.Equal(host.Id, merged.MergedInto);
+
+        // The service's instance learns of the merge: its next problem goes to the host incident, not the closed one.
+        b.AbsorbFrom(a);
+        Assert.Equal(ApplyOutcome.Repeated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 40)));
+        Assert.Equal(host.AlertCount + 1, b.Committed.Incidents[host.Id].AlertCount);
+        Assert.DoesNotContain(b.Committed.Incidents.Values, i => i.Id == service.Id && i.Status != IncidentStatus.Closed);
+    }
+
+    [Fact]
+    public void An_older_copy_never_replaces_a_newer_state_or_brings_back_a_closed_incident()
+    {
+        var (a, b) = Pair();
+        a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"));
+        var opened = a.Exported[^1];
+        a.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 10));
+        a.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(IncidentStatus.Closed, a.Single().Status);
+
+        // The copy taken while it was open arrives late (another instance's write was slow): ignored.
+        Assert.False(a.Book.Absorb(opened));
+        Assert.Equal(ApplyOutcome.Opened, a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 3000)));
+
+        // A book that absorbed the whole history in the wrong order ends with the newest state of each incident.
+        foreach (var copy in a.Exported.Reverse())
+        {
+            b.Book.Absorb(copy);
+        }
+
+        Assert.Equal(1, b.Book.LiveCount);
+        Assert.Equal(ApplyOutcome.Repeated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 3001)));
+    }
+
+    [Fact]
+    public void Clocks_follow_the_absorbed_copy_and_a_replaced_copy_acts_no_more()
+    {
+        var (a, b) = Pair();
+        a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"));
+        a.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 10));
+        b.AbsorbFrom(a);
+
+        // A new problem reopens it on A before B's verification hold ends; B absorbs the reopened copy.
+        a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 60));
+        b.AbsorbFrom(a);
+        Assert.Equal(1, b.Book.ActiveCount);
+
+        // B's clock passes the old copy's close time: nothing closes.
+        b.Advance(TimeSpan.FromMinutes(31));
+        Assert.DoesNotContain(b.Timeline, e => e.Kind == TimelineKind.Closed);
+        Assert.Equal(1, b.Book.ActiveCount);
+    }
+
+    [Fact]
+    public void A_problem_on_another_instance_joins_a_time_window_group_it_absorbed()
+    {
+        var group = new GroupingRule("web-outage", new RuleMatch { Service = "HTTP*" }, [GroupKey.Service], TimeSpan.FromMinutes(10), 10);
+        var (a, b) = Pair(new CorrelationPolicy { Groups = [group] });
+        Assert.Equal(ApplyOutcome.Opened, a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP")));
+        b.AbsorbFrom(a);
+        Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: "web02", service: "HTTP", timeT: Records.T0 + 60)));
+        Assert.Equal(["web02"], b.MembersOf(a.Single().Id).Select(m => m.Host));
+    }
+}
