@@ -185,6 +185,19 @@ public sealed class IncidentLedger
         {
             var view = await _shared.ReadAsync(ids, now.ToUnixTimeSeconds(), cancellationToken);
             knownApplied.UnionWith(view.Applied);
+            if (view.RebuildFromStore)
+            {
+                // Empty or reset (restart, flush, new cluster), or this instance fell behind its change log.
+                _log("shared state empty, reset or too far ahead; rebuilding from the store and seeding it", null);
+                Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+                await _shared.SeedAsync(Book.ExportLive(), cancellationToken);
+            }
+
+            foreach (var incident in view.Changed)
+            {
+                Book.Absorb(incident);
+            }
+
             Book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - Book.OwnStormRate(now.ToUnixTimeSeconds()));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -196,14 +209,17 @@ public sealed class IncidentLedger
 
     private async Task WriteSharedAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
-        if (_shared is NoSharedState || plan.Events.Count == 0)
+        if (_shared is NoSharedState || plan.IsEmpty)
         {
             return;
         }
 
         try
         {
-            await _shared.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond), cancellationToken);
+            await _shared.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond)
+            {
+                Incidents = Book.Export(plan),
+            }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,43 +1,33 @@
 using System.Globalization;
+using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using StackExchange.Redis;
 
 namespace Helpdesk.Monitoring.Redis;
 
 /// <summary>
-/// The shared state in Redis: one Lua script per batch to read (which ids were applied, the storm rate of the last
-/// minute), one to write after the store commit (the applied ids with a TTL, new problems per second). Redis is a
-/// cache in front of the store here: empty (restart, flush, new cluster) or unreachable, it only costs store look-ups.
+/// The shared state in Redis: one script per batch to read (applied ids, the storm rate of the last minute, the
+/// incidents other instances changed since this one's cursor in the change log), one to write after the store commit.
+/// An epoch key says the state is whole: missing (restart, flush, new cluster) or not this instance's, the instance
+/// rebuilds from the store and seeds it; the first seeder's epoch wins.
 /// </summary>
 public sealed class RedisSharedState : ISharedState, IAsyncDisposable
 {
     private const int RateSeconds = 60;
 
-    // KEYS: the seen keys of the ids asked, then the 60 storm buckets. ARGV[1]: how many seen keys.
-    private const string ReadScript = """
-        local n = tonumber(ARGV[1])
-        local out = {}
-        for i = 1, n do out[i] = redis.call('EXISTS', KEYS[i]) end
-        local sum = 0
-        for i = n + 1, #KEYS do sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0) end
-        out[n + 1] = sum
-        return out
-        """;
+    /// <summary>More changes than this since the last read (a long pause): rebuilding from the store is cheaper.</summary>
+    private const int MostChangesPerRead = 20_000;
 
-    // KEYS: seen keys, then storm buckets. ARGV[1]: how many seen keys; ARGV[2]: seen TTL (s); then one count per bucket.
-    private const string WriteScript = """
-        local n = tonumber(ARGV[1])
-        local ttl = tonumber(ARGV[2])
-        for i = 1, n do redis.call('SET', KEYS[i], '1', 'EX', ttl) end
-        for i = n + 1, #KEYS do
-          redis.call('INCRBY', KEYS[i], tonumber(ARGV[i - n + 2]))
-          redis.call('EXPIRE', KEYS[i], 180)
-        end
-        return n
-        """;
+    private const int SeedChunk = 256;
 
     private readonly RedisOptions _options;
     private readonly ConnectionMultiplexer _connection;
+
+    // Which writer this process is: its own changes are in its book already, so it skips them in the log.
+    private readonly string _writer = Guid.NewGuid().ToString("N");
+    private string _epoch = "";
+    private long _cursor;
+    private (string Epoch, long Version) _rebuildFrom = ("", 0);
 
     private RedisSharedState(RedisOptions options, ConnectionMultiplexer connection)
     {
@@ -58,7 +48,7 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
     public async ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken)
     {
         var ids = eventIds.ToArray();
-        var keys = new RedisKey[ids.Length + RateSeconds];
+        var keys = new RedisKey[ids.Length + RateSeconds + 5];
         for (var i = 0; i < ids.Length; i++)
         {
             keys[i] = SeenKey(ids[i]);
@@ -69,7 +59,9 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
             keys[ids.Length + s] = StormKey(nowUnixSeconds - s);
         }
 
-        var result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(ReadScript, keys, [ids.Length]))!;
+        (keys[^5], keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("log"), Key("version"), Key("floor"), Key("epoch"));
+        var result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Read, keys,
+            [ids.Length, _epoch, _cursor, MostChangesPerRead]))!;
         var applied = new HashSet<Guid>();
         for (var i = 0; i < ids.Length; i++)
         {
@@ -79,16 +71,33 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
             }
         }
 
-        return new SharedView(applied, (int)(long)result[ids.Length]);
+        var n = ids.Length;
+        var (epoch, version, count) = ((string?)result[n + 1] ?? "", (long)result[n + 2], (long)result[n + 3]);
+        if (count < 0)
+        {
+            _rebuildFrom = (epoch, version);
+            return new SharedView(applied, (int)(long)result[n]) { RebuildFromStore = true };
+        }
+
+        var changed = new List<LiveIncident>();
+        for (var i = 0; i < count; i++)
+        {
+            if ((string?)result[n + 4 + i] is { Length: > 0 } value && SharedIncidentCodec.Decode(value, _writer) is { } incident)
+            {
+                changed.Add(incident);
+            }
+        }
+
+        _cursor = version;
+        return new SharedView(applied, (int)(long)result[n]) { Changed = changed };
     }
 
     public async ValueTask WriteAsync(SharedUpdate update, CancellationToken cancellationToken)
     {
         var buckets = update.NewProblemsBySecond.ToArray();
-        var keys = new RedisKey[update.Applied.Count + buckets.Length];
-        var values = new RedisValue[2 + buckets.Length];
-        values[0] = update.Applied.Count;
-        values[1] = (long)_options.SeenTtl.TotalSeconds;
+        var keys = new RedisKey[update.Applied.Count + buckets.Length + 4];
+        var values = new RedisValue[3 + buckets.Length + (3 * update.Incidents.Count)];
+        (values[0], values[1], values[2]) = (update.Applied.Count, (long)_options.SeenTtl.TotalSeconds, buckets.Length);
         for (var i = 0; i < update.Applied.Count; i++)
         {
             keys[i] = SeenKey(update.Applied[i]);
@@ -97,13 +106,45 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
         for (var b = 0; b < buckets.Length; b++)
         {
             keys[update.Applied.Count + b] = StormKey(buckets[b].Key);
-            values[2 + b] = buckets[b].Value;
+            values[3 + b] = buckets[b].Value;
         }
 
-        await _connection.GetDatabase().ScriptEvaluateAsync(WriteScript, keys, values);
+        var at = 3 + buckets.Length;
+        foreach (var incident in update.Incidents)
+        {
+            values[at++] = incident.Id;
+            values[at++] = incident.Revision;
+            values[at++] = SharedIncidentCodec.Encode(incident, _writer);
+        }
+
+        (keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("log"), Key("version"), Key("floor"));
+        await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Write, keys, values);
+    }
+
+    public async ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken)
+    {
+        var (epoch, version) = _rebuildFrom;
+        if (epoch.Length == 0)
+        {
+            // Empty or reset: fill it from this instance's fresh copy of the store, then claim the epoch (or take up
+            // the one another seeder claimed first; both filled it from the store).
+            for (var i = 0; i < live.Count; i += SeedChunk)
+            {
+                var chunk = live.Skip(i).Take(SeedChunk).ToList();
+                await WriteAsync(new SharedUpdate([], new Dictionary<long, int>()) { Incidents = chunk }, cancellationToken);
+            }
+
+            epoch = (string?)await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.ClaimEpoch, [Key("epoch")], [Guid.NewGuid().ToString("N")]) ?? "";
+        }
+
+        // From the version read before the rebuild: changes made while the store was read are absorbed again (an
+        // older copy never replaces a newer one).
+        (_epoch, _cursor) = (epoch, version);
     }
 
     public async ValueTask DisposeAsync() => await _connection.CloseAsync();
+
+    private RedisKey Key(string name) => $"{_options.KeyPrefix}:state:{name}";
 
     private RedisKey SeenKey(Guid id) => $"{_options.KeyPrefix}:seen:{id:N}";
 

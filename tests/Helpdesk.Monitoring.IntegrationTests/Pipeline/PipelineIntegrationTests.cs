@@ -65,6 +65,28 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_instance_that_changed_an_incident_another_instance_changed_first_decides_again_on_the_stores_state()
+    {
+        var storeA = Store();
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var a = await Open(storeA, time);
+        await a.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        var b = await Open(Store(), time);
+
+        // Both hold the open incident; a resolves it, then b (not knowing) records an acknowledgement on its copy.
+        await a.ProcessAsync(Batch(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10)).Items, default);
+        var acknowledgement = Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 20);
+        var outcome = await b.ProcessAsync(Batch(acknowledgement).Items, default);
+
+        // The store refused b's first plan (timeline entry 2 was a's); b rebuilt and decided on the resolved incident.
+        Assert.Equal(1, outcome.Rebuilds);
+        var detail = (await storeA.GetAsync(1, default))!;
+        Assert.Equal(IncidentStatus.Resolved, detail.Incident.Status);
+        Assert.Equal([TimelineKind.Opened, TimelineKind.Resolved], detail.Timeline.Select(e => e.Kind));
+        Assert.Equal([acknowledgement.EventId], await storeA.FindAppliedAsync([acknowledgement.EventId], default));
+    }
+
+    [Fact]
     public async Task A_failing_store_is_retried_until_the_commit_lands()
     {
         var flaky = new FlakyStore(Store(), failures: 2);
@@ -162,9 +184,9 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         return store;
     }
 
-    private Task<IncidentLedger> Open(IIncidentStore store) =>
+    private Task<IncidentLedger> Open(IIncidentStore store, TimeProvider? time = null) =>
         IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50) },
-            TimeProvider.System, (_, _) => { }, default);
+            time ?? TimeProvider.System, (_, _) => { }, default);
 
     private static (List<InboundNotification?> Items, Notification[] Notifications) Batch(params Notification[] notifications) =>
         (notifications.Select(n =>

@@ -1,0 +1,192 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Redis;
+using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Sqlite;
+using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Topology;
+using Microsoft.Data.Sqlite;
+using StackExchange.Redis;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Redis;
+
+/// <summary>
+/// Incident state shared through a real redis-server by two instances (two ledgers over one SQLite file, as two
+/// service processes over one store): what one decides, the other decides with; Redis emptied or gone loses nothing.
+/// </summary>
+public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
+{
+    private const string Network = """
+        define host {
+        	host_name	core01
+        	}
+        define host {
+        	host_name	switch01
+        	parents	core01
+        	}
+        """;
+
+    private readonly TempDirectory _dir = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly ManualTime _time = new(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+    private RedisProcess _redis = null!;
+    private SqliteIncidentStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisProcess.StartAsync();
+        _store = Own(new SqliteIncidentStore(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Incidents_written_by_one_instance_are_read_by_the_other_once_newest_first_and_never_by_their_writer()
+    {
+        var a = await Shared();
+        var b = await Shared();
+        Assert.True((await a.ReadAsync([], 0, default)).RebuildFromStore);
+        await a.SeedAsync([], default);
+        Assert.True((await b.ReadAsync([], 0, default)).RebuildFromStore);
+        await b.SeedAsync([], default);
+
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var first = Decide(book, Records.Service(NotificationType.Problem));
+        var second = Decide(book, Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 5));
+        await a.WriteAsync(Update(book.Export(second)), default);
+
+        // An older copy written late (another instance's slow write) does not replace the newer one.
+        var older = book.Export(first)[0];
+        await a.WriteAsync(Update([older with { Revision = 1, Record = older.Record! with { Status = IncidentStatus.Open } }]), default);
+
+        var seen = await b.ReadAsync([], 0, default);
+        var incident = Assert.Single(seen.Changed);
+        Assert.Equal((IncidentStatus.Acknowledged, 2), (incident.Record!.Status, incident.Revision));
+        Assert.Empty((await b.ReadAsync([], 0, default)).Changed);
+        Assert.Empty((await a.ReadAsync([], 0, default)).Changed);
+    }
+
+    [Fact]
+    public async Task A_service_on_one_instance_joins_the_host_incident_another_instance_opened()
+    {
+        var a = await Ledger(slot: 0);
+        var b = await Ledger(slot: 1);
+        Assert.Equal([ApplyOutcome.Opened], (await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: "core01")), default)).Outcomes);
+        Assert.Equal([ApplyOutcome.Correlated, ApplyOutcome.Correlated], (await b.ProcessAsync(Batch(
+            Records.Service(NotificationType.Problem, host: "core01", service: "PING", timeT: Records.T0 + 5),
+            Records.Host(NotificationType.Problem, host: "switch01", state: AlertState.Unreachable, timeT: Records.T0 + 6)), default)).Outcomes);
+
+        // The host's instance sees the members: their recoveries and the host's decide the incident there.
+        await a.ProcessAsync(Batch(Records.Host(NotificationType.Recovery, host: "core01", state: AlertState.Up, timeT: Records.T0 + 30)), default);
+        var host = Assert.Single((await _store.LoadAsync(default)).Live);
+        Assert.Equal(IncidentStatus.Open, host.Status);
+        Assert.Equal([ApplyOutcome.Updated, ApplyOutcome.Resolved], (await a.ProcessAsync(Batch(
+            Records.Service(NotificationType.Recovery, host: "core01", service: "PING", state: AlertState.Ok, timeT: Records.T0 + 31),
+            Records.Host(NotificationType.Recovery, host: "switch01", state: AlertState.Up, timeT: Records.T0 + 32)), default)).Outcomes);
+        var resolved = (await _store.GetAsync(host.Id, default))!;
+        Assert.Equal(IncidentStatus.Resolved, resolved.Incident.Status);
+        Assert.Equal(2, resolved.Members.Count);
+
+        // b's next batch (or tick) takes the resolution up.
+        Assert.Equal(1, b.Book.ActiveCount);
+        await b.ProcessAsync(Batch(), default);
+        Assert.Equal(0, b.Book.ActiveCount);
+    }
+
+    [Fact]
+    public async Task An_emptied_redis_is_rebuilt_from_the_store_and_a_dead_one_costs_only_store_reads()
+    {
+        var a = await Ledger(slot: 0);
+        var b = await Ledger(slot: 1);
+        await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: "core01")), default);
+        await b.ProcessAsync(Batch(), default);
+        var id = Assert.Single((await _store.LoadAsync(default)).Live).Id;
+
+        using (var admin = await ConnectionMultiplexer.ConnectAsync($"{_redis.Configuration},allowAdmin=true"))
+        {
+            await admin.GetServer(admin.GetEndPoints()[0]).FlushAllDatabasesAsync();
+        }
+
+        // b finds Redis empty, rebuilds from the store, seeds it; a takes up b's epoch and still knows its incident.
+        Assert.Equal([ApplyOutcome.Correlated], (await b.ProcessAsync(Batch(
+            Records.Service(NotificationType.Problem, host: "core01", service: "PING", timeT: Records.T0 + 5)), default)).Outcomes);
+        Assert.Equal([ApplyOutcome.Repeated], (await a.ProcessAsync(Batch(
+            Records.Service(NotificationType.Problem, host: "core01", service: "PING", timeT: Records.T0 + 5)), default)).Outcomes);
+
+        // Redis gone: each instance decides with its own copy; the store refuses what a stale copy decided.
+        _redis.Kill();
+        await b.ProcessAsync(Batch(Records.Host(NotificationType.Acknowledgement, host: "core01", timeT: Records.T0 + 10)), default);
+        var outcome = await a.ProcessAsync(Batch(Records.Host(NotificationType.Recovery, host: "core01", state: AlertState.Up, timeT: Records.T0 + 20)), default);
+        Assert.Equal(1, outcome.Rebuilds);
+        var detail = (await _store.GetAsync(id, default))!;
+        Assert.Equal(
+            [TimelineKind.Opened, TimelineKind.Correlated, TimelineKind.Acknowledged],
+            detail.Timeline.Select(e => e.Kind).Take(3));
+        Assert.Equal(AlertState.Up, detail.Incident.State);
+    }
+
+    private async Task<RedisSharedState> Shared() =>
+        Own(await RedisSharedState.ConnectAsync(new RedisOptions { Configuration = _redis.Configuration }));
+
+    private async Task<IncidentLedger> Ledger(int slot)
+    {
+        var policy = new IncidentPolicy
+        {
+            IdSlot = slot,
+            IdSlots = 2,
+            Topology = new LiveTopology(ObjectsCacheReader.Read(new StringReader(Network))),
+            Rules = new HelpdeskRules { Correlation = new CorrelationPolicy() },
+        };
+        var ledger = await IncidentLedger.OpenAsync(_store, new DeadLetterDirectory(_dir.Combine("dead-letter")), policy,
+            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50) }, _time, (_, _) => { }, default);
+        ledger.Shared = await Shared();
+        return ledger;
+    }
+
+    private T Own<T>(T owned)
+        where T : IAsyncDisposable
+    {
+        _owned.Add(owned);
+        return owned;
+    }
+
+    private static CommitPlan Decide(IncidentBook book, Notification n)
+    {
+        var plan = new CommitPlan();
+        var record = Records.Bytes(n);
+        var fields = Records.Parse(record);
+        book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60), false, plan);
+        plan.Seal();
+        return plan;
+    }
+
+    private static SharedUpdate Update(IReadOnlyList<LiveIncident> incidents) => new([], new Dictionary<long, int>()) { Incidents = incidents };
+
+    private static List<InboundNotification?> Batch(params Notification[] notifications) =>
+        notifications.Select(n =>
+        {
+            var record = Records.Bytes(n);
+            return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new NoReceipt());
+        }).ToList();
+
+    private sealed class NoReceipt : IngestReceipt
+    {
+        public override void Committed(ApplyOutcome outcome)
+        {
+        }
+    }
+}
