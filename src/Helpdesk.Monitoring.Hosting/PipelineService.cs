@@ -72,7 +72,7 @@ public sealed class PipelineService(
         {
             // Partitions that move here were decided elsewhere until now: rebuild from the store before deciding them.
             kafka.PartitionsAssigned = ledger.RequestRebuild;
-            HelpdeskMetrics.ObserveKafkaLag(() => kafka.Lag, () => kafka.InFlight);
+            HelpdeskMetrics.ObserveKafka(() => kafka.Lag, () => kafka.InFlight, () => kafka.AssignedPartitions);
             source = kafka.Notifications;
         }
 

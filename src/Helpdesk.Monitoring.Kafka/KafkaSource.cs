@@ -33,6 +33,11 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
 
     public int InFlight => _offsets.Count;
 
+    /// <summary>How many partitions this instance owns now (cooperative rebalancing changes it piece by piece).</summary>
+    public int AssignedPartitions => Volatile.Read(ref _assigned);
+
+    private int _assigned;
+
     public IObservable<InboundNotification> Notifications =>
         Observable.Create<InboundNotification>((observer, cancellationToken) =>
             Task.Factory.StartNew(() => Consume(observer, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default));
@@ -73,12 +78,18 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 log($"kafka: assigned {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
+                Interlocked.Add(ref _assigned, partitions.Count);
                 PartitionsAssigned?.Invoke();
             })
-            .SetPartitionsRevokedHandler((c, partitions) => HandOver(c, partitions.Select(p => p.TopicPartition).ToList()))
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                Interlocked.Add(ref _assigned, -partitions.Count);
+                HandOver(c, partitions.Select(p => p.TopicPartition).ToList());
+            })
             .SetPartitionsLostHandler((_, partitions) =>
             {
                 log($"kafka: lost {partitions.Count} partitions; their records will be read again by the new owner", null);
+                Interlocked.Add(ref _assigned, -partitions.Count);
                 _offsets.Forget(partitions.Select(p => p.TopicPartition));
             })
             .SetErrorHandler((_, e) => log($"kafka consumer: {e.Reason}", null))

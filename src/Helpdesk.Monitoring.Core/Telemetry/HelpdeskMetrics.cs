@@ -48,6 +48,9 @@ public static class HelpdeskMetrics
     private static Func<long> _topologyHosts = static () => 0;
     private static Func<long> _kafkaLag = static () => 0;
     private static Func<long> _kafkaInFlight = static () => 0;
+    private static Func<long> _kafkaPartitions = static () => 0;
+    private static readonly ObservableGauge<long> KafkaPartitions = Meter.CreateObservableGauge("helpdesk_kafka_assigned_partitions", static () => _kafkaPartitions(),
+        description: "Partitions of the notification topic this instance consumes now.");
     private static readonly ObservableGauge<long> KafkaInFlight = Meter.CreateObservableGauge("helpdesk_kafka_in_flight", static () => _kafkaInFlight(), description: "Records taken from Kafka whose effect is not yet durable (bounded by Helpdesk:Kafka:MaxInFlight).");
     private static readonly ObservableGauge<long> KafkaLag = Meter.CreateObservableGauge("helpdesk_kafka_consumer_lag", static () => _kafkaLag(), description: "Messages in this instance's partitions not yet durable and committed.");
     private static readonly ObservableGauge<long> StormActive = Meter.CreateObservableGauge("helpdesk_storm_active", static () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
@@ -63,10 +66,11 @@ public static class HelpdeskMetrics
 
     public static void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
 
-    public static void ObserveKafkaLag(Func<long> lag, Func<long> inFlight)
+    public static void ObserveKafka(Func<long> lag, Func<long> inFlight, Func<long> partitions)
     {
         _kafkaLag = lag;
         _kafkaInFlight = inFlight;
+        _kafkaPartitions = partitions;
     }
 
     public static void Committed(NotificationType type, ApplyOutcome outcome, long receivedTimestamp)
