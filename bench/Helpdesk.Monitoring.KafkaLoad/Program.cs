@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.KafkaLoad;
 using Helpdesk.Monitoring.LoadGenerator;
@@ -20,8 +21,10 @@ cluster.CreateTopic("helpdesk.notifications", o.Partitions);
 cluster.CreateTopic("helpdesk.notifications.dead-letter", 1);
 var rules = Path.Combine(Path.GetTempPath(), $"helpdesk-kafka-load-{Guid.NewGuid():N}.json");
 await File.WriteAllTextAsync(rules, """{ "version": 1, "correlation": { "storm": { "enabled": false } } }""");
+await using var redis = o.Redis ? await RedisProcess.StartAsync() : null;
 await using var service = await ServiceUnderTest.StartAsync(o.Synchronous, new Dictionary<string, string>
 {
+    ["Helpdesk__Redis__Configuration"] = redis?.Configuration ?? "",
     ["Helpdesk__Source"] = "kafka",
     ["Helpdesk__RulesPath"] = rules,
     ["Helpdesk__Kafka__BootstrapServers"] = cluster.BootstrapServers,
@@ -33,7 +36,7 @@ var config = KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = clu
 // The relay's settings (idempotent, acks=all, 5 ms linger), without per-message delivery reports.
 config.EnableDeliveryReports = false;
 using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
-Console.WriteLine($"{estate.Identities} identities, {o.Partitions} partitions, pattern {o.Pattern}, rate {(o.Rate == 0 ? "max" : o.Rate.ToString(CultureInfo.InvariantCulture))}/s");
+Console.WriteLine($"{estate.Identities} identities, {o.Partitions} partitions, redis {(o.Redis ? "on" : "off")}, pattern {o.Pattern}, rate {(o.Rate == 0 ? "max" : o.Rate.ToString(CultureInfo.InvariantCulture))}/s");
 
 // Prime: every identity opens its incident.
 var warning = new bool[estate.Identities];

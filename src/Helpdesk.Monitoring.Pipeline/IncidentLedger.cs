@@ -164,7 +164,10 @@ public sealed class IncidentLedger
         }
     }
 
-    /// <summary>Ids other instances applied, and their storm rate; an unreachable shared state only costs store look-ups.</summary>
+    /// <summary>
+    /// Ids other instances applied, their storm rate, and the incidents they changed; an unreachable shared state only
+    /// costs store look-ups.
+    /// </summary>
     private async Task ReadSharedAsync(IList<InboundNotification?> batch, HashSet<Guid> knownApplied, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_shared is NoSharedState)
@@ -172,10 +175,12 @@ public sealed class IncidentLedger
             return;
         }
 
-        var ids = new List<Guid>(batch.Count);
+        // Only ids this book cannot place ask: ids created after its watermark and not seen are new (partitions that
+        // move here rebuild the book, which moves the watermark past everything another instance could have applied).
+        var ids = new List<Guid>();
         foreach (var item in batch)
         {
-            if (item is not null)
+            if (item is not null && Book.Classify(item.EventId) == EventIdClass.Unknown)
             {
                 ids.Add(item.EventId);
             }

@@ -12,8 +12,11 @@ public sealed class RedisOptions
     /// </summary>
     public string KeyPrefix { get; set; } = "{helpdesk}";
 
-    /// <summary>How long an applied event id is remembered; older redeliveries are checked against the store.</summary>
-    public TimeSpan SeenTtl { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// How long an applied event id is remembered; older redeliveries are checked against the store. Redeliveries come
+    /// within minutes (a hand-over, a relay restart); Redis holds rate × TTL ids at about 50 bytes each.
+    /// </summary>
+    public TimeSpan SeenTtl { get; set; } = TimeSpan.FromMinutes(15);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 

@@ -2,23 +2,38 @@ namespace Helpdesk.Monitoring.Redis;
 
 /// <summary>
 /// The Lua scripts: one read before a batch, one write after its commit, so a batch costs two round trips whatever
-/// its size. Every key a script touches is passed in KEYS and carries the prefix's hash tag (one Redis Cluster slot).
+/// its size. Applied event ids are members of one set per minute of their creation (UUIDv7 time), so a batch of ids
+/// is a few variadic commands, not one key each (SMISMEMBER: Redis 6.2 or later). Every key a script touches is passed in KEYS and carries the prefix's hash tag (one Redis Cluster slot).
 /// Incident values are "revision|L or T (live or gone)|writer|json": a write replaces an incident only with a revision
 /// at least as high (two instances' writes may arrive in either order), and bumps the change log readers follow.
 /// </summary>
 internal static class RedisScripts
 {
-    // KEYS: seen keys, 60 storm buckets, then incidents hash, change log, version, floor, epoch.
-    // ARGV: how many seen keys, this reader's epoch, its cursor, the most changes it takes (more: rebuild).
-    // Returns: one 0/1 per seen key, the storm sum, the epoch, the version, then -1 (rebuild) or the count of values and the values.
+    // KEYS: seen buckets (one set per minute of the ids' creation), 60 storm buckets, then incidents hash, change log,
+    // version, floor, epoch.
+    // ARGV: how many seen buckets, this reader's epoch, its cursor, the most changes it takes (more: rebuild), its
+    // writer id, then per seen bucket its id count and the ids (16 bytes each).
+    // Returns: one 0/1 per id in bucket order, the storm sum, the epoch, the version, then -1 (rebuild) or the count of
+    // values and the values, leaving out what this reader wrote itself (its book has it).
     public const string Read = """
-        local n = tonumber(ARGV[1])
+        local m = tonumber(ARGV[1])
         local k = #KEYS
         local hash, log, versionKey, floorKey, epochKey = KEYS[k - 4], KEYS[k - 3], KEYS[k - 2], KEYS[k - 1], KEYS[k]
         local out = {}
-        for i = 1, n do out[i] = redis.call('EXISTS', KEYS[i]) end
+        local at = 6
+        for b = 1, m do
+          local c = tonumber(ARGV[at])
+          at = at + 1
+          -- Slices keep unpack within Lua's stack limit whatever the batch size.
+          for from = at, at + c - 1, 1000 do
+            local found = redis.call('SMISMEMBER', KEYS[b], unpack(ARGV, from, math.min(from + 999, at + c - 1)))
+            for _, f in ipairs(found) do out[#out + 1] = f end
+          end
+          at = at + c
+        end
+        local n = #out
         local sum = 0
-        for i = n + 1, k - 5 do sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0) end
+        for i = m + 1, k - 5 do sum = sum + (tonumber(redis.call('GET', KEYS[i])) or 0) end
         out[n + 1] = sum
         local epoch = redis.call('GET', epochKey) or ''
         local version = tonumber(redis.call('GET', versionKey) or '0')
@@ -36,32 +51,48 @@ internal static class RedisScripts
           out[n + 4] = -1
           return out
         end
-        out[n + 4] = #ids
-        for i, id in ipairs(ids) do out[n + 4 + i] = redis.call('HGET', hash, id) or '' end
+        local count = 0
+        for _, id in ipairs(ids) do
+          local value = redis.call('HGET', hash, id)
+          if value and string.match(value, '^%-?%d+|%a|(%x+)|') ~= ARGV[5] then
+            count = count + 1
+            out[n + 4 + count] = value
+          end
+        end
+        out[n + 4] = count
         return out
         """;
 
-    // KEYS: seen keys, storm buckets, then incidents hash, change log, version, floor.
-    // ARGV: how many seen keys, seen TTL (s), how many buckets, one count per bucket, then (id, revision, value) per incident.
+    // KEYS: seen buckets, storm buckets, then incidents hash, their revisions, change log, version, floor.
+    // ARGV: how many seen buckets, seen TTL (s), how many storm buckets, one count per storm bucket, then per seen
+    // bucket its id count and the ids, then (id, revision, value) per incident.
     public const string Write = """
-        local n = tonumber(ARGV[1])
+        local m = tonumber(ARGV[1])
         local ttl = tonumber(ARGV[2])
         local b = tonumber(ARGV[3])
         local k = #KEYS
-        local hash, log, versionKey, floorKey = KEYS[k - 3], KEYS[k - 2], KEYS[k - 1], KEYS[k]
-        for i = 1, n do redis.call('SET', KEYS[i], '1', 'EX', ttl) end
+        local hash, revisions, log, versionKey, floorKey = KEYS[k - 4], KEYS[k - 3], KEYS[k - 2], KEYS[k - 1], KEYS[k]
         for i = 1, b do
-          redis.call('INCRBY', KEYS[n + i], tonumber(ARGV[3 + i]))
-          redis.call('EXPIRE', KEYS[n + i], 180)
+          redis.call('INCRBY', KEYS[m + i], tonumber(ARGV[3 + i]))
+          redis.call('EXPIRE', KEYS[m + i], 180)
+        end
+        local at = 4 + b
+        for i = 1, m do
+          local c = tonumber(ARGV[at])
+          at = at + 1
+          for from = at, at + c - 1, 1000 do
+            redis.call('SADD', KEYS[i], unpack(ARGV, from, math.min(from + 999, at + c - 1)))
+          end
+          -- A bucket lives the TTL after its minute has passed (and after its last redelivery).
+          redis.call('EXPIRE', KEYS[i], ttl + 60)
+          at = at + c
         end
         local version = 0
-        for j = 4 + b, #ARGV, 3 do
+        for j = at, #ARGV, 3 do
           local id, revision = ARGV[j], tonumber(ARGV[j + 1])
-          local current = redis.call('HGET', hash, id)
-          local currentRevision = -1
-          if current then currentRevision = tonumber(string.match(current, '^(%-?%d+)|')) end
-          if revision >= currentRevision then
+          if revision >= (tonumber(redis.call('HGET', revisions, id)) or -1) then
             version = redis.call('INCR', versionKey)
+            redis.call('HSET', revisions, id, revision)
             redis.call('HSET', hash, id, ARGV[j + 2])
             redis.call('ZADD', log, version, id)
           end
@@ -73,7 +104,10 @@ internal static class RedisScripts
           local old = redis.call('ZRANGEBYSCORE', log, '-inf', '(' .. floor, 'LIMIT', 0, 256)
           for _, id in ipairs(old) do
             local value = redis.call('HGET', hash, id)
-            if value and string.find(value, '^%-?%d+|T|') then redis.call('HDEL', hash, id) end
+            if value and string.find(value, '^%-?%d+|T|') then
+              redis.call('HDEL', hash, id)
+              redis.call('HDEL', revisions, id)
+            end
             redis.call('ZREM', log, id)
           end
           if #old > 0 then redis.call('SET', floorKey, floor) end

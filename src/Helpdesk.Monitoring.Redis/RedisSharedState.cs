@@ -20,6 +20,7 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
 
     private const int SeedChunk = 256;
 
+
     private readonly RedisOptions _options;
     private readonly ConnectionMultiplexer _connection;
 
@@ -47,31 +48,38 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
 
     public async ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken)
     {
-        var ids = eventIds.ToArray();
-        var keys = new RedisKey[ids.Length + RateSeconds + 5];
-        for (var i = 0; i < ids.Length; i++)
+        var buckets = ByMinute(eventIds);
+        var keys = new RedisKey[buckets.Count + RateSeconds + 5];
+        var values = new List<RedisValue>(5 + buckets.Count + eventIds.Count) { buckets.Count, _epoch, _cursor, MostChangesPerRead, _writer };
+        var order = new List<Guid>(eventIds.Count);
+        for (var i = 0; i < buckets.Count; i++)
         {
-            keys[i] = SeenKey(ids[i]);
+            keys[i] = SeenKey(buckets[i].Minute);
+            values.Add(buckets[i].Ids.Count);
+            foreach (var id in buckets[i].Ids)
+            {
+                values.Add(Bytes(id));
+                order.Add(id);
+            }
         }
 
         for (var s = 0; s < RateSeconds; s++)
         {
-            keys[ids.Length + s] = StormKey(nowUnixSeconds - s);
+            keys[buckets.Count + s] = StormKey(nowUnixSeconds - s);
         }
 
         (keys[^5], keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("log"), Key("version"), Key("floor"), Key("epoch"));
-        var result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Read, keys,
-            [ids.Length, _epoch, _cursor, MostChangesPerRead]))!;
+        var result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Read, keys, [.. values]))!;
         var applied = new HashSet<Guid>();
-        for (var i = 0; i < ids.Length; i++)
+        for (var i = 0; i < order.Count; i++)
         {
             if ((long)result[i] == 1)
             {
-                applied.Add(ids[i]);
+                applied.Add(order[i]);
             }
         }
 
-        var n = ids.Length;
+        var n = order.Count;
         var (epoch, version, count) = ((string?)result[n + 1] ?? "", (long)result[n + 2], (long)result[n + 3]);
         if (count < 0)
         {
@@ -94,31 +102,35 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
 
     public async ValueTask WriteAsync(SharedUpdate update, CancellationToken cancellationToken)
     {
-        var buckets = update.NewProblemsBySecond.ToArray();
-        var keys = new RedisKey[update.Applied.Count + buckets.Length + 4];
-        var values = new RedisValue[3 + buckets.Length + (3 * update.Incidents.Count)];
-        (values[0], values[1], values[2]) = (update.Applied.Count, (long)_options.SeenTtl.TotalSeconds, buckets.Length);
-        for (var i = 0; i < update.Applied.Count; i++)
+        var seen = ByMinute(update.Applied);
+        var storm = update.NewProblemsBySecond.ToArray();
+        var keys = new RedisKey[seen.Count + storm.Length + 5];
+        var values = new List<RedisValue>(3 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
         {
-            keys[i] = SeenKey(update.Applied[i]);
+            seen.Count, (long)_options.SeenTtl.TotalSeconds, storm.Length,
+        };
+        for (var b = 0; b < storm.Length; b++)
+        {
+            keys[seen.Count + b] = StormKey(storm[b].Key);
+            values.Add(storm[b].Value);
         }
 
-        for (var b = 0; b < buckets.Length; b++)
+        for (var i = 0; i < seen.Count; i++)
         {
-            keys[update.Applied.Count + b] = StormKey(buckets[b].Key);
-            values[3 + b] = buckets[b].Value;
+            keys[i] = SeenKey(seen[i].Minute);
+            values.Add(seen[i].Ids.Count);
+            values.AddRange(seen[i].Ids.Select(id => (RedisValue)Bytes(id)));
         }
 
-        var at = 3 + buckets.Length;
         foreach (var incident in update.Incidents)
         {
-            values[at++] = incident.Id;
-            values[at++] = incident.Revision;
-            values[at++] = SharedIncidentCodec.Encode(incident, _writer);
+            values.Add(incident.Id);
+            values.Add(incident.Revision);
+            values.Add(SharedIncidentCodec.Encode(incident, _writer));
         }
 
-        (keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("log"), Key("version"), Key("floor"));
-        await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Write, keys, values);
+        (keys[^5], keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("revisions"), Key("log"), Key("version"), Key("floor"));
+        await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Write, keys, [.. values]);
     }
 
     public async ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken)
@@ -146,7 +158,38 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
 
     private RedisKey Key(string name) => $"{_options.KeyPrefix}:state:{name}";
 
-    private RedisKey SeenKey(Guid id) => $"{_options.KeyPrefix}:seen:{id:N}";
+    private RedisKey SeenKey(long minute) => $"{_options.KeyPrefix}:seen:{minute.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>
+    /// The ids by the minute they were created (UUIDv7 time). Ids without a time (not version 7) are not shared: the
+    /// store answers for them.
+    /// </summary>
+    private static List<(long Minute, List<Guid> Ids)> ByMinute(IEnumerable<Guid> ids)
+    {
+        var buckets = new List<(long Minute, List<Guid> Ids)>();
+        foreach (var id in ids)
+        {
+            if (!SeenEvents.TryGetUnixMs(id, out var ms))
+            {
+                continue;
+            }
+
+            var minute = ms / 60_000;
+            var at = buckets.FindIndex(b => b.Minute == minute);
+            if (at < 0)
+            {
+                buckets.Add((minute, [id]));
+            }
+            else
+            {
+                buckets[at].Ids.Add(id);
+            }
+        }
+
+        return buckets;
+    }
+
+    private static byte[] Bytes(Guid id) => id.ToByteArray(bigEndian: true);
 
     private RedisKey StormKey(long second) => $"{_options.KeyPrefix}:storm:{second.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -14,7 +14,11 @@ public sealed partial class IncidentBook
     private readonly Dictionary<long, int> _retired = [];
     private readonly Queue<long> _retiredOrder = new();
 
-    /// <summary>What a sealed, committed plan changed, as other instances absorb it.</summary>
+    /// <summary>
+    /// What a sealed, committed plan changed, as other instances absorb it: opened and changed incidents and those whose
+    /// members changed. Incidents that only counted repeats are left out (in a storm that is most of a batch): no
+    /// decision of another instance depends on a count, and the store adds counts rather than overwriting them.
+    /// </summary>
     public IReadOnlyList<LiveIncident> Export(CommitPlan plan)
     {
         var revisions = new Dictionary<long, int>();
@@ -26,11 +30,6 @@ public sealed partial class IncidentBook
         foreach (var c in plan.Updates)
         {
             revisions[c.Id] = c.TimelineCount;
-        }
-
-        foreach (var c in plan.Counters)
-        {
-            revisions.TryAdd(c.Id, -1);
         }
 
         foreach (var m in plan.Members)
