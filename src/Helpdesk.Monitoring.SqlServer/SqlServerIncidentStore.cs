@@ -23,6 +23,14 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
 
     private static readonly string SetMutable = string.Join(", ", Mutable.Select(c => $"{c} = n.{c}"));
 
+    // An update's alert_count carries the alerts its batch added (instances counting on one incident each add theirs).
+    private static readonly string SetMutableAdding = string.Join(", ", Mutable.Select(c => c switch
+    {
+        "alert_count" => "alert_count = i.alert_count + n.alert_count",
+        "last_seen_at" => "last_seen_at = CASE WHEN n.last_seen_at > i.last_seen_at THEN n.last_seen_at ELSE i.last_seen_at END",
+        _ => $"{c} = n.{c}",
+    }));
+
     private static readonly string CommitSql = $"""
         SET XACT_ABORT ON;
         BEGIN TRANSACTION;
@@ -44,8 +52,10 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
         END;
         INSERT dbo.applied_event (event_id, incident_id, outcome, applied_at, event_ms)
             SELECT event_id, incident_id, outcome, applied_at, event_ms FROM @events;
-        UPDATE i SET alert_count = c.alert_count, last_seen_at = c.last_seen_at FROM dbo.incident i JOIN @counters c ON c.id = i.id;
-        UPDATE i SET {SetMutable} FROM dbo.incident i JOIN @updates n ON n.id = i.id;
+        UPDATE i SET alert_count = i.alert_count + c.alert_count,
+            last_seen_at = CASE WHEN c.last_seen_at > i.last_seen_at THEN c.last_seen_at ELSE i.last_seen_at END
+            FROM dbo.incident i JOIN @counters c ON c.id = i.id;
+        UPDATE i SET {SetMutableAdding} FROM dbo.incident i JOIN @updates n ON n.id = i.id;
         IF EXISTS (SELECT 1 FROM @inserts n JOIN dbo.incident x ON x.id = n.id
                    WHERE x.instance <> n.instance OR x.host <> n.host OR x.service <> n.service OR x.opened_at <> n.opened_at)
             THROW 51000, 'incident id taken by another incident (another instance allocated it); rebuilding state', 1;
@@ -98,7 +108,7 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
     public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var updates = plan.Updates.Select(c => c.ApplyTo(Placeholder(c.Id))).ToList();
+        var updates = plan.Updates.Select(c => c.ApplyTo(Placeholder(c.Id)) with { AlertCount = c.AlertsAdded }).ToList();
         var refused = await ReadAllAsync(connection, CommitSql, r => (EventId: r.IsDBNull(0) ? (Guid?)null : new Guid((byte[])r[0], bigEndian: true),
                 IncidentId: r.IsDBNull(1) ? (long?)null : r.GetInt64(1)),
         [

@@ -45,12 +45,13 @@ internal static class SqlServerRows
         return table;
     }
 
+    /// <summary>Repeats: alert_count carries the alerts the batch added (the commit adds them to the stored count).</summary>
     public static DataTable Counters(IEnumerable<CounterChange> counters)
     {
         var table = Columns(("id", typeof(long)), ("alert_count", typeof(long)), ("last_seen_at", typeof(long)));
         foreach (var c in counters)
         {
-            table.Rows.Add(c.Id, c.AlertCount, c.LastSeenAt.ToUnixTimeMilliseconds());
+            table.Rows.Add(c.Id, c.AlertsAdded, c.LastSeenAt.ToUnixTimeMilliseconds());
         }
 
         return table;

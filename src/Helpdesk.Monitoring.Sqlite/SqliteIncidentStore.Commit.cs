@@ -34,7 +34,8 @@ public sealed partial class SqliteIncidentStore
         + "ON CONFLICT (incident_id, instance, host, service) DO UPDATE SET state = ?7, recovered = ?8, problem_id = ?9, alert_count = ?10, "
         + "last_seen_at = ?12, last_output = ?13";
 
-    private const string UpdateCounters = "UPDATE incident_counter SET alert_count = ?2, last_seen_at = ?3 WHERE id = ?1";
+    // Adds: instances counting on the same incident each add their batch's alerts (see IncidentChange.AlertsAdded).
+    private const string UpdateCounters = "UPDATE incident_counter SET alert_count = alert_count + ?2, last_seen_at = MAX(last_seen_at, ?3) WHERE id = ?1";
 
     private const string InsertCounters =
         "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
@@ -187,7 +188,7 @@ public sealed partial class SqliteIncidentStore
                 .Bind(26, c.Sla.ResolutionBreached ? 1 : 0).Bind(27, ColumnText.MsOrNull(c.Sla.PausedAt)).Bind(28, c.Sla.Escalations)
                 .Execute();
             var counters = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
-            counters.Bind(1, c.Id).Bind(2, c.AlertCount).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
+            counters.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
         }
     }
 
@@ -196,7 +197,7 @@ public sealed partial class SqliteIncidentStore
         var update = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
         foreach (var c in counters)
         {
-            update.Bind(1, c.Id).Bind(2, c.AlertCount).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
+            update.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
         }
     }
 

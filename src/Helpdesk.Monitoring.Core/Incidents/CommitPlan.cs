@@ -74,19 +74,21 @@ public sealed class CommitPlan
     {
         foreach (var incident in _dirty)
         {
+            var added = incident.AlertCount - incident.CommittedAlertCount;
             if (_opened.TryGetValue(incident.Id, out var opened))
             {
                 _inserts.Add(incident.ToChange().ApplyTo(opened));
             }
             else if (incident.Pending == ChangeKind.Mutable)
             {
-                _updates.Add(incident.ToChange());
+                _updates.Add(incident.ToChange() with { AlertsAdded = added });
             }
             else
             {
-                _counters.Add(new CounterChange(incident.Id, incident.AlertCount, incident.LastSeenAt));
+                _counters.Add(new CounterChange(incident.Id, incident.AlertCount, incident.LastSeenAt, added));
             }
 
+            incident.CommittedAlertCount = incident.AlertCount;
             incident.Pending = ChangeKind.None;
         }
 

@@ -12,6 +12,12 @@ public sealed record IncidentChange(
     DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, int ReopenCount, DateTimeOffset UpdatedAt, int TimelineCount,
     bool Flapping, int FlapCount, DateTimeOffset? FlapQuietUntil, bool InMaintenance, string Tier, long? MergedInto, IncidentSla Sla)
 {
+    /// <summary>
+    /// Alerts this batch counted on the incident: what an update adds to the stored count. Several instances may count
+    /// on one incident (its members arrive on other partitions), so the store adds, never overwrites.
+    /// </summary>
+    public long AlertsAdded { get; init; }
+
     public IncidentRecord ApplyTo(IncidentRecord r) => r with
     {
         Status = Status,
@@ -39,8 +45,11 @@ public sealed record IncidentChange(
     };
 }
 
-/// <summary>A repeat's whole effect on an incident: its occurrence count and when it was last seen.</summary>
-public readonly record struct CounterChange(long Id, long AlertCount, DateTimeOffset LastSeenAt)
+/// <summary>
+/// A repeat's whole effect on an incident: its occurrence count (as this book counts it, and the alerts this batch
+/// added, which the store adds) and when it was last seen.
+/// </summary>
+public readonly record struct CounterChange(long Id, long AlertCount, DateTimeOffset LastSeenAt, long AlertsAdded)
 {
     public IncidentRecord ApplyTo(IncidentRecord r) => r with { AlertCount = AlertCount, LastSeenAt = LastSeenAt };
 }

@@ -19,6 +19,7 @@ internal sealed class IncidentState
         WorstState = r.WorstState;
         LastOutputUtf8 = Encoding.UTF8.GetBytes(r.LastOutput);
         AlertCount = r.AlertCount;
+        CommittedAlertCount = r.AlertCount;
         LastSeenAt = r.LastSeenAt;
         AcknowledgedAt = r.AcknowledgedAt;
         AcknowledgedBy = r.AcknowledgedBy;
@@ -74,6 +75,9 @@ internal sealed class IncidentState
     /// <summary>The latest output as UTF-8: compared with wire bytes to recognise a repeat without making a string.</summary>
     public byte[] LastOutputUtf8 { get; set; }
     public long AlertCount { get; set; }
+
+    /// <summary>The count at the last sealed plan (or when loaded): the next plan adds the difference.</summary>
+    public long CommittedAlertCount { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public string AcknowledgedBy { get; set; }

@@ -155,4 +155,26 @@ public abstract class IncidentStoreContract
 
         static IncidentBook Rebuilt(StoreSnapshot s) => new(new IncidentPolicy(), s.Live, s.LastIncidentId, 0, s.Members);
     }
+
+    protected async Task AddsTheAlertsEveryInstanceCountedOnOneIncident()
+    {
+        await using var store = await CreateAsync();
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "core01")), default);
+        var snapshot = await store.Writes.LoadAsync(default);
+        IncidentBook Copy() => new(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
+
+        // Two instances count repeats on the same incident (its alerts arrive on both), then one changes it.
+        var (first, second) = (Copy(), Copy());
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(first,
+            Records.Service(NotificationType.Problem, host: "core01"), Records.Service(NotificationType.Problem, host: "core01")), default)).IsCommitted);
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(second,
+            Records.Service(NotificationType.Problem, host: "core01"), Records.Service(NotificationType.Problem, host: "core01"),
+            Records.Service(NotificationType.Problem, host: "core01")), default)).IsCommitted);
+        Assert.Equal(6, (await store.Reads.GetAsync(1, default))!.Incident.AlertCount);
+
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(first,
+            Records.Service(NotificationType.Problem, host: "core01", state: AlertState.Warning, timeT: Records.T0 + 5)), default)).IsCommitted);
+        var changed = (await store.Reads.GetAsync(1, default))!.Incident;
+        Assert.Equal((AlertState.Warning, 7L), (changed.State, changed.AlertCount));
+    }
 }

@@ -31,6 +31,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     [SqlServerFact]
     public Task Refuses_a_plan_decided_on_an_incident_another_instance_changed() => RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged();
 
+    [SqlServerFact]
+    public Task Adds_the_alerts_every_instance_counted_on_one_incident() => AddsTheAlertsEveryInstanceCountedOnOneIncident();
+
     [Fact]
     public void Connections_that_are_not_encrypted_and_verified_are_refused()
     {

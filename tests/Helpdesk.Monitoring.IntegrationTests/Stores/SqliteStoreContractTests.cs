@@ -27,6 +27,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     [Fact]
     public Task Refuses_a_plan_decided_on_an_incident_another_instance_changed() => RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged();
 
+    [Fact]
+    public Task Adds_the_alerts_every_instance_counted_on_one_incident() => AddsTheAlertsEveryInstanceCountedOnOneIncident();
+
     protected override async Task<Store> CreateAsync()
     {
         var dir = new TempDirectory();
