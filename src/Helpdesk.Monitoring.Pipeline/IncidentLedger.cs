@@ -203,6 +203,11 @@ public sealed class IncidentLedger
                 Book.Absorb(incident);
             }
 
+            foreach (var member in view.ChangedMembers)
+            {
+                Book.Absorb(member);
+            }
+
             Book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - Book.OwnStormRate(now.ToUnixTimeSeconds()));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -6,6 +6,7 @@ namespace Helpdesk.Monitoring.Redis;
 /// is a few variadic commands, not one key each (SMISMEMBER: Redis 6.2 or later). Every key a script touches is passed in KEYS and carries the prefix's hash tag (one Redis Cluster slot).
 /// Incident values are "revision|L or T (live or gone)|writer|json": a write replaces an incident only with a revision
 /// at least as high (two instances' writes may arrive in either order), and bumps the change log readers follow.
+/// Members are "M|writer|json" under "m:INCIDENT:ALERT" (each alert is decided on one partition, so by one writer).
 /// </summary>
 internal static class RedisScripts
 {
@@ -54,9 +55,12 @@ internal static class RedisScripts
         local count = 0
         for _, id in ipairs(ids) do
           local value = redis.call('HGET', hash, id)
-          if value and string.match(value, '^%-?%d+|%a|(%x+)|') ~= ARGV[5] then
-            count = count + 1
-            out[n + 4 + count] = value
+          if value then
+            local writer = string.match(value, '^%-?%d+|%a|(%x+)|') or string.match(value, '^M|(%x+)|')
+            if writer ~= ARGV[5] then
+              count = count + 1
+              out[n + 4 + count] = value
+            end
           end
         end
         out[n + 4] = count
@@ -65,7 +69,8 @@ internal static class RedisScripts
 
     // KEYS: seen buckets, storm buckets, then incidents hash, their revisions, change log, version, floor.
     // ARGV: how many seen buckets, seen TTL (s), how many storm buckets, one count per storm bucket, then per seen
-    // bucket its id count and the ids, then (id, revision, value) per incident.
+    // bucket its id count and the ids, then how many incidents and (id, revision, value) per incident, then (field,
+    // value) per changed member. One version per write: readers take everything up to the version they saw.
     public const string Write = """
         local m = tonumber(ARGV[1])
         local ttl = tonumber(ARGV[2])
@@ -87,15 +92,21 @@ internal static class RedisScripts
           redis.call('EXPIRE', KEYS[i], ttl + 60)
           at = at + c
         end
-        local version = 0
-        for j = at, #ARGV, 3 do
+        local version = tonumber(redis.call('GET', versionKey) or '0')
+        local incidents = tonumber(ARGV[at])
+        if incidents > 0 or at + 1 + 3 * incidents <= #ARGV then version = redis.call('INCR', versionKey) end
+        for j = at + 1, at + 3 * incidents, 3 do
           local id, revision = ARGV[j], tonumber(ARGV[j + 1])
           if revision >= (tonumber(redis.call('HGET', revisions, id)) or -1) then
-            version = redis.call('INCR', versionKey)
             redis.call('HSET', revisions, id, revision)
             redis.call('HSET', hash, id, ARGV[j + 2])
             redis.call('ZADD', log, version, id)
           end
+        end
+        -- Members travel on their own ("m:INCIDENT:ALERT"): an incident with thousands is not rewritten for one.
+        for j = at + 1 + 3 * incidents, #ARGV, 2 do
+          redis.call('HSET', hash, ARGV[j], ARGV[j + 1])
+          redis.call('ZADD', log, version, ARGV[j])
         end
         -- The log keeps the last 100,000 changes; a reader further behind than the floor rebuilds from the store.
         local window = 100000
@@ -104,7 +115,7 @@ internal static class RedisScripts
           local old = redis.call('ZRANGEBYSCORE', log, '-inf', '(' .. floor, 'LIMIT', 0, 256)
           for _, id in ipairs(old) do
             local value = redis.call('HGET', hash, id)
-            if value and string.find(value, '^%-?%d+|T|') then
+            if string.sub(id, 1, 2) == 'm:' or (value and string.find(value, '^%-?%d+|T|')) then
               redis.call('HDEL', hash, id)
               redis.call('HDEL', revisions, id)
             end

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using StackExchange.Redis;
@@ -19,7 +20,6 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
     private const int MostChangesPerRead = 20_000;
 
     private const int SeedChunk = 256;
-
 
     private readonly RedisOptions _options;
     private readonly ConnectionMultiplexer _connection;
@@ -88,16 +88,32 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
         }
 
         var changed = new List<LiveIncident>();
+        var members = new List<AlertMember>();
         for (var i = 0; i < count; i++)
         {
-            if ((string?)result[n + 4 + i] is { Length: > 0 } value && SharedIncidentCodec.Decode(value, _writer) is { } incident)
+            try
             {
-                changed.Add(incident);
+                var value = (string?)result[n + 4 + i] ?? "";
+                if (SharedIncidentCodec.IsMember(value))
+                {
+                    members.AddRange(SharedIncidentCodec.DecodeMember(value, _writer) is { } member ? [member] : []);
+                }
+                else if (SharedIncidentCodec.Decode(value, _writer) is { } incident)
+                {
+                    changed.Add(incident);
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or FormatException)
+            {
+                // Unreadable (a version of this service with another format wrote it): the store knows; rebuild from
+                // it and go on after this change rather than stumble on it every batch.
+                _rebuildFrom = (epoch, version);
+                return new SharedView(applied, (int)(long)result[n]) { RebuildFromStore = true };
             }
         }
 
         _cursor = version;
-        return new SharedView(applied, (int)(long)result[n]) { Changed = changed };
+        return new SharedView(applied, (int)(long)result[n]) { Changed = changed, ChangedMembers = members };
     }
 
     public async ValueTask WriteAsync(SharedUpdate update, CancellationToken cancellationToken)
@@ -105,7 +121,7 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
         var seen = ByMinute(update.Applied);
         var storm = update.NewProblemsBySecond.ToArray();
         var keys = new RedisKey[seen.Count + storm.Length + 5];
-        var values = new List<RedisValue>(3 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
+        var values = new List<RedisValue>(4 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
         {
             seen.Count, (long)_options.SeenTtl.TotalSeconds, storm.Length,
         };
@@ -122,11 +138,18 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
             values.AddRange(seen[i].Ids.Select(id => (RedisValue)Bytes(id)));
         }
 
+        values.Add(update.Incidents.Count);
         foreach (var incident in update.Incidents)
         {
             values.Add(incident.Id);
             values.Add(incident.Revision);
-            values.Add(SharedIncidentCodec.Encode(incident, _writer));
+            values.Add(SharedIncidentCodec.Encode(incident with { Members = [] }, _writer));
+        }
+
+        foreach (var member in update.Incidents.SelectMany(i => i.Members))
+        {
+            values.Add(SharedIncidentCodec.MemberField(member));
+            values.Add(SharedIncidentCodec.Encode(member, _writer));
         }
 
         (keys[^5], keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("revisions"), Key("log"), Key("version"), Key("floor"));

@@ -16,8 +16,9 @@ public sealed partial class IncidentBook
 
     /// <summary>
     /// What a sealed, committed plan changed, as other instances absorb it: opened and changed incidents and those whose
-    /// members changed. Incidents that only counted repeats are left out (in a storm that is most of a batch): no
-    /// decision of another instance depends on a count, and the store adds counts rather than overwriting them.
+    /// members changed, each with the members that changed (not all: a router's or a storm's incident may hold
+    /// thousands). Incidents that only counted repeats are left out (in a storm that is most of a batch): no decision
+    /// of another instance depends on a count, and the store adds counts rather than overwriting them.
     /// </summary>
     public IReadOnlyList<LiveIncident> Export(CommitPlan plan)
     {
@@ -37,12 +38,13 @@ public sealed partial class IncidentBook
             revisions.TryAdd(m.IncidentId, -1);
         }
 
+        var changedMembers = plan.Members.ToLookup(m => m.IncidentId);
         var exported = new List<LiveIncident>(revisions.Count);
         foreach (var (id, revision) in revisions)
         {
             if (_live.TryGetValue(id, out var incident))
             {
-                exported.Add(Export(incident));
+                exported.Add(Export(incident, [.. changedMembers[id]]));
             }
             else if (revision >= 0)
             {
@@ -54,11 +56,13 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>Every live incident: what an empty shared state is seeded with after a rebuild from the store.</summary>
-    public IReadOnlyList<LiveIncident> ExportLive() => _live.Values.Select(Export).ToList();
+    public IReadOnlyList<LiveIncident> ExportLive() =>
+        _live.Values.Select(i => Export(i, i.Members?.Values.Select(m => m.ToRecord()).ToList() ?? [])).ToList();
 
     /// <summary>
     /// Takes another instance's copy of an incident when it is not older than this book's: replaces the incident (its
-    /// identity, members, group, host index and clocks follow), or drops it when it is no longer live.
+    /// identity, group, host index and clocks follow; the members it had stay, those the copy carries are laid over
+    /// them), or drops it when it is no longer live.
     /// </summary>
     /// <returns>Whether the book changed.</returns>
     public bool Absorb(LiveIncident incoming)
@@ -87,11 +91,14 @@ public sealed partial class IncidentBook
         }
 
         var incident = Admit(record);
+        foreach (var member in current?.Members?.Values ?? Enumerable.Empty<MemberState>())
+        {
+            Join(incident, member);
+        }
+
         foreach (var m in incoming.Members)
         {
-            var member = new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service));
-            (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
-            LeadTo(member.Fingerprint, incident);
+            Join(incident, new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service)));
         }
 
         if (incident.IsActive && incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
@@ -105,6 +112,24 @@ public sealed partial class IncidentBook
         }
 
         return true;
+    }
+
+    /// <summary>Takes another instance's change to one correlated alert of a live incident; false when the incident is not live here.</summary>
+    public bool Absorb(AlertMember member)
+    {
+        if (!_live.TryGetValue(member.IncidentId, out var incident))
+        {
+            return false;
+        }
+
+        Join(incident, new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service)));
+        return true;
+    }
+
+    private void Join(IncidentState incident, MemberState member)
+    {
+        (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
+        LeadTo(member.Fingerprint, incident);
     }
 
     /// <summary>Takes an incident out of the book for a newer copy; its queued clocks see it closed and skip it.</summary>
@@ -135,7 +160,7 @@ public sealed partial class IncidentBook
         }
     }
 
-    private static LiveIncident Export(IncidentState incident)
+    private static LiveIncident Export(IncidentState incident, IReadOnlyList<AlertMember> members)
     {
         var identity = new IncidentRecord
         {
@@ -156,7 +181,6 @@ public sealed partial class IncidentBook
             CorrelationRule = incident.CorrelationRule,
             CorrelationKey = incident.CorrelationKey,
         };
-        var members = incident.Members?.Values.Select(m => m.ToRecord()).ToList() ?? [];
         return new LiveIncident(incident.Id, incident.TimelineCount, incident.ToChange().ApplyTo(identity), members);
     }
 }

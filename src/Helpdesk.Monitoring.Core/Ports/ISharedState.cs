@@ -30,8 +30,11 @@ public sealed record SharedView(IReadOnlySet<Guid> Applied, int NewProblemsLastM
 {
     public static readonly SharedView Empty = new(new HashSet<Guid>(), 0);
 
-    /// <summary>Incidents other instances changed since this instance's last read.</summary>
+    /// <summary>Incidents other instances changed since this instance's last read (without their members).</summary>
     public IReadOnlyList<LiveIncident> Changed { get; init; } = [];
+
+    /// <summary>Correlated alerts other instances changed since this instance's last read: absorb after <see cref="Changed"/>.</summary>
+    public IReadOnlyList<AlertMember> ChangedMembers { get; init; } = [];
 
     /// <summary>
     /// The shared state is empty or was reset, or this instance fell further behind than its change log keeps: rebuild
@@ -40,7 +43,10 @@ public sealed record SharedView(IReadOnlySet<Guid> Applied, int NewProblemsLastM
     public bool RebuildFromStore { get; init; }
 }
 
-/// <summary>What a committed batch adds: its event ids, its new problems by Nagios second, and the incidents it changed.</summary>
+/// <summary>
+/// What a committed batch adds: its event ids, its new problems by Nagios second, and the incidents it changed with the
+/// members that changed.
+/// </summary>
 public sealed record SharedUpdate(IReadOnlyList<Guid> Applied, IReadOnlyDictionary<long, int> NewProblemsBySecond)
 {
     public IReadOnlyList<LiveIncident> Incidents { get; init; } = [];

@@ -81,6 +81,29 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unreadable_shared_incident_sends_the_reader_to_the_store_once_and_not_again()
+    {
+        var reader = await Shared();
+        await reader.ReadAsync([], 0, default);
+        await reader.SeedAsync([], default);
+
+        // What another version of the service might have written: a value this one cannot read.
+        using (var other = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        {
+            var db = other.GetDatabase();
+            var version = await db.StringIncrementAsync("{helpdesk}:state:version");
+            await db.HashSetAsync("{helpdesk}:state:incidents", "77", "3|L|0123456789abcdef0123456789abcdef|{\"Id\": \"not a number\"");
+            await db.SortedSetAddAsync("{helpdesk}:state:log", "77", version);
+        }
+
+        Assert.True((await reader.ReadAsync([], 0, default)).RebuildFromStore);
+        await reader.SeedAsync([], default);
+        var next = await reader.ReadAsync([], 0, default);
+        Assert.False(next.RebuildFromStore);
+        Assert.Empty(next.Changed);
+    }
+
+    [Fact]
     public async Task A_service_on_one_instance_joins_the_host_incident_another_instance_opened()
     {
         var a = await Ledger(slot: 0);

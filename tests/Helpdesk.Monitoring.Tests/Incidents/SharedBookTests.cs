@@ -127,4 +127,27 @@ public sealed class SharedBookTests
         Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: "web02", service: "HTTP", timeT: Records.T0 + 60)));
         Assert.Equal(["web02"], b.MembersOf(a.Single().Id).Select(m => m.Host));
     }
+
+    [Fact]
+    public void A_member_change_carries_that_member_only_and_the_others_stay()
+    {
+        var (a, b) = Pair();
+        a.Apply(Records.Host(NotificationType.Problem, host: "web01"));
+        b.AbsorbFrom(a);
+        foreach (var service in new[] { "HTTP", "SSH", "Disk" })
+        {
+            b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: service, timeT: Records.T0 + 5));
+        }
+
+        a.AbsorbFrom(b);
+        Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "Load", timeT: Records.T0 + 6)));
+        Assert.Equal(["Load"], b.Exported[^1].Members.Select(m => m.Service));
+
+        // The host's instance keeps the three it had and adds the fourth: all four lead to the host incident.
+        a.AbsorbFrom(b);
+        foreach (var service in new[] { "HTTP", "SSH", "Disk", "Load" })
+        {
+            Assert.Equal(ApplyOutcome.Repeated, a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: service, timeT: Records.T0 + 5)));
+        }
+    }
 }
