@@ -14,16 +14,10 @@ internal sealed class OffsetTracker
     private readonly Dictionary<TopicPartition, long> _highest = [];
     private readonly Dictionary<TopicPartition, long> _stored = [];
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pending.Values.Sum(p => p.Count);
-            }
-        }
-    }
+    // Kept as it changes: the consume loop asks for it with every record, across up to hundreds of partitions.
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public void Taken(TopicPartitionOffset tpo)
     {
@@ -34,7 +28,11 @@ internal sealed class OffsetTracker
                 _pending[tpo.TopicPartition] = set = [];
             }
 
-            set.Add(tpo.Offset.Value);
+            if (set.Add(tpo.Offset.Value))
+            {
+                _count++;
+            }
+
             _highest[tpo.TopicPartition] = Math.Max(_highest.GetValueOrDefault(tpo.TopicPartition, -1), tpo.Offset.Value);
         }
     }
@@ -48,6 +46,8 @@ internal sealed class OffsetTracker
             {
                 return null;
             }
+
+            _count--;
 
             // Everything taken below the lowest pending offset is durable; with none pending, everything taken is.
             var position = set.Count > 0 ? set.Min : _highest[tpo.TopicPartition] + 1;
@@ -80,7 +80,11 @@ internal sealed class OffsetTracker
         {
             foreach (var p in partitions)
             {
-                _pending.Remove(p);
+                if (_pending.Remove(p, out var set))
+                {
+                    _count -= set.Count;
+                }
+
                 _highest.Remove(p);
                 _stored.Remove(p);
             }
