@@ -187,8 +187,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     {
         // A core router and 24 children behind it: the children's hosts fall into every partition, so into both instances.
         var children = Enumerable.Range(0, 24).Select(i => $"leaf{i:D2}").ToList();
-        File.WriteAllText(_dir.Combine("objects.cache"), "define host {\n\thost_name\tcore01\n\t}\n"
-            + string.Concat(children.Select(c => $"define host {{\n\thost_name\t{c}\n\tparents\tcore01\n\t}}\n")));
+        File.WriteAllText(_dir.Combine("objects.cache"), ObjectsCacheText.Hosts([("core01", null), .. children.Select(c => (c, (string?)"core01"))]));
         await using var redis = await RedisProcess.StartAsync();
         var shared = _dir.Combine("shared.db");
         await using var a = await StartServiceAsync("a", slot: 0, slots: 2, shared, redis: redis.Configuration, topology: _dir.Combine("objects.cache"));

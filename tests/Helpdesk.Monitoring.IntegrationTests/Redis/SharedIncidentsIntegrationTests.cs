@@ -20,15 +20,7 @@ namespace Helpdesk.Monitoring.IntegrationTests.Redis;
 /// </summary>
 public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
 {
-    private const string Network = """
-        define host {
-        	host_name	core01
-        	}
-        define host {
-        	host_name	switch01
-        	parents	core01
-        	}
-        """;
+    private static readonly string Network = ObjectsCacheText.Hosts(("core01", null), ("switch01", "core01"));
 
     private readonly TempDirectory _dir = new();
     private readonly List<IAsyncDisposable> _owned = [];

@@ -12,15 +12,7 @@ namespace Helpdesk.Monitoring.Tests.Incidents;
 /// </summary>
 public sealed class SharedBookTests
 {
-    private const string Network = """
-        define host {
-        	host_name	core01
-        	}
-        define host {
-        	host_name	web01
-        	parents	core01
-        	}
-        """;
+    private static readonly string Network = ObjectsCacheText.Hosts(("core01", null), ("web01", "core01"));
 
     private static (BookDriver A, BookDriver B) Pair(CorrelationPolicy? correlation = null)
     {
