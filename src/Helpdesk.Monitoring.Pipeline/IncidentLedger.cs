@@ -193,7 +193,7 @@ public sealed class IncidentLedger
             if (view.RebuildFromStore)
             {
                 // Empty or reset (restart, flush, new cluster), or this instance fell behind its change log.
-                _log("shared state empty, reset or too far ahead; rebuilding from the store and seeding it", null);
+                _log("shared state empty or reset, or this instance fell behind its change log; rebuilding from the store", null);
                 Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
                 await _shared.SeedAsync(Book.ExportLive(), cancellationToken);
             }

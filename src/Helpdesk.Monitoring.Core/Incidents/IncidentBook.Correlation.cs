@@ -227,12 +227,23 @@ public sealed partial class IncidentBook
     {
         foreach (var incident in _live.Values)
         {
-            if (incident.IsActive && incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
-            {
-                _groups[incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey] = incident;
-            }
+            RegisterGroup(incident);
         }
     }
+
+    private void RegisterGroup(IncidentState incident)
+    {
+        if (incident.IsActive && GroupIdOf(incident) is { } id)
+        {
+            _groups[id] = incident;
+        }
+    }
+
+    /// <summary>The group an incident collects for ("rule name␟key"), or null when it is not a group's incident.</summary>
+    private static string? GroupIdOf(IncidentState incident) =>
+        incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal)
+            ? incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey
+            : null;
 
     private static string GroupId(GroupingRule rule, string key) => rule.Name + "\u001f" + key;
 

@@ -101,11 +101,7 @@ public sealed partial class IncidentBook
             Join(incident, new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service)));
         }
 
-        if (incident.IsActive && incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
-        {
-            _groups[incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey] = incident;
-        }
-
+        RegisterGroup(incident);
         if (ReferenceEquals(_storm, current))
         {
             Volatile.Write(ref _storm, incident.IsActive ? incident : null);

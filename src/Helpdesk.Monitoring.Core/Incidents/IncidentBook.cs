@@ -173,13 +173,9 @@ public sealed partial class IncidentBook
         }
 
         UnindexByHost(incident);
-        if (incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal))
+        if (GroupIdOf(incident) is { } id && _groups.TryGetValue(id, out var group) && ReferenceEquals(group, incident))
         {
-            var id = incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey;
-            if (_groups.TryGetValue(id, out var group) && ReferenceEquals(group, incident))
-            {
-                _groups.Remove(id);
-            }
+            _groups.Remove(id);
         }
     }
 
