@@ -75,10 +75,11 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private void Consume(IObserver<InboundNotification> observer, CancellationToken cancellationToken)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(options))
-            .SetPartitionsAssignedHandler((_, partitions) =>
+            .SetPartitionsAssignedHandler((c, partitions) =>
             {
                 log($"kafka: assigned {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
                 Interlocked.Add(ref _assigned, partitions.Count);
+                NoteCommitted(c, partitions);
                 PartitionsAssigned?.Invoke();
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
@@ -273,7 +274,8 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
 
     /// <summary>
     /// Lag from what the client already knows (no broker round trip on the consumer thread): the high watermark of the
-    /// last fetch minus the commit position this instance stored (or the low watermark before anything was stored).
+    /// last fetch minus where a commit would stand (see <see cref="OffsetTracker.Position"/>), or minus the low
+    /// watermark when nothing is known of the partition.
     /// </summary>
     private void MeasureLag(IConsumer<byte[]?, byte[]?> consumer)
     {
@@ -286,11 +288,34 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 continue;
             }
 
-            var position = _offsets.StoredPosition(partition) ?? Math.Max(0, marks.Low.Value);
+            var position = _offsets.Position(partition) ?? Math.Max(0, marks.Low.Value);
             lag += Math.Max(0, marks.High.Value - position);
         }
 
         Interlocked.Exchange(ref _lag, lag);
+    }
+
+    /// <summary>
+    /// Where the group's commit stands for newly assigned partitions: the lag's base until this instance stores its own
+    /// (after a takeover it would otherwise count the whole partition). One round trip per assignment; on failure the
+    /// lag counts from the low watermark for a while.
+    /// </summary>
+    private void NoteCommitted(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        try
+        {
+            foreach (var committed in consumer.Committed(partitions, TimeSpan.FromSeconds(5)))
+            {
+                if (!committed.Offset.IsSpecial)
+                {
+                    _offsets.Assigned(committed.TopicPartition, committed.Offset.Value);
+                }
+            }
+        }
+        catch (KafkaException ex)
+        {
+            log($"kafka: committed offsets of the new partitions unknown ({ex.Error.Reason}); lag counts from the low watermark until the first commit", null);
+        }
     }
 
     private sealed class KafkaReceipt(KafkaSource source, TopicPartitionOffset offset, long producedUnixMs) : IngestReceipt

@@ -13,6 +13,7 @@ internal sealed class OffsetTracker
     private readonly Dictionary<TopicPartition, SortedSet<long>> _pending = [];
     private readonly Dictionary<TopicPartition, long> _highest = [];
     private readonly Dictionary<TopicPartition, long> _stored = [];
+    private readonly Dictionary<TopicPartition, long> _assignedAt = [];
 
     // Kept as it changes: the consume loop asks for it with every record, across up to hundreds of partitions.
     private int _count;
@@ -56,12 +57,34 @@ internal sealed class OffsetTracker
         }
     }
 
-    /// <summary>The commit position stored for a partition by this instance, if any.</summary>
-    public long? StoredPosition(TopicPartition partition)
+    /// <summary>Where the group's commit stood when this instance got the partition (the lag's base until it stores one).</summary>
+    public void Assigned(TopicPartition partition, long committed)
     {
         lock (_lock)
         {
-            return _stored.TryGetValue(partition, out var position) ? position : null;
+            _assignedAt[partition] = committed;
+        }
+    }
+
+    /// <summary>
+    /// Where a commit would stand now: the position this instance stored, else its lowest record in flight, else where
+    /// the group's commit stood when the partition came here; null when none is known.
+    /// </summary>
+    public long? Position(TopicPartition partition)
+    {
+        lock (_lock)
+        {
+            if (_stored.TryGetValue(partition, out var stored))
+            {
+                return stored;
+            }
+
+            if (_pending.TryGetValue(partition, out var set) && set.Count > 0)
+            {
+                return set.Min;
+            }
+
+            return _assignedAt.TryGetValue(partition, out var committed) ? committed : null;
         }
     }
 
@@ -87,6 +110,7 @@ internal sealed class OffsetTracker
 
                 _highest.Remove(p);
                 _stored.Remove(p);
+                _assignedAt.Remove(p);
             }
         }
     }

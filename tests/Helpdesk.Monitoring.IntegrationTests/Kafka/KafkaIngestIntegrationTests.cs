@@ -219,6 +219,40 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         }, TimeSpan.FromSeconds(60), () => "one incident holding every child: " + _lastDifference);
     }
 
+    [Fact]
+    public async Task An_instance_taking_over_reports_the_lag_from_where_the_group_stands_not_from_the_start()
+    {
+        var before = Traffic(hosts: 20, prefix: "before");
+        Produce(before);
+        var database = _dir.Combine("lag.db");
+        await using (var first = await StartServiceAsync("first", slot: 0, slots: 1, database))
+        {
+            await first.EventuallyAsync(async () => await Matches(first, before), TimeSpan.FromSeconds(60), () => "the first run: " + _lastDifference);
+            await first.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
+
+            // Stored offsets are committed every second.
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
+        }
+
+        // The next instance takes records it cannot make durable yet (another writer holds the store), so it stores no
+        // offset: its lag is those records, not everything since the start of the topic.
+        await using var second = await StartServiceAsync("second", slot: 0, slots: 1, database);
+        await second.WaitForMetricAsync("helpdesk_kafka_assigned_partitions", v => v == 6, TimeSpan.FromSeconds(60));
+        await using var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=false");
+        blocker.Open();
+        using (var begin = blocker.CreateCommand())
+        {
+            begin.CommandText = "PRAGMA busy_timeout = 5000; BEGIN EXCLUSIVE";
+            begin.ExecuteNonQuery();
+        }
+
+        var after = Traffic(hosts: 5, prefix: "after");
+        Produce(after);
+        await second.WaitForMetricAsync("helpdesk_kafka_in_flight", v => v == after.Count, TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await second.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == after.Count, TimeSpan.FromSeconds(5));
+    }
+
     private void Produce(List<Notification> traffic)
     {
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
