@@ -102,10 +102,12 @@ public sealed partial class IncidentBook
         }
 
         RegisterGroup(incident);
-        if (ReferenceEquals(_storm, current))
+        if (current is not null && ReferenceEquals(_storm, current))
         {
             Volatile.Write(ref _storm, incident.IsActive ? incident : null);
         }
+
+        NoteStormElsewhere(incident);
 
         return true;
     }

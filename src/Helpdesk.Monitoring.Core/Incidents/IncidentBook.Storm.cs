@@ -7,6 +7,9 @@ public sealed partial class IncidentBook
 {
     private readonly StormRate _stormRate = new();
     private IncidentState? _storm;
+
+    /// <summary>The storm incident another instance collects into (scale-out): joined rather than starting a second one.</summary>
+    private IncidentState? _stormElsewhere;
     private DateTimeOffset _lastNewProblemAt;
 
     /// <summary>New problems other instances saw in the last minute (scale-out: from the shared state, per batch).</summary>
@@ -45,7 +48,30 @@ public sealed partial class IncidentBook
             return null;
         }
 
-        return rate > storm.EnterPerMinute ? StartStorm(n, rate, now, plan) : null;
+        if (rate <= storm.EnterPerMinute)
+        {
+            return null;
+        }
+
+        // Another instance is collecting a storm (it took a problem in the last minute): one storm incident, not one
+        // per instance. Two instances crossing the threshold at the same moment may still start one each.
+        if (_stormElsewhere is { IsActive: true } elsewhere && n.ReportedAt - elsewhere.LastSeenAt <= TimeSpan.FromMinutes(1))
+        {
+            Volatile.Write(ref _storm, elsewhere);
+            return elsewhere;
+        }
+
+        return StartStorm(n, rate, now, plan);
+    }
+
+    /// <summary>Notes a storm incident another instance changed: the newest such is the one to join.</summary>
+    private void NoteStormElsewhere(IncidentState incident)
+    {
+        if (incident.CorrelationRule == CorrelationRuleNames.Storm && incident.IsActive
+            && (_stormElsewhere is not { IsActive: true } known || known.LastSeenAt <= incident.LastSeenAt))
+        {
+            _stormElsewhere = incident;
+        }
     }
 
     private IncidentState StartStorm(Notification n, int rate, DateTimeOffset now, CommitPlan plan)

@@ -36,6 +36,7 @@ public sealed class SharedBookTests
         var host = a.Single();
 
         b.AbsorbFrom(a);
+        Assert.False(b.Book.StormActive);
         Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
         Assert.Contains(b.MembersOf(host.Id), m => m.Service == "HTTP" && m.Rule == CorrelationRuleNames.HostDown);
 
@@ -141,5 +142,29 @@ public sealed class SharedBookTests
         {
             Assert.Equal(ApplyOutcome.Repeated, a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: service, timeT: Records.T0 + 5)));
         }
+    }
+
+    [Fact]
+    public void New_problems_on_another_instance_during_a_storm_join_the_running_storm_incident()
+    {
+        var (a, b) = Pair(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } });
+        for (var i = 0; i < 12; i++)
+        {
+            a.Apply(Records.Service(NotificationType.Problem, host: $"srv{i:00}", timeT: Records.T0 + i));
+        }
+
+        var storm = Assert.Single(a.Committed.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
+        b.AbsorbFrom(a);
+
+        // The rate is shared: b sees the storm's twelve problems of the last minute and joins a's storm incident.
+        b.Book.OtherInstancesStormRate = 12;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: $"far{i:00}", timeT: Records.T0 + 20 + i)));
+        }
+
+        Assert.Single(b.Committed.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
+        Assert.Equal(10, b.MembersOf(storm.Id).Count);
+        Assert.True(b.Book.StormActive);
     }
 }
