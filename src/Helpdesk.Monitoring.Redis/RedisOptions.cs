@@ -18,6 +18,12 @@ public sealed class RedisOptions
     /// </summary>
     public TimeSpan SeenTtl { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How many writes (batches) the change log keeps: an instance further behind (a long pause) rebuilds from the store.
+    /// Bounds Redis memory: older members and closed incidents leave it.
+    /// </summary>
+    public int LogWindow { get; set; } = 100_000;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Configuration);
 
     public IEnumerable<string> Validate()
@@ -25,6 +31,11 @@ public sealed class RedisOptions
         if (Enabled && SeenTtl < TimeSpan.FromMinutes(1))
         {
             yield return "Helpdesk:Redis:SeenTtl must be at least one minute";
+        }
+
+        if (Enabled && LogWindow < 10)
+        {
+            yield return "Helpdesk:Redis:LogWindow must be at least 10 writes";
         }
 
         if (Enabled && (!KeyPrefix.StartsWith('{') || !KeyPrefix.Contains('}', StringComparison.Ordinal)))

@@ -68,20 +68,21 @@ internal static class RedisScripts
         """;
 
     // KEYS: seen buckets, storm buckets, then incidents hash, their revisions, change log, version, floor.
-    // ARGV: how many seen buckets, seen TTL (s), how many storm buckets, one count per storm bucket, then per seen
+    // ARGV: how many seen buckets, seen TTL (s), how many storm buckets, the log window (writes), one count per storm bucket, then per seen
     // bucket its id count and the ids, then how many incidents and (id, revision, value) per incident, then (field,
     // value) per changed member. One version per write: readers take everything up to the version they saw.
     public const string Write = """
         local m = tonumber(ARGV[1])
         local ttl = tonumber(ARGV[2])
         local b = tonumber(ARGV[3])
+        local window = tonumber(ARGV[4])
         local k = #KEYS
         local hash, revisions, log, versionKey, floorKey = KEYS[k - 4], KEYS[k - 3], KEYS[k - 2], KEYS[k - 1], KEYS[k]
         for i = 1, b do
-          redis.call('INCRBY', KEYS[m + i], tonumber(ARGV[3 + i]))
+          redis.call('INCRBY', KEYS[m + i], tonumber(ARGV[4 + i]))
           redis.call('EXPIRE', KEYS[m + i], 180)
         end
-        local at = 4 + b
+        local at = 5 + b
         for i = 1, m do
           local c = tonumber(ARGV[at])
           at = at + 1
@@ -104,15 +105,18 @@ internal static class RedisScripts
           end
         end
         -- Members travel on their own ("m:INCIDENT:ALERT"): an incident with thousands is not rewritten for one.
+        local written = incidents
         for j = at + 1 + 3 * incidents, #ARGV, 2 do
           redis.call('HSET', hash, ARGV[j], ARGV[j + 1])
           redis.call('ZADD', log, version, ARGV[j])
+          written = written + 1
         end
-        -- The log keeps the last 100,000 changes; a reader further behind than the floor rebuilds from the store.
-        local window = 100000
+        -- The log keeps the last `window` writes; a reader further behind than the floor rebuilds from the store. Each
+        -- write trims more old entries than it added, so the log stays bounded; members and gone incidents below the
+        -- floor leave the hash too (live incidents stay: they are the state a new cluster is seeded with).
         if version > window then
           local floor = version - window
-          local old = redis.call('ZRANGEBYSCORE', log, '-inf', '(' .. floor, 'LIMIT', 0, 256)
+          local old = redis.call('ZRANGEBYSCORE', log, '-inf', '(' .. floor, 'LIMIT', 0, 256 + 2 * written)
           for _, id in ipairs(old) do
             local value = redis.call('HGET', hash, id)
             if string.sub(id, 1, 2) == 'm:' or (value and string.find(value, '^%-?%d+|T|')) then

@@ -121,9 +121,9 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
         var seen = ByMinute(update.Applied);
         var storm = update.NewProblemsBySecond.ToArray();
         var keys = new RedisKey[seen.Count + storm.Length + 5];
-        var values = new List<RedisValue>(4 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
+        var values = new List<RedisValue>(5 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
         {
-            seen.Count, (long)_options.SeenTtl.TotalSeconds, storm.Length,
+            seen.Count, (long)_options.SeenTtl.TotalSeconds, storm.Length, _options.LogWindow,
         };
         for (var b = 0; b < storm.Length; b++)
         {

@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.IntegrationTests.Stores;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Policy;
@@ -57,8 +58,8 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
         await b.SeedAsync([], default);
 
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        var first = Decide(book, Records.Service(NotificationType.Problem));
-        var second = Decide(book, Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 5));
+        var first = Plans.Decide(book, Records.Service(NotificationType.Problem));
+        var second = Plans.Decide(book, Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 5));
         await a.WriteAsync(Update(book.Export(second)), default);
 
         // An older copy written late (another instance's slow write) does not replace the newer one.
@@ -93,6 +94,40 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
         var next = await reader.ReadAsync([], 0, default);
         Assert.False(next.RebuildFromStore);
         Assert.Empty(next.Changed);
+    }
+
+    [Fact]
+    public async Task The_change_log_stays_bounded_and_a_reader_left_behind_is_sent_to_the_store()
+    {
+        var options = new RedisOptions { Configuration = _redis.Configuration, LogWindow = 10 };
+        var writer = Own(await RedisSharedState.ConnectAsync(options));
+        var reader = Own(await RedisSharedState.ConnectAsync(options));
+        foreach (var state in new[] { writer, reader })
+        {
+            await state.ReadAsync([], 0, default);
+            await state.SeedAsync([], default);
+        }
+
+        // 60 writes far past the window of 10, each an incident with 300 new members (more entries than a write used to
+        // trim) and one closed incident.
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        for (var i = 0; i < 60; i++)
+        {
+            Plans.Decide(book, Records.Host(NotificationType.Problem, host: $"core{i:00}", timeT: Records.T0 + i));
+            var plan = Plans.Decide(book, [.. Enumerable.Range(0, 300).Select(s =>
+                Records.Service(NotificationType.Problem, host: $"core{i:00}", service: $"svc{s:000}", timeT: Records.T0 + i))]);
+            await writer.WriteAsync(Update([.. book.Export(plan), new LiveIncident(10_000 + i, 5, null, [])]), default);
+        }
+
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var db = redis.GetDatabase();
+        var logged = await db.SortedSetLengthAsync("{helpdesk}:state:log");
+        Assert.InRange(logged, 1, 302 * (10 + 1));
+        var fields = (await db.HashKeysAsync("{helpdesk}:state:incidents")).Select(f => (string)f!).ToList();
+        Assert.DoesNotContain(fields, f => f.StartsWith("m:2:", StringComparison.Ordinal) || f == "10000");
+        Assert.Contains("2", fields);
+
+        Assert.True((await reader.ReadAsync([], 0, default)).RebuildFromStore);
     }
 
     [Fact]
@@ -177,16 +212,6 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
     {
         _owned.Add(owned);
         return owned;
-    }
-
-    private static CommitPlan Decide(IncidentBook book, Notification n)
-    {
-        var plan = new CommitPlan();
-        var record = Records.Bytes(n);
-        var fields = Records.Parse(record);
-        book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60), false, plan);
-        plan.Seal();
-        return plan;
     }
 
     private static SharedUpdate Update(IReadOnlyList<LiveIncident> incidents) => new([], new Dictionary<long, int>()) { Incidents = incidents };
