@@ -96,7 +96,10 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
                 var value = (string?)result[n + 4 + i] ?? "";
                 if (SharedIncidentCodec.IsMember(value))
                 {
-                    members.AddRange(SharedIncidentCodec.DecodeMember(value, _writer) is { } member ? [member] : []);
+                    if (SharedIncidentCodec.DecodeMember(value, _writer) is { } member)
+                    {
+                        members.Add(member);
+                    }
                 }
                 else if (SharedIncidentCodec.Decode(value, _writer) is { } incident)
                 {
