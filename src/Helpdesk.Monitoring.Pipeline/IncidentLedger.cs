@@ -38,6 +38,7 @@ public sealed class IncidentLedger
 
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
     private int _rebuildRequested;
+    private DateTimeOffset _sharedFreshUntil = DateTimeOffset.MinValue;
 
     /// <summary>
     /// Asks for the state to be rebuilt from the store before the next batch is decided: another instance may have
@@ -46,8 +47,10 @@ public sealed class IncidentLedger
     public void RequestRebuild() => Volatile.Write(ref _rebuildRequested, 1);
 
     /// <summary>
-    /// The state shared with other instances (scale-out: Redis). Read before each batch, written after its store
-    /// commit and before its receipts settle: store, then shared state, then the Kafka offset.
+    /// The state shared with other instances (scale-out: Redis). Written after each batch's store commit and before its
+    /// receipts settle (store, then shared state, then the Kafka offset); the write's answer brings what other
+    /// instances changed. Read before a batch only when the book has event ids it cannot place or that answer is older
+    /// than <see cref="PipelineOptions.SharedStateFreshness"/>.
     /// </summary>
     public ISharedState Shared
     {
@@ -85,7 +88,7 @@ public sealed class IncidentLedger
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })
             {
-                await WriteSharedAsync(plan, cancellationToken);
+                await WriteSharedAsync(plan, now, cancellationToken);
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
                 await PruneIfDueAsync(now, cancellationToken);
                 return outcome;
@@ -186,6 +189,12 @@ public sealed class IncidentLedger
             }
         }
 
+        // The last write's answer is recent (under load, milliseconds): nothing to ask that it did not already say.
+        if (ids.Count == 0 && now < _sharedFreshUntil)
+        {
+            return;
+        }
+
         try
         {
             var view = await _shared.ReadAsync(ids, now.ToUnixTimeSeconds(), cancellationToken);
@@ -198,17 +207,7 @@ public sealed class IncidentLedger
                 await _shared.SeedAsync(Book.ExportLive(), cancellationToken);
             }
 
-            foreach (var incident in view.Changed)
-            {
-                Book.Absorb(incident);
-            }
-
-            foreach (var member in view.ChangedMembers)
-            {
-                Book.Absorb(member);
-            }
-
-            Book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - Book.OwnStormRate(now.ToUnixTimeSeconds()));
+            Take(view, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -217,7 +216,24 @@ public sealed class IncidentLedger
         }
     }
 
-    private async Task WriteSharedAsync(CommitPlan plan, CancellationToken cancellationToken)
+    /// <summary>Absorbs what other instances changed and their storm rate; the answer stands in for a read for a while.</summary>
+    private void Take(SharedView view, DateTimeOffset now)
+    {
+        foreach (var incident in view.Changed)
+        {
+            Book.Absorb(incident);
+        }
+
+        foreach (var member in view.ChangedMembers)
+        {
+            Book.Absorb(member);
+        }
+
+        Book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - Book.OwnStormRate(now.ToUnixTimeSeconds()));
+        _sharedFreshUntil = now + _options.SharedStateFreshness;
+    }
+
+    private async Task WriteSharedAsync(CommitPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_shared is NoSharedState || plan.IsEmpty)
         {
@@ -226,14 +242,23 @@ public sealed class IncidentLedger
 
         try
         {
-            await _shared.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond)
+            var view = await _shared.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond)
             {
                 Incidents = Book.Export(plan),
-            }, cancellationToken);
+            }, now.ToUnixTimeSeconds(), cancellationToken);
+            if (view.RebuildFromStore)
+            {
+                // Emptied or reset since the last read: the next batch reads, which rebuilds and seeds.
+                _sharedFreshUntil = DateTimeOffset.MinValue;
+                return;
+            }
+
+            Take(view, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The store holds the truth: a missed write only means other instances ask the store instead.
+            _sharedFreshUntil = DateTimeOffset.MinValue;
             HelpdeskMetrics.SharedStateFailed("write");
             _log("shared state not updated; other instances will ask the store", ex);
         }

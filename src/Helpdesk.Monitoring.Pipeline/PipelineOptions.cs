@@ -18,6 +18,13 @@ public sealed record PipelineOptions
     /// <summary>How long applied event ids are kept for redelivery checks; a redelivery older than this applies again.</summary>
     public TimeSpan AppliedEventRetention { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// Scale-out: how long what the shared state last answered (a read, or a write's answer) stands in for the read
+    /// before the next batch, when that batch holds no event id the book cannot place. Under load batches follow each
+    /// other within milliseconds, so each costs one round trip; idle, every tick reads.
+    /// </summary>
+    public TimeSpan SharedStateFreshness { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How often old applied event ids are pruned (in slices, between batches).</summary>
     public TimeSpan PruneInterval { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -26,6 +33,11 @@ public sealed record PipelineOptions
         if (BatchSize is < 1 or > 100_000)
         {
             return "Pipeline:BatchSize must be between 1 and 100000";
+        }
+
+        if (SharedStateFreshness < TimeSpan.Zero || SharedStateFreshness > TimeSpan.FromSeconds(1))
+        {
+            return "Pipeline:SharedStateFreshness must be between 0 and 1 second";
         }
 
         if (BatchWindow <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero || PruneInterval <= TimeSpan.Zero)

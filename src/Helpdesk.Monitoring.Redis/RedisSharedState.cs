@@ -79,12 +79,21 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
             }
         }
 
-        var n = order.Count;
+        return ChangesFrom(result, order.Count, applied);
+    }
+
+    /// <summary>
+    /// The end both scripts return from position <paramref name="n"/>: the storm sum, the epoch, the version, then the
+    /// values changed since this instance's cursor (or -1: rebuild from the store, from this epoch and version).
+    /// </summary>
+    private SharedView ChangesFrom(RedisResult[] result, int n, IReadOnlySet<Guid> applied)
+    {
+        var stormRate = (int)(long)result[n];
         var (epoch, version, count) = ((string?)result[n + 1] ?? "", (long)result[n + 2], (long)result[n + 3]);
         if (count < 0)
         {
             _rebuildFrom = (epoch, version);
-            return new SharedView(applied, (int)(long)result[n]) { RebuildFromStore = true };
+            return new SharedView(applied, stormRate) { RebuildFromStore = true };
         }
 
         var changed = new List<LiveIncident>();
@@ -111,27 +120,32 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
                 // Unreadable (a version of this service with another format wrote it): the store knows; rebuild from
                 // it and go on after this change rather than stumble on it every batch.
                 _rebuildFrom = (epoch, version);
-                return new SharedView(applied, (int)(long)result[n]) { RebuildFromStore = true };
+                return new SharedView(applied, stormRate) { RebuildFromStore = true };
             }
         }
 
         _cursor = version;
-        return new SharedView(applied, (int)(long)result[n]) { Changed = changed, ChangedMembers = members };
+        return new SharedView(applied, stormRate) { Changed = changed, ChangedMembers = members };
     }
 
-    public async ValueTask WriteAsync(SharedUpdate update, CancellationToken cancellationToken)
+    public async ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken)
     {
         var seen = ByMinute(update.Applied);
         var storm = update.NewProblemsBySecond.ToArray();
-        var keys = new RedisKey[seen.Count + storm.Length + 5];
-        var values = new List<RedisValue>(5 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
+        var keys = new RedisKey[seen.Count + storm.Length + RateSeconds + 6];
+        var values = new List<RedisValue>(9 + storm.Length + seen.Count + update.Applied.Count + (3 * update.Incidents.Count))
         {
-            seen.Count, (long)_options.SeenTtl.TotalSeconds, storm.Length, _options.LogWindow,
+            seen.Count, (long)_options.SeenTtl.TotalSeconds, storm.Length, _options.LogWindow, _epoch, _cursor, MostChangesPerRead, _writer,
         };
         for (var b = 0; b < storm.Length; b++)
         {
             keys[seen.Count + b] = StormKey(storm[b].Key);
             values.Add(storm[b].Value);
+        }
+
+        for (var s = 0; s < RateSeconds; s++)
+        {
+            keys[seen.Count + storm.Length + s] = StormKey(nowUnixSeconds - s);
         }
 
         for (var i = 0; i < seen.Count; i++)
@@ -155,9 +169,13 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
             values.Add(SharedIncidentCodec.Encode(member, _writer));
         }
 
-        (keys[^5], keys[^4], keys[^3], keys[^2], keys[^1]) = (Key("incidents"), Key("revisions"), Key("log"), Key("version"), Key("floor"));
-        await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Write, keys, [.. values]);
+        (keys[^6], keys[^5], keys[^4], keys[^3], keys[^2], keys[^1]) =
+            (Key("incidents"), Key("revisions"), Key("log"), Key("version"), Key("floor"), Key("epoch"));
+        var result = (RedisResult[])(await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Write, keys, [.. values]))!;
+        return ChangesFrom(result, 0, EmptyIds);
     }
+
+    private static readonly IReadOnlySet<Guid> EmptyIds = new HashSet<Guid>();
 
     public async ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken)
     {
@@ -169,7 +187,7 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
             for (var i = 0; i < live.Count; i += SeedChunk)
             {
                 var chunk = live.Skip(i).Take(SeedChunk).ToList();
-                await WriteAsync(new SharedUpdate([], new Dictionary<long, int>()) { Incidents = chunk }, cancellationToken);
+                await WriteAsync(new SharedUpdate([], new Dictionary<long, int>()) { Incidents = chunk }, 0, cancellationToken);
             }
 
             epoch = (string?)await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.ClaimEpoch, [Key("epoch")], [Guid.NewGuid().ToString("N")]) ?? "";

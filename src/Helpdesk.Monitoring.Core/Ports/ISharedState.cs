@@ -16,7 +16,11 @@ public interface ISharedState
 {
     ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken);
 
-    ValueTask WriteAsync(SharedUpdate update, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes a committed batch's update and answers, in the same round trip, what other instances changed since the
+    /// last read or write (so under load the next batch need not read first).
+    /// </summary>
+    ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken);
 
     /// <summary>
     /// After a read asked for <see cref="SharedView.RebuildFromStore"/> and the instance rebuilt: fills an empty shared
@@ -60,7 +64,8 @@ public sealed class NoSharedState : ISharedState
     public ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken) =>
         ValueTask.FromResult(SharedView.Empty);
 
-    public ValueTask WriteAsync(SharedUpdate update, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(SharedView.Empty);
 
     public ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

@@ -17,7 +17,7 @@ public sealed class RedisSharedStateIntegrationTests
         var applied = Enumerable.Range(0, 500).Select(_ => Guid.CreateVersion7()).ToList();
         var fresh = Guid.CreateVersion7();
         const long Now = 1_800_000_000;
-        await a.WriteAsync(new SharedUpdate(applied, new Dictionary<long, int> { [Now - 1] = 30, [Now - 30] = 12, [Now - 90] = 50 }), default);
+        await a.WriteAsync(new SharedUpdate(applied, new Dictionary<long, int> { [Now - 1] = 30, [Now - 30] = 12, [Now - 90] = 50 }), 0, default);
 
         var view = await b.ReadAsync([.. applied, fresh], Now, default);
         Assert.Equal(applied.ToHashSet(), view.Applied);
@@ -33,7 +33,7 @@ public sealed class RedisSharedStateIntegrationTests
         await using var redis = await RedisProcess.StartAsync();
         await using var state = await RedisSharedState.ConnectAsync(new RedisOptions { Configuration = redis.Configuration });
         var id = Guid.CreateVersion7();
-        await state.WriteAsync(new SharedUpdate([id], new Dictionary<long, int>()), default);
+        await state.WriteAsync(new SharedUpdate([id], new Dictionary<long, int>()), 0, default);
         Assert.Contains(id, (await state.ReadAsync([id], 0, default)).Applied);
 
         redis.Kill();
