@@ -113,7 +113,7 @@ internal static class ReplayCommand
         foreach (var incident in projection.Incidents.Values)
         {
             output.AppendLine(CultureInfo.InvariantCulture,
-                $"{incident.Number} {incident.Priority} {incident.Status.ToString().ToLowerInvariant()} \"{incident.Title}\" customer={incident.Customer} category={incident.Category} team={incident.Team}/{incident.Tier} alerts={incident.AlertCount}{(incident.Flapping ? " flapping" : "")}{(incident.InMaintenance ? " in-maintenance" : "")}{(incident.CorrelationRule.Length > 0 ? $" rule={incident.CorrelationRule} key={incident.CorrelationKey}" : "")}{(incident.MergedInto is { } into ? " merged-into=" + IncidentNumber.Format(into) : "")}");
+                $"{incident.Number} {IncidentNames.Of(incident.Priority)} {IncidentNames.Of(incident.Status)} \"{incident.Title}\" customer={incident.Customer} category={incident.Category} team={incident.Team}/{incident.Tier} alerts={incident.AlertCount}{(incident.Flapping ? " flapping" : "")}{(incident.InMaintenance ? " in-maintenance" : "")}{(incident.CorrelationRule.Length > 0 ? $" rule={incident.CorrelationRule} key={incident.CorrelationKey}" : "")}{(incident.MergedInto is { } into ? " merged-into=" + IncidentNumber.Format(into) : "")}");
             foreach (var member in projection.MembersOf(incident.Id))
             {
                 output.AppendLine(CultureInfo.InvariantCulture,

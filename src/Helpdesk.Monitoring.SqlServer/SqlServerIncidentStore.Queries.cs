@@ -14,7 +14,7 @@ public sealed partial class SqlServerIncidentStore
         if (query.Status is { } status)
         {
             where.Add("status = @status");
-            parameters.Add(new SqlParameter("@status", SqlDbType.VarChar, 16) { Value = status.ToString().ToLowerInvariant() });
+            parameters.Add(new SqlParameter("@status", SqlDbType.VarChar, 16) { Value = IncidentNames.Of(status) });
         }
 
         if (!string.IsNullOrEmpty(query.Customer))

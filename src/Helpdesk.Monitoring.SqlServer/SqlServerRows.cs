@@ -7,7 +7,7 @@ using Microsoft.Data.SqlClient;
 
 namespace Helpdesk.Monitoring.SqlServer;
 
-/// <summary>Rows as the SQL Server store writes (table-valued parameters) and reads them. Text forms as in SQLite.</summary>
+/// <summary>Rows as the SQL Server store writes (table-valued parameters) and reads them; enum words from <see cref="IncidentNames"/>.</summary>
 internal static class SqlServerRows
 {
     public const string IncidentColumns =
@@ -27,7 +27,7 @@ internal static class SqlServerRows
         var table = Columns(("event_id", typeof(byte[])), ("incident_id", typeof(long)), ("outcome", typeof(string)), ("applied_at", typeof(long)), ("event_ms", typeof(long)));
         foreach (var e in events)
         {
-            table.Rows.Add(Id(e.EventId), e.IncidentId, Text.Of(e.Outcome), e.At.ToUnixTimeMilliseconds(),
+            table.Rows.Add(Id(e.EventId), e.IncidentId, IncidentNames.Of(e.Outcome), e.At.ToUnixTimeMilliseconds(),
                 SeenEvents.TryGetUnixMs(e.EventId, out var ms) ? ms : DBNull.Value);
         }
 
@@ -64,7 +64,7 @@ internal static class SqlServerRows
         foreach (var i in incidents)
         {
             table.Rows.Add(
-                i.Id, i.Instance, i.Host, i.Service, i.Customer, i.Title, i.Description, Text.Of(i.Status), Text.Of(i.Priority), NagiosNames.Of(i.State),
+                i.Id, i.Instance, i.Host, i.Service, i.Customer, i.Title, i.Description, IncidentNames.Of(i.Status), IncidentNames.Of(i.Priority), NagiosNames.Of(i.State),
                 NagiosNames.Of(i.WorstState), i.LastOutput, i.ProblemId, i.AlertCount, Ms(i.OpenedAt), Ms(i.LastSeenAt), MsOrNull(i.AcknowledgedAt),
                 i.AcknowledgedBy, i.AcknowledgementComment, MsOrNull(i.ResolvedAt), MsOrNull(i.ClosedAt), i.ReopenCount, Ms(i.UpdatedAt),
                 i.TimelineCount, i.Category, i.Team, i.Tier, i.Flapping, i.FlapCount, MsOrNull(i.FlapQuietUntil), i.InMaintenance,
@@ -112,10 +112,10 @@ internal static class SqlServerRows
         Customer = r.GetString(4),
         Title = r.GetString(5),
         Description = r.GetString(6),
-        Status = Text.Status(r.GetString(7)),
-        Priority = (Priority)(r.GetString(8)[1] - '0'),
-        State = Text.State(r.GetString(9)),
-        WorstState = Text.State(r.GetString(10)),
+        Status = IncidentNames.ParseStatus(r.GetString(7)),
+        Priority = IncidentNames.ParsePriority(r.GetString(8)),
+        State = NagiosNames.ParseState(r.GetString(9)),
+        WorstState = NagiosNames.ParseState(r.GetString(10)),
         LastOutput = r.GetString(11),
         ProblemId = r.GetString(12),
         AlertCount = r.GetInt64(13),
@@ -143,7 +143,7 @@ internal static class SqlServerRows
     };
 
     public static AlertMember ReadMember(SqlDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), Text.State(r.GetString(6)),
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), NagiosNames.ParseState(r.GetString(6)),
         r.GetBoolean(7), r.GetString(8), r.GetInt64(9), At(r.GetInt64(10)), At(r.GetInt64(11)), r.GetString(12));
 
     public static TimelineEntry ReadTimeline(SqlDataReader r) => new(
@@ -179,20 +179,5 @@ internal static class SqlServerRows
         }
 
         return table;
-    }
-
-    /// <summary>Status, outcome and priority as text, the same words the SQLite store uses.</summary>
-    private static class Text
-    {
-        public static string Of(IncidentStatus status) => status.ToString().ToLowerInvariant();
-
-        public static IncidentStatus Status(string text) => Enum.Parse<IncidentStatus>(text, ignoreCase: true);
-
-        public static string Of(ApplyOutcome outcome) => outcome.ToString().ToLowerInvariant();
-
-        public static string Of(Priority priority) => priority.ToString();
-
-        public static AlertState State(string text) =>
-            NagiosNames.ParseHostState(text) is var host and not AlertState.None ? host : NagiosNames.ParseServiceState(text);
     }
 }

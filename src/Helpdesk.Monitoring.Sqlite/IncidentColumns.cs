@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
 using Microsoft.Data.Sqlite;
 
 namespace Helpdesk.Monitoring.Sqlite;
@@ -25,10 +26,10 @@ internal static class IncidentColumns
         Customer = r.GetString(4),
         Title = r.GetString(5),
         Description = r.GetString(6),
-        Status = ColumnText.Status(r.GetString(7)),
-        Priority = ColumnText.Priority(r.GetString(8)),
-        State = ColumnText.State(r.GetString(9)),
-        WorstState = ColumnText.State(r.GetString(10)),
+        Status = IncidentNames.ParseStatus(r.GetString(7)),
+        Priority = IncidentNames.ParsePriority(r.GetString(8)),
+        State = NagiosNames.ParseState(r.GetString(9)),
+        WorstState = NagiosNames.ParseState(r.GetString(10)),
         LastOutput = r.GetString(11),
         ProblemId = r.GetString(12),
         AlertCount = r.GetInt64(13),
@@ -56,7 +57,7 @@ internal static class IncidentColumns
     };
 
     public static AlertMember ReadMember(SqliteDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ColumnText.State(r.GetString(6)),
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), NagiosNames.ParseState(r.GetString(6)),
         r.GetInt64(7) != 0, r.GetString(8), r.GetInt64(9), ColumnText.At(r.GetInt64(10)), ColumnText.At(r.GetInt64(11)), r.GetString(12));
 
     private static DateTimeOffset? AtOrNull(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : ColumnText.At(r.GetInt64(i));

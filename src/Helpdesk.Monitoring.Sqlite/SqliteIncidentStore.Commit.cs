@@ -111,7 +111,7 @@ public sealed partial class SqliteIncidentStore
         foreach (var e in events)
         {
             e.EventId.TryWriteBytes(id, bigEndian: true, out _);
-            insert.Bind(1, id).Bind(2, e.IncidentId).Bind(3, ColumnText.Of(e.Outcome)).Bind(4, ColumnText.Ms(e.At));
+            insert.Bind(1, id).Bind(2, e.IncidentId).Bind(3, IncidentNames.Of(e.Outcome)).Bind(4, ColumnText.Ms(e.At));
             if (SeenEvents.TryGetUnixMs(e.EventId, out var ms))
             {
                 insert.Bind(5, ms);
@@ -136,7 +136,7 @@ public sealed partial class SqliteIncidentStore
         {
             var insert = _insertIncident ??= new RawStatement(Writer, InsertIncident);
             insert.Bind(1, i.Id).Bind(2, i.Instance).Bind(3, i.Host).Bind(4, i.Service).Bind(5, i.Customer).Bind(6, i.Title)
-                .Bind(7, i.Description).Bind(8, ColumnText.Of(i.Status)).Bind(9, ColumnText.Of(i.Priority)).Bind(10, NagiosNames.Of(i.State))
+                .Bind(7, i.Description).Bind(8, IncidentNames.Of(i.Status)).Bind(9, IncidentNames.Of(i.Priority)).Bind(10, NagiosNames.Of(i.State))
                 .Bind(11, NagiosNames.Of(i.WorstState)).Bind(12, i.LastOutput).Bind(13, i.ProblemId).Bind(14, ColumnText.Ms(i.OpenedAt))
                 .Bind(15, ColumnText.MsOrNull(i.AcknowledgedAt)).Bind(16, i.AcknowledgedBy).Bind(17, i.AcknowledgementComment)
                 .Bind(18, ColumnText.MsOrNull(i.ResolvedAt)).Bind(19, ColumnText.MsOrNull(i.ClosedAt)).Bind(20, i.ReopenCount)
@@ -178,7 +178,7 @@ public sealed partial class SqliteIncidentStore
         foreach (var c in changes)
         {
             var update = _updateIncident ??= new RawStatement(Writer, UpdateIncident);
-            update.Bind(1, c.Id).Bind(2, ColumnText.Of(c.Status)).Bind(3, ColumnText.Of(c.Priority)).Bind(4, NagiosNames.Of(c.State))
+            update.Bind(1, c.Id).Bind(2, IncidentNames.Of(c.Status)).Bind(3, IncidentNames.Of(c.Priority)).Bind(4, NagiosNames.Of(c.State))
                 .Bind(5, NagiosNames.Of(c.WorstState)).Bind(6, c.LastOutput).Bind(7, ColumnText.MsOrNull(c.AcknowledgedAt))
                 .Bind(8, c.AcknowledgedBy).Bind(9, c.AcknowledgementComment).Bind(10, ColumnText.MsOrNull(c.ResolvedAt))
                 .Bind(11, ColumnText.MsOrNull(c.ClosedAt)).Bind(12, c.ReopenCount).Bind(13, ColumnText.Ms(c.UpdatedAt)).Bind(14, c.TimelineCount)
@@ -214,7 +214,7 @@ public sealed partial class SqliteIncidentStore
         foreach (var e in entries)
         {
             var insert = _insertTimeline ??= new RawStatement(Writer, InsertTimeline);
-            insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, ColumnText.Ms(e.At)).Bind(4, ColumnText.Of(e.Kind)).Bind(6, e.Text);
+            insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, ColumnText.Ms(e.At)).Bind(4, TimelineKindNames.Of(e.Kind)).Bind(6, e.Text);
             if (e.EventId is { } eventId && eventId.TryWriteBytes(id, bigEndian: true, out _))
             {
                 insert.Bind(5, id);
@@ -240,7 +240,7 @@ public sealed partial class SqliteIncidentStore
         command.Parameters.AddWithValue("@id", e.IncidentId);
         command.Parameters.AddWithValue("@seq", e.Seq);
         using var reader = command.ExecuteReader();
-        if (!reader.Read() || reader.GetString(0) != ColumnText.Of(e.Kind))
+        if (!reader.Read() || reader.GetString(0) != TimelineKindNames.Of(e.Kind))
         {
             return false;
         }

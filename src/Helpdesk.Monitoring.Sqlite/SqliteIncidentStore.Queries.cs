@@ -13,7 +13,7 @@ public sealed partial class SqliteIncidentStore
         if (query.Status is { } status)
         {
             where.Add("status = @status");
-            command.Parameters.AddWithValue("@status", ColumnText.Of(status));
+            command.Parameters.AddWithValue("@status", IncidentNames.Of(status));
         }
 
         if (!string.IsNullOrEmpty(query.Customer))
@@ -31,7 +31,7 @@ public sealed partial class SqliteIncidentStore
         if (query.Priority is { } priority)
         {
             where.Add("priority = @priority");
-            command.Parameters.AddWithValue("@priority", ColumnText.Of(priority));
+            command.Parameters.AddWithValue("@priority", IncidentNames.Of(priority));
         }
 
         var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
@@ -80,7 +80,7 @@ public sealed partial class SqliteIncidentStore
             while (reader.Read())
             {
                 timeline.Add(new TimelineEntry(reader.GetInt64(0), reader.GetInt32(1), ColumnText.At(reader.GetInt64(2)),
-                    ColumnText.Kind(reader.GetString(3)), reader.IsDBNull(4) ? null : ColumnText.Guid((byte[])reader[4]), reader.GetString(5)));
+                    TimelineKindNames.Parse(reader.GetString(3)), reader.IsDBNull(4) ? null : ColumnText.Guid((byte[])reader[4]), reader.GetString(5)));
             }
         }
 

@@ -68,6 +68,9 @@ public static class NagiosNames
 
     public static AlertState ParseServiceState(string text) => ParseServiceState(System.Text.Encoding.UTF8.GetBytes(text));
 
+    /// <summary>A host or service state word (as the stores keep an alert's state, whichever it is).</summary>
+    public static AlertState ParseState(string text) => ParseHostState(text) is var host and not AlertState.None ? host : ParseServiceState(text);
+
     /// <summary>How bad a state is, so an incident can remember its worst: DOWN and CRITICAL rank highest.</summary>
     public static int Severity(AlertState state) => state switch
     {

@@ -132,7 +132,7 @@ public static class HelpdeskMetrics
 
     public static void AgentActed(AgentActionKind kind, ApplyOutcome outcome) =>
         AgentActions.Add(1, new KeyValuePair<string, object?>("action", kind == AgentActionKind.Resolve ? "resolve" : "acknowledge"),
-            new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+            new KeyValuePair<string, object?>("outcome", IncidentNames.Of(outcome)));
 
     public static void Rejected(RejectReason reason, string source) =>
         DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", RejectReasons.Label(reason)), new KeyValuePair<string, object?>("source", source));

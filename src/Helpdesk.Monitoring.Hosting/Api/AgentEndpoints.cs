@@ -92,8 +92,8 @@ public static class AgentEndpoints
 
         var incident = (await d.Queries.GetAsync(id, cancellationToken))!.Incident;
         return outcome == ApplyOutcome.Ignored
-            ? Results.Problem(statusCode: 409, title: "Not open", detail: $"{incident.Number} is {IncidentJson.StatusText(incident.Status)}: only open or acknowledged incidents can be {(kind == AgentActionKind.Resolve ? "resolved" : "acknowledged")}")
-            : Results.Ok(new AgentActionResultJson(outcome.ToString().ToLowerInvariant(), actionId, IncidentJson.From(incident)));
+            ? Results.Problem(statusCode: 409, title: "Not open", detail: $"{incident.Number} is {IncidentNames.Of(incident.Status)}: only open or acknowledged incidents can be {(kind == AgentActionKind.Resolve ? "resolved" : "acknowledged")}")
+            : Results.Ok(new AgentActionResultJson(IncidentNames.Of(outcome), actionId, IncidentJson.From(incident)));
     }
 
     private static async Task<(AgentActionJson? Request, string Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)

@@ -13,12 +13,11 @@ public sealed record IncidentJson(
     string CorrelationRule, string CorrelationKey, string? MergedInto, SlaJson Sla)
 {
     public static IncidentJson From(IncidentRecord r) => new(
-        r.Number, r.Title, StatusText(r.Status), r.Priority.ToString(), r.Category, r.Team, r.Tier, r.Instance, r.Host, r.Service, r.Customer,
+        r.Number, r.Title, IncidentNames.Of(r.Status), IncidentNames.Of(r.Priority), r.Category, r.Team, r.Tier, r.Instance, r.Host, r.Service, r.Customer,
         NagiosNames.Of(r.State), NagiosNames.Of(r.WorstState), r.AlertCount, r.LastOutput, r.ProblemId, r.OpenedAt, r.LastSeenAt,
         r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.Flapping, r.FlapCount, r.InMaintenance, r.UpdatedAt, r.Description,
         r.CorrelationRule, r.CorrelationKey, r.MergedInto is { } merged ? IncidentNumber.Format(merged) : null, SlaJson.From(r.Sla));
 
-    public static string StatusText(IncidentStatus status) => status.ToString().ToLowerInvariant();
 }
 
 /// <summary>An incident's SLA clock as the API shows it.</summary>
@@ -50,7 +49,7 @@ public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<Mem
 public sealed record HistoryJson(string Number, string Title, string Service, string Status, string Priority, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt)
 {
     public static HistoryJson From(IncidentRecord r) =>
-        new(r.Number, r.Title, r.Service, IncidentJson.StatusText(r.Status), r.Priority.ToString(), r.OpenedAt, r.ResolvedAt, r.ClosedAt);
+        new(r.Number, r.Title, r.Service, IncidentNames.Of(r.Status), IncidentNames.Of(r.Priority), r.OpenedAt, r.ResolvedAt, r.ClosedAt);
 }
 
 /// <summary>One timeline entry.</summary>

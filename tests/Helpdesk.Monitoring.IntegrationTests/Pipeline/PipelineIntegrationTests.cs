@@ -142,6 +142,61 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Under_load_the_shared_states_answer_to_a_write_stands_in_for_the_next_read()
+    {
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var ledger = await IncidentLedger.OpenAsync(Store(), new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
+            new PipelineOptions { SharedStateFreshness = TimeSpan.FromMilliseconds(100) }, time, (_, _) => { }, default);
+        var shared = new CountingSharedState();
+        ledger.Shared = shared;
+
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
+        Assert.Equal((1, 2), (shared.Reads, shared.Writes));
+
+        // Idle for longer than the freshness: the next batch reads first.
+        time.Advance(TimeSpan.FromSeconds(1));
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "c")).Items, default);
+        Assert.Equal((2, 3), (shared.Reads, shared.Writes));
+    }
+
+    [Fact]
+    public async Task Batches_that_close_while_one_is_committing_are_committed_together()
+    {
+        var gated = new GatedStore(Store());
+        var ledger = await Open(gated);
+        using var source = new Subject<InboundNotification>();
+        var batches = new List<BatchOutcome>();
+        using var subscription = IncidentPipeline
+            .Build(source, ledger, new PipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(5), TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default)
+            .Subscribe(b => { lock (batches) { batches.Add(b); } });
+
+        var receipts = new List<TaskReceipt>();
+        void Push(int i)
+        {
+            var record = Records.Bytes(Records.Service(NotificationType.Problem, host: "h" + i, timeT: Records.T0 + i));
+            receipts.Add(new TaskReceipt());
+            source.OnNext(new InboundNotification(record, Records.Parse(record), receipts[^1]));
+        }
+
+        // The first batch's commit waits; meanwhile nine notifications arrive, each in a window of its own.
+        Push(0);
+        await gated.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 1; i < 10; i++)
+        {
+            Push(i);
+            await Task.Delay(20);
+        }
+
+        gated.Release();
+        await Task.WhenAll(receipts.Select(r => r.Outcome)).WaitAsync(TimeSpan.FromSeconds(30));
+        lock (batches)
+        {
+            Assert.Equal([1, 9], batches.Where(b => b.Notifications > 0).Select(b => b.Notifications));
+        }
+    }
+
+    [Fact]
     public async Task In_virtual_time_the_pipeline_batches_by_window_and_closes_after_the_verification_hold()
     {
         var scheduler = new HistoricalScheduler(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
@@ -208,6 +263,56 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         public Task<ApplyOutcome> Outcome => _done.Task;
 
         public override void Committed(ApplyOutcome outcome) => _done.TrySetResult(outcome);
+    }
+
+    /// <summary>Counts the ledger's round trips to the shared state (Redis's own behaviour is tested on redis-server).</summary>
+    private sealed class CountingSharedState : ISharedState
+    {
+        public int Reads { get; private set; }
+
+        public int Writes { get; private set; }
+
+        public ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken)
+        {
+            Reads++;
+            return ValueTask.FromResult(SharedView.Empty);
+        }
+
+        public ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken)
+        {
+            Writes++;
+            return ValueTask.FromResult(SharedView.Empty);
+        }
+
+        public ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A store whose first commit waits until the test lets it go.</summary>
+    private sealed class GatedStore(IIncidentStore inner) : IIncidentStore
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _gate.TrySetResult();
+
+        public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
+
+        public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
+            inner.FindAppliedAsync(eventIds, cancellationToken);
+
+        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
+            inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
+
+        public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
+        {
+            _entered.TrySetResult();
+            await _gate.Task;
+            return await inner.CommitAsync(plan, cancellationToken);
+        }
     }
 
     private sealed class FlakyStore(IIncidentStore inner, int failures) : IIncidentStore

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Service;
@@ -95,6 +96,17 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     private string NagiosDirectory => _dir.Combine("nagios");
 
     /// <summary>The real service, reading the spool every 20 ms (Nagios notifications should not wait on polling).</summary>
+    /// <summary>web01/HTTP goes CRITICAL (INC-000001), then bob schedules ten minutes of downtime: the incident in maintenance.</summary>
+    private static async Task<JsonElement> FailingWebInDowntimeAsync(ServiceProcess service, NagiosProcess nagios)
+    {
+        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
+        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await nagios.CommandAsync($"SCHEDULE_SVC_DOWNTIME;web01;HTTP;{start};{start + 600};1;0;600;bob;disk swap");
+        return await service.WaitForAsync("/api/v1/incidents/INC-000001",
+            i => i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+    }
+
     private Task<ServiceProcess> StartServiceAsync(Dictionary<string, string>? settings = null)
     {
         var all = new Dictionary<string, string>(settings ?? []) { ["Helpdesk__Spool__PollInterval"] = "00:00:00.020" };
@@ -184,13 +196,7 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         await using var service = await StartServiceAsync();
         await using var nagios = await StartNagiosAsync(Objects);
 
-        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
-        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
-
-        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        await nagios.CommandAsync($"SCHEDULE_SVC_DOWNTIME;web01;HTTP;{start};{start + 600};1;0;600;bob;disk swap");
-        var held = await service.WaitForAsync("/api/v1/incidents/INC-000001",
-            i => i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+        var held = await FailingWebInDowntimeAsync(service, nagios);
         Assert.Contains(held.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString()!.StartsWith("Maintenance started by bob", StringComparison.Ordinal));
 
         await nagios.CommandAsync("DEL_DOWNTIME_BY_HOST_NAME;web01");
@@ -260,12 +266,7 @@ public sealed class RealNagiosIntegrationTests : IDisposable
         await using var service = await StartServiceAsync();
         await using var nagios = await StartNagiosAsync(Objects);
 
-        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
-        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
-        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        await nagios.CommandAsync($"SCHEDULE_SVC_DOWNTIME;web01;HTTP;{start};{start + 600};1;0;600;bob;disk swap");
-        await service.WaitForAsync("/api/v1/incidents/INC-000001",
-            i => i.GetProperty("incident").GetProperty("inMaintenance").GetBoolean(), TimeSpan.FromSeconds(60));
+        await FailingWebInDowntimeAsync(service, nagios);
 
         // Nagios pages nobody in downtime: the recovery itself is not notified; the end of the downtime says it.
         await nagios.ServiceResultAsync("web01", "HTTP", 0, "HTTP OK");
