@@ -288,7 +288,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     /// <summary>A store whose first commit waits until the test lets it go.</summary>
-    private sealed class GatedStore(IIncidentStore inner) : IIncidentStore
+    private sealed class GatedStore(IIncidentStore inner) : PassThroughStore(inner)
     {
         private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -297,28 +297,25 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
 
         public void Release() => _gate.TrySetResult();
 
-        public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-        public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
-
-        public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
-            inner.FindAppliedAsync(eventIds, cancellationToken);
-
-        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
-            inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
-
-        public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
+        public override async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
         {
             _entered.TrySetResult();
             await _gate.Task;
-            return await inner.CommitAsync(plan, cancellationToken);
+            return await base.CommitAsync(plan, cancellationToken);
         }
     }
 
-    private sealed class FlakyStore(IIncidentStore inner, int failures) : IIncidentStore
+    private sealed class FlakyStore(IIncidentStore inner, int failures) : PassThroughStore(inner)
     {
         public int Attempts { get; private set; }
 
+        public override ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
+            ++Attempts <= failures ? throw new IOException("disk unavailable (injected)") : base.CommitAsync(plan, cancellationToken);
+    }
+
+    /// <summary>A real store underneath; the test stores change only how commits go.</summary>
+    private abstract class PassThroughStore(IIncidentStore inner) : IIncidentStore
+    {
         public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
         public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
@@ -329,7 +326,6 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
             inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
 
-        public ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
-            ++Attempts <= failures ? throw new IOException("disk unavailable (injected)") : inner.CommitAsync(plan, cancellationToken);
+        public virtual ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) => inner.CommitAsync(plan, cancellationToken);
     }
 }
