@@ -190,9 +190,24 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
 
         gated.Release();
         await Task.WhenAll(receipts.Select(r => r.Outcome)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Receipts settle inside a batch's processing; its outcome reaches the subscriber just after.
+        for (var waited = 0; waited < 100 && Count() < 10; waited++)
+        {
+            await Task.Delay(50);
+        }
+
         lock (batches)
         {
             Assert.Equal([1, 9], batches.Where(b => b.Notifications > 0).Select(b => b.Notifications));
+        }
+
+        int Count()
+        {
+            lock (batches)
+            {
+                return batches.Sum(b => b.Notifications);
+            }
         }
     }
 
