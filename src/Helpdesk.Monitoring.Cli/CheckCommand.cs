@@ -16,6 +16,18 @@ internal static class CheckCommand
     public const int Critical = 2;
     public const int Unknown = 3;
 
+    public const string Name = "check";
+
+    /// <summary>
+    /// The plugin's answer when its own command line is wrong: one line, exit 3 (UNKNOWN), as the monitoring-plugins
+    /// guidelines ask, instead of a usage text Nagios would show as the service's output.
+    /// </summary>
+    public static int UsageError(string error)
+    {
+        Console.WriteLine($"HELPDESK UNKNOWN - {error} (see check_helpdesk --help)");
+        return Unknown;
+    }
+
     public static Command Create()
     {
         var host = new Option<string>("--hostname", "-H") { Description = "Service address (default 127.0.0.1)", DefaultValueFactory = _ => "127.0.0.1" };
@@ -23,26 +35,49 @@ internal static class CheckCommand
         var warning = new Option<string>("--warning", "-w") { Description = "Spool backlog range for WARNING (default 1000)", DefaultValueFactory = _ => "1000" };
         var critical = new Option<string>("--critical", "-c") { Description = "Spool backlog range for CRITICAL (default 10000)", DefaultValueFactory = _ => "10000" };
         var timeout = new Option<int>("--timeout", "-t") { Description = "Seconds before giving up (default 10)", DefaultValueFactory = _ => 10 };
-        var command = new Command("check", "Nagios check plugin: is the helpdesk service ready, and is its spool draining?")
+        var setAside = new Option<string>("--set-aside", "-r")
         {
-            host, port, warning, critical, timeout,
+            Description = "Range on the inputs kept in the spool's rejected/ and quarantine/ folders for WARNING (default 0: any is a warning)",
+            DefaultValueFactory = _ => "0",
+        };
+        var version = new Option<bool>("--version", "-V") { Description = "Print the plugin's version and exit (UNKNOWN, as the guidelines ask)" };
+        var command = new Command(Name, "Nagios check plugin: is the helpdesk service ready, and is its spool draining?")
+        {
+            host, port, warning, critical, timeout, setAside, version,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!NagiosRange.TryParse(parse.GetValue(warning)!, out var w) || !NagiosRange.TryParse(parse.GetValue(critical)!, out var c))
+            if (parse.GetValue(version))
             {
-                Console.WriteLine("HELPDESK UNKNOWN - -w and -c take ranges such as 1000, 10:, ~:500 or @10:20");
+                Console.WriteLine($"check_helpdesk (helpdesk) {typeof(CheckCommand).Assembly.GetName().Version?.ToString(3)}");
                 return Unknown;
             }
 
-            var (code, line) = await RunAsync(parse.GetValue(host)!, parse.GetValue(port), w!, c!, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(timeout))), cancellationToken);
+            if (!NagiosRange.TryParse(parse.GetValue(warning)!, out var w) || !NagiosRange.TryParse(parse.GetValue(critical)!, out var c)
+                || !NagiosRange.TryParse(parse.GetValue(setAside)!, out var r))
+            {
+                return UsageError("-w, -c and -r take ranges such as 1000, 10:, ~:500 or @10:20");
+            }
+
+            if (parse.GetValue(port) is < 1 or > 65535)
+            {
+                return UsageError($"-p {parse.GetValue(port)} is not a TCP port (1-65535)");
+            }
+
+            if (parse.GetValue(timeout) is < 1 or > 3600)
+            {
+                return UsageError($"-t {parse.GetValue(timeout)} must be between 1 and 3600 seconds");
+            }
+
+            var (code, line) = await RunAsync(parse.GetValue(host)!, parse.GetValue(port), w!, c!, r!, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
             Console.WriteLine(line);
             return code;
         });
         return command;
     }
 
-    public static async Task<(int Code, string Line)> RunAsync(string host, int port, NagiosRange warning, NagiosRange critical, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<(int Code, string Line)> RunAsync(string host, int port, NagiosRange warning, NagiosRange critical, NagiosRange setAside,
+        TimeSpan timeout, CancellationToken cancellationToken)
     {
         HelpdeskStatus status;
         try
@@ -54,21 +89,28 @@ internal static class CheckCommand
             return (Critical, $"HELPDESK CRITICAL - cannot read http://{host}:{port}: {ex.Message}");
         }
 
-        return Evaluate(status, warning, critical);
+        return Evaluate(status, warning, critical, setAside);
     }
 
-    public static (int Code, string Line) Evaluate(HelpdeskStatus s, NagiosRange warning, NagiosRange critical)
+    public static (int Code, string Line) Evaluate(HelpdeskStatus s, NagiosRange warning, NagiosRange critical, NagiosRange? setAside = null)
     {
         var perf = string.Create(CultureInfo.InvariantCulture,
-            $"backlog={s.SpoolBacklog};{warning.Text};{critical.Text};0; active={s.ActiveIncidents};;;0; dead_letters={s.DeadLettered}c");
+            $"backlog={s.SpoolBacklog};{warning.Text};{critical.Text};0; active={s.ActiveIncidents};;;0; dead_letters={s.DeadLettered}c set_aside={s.SetAside};{setAside?.Text};;0;");
         var text = string.Create(CultureInfo.InvariantCulture,
             $"spool backlog {s.SpoolBacklog}, {s.ActiveIncidents} active incidents, {s.DeadLettered} dead-lettered");
+        if (s.SetAside > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $", {s.SetAside} inputs set aside in the spool's rejected/ and quarantine/ folders (read them, then remove them)");
+        }
+
         if (!s.Ready)
         {
             return (Critical, $"HELPDESK CRITICAL - not ready ({s.ReadyText.Trim()}), {text} | {perf}");
         }
 
-        var code = critical.Alerts(s.SpoolBacklog) ? Critical : warning.Alerts(s.SpoolBacklog) ? Warning : Ok;
+        var code = critical.Alerts(s.SpoolBacklog) ? Critical
+            : warning.Alerts(s.SpoolBacklog) || setAside?.Alerts(s.SetAside) == true ? Warning
+            : Ok;
         var state = code switch { Critical => "CRITICAL", Warning => "WARNING", _ => "OK" };
         return (code, $"HELPDESK {state} - ready, {text} | {perf}");
     }
@@ -82,6 +124,9 @@ internal static class CheckCommand
         return new HelpdeskStatus(ready.StatusCode == HttpStatusCode.OK, readyText,
             HelpdeskStatus.Sum(metrics, "helpdesk_spool_backlog"),
             HelpdeskStatus.Sum(metrics, "helpdesk_active_incidents"),
-            HelpdeskStatus.Sum(metrics, "helpdesk_notifications_dead_lettered_total"));
+            HelpdeskStatus.Sum(metrics, "helpdesk_notifications_dead_lettered_total"))
+        {
+            SetAside = HelpdeskStatus.Sum(metrics, "helpdesk_spool_rejected_files") + HelpdeskStatus.Sum(metrics, "helpdesk_spool_quarantined_files"),
+        };
     }
 }

@@ -5,6 +5,9 @@ namespace Helpdesk.Monitoring.Cli;
 /// <summary>What the check plugin reads from a running service: readiness and a few /metrics samples.</summary>
 public sealed record HelpdeskStatus(bool Ready, string ReadyText, double SpoolBacklog, double ActiveIncidents, double DeadLettered)
 {
+    /// <summary>Inputs `helpdesk notify` refused (rejected/) plus entries the service set aside (quarantine/).</summary>
+    public double SetAside { get; init; }
+
     /// <summary>Sums every sample of a metric family in Prometheus text, whatever its labels.</summary>
     public static double Sum(string exposition, string metric)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -41,8 +42,6 @@ internal static class NotifyCommand
         ("--host-groups", "HOSTGROUPNAMES", "comma-separated host groups"),
         ("--service-groups", "SERVICEGROUPNAMES", "comma-separated service groups"),
     ];
-
-    private static readonly JsonSerializerOptions RawJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -106,7 +105,8 @@ internal static class NotifyCommand
         byte[]? record = null;
         if (notification is not null)
         {
-            record = NotificationWriter.ToUtf8(notification);
+            // Long plugin output is cut to fit (and says so): a problem never vanishes because of its output's length.
+            record = OutputTrimmer.ToRecord(notification, RecordLimits.MaxRecordBytes);
 
             // The service's own parser decides: what it would refuse is refused here, while Nagios still knows.
             if (!NotificationParser.TryParse(record, out _, out var failure))
@@ -120,7 +120,9 @@ internal static class NotifyCommand
             if (error is not null)
             {
                 var kept = KeepRejected(paths, input, args, error, now);
-                Console.Error.WriteLine($"helpdesk notify: {error}; the input is kept in {kept}");
+                Console.Error.WriteLine(kept is null
+                    ? $"helpdesk notify: {error}; the input was not kept because {paths.Rejected} is at its size limit"
+                    : $"helpdesk notify: {error}; the input is kept in {kept}");
                 return Rejected;
             }
 
@@ -134,10 +136,30 @@ internal static class NotifyCommand
         }
     }
 
-    private static string KeepRejected(SpoolPaths paths, NotificationInput input, string[] args, string error, DateTimeOffset now)
+    private static string? KeepRejected(SpoolPaths paths, NotificationInput input, string[] args, string error, DateTimeOffset now)
     {
         // Only NAGIOS_* macros and the arguments are kept: the rest of the environment may hold secrets.
-        var raw = JsonSerializer.SerializeToUtf8Bytes(new { args, macros = input.Macros }, RawJson);
-        return new DeadLetterDirectory(paths.Rejected).Write(new DeadLetter("notify", RejectReason.InvalidField, error, raw, now));
+        var raw = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(raw, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("args");
+            foreach (var arg in args)
+            {
+                json.WriteStringValue(arg);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartObject("macros");
+            foreach (var (macro, value) in input.Macros)
+            {
+                json.WriteString(macro, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return new DeadLetterDirectory(paths.Rejected).Write(new DeadLetter("notify", RejectReason.InvalidField, error, raw.WrittenMemory, now));
     }
 }

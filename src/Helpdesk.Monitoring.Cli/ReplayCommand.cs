@@ -63,7 +63,17 @@ internal static class ReplayCommand
 
             try
             {
-                Console.Write(Replay(File.ReadAllBytes(path), policy));
+                var replay = Replay(File.ReadAllBytes(path), policy);
+                Console.Write(replay.Output);
+                if (replay.Notifications == 0)
+                {
+                    // Nothing was replayed: a script that checks the exit code must not take this for a clean run.
+                    Console.Error.WriteLine(replay.Refused == 0
+                        ? $"helpdesk replay: {path} holds no records"
+                        : $"helpdesk replay: every record in {path} was refused ({replay.Refused}); nothing was replayed");
+                    return 1;
+                }
+
                 return 0;
             }
             catch (System.Text.Json.JsonException ex)
@@ -75,7 +85,10 @@ internal static class ReplayCommand
         return command;
     }
 
-    public static string Replay(byte[] input, IncidentPolicy policy)
+    /// <summary>What a replay printed, and how many records it replayed and refused.</summary>
+    public sealed record Result(string Output, int Notifications, int Refused);
+
+    public static Result Replay(byte[] input, IncidentPolicy policy)
     {
         var records = Split(input);
         var book = new IncidentBook(policy, [], 0, long.MaxValue);
@@ -126,7 +139,7 @@ internal static class ReplayCommand
             }
         }
 
-        return output.ToString();
+        return new Result(output.ToString(), parsed.Count, refused);
     }
 
     /// <summary>One record per non-empty line, or the elements of a top-level JSON array.</summary>

@@ -8,6 +8,7 @@ using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
 using Helpdesk.Monitoring.SqlServer;
+using Helpdesk.Monitoring.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -116,7 +117,7 @@ public static class HelpdeskHost
             services.AddSingleton<IIncidentQueries>(store);
         }
 
-        var deadLetters = new DeadLetterDirectory(options.DeadLetters);
+        var deadLetters = new DeadLetterDirectory(options.DeadLetterFolder, options.DeadLetters) { OnDropped = HelpdeskMetrics.DeadLetterDropped };
         services.AddSingleton(deadLetters);
         services.AddSingleton<IDeadLetterSink>(deadLetters);
 

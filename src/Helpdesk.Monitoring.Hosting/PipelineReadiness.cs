@@ -1,14 +1,17 @@
 namespace Helpdesk.Monitoring.Hosting;
 
-/// <summary>Whether the pipeline has rebuilt its state and is consuming; why not, if not.</summary>
+/// <summary>
+/// Whether the pipeline has rebuilt its state and is consuming, and whether its store still commits; why not, if not.
+/// </summary>
 public sealed class PipelineReadiness
 {
     private volatile string _reason = "starting";
     private volatile bool _ready;
+    private volatile Func<string?> _degraded = static () => null;
 
-    public bool IsReady => _ready;
+    public bool IsReady => _ready && _degraded() is null;
 
-    public string Reason => _reason;
+    public string Reason => _ready ? _degraded() ?? "ready" : _reason;
 
     public void Ready() => _ready = true;
 
@@ -17,4 +20,7 @@ public sealed class PipelineReadiness
         _reason = reason;
         _ready = false;
     }
+
+    /// <summary>A check run at every readiness question while running: a reason when the service cannot do its work.</summary>
+    public void DegradedWhen(Func<string?> check) => _degraded = check;
 }

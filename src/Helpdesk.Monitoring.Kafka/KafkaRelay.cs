@@ -7,7 +7,7 @@ using Helpdesk.Monitoring.Spool;
 namespace Helpdesk.Monitoring.Kafka;
 
 /// <summary>
-/// <c>helpdesk relay</c>: ships the local spool to the Kafka topic. Keyed by instance + host (one host, one partition,
+/// <c>helpdesk-relay</c>: ships the local spool to the Kafka topic. Keyed by instance + host (one host, one partition,
 /// in order); idempotent producer with acks=all. A spool file is deleted only after the broker acknowledged it; when
 /// Kafka is down the files stay and are offered again after a backoff (1 s doubling to a minute), so Nagios, which only
 /// writes the spool, never notices.

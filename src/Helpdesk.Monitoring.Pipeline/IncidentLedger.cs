@@ -37,8 +37,26 @@ public sealed class IncidentLedger
     private const int PruneSlice = 10_000;
 
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+
+    // When the store started failing (UTC ticks; 0 while it works): read by /readyz from request threads.
+    private long _failingSinceTicks;
     private int _rebuildRequested;
     private DateTimeOffset _sharedFreshUntil = DateTimeOffset.MinValue;
+
+    /// <summary>How long the store has been failing without a success in between; zero while it works.</summary>
+    public TimeSpan StoreFailingFor(DateTimeOffset now)
+    {
+        var since = Interlocked.Read(ref _failingSinceTicks);
+        return since == 0 ? TimeSpan.Zero : now - new DateTimeOffset(since, TimeSpan.Zero);
+    }
+
+    private void StoreFailed()
+    {
+        HelpdeskMetrics.CommitFailed();
+        Interlocked.CompareExchange(ref _failingSinceTicks, _time.GetUtcNow().UtcTicks, 0);
+    }
+
+    private void StoreWorked() => Interlocked.Exchange(ref _failingSinceTicks, 0);
 
     /// <summary>
     /// Asks for the state to be rebuilt from the store before the next batch is decided: another instance may have
@@ -122,11 +140,13 @@ public sealed class IncidentLedger
         {
             try
             {
-                return await _store.CommitAsync(plan, cancellationToken);
+                var result = await _store.CommitAsync(plan, cancellationToken);
+                StoreWorked();
+                return result;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                HelpdeskMetrics.CommitFailed();
+                StoreFailed();
                 if (attempt + 1 == Attempts)
                 {
                     _log($"commit failed {Attempts} times; rebuilding state from the store and deciding the batch again", ex);
@@ -341,11 +361,13 @@ public sealed class IncidentLedger
         {
             try
             {
-                return await operation(cancellationToken);
+                var result = await operation(cancellationToken);
+                StoreWorked();
+                return result;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                HelpdeskMetrics.CommitFailed();
+                StoreFailed();
                 var delay = Backoff(attempt);
                 _log($"store operation failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
                 await Task.Delay(delay, _time, cancellationToken);

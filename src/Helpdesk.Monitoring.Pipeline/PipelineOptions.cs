@@ -6,11 +6,18 @@ public sealed record PipelineOptions
     /// <summary>Most notifications in one store transaction.</summary>
     public int BatchSize { get; init; } = 2000;
 
-    /// <summary>How long a batch waits to fill: the floor of commit latency. Callers wait on commits, so short wins.</summary>
-    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(1);
+    /// <summary>
+    /// How long a turn waits for more notifications before it commits what is waiting. Zero (the default) commits as soon
+    /// as the store is free, and what arrives during a commit goes into the next one: callers wait on commits, so that
+    /// is the lowest latency, and under load batches still grow to what the store needs.
+    /// </summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.Zero;
 
     /// <summary>How often timers (closing after the verification hold) are evaluated.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the store may fail every commit before /readyz reports the service not ready.</summary>
+    public TimeSpan StoreFailureGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest wait between retries of a failing store commit.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
@@ -40,9 +47,19 @@ public sealed record PipelineOptions
             return "Pipeline:SharedStateFreshness must be between 0 and 1 second";
         }
 
-        if (BatchWindow <= TimeSpan.Zero || TickInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero || PruneInterval <= TimeSpan.Zero)
+        if (BatchWindow < TimeSpan.Zero || BatchWindow > TimeSpan.FromSeconds(1))
         {
-            return "Pipeline:BatchWindow, TickInterval, MaxRetryDelay and PruneInterval must be positive";
+            return "Pipeline:BatchWindow must be between 0 and 1 second";
+        }
+
+        if (TickInterval <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero || PruneInterval <= TimeSpan.Zero)
+        {
+            return "Pipeline:TickInterval, MaxRetryDelay and PruneInterval must be positive";
+        }
+
+        if (StoreFailureGrace < TimeSpan.Zero)
+        {
+            return "Pipeline:StoreFailureGrace must not be negative";
         }
 
         if (AppliedEventRetention < TimeSpan.FromHours(1))

@@ -8,9 +8,12 @@ namespace Helpdesk.Monitoring.Spool;
 /// </summary>
 public static partial class DurableFile
 {
-    public const UnixFileMode SharedFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+    /// <summary>0640: the group (Nagios' user and the service's user share it) reads what the owner wrote.</summary>
+    public const UnixFileMode SharedFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
-    public const UnixFileMode SharedDirectoryMode = SharedFileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.SetGroup;
+    /// <summary>2770: the group creates, reads and deletes entries; new entries inherit the folder's group.</summary>
+    public const UnixFileMode SharedDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.SetGroup;
 
     public static void Write(string temporaryDirectory, string finalPath, ReadOnlySpan<byte> content)
     {
@@ -25,6 +28,8 @@ public static partial class DurableFile
                 UnixCreateMode = SharedFileMode,
             }))
             {
+                // The umask (077 is common for daemons) applies to the mode given at creation, not to fchmod.
+                File.SetUnixFileMode(stream.SafeFileHandle, SharedFileMode);
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }

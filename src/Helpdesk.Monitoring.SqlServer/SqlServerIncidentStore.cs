@@ -132,7 +132,8 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
 
     public async ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken)
     {
-        // Big-endian UUIDv7 ids sort by creation time: the old ones are a range of the primary key from its start.
+        // Big-endian UUIDv7 ids sort by creation time: the old ones are a range of the primary key from its start. An
+        // old id applied recently stays until it was applied before the cutoff too (retention counts from application).
         var cutoff = createdBefore.ToUnixTimeMilliseconds();
         var prefix = new byte[6];
         for (var i = 0; i < 6; i++)
@@ -142,7 +143,7 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new SqlCommand(
-            "DELETE TOP (@max) FROM dbo.applied_event WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff", connection);
+            "DELETE TOP (@max) FROM dbo.applied_event WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff AND applied_at < @cutoff", connection);
         command.Parameters.Add("@max", SqlDbType.Int).Value = maxRows;
         command.Parameters.Add("@prefix", SqlDbType.VarBinary, 16).Value = prefix;
         command.Parameters.Add("@cutoff", SqlDbType.BigInt).Value = cutoff;

@@ -110,7 +110,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         try
         {
             // Big-endian UUIDv7 ids sort by creation time, so the old ones are a range of the primary key that starts at
-            // the beginning: the 48-bit millisecond prefix bounds it. Other versions (no event_ms) are kept.
+            // the beginning: the 48-bit millisecond prefix bounds it. Other versions (no event_ms) are kept. An old id
+            // applied recently (a replayed spool, a Nagios with a wrong clock) stays until it too was applied before the
+            // cutoff: retention counts from when an id was applied, so its redelivery is a no-op for the whole window.
             var cutoff = createdBefore.ToUnixTimeMilliseconds();
             var prefix = new byte[6];
             for (var i = 0; i < 6; i++)
@@ -120,7 +122,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
 
             using var command = Writer.CreateCommand();
             command.CommandText = "DELETE FROM applied_event WHERE event_id IN (SELECT event_id FROM applied_event "
-                + "WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff LIMIT @max)";
+                + "WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff AND applied_at < @cutoff LIMIT @max)";
             command.Parameters.AddWithValue("@prefix", prefix);
             command.Parameters.AddWithValue("@cutoff", cutoff);
             command.Parameters.AddWithValue("@max", maxRows);

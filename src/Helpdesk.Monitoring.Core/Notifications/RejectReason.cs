@@ -13,6 +13,9 @@ public enum RejectReason : byte
 
     /// <summary>Valid input whose processing threw: a bug, kept with its bytes for replay once fixed.</summary>
     ProcessingFailed,
+
+    /// <summary>A spool entry that can never be a record (a link, a FIFO, a folder, too large, unreadable): set aside.</summary>
+    Unusable,
 }
 
 /// <summary>Metric label and wording for <see cref="RejectReason"/>.</summary>
@@ -27,6 +30,7 @@ public static class RejectReasons
         RejectReason.Oversized => "oversized",
         RejectReason.UnknownType => "unknown_type",
         RejectReason.ProcessingFailed => "processing_failed",
+        RejectReason.Unusable => "unusable_entry",
         _ => "none",
     };
 }

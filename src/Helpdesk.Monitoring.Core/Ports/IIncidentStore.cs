@@ -21,8 +21,9 @@ public interface IIncidentStore
     ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Forgets up to <paramref name="maxRows"/> applied event ids created before <paramref name="createdBefore"/>
-    /// (UUIDv7 time); returns how many. A redelivery older than the retention is then applied again.
+    /// Forgets up to <paramref name="maxRows"/> applied event ids both created (UUIDv7 time) and applied before
+    /// <paramref name="createdBefore"/>; returns how many. A redelivery of an id applied within the retention is
+    /// therefore always recognised, however old the id itself.
     /// </summary>
     ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken);
 }

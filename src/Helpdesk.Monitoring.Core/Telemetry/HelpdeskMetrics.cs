@@ -32,6 +32,9 @@ public static class HelpdeskMetrics
     private static readonly Counter<long> CommitConflicts = Meter.CreateCounter<long>("helpdesk_store_commit_conflicts",
         description: "Commits refused because another instance changed one of their incidents first; the batch was decided again.");
 
+    private static readonly Counter<long> DeadLettersDropped = Meter.CreateCounter<long>("helpdesk_dead_letters_dropped",
+        description: "Refused input not kept because the dead-letter folder was at its size bound (Helpdesk:DeadLetters:MaxBytes), or could not be written.");
+
     private static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("helpdesk_store_commit_failures", description: "Store commits that failed and were retried.");
     private static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>(
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
@@ -43,6 +46,9 @@ public static class HelpdeskMetrics
 
     // Gauges are created once; the running service points them at its spool and book.
     private static Func<long> _spoolBacklog = static () => 0;
+    private static Func<long> _spoolRejected = static () => 0;
+    private static Func<long> _spoolQuarantined = static () => 0;
+    private static Func<double> _storeFailingSeconds = static () => 0;
     private static Func<long> _activeIncidents = static () => 0;
     private static Func<long> _stormActive = static () => 0;
     private static Func<long> _topologyHosts = static () => 0;
@@ -56,9 +62,26 @@ public static class HelpdeskMetrics
     private static readonly ObservableGauge<long> StormActive = Meter.CreateObservableGauge("helpdesk_storm_active", static () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
     private static readonly ObservableGauge<long> TopologyHosts = Meter.CreateObservableGauge("helpdesk_topology_hosts", static () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
     private static readonly ObservableGauge<long> SpoolBacklog = Meter.CreateObservableGauge("helpdesk_spool_backlog", static () => _spoolBacklog(), description: "Records waiting in the spool directory.");
+    private static readonly ObservableGauge<long> SpoolRejected = Meter.CreateObservableGauge("helpdesk_spool_rejected_files", static () => _spoolRejected(),
+        description: "Inputs `helpdesk notify` refused, kept in the spool's rejected/ folder: each is a notification Nagios sent that is not an incident.");
+
+    private static readonly ObservableGauge<long> SpoolQuarantined = Meter.CreateObservableGauge("helpdesk_spool_quarantined_files", static () => _spoolQuarantined(),
+        description: "Spool entries set aside in quarantine/ because they can never be records (links, FIFOs, folders, too large, unreadable).");
+
+    private static readonly ObservableGauge<double> StoreFailing = Meter.CreateObservableGauge("helpdesk_store_failing_seconds", static () => _storeFailingSeconds(),
+        unit: "s", description: "How long the store has been failing to commit without a success in between; 0 while commits succeed.");
+
     private static readonly ObservableGauge<long> ActiveIncidents = Meter.CreateObservableGauge("helpdesk_active_incidents", static () => _activeIncidents(), description: "Incidents open or acknowledged.");
 
     public static void ObserveSpoolBacklog(Func<long> backlog) => _spoolBacklog = backlog;
+
+    public static void ObserveSpoolFolders(Func<long> rejected, Func<long> quarantined)
+    {
+        _spoolRejected = rejected;
+        _spoolQuarantined = quarantined;
+    }
+
+    public static void ObserveStoreFailing(Func<double> seconds) => _storeFailingSeconds = seconds;
 
     public static void ObserveActiveIncidents(Func<long> active) => _activeIncidents = active;
 
@@ -136,6 +159,8 @@ public static class HelpdeskMetrics
 
     public static void Rejected(RejectReason reason, string source) =>
         DeadLettered.Add(1, new KeyValuePair<string, object?>("reason", RejectReasons.Label(reason)), new KeyValuePair<string, object?>("source", source));
+
+    public static void DeadLetterDropped(string source) => DeadLettersDropped.Add(1, new KeyValuePair<string, object?>("source", source));
 
     public static void CommitFailed() => CommitFailures.Add(1);
 

@@ -62,7 +62,11 @@ public sealed record TimelineJson(int Seq, DateTimeOffset At, string Kind, Guid?
 public sealed record IncidentPageJson(IReadOnlyList<IncidentJson> Items, int Page, int PageSize, long Total);
 
 /// <summary>What a POST of notifications did.</summary>
-public sealed record IngestResultJson(int Accepted, int Duplicates, IReadOnlyList<RejectedJson> Rejected);
+public sealed record IngestResultJson(int Accepted, int Duplicates, IReadOnlyList<RejectedJson> Rejected, string? DeadLetter = null)
+{
+    /// <summary>Set when the request was refused whole: why.</summary>
+    public string? Refused { get; init; }
+}
 
 /// <summary>A refused record in a POST: its index in the batch, the reason class and the message.</summary>
 public sealed record RejectedJson(int Index, string Reason, string Message);

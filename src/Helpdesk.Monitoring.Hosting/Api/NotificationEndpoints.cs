@@ -1,8 +1,10 @@
+using System.Buffers;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +21,7 @@ public static class NotificationEndpoints
         app.MapPost("/api/v1/notifications", PostAsync);
 
     private static async Task<IResult> PostAsync(HttpContext http, IngestKeys keys, HttpIngest ingest, PipelineReadiness readiness,
-        IDeadLetterSink deadLetters, IOptions<HelpdeskOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        DeadLetterDirectory deadLetters, IOptions<HelpdeskOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!keys.Allows(http.Request))
         {
@@ -32,13 +34,13 @@ public static class NotificationEndpoints
         {
             // One consumer decides each host (its partition): a POST here would bypass that ordering.
             return Results.Problem(statusCode: 409, title: "Consuming from Kafka",
-                detail: $"this service reads notifications from the Kafka topic '{options.Value.Kafka.Topic}': write them to a spool that `helpdesk relay` ships, or to the topic");
+                detail: $"this service reads notifications from the Kafka topic '{options.Value.Kafka.Topic}': write them to a spool that `helpdesk-relay` ships, or to the topic");
         }
 
         if (!readiness.IsReady)
         {
             http.Response.Headers.RetryAfter = "1";
-            return Results.Problem(statusCode: 503, title: "Not ready", detail: "the service is still rebuilding its state from the store");
+            return Results.Problem(statusCode: 503, title: "Not ready", detail: $"the service is not ready: {readiness.Reason}");
         }
 
         var api = options.Value.Api;
@@ -50,16 +52,19 @@ public static class NotificationEndpoints
 
         var now = time.GetUtcNow();
         var (ranges, error) = BatchBody.Split(body.Value);
-        var rejected = new List<RejectedJson>();
         if (error is not null)
         {
-            await Reject(deadLetters, body.Value, new ParseFailure(RejectReason.MalformedJson, error), 0, rejected, now, cancellationToken);
-            return Results.UnprocessableEntity(new IngestResultJson(0, 0, rejected));
+            var refusal = new ParseFailure(RejectReason.MalformedJson, error);
+            var kept = Keep(deadLetters, new DeadLetter("http", refusal.Reason, $"the body is not JSON notifications: {error}", body.Value, now));
+            HelpdeskMetrics.Rejected(refusal.Reason, "http");
+            return Results.UnprocessableEntity(new IngestResultJson(0, 0, [new RejectedJson(0, RejectReasons.Label(refusal.Reason), error)], kept));
         }
 
         var valid = new List<(ReadOnlyMemory<byte> Record, NotificationFields Fields)>(ranges.Count);
+        var rejected = new List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)>();
         for (var i = 0; i < ranges.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var record = body.Value.AsMemory()[ranges[i]];
             if (NotificationParser.TryParse(record.Span, out var fields, out var failure))
             {
@@ -67,10 +72,18 @@ public static class NotificationEndpoints
             }
             else
             {
-                await Reject(deadLetters, record, failure, i, rejected, now, cancellationToken);
+                rejected.Add((i, record, failure));
+                if (rejected.Count > api.MaxRejectedPerRequest)
+                {
+                    // Refused whole, before anything is queued: the sender is posting something that is not notifications.
+                    var detail = $"more than {api.MaxRejectedPerRequest} of the {ranges.Count} records are not notifications (Helpdesk:Api:MaxRejectedPerRequest); nothing in this request was accepted";
+                    var keptBody = Keep(deadLetters, new DeadLetter("http", failure.Reason, $"request refused whole: {detail}; first refusal: record {rejected[0].Index}: {rejected[0].Failure.Message}", body.Value, now));
+                    return Results.UnprocessableEntity(new IngestResultJson(0, 0, Describe(rejected), keptBody) { Refused = detail });
+                }
             }
         }
 
+        var keptRejected = rejected.Count == 0 ? null : Keep(deadLetters, Letter(rejected, ranges.Count, now));
         if (valid.Count > ingest.MaxInFlight)
         {
             return Results.Problem(statusCode: 413, title: "Batch too large",
@@ -102,7 +115,7 @@ public static class NotificationEndpoints
                 detail: $"the batch was not committed within {api.CommitTimeout.TotalSeconds:0} s; it stays queued, and sending it again with the same ids is safe");
         }
 
-        var result = new IngestResultJson(valid.Count, receipt.Duplicates, rejected);
+        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Describe(rejected), keptRejected);
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }
 
@@ -142,11 +155,52 @@ public static class NotificationEndpoints
         return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static async Task Reject(IDeadLetterSink deadLetters, ReadOnlyMemory<byte> record, ParseFailure failure, int index,
-        List<RejectedJson> rejected, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// One dead letter for all of a request's refused records (a JSON array of them), so a request costs at most one
+    /// file whatever it holds. Returns what the caller is told about it.
+    /// </summary>
+    private static DeadLetter Letter(List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)> rejected, int total, DateTimeOffset now)
     {
-        await deadLetters.WriteAsync(new DeadLetter("http", failure.Reason, failure.Message, record, now), cancellationToken);
-        HelpdeskMetrics.Rejected(failure.Reason, "http");
-        rejected.Add(new RejectedJson(index, RejectReasons.Label(failure.Reason), failure.Message));
+        var payload = new ArrayBufferWriter<byte>();
+        payload.Write("["u8);
+        for (var i = 0; i < rejected.Count; i++)
+        {
+            if (i > 0)
+            {
+                payload.Write(","u8);
+            }
+
+            payload.Write(rejected[i].Record.Span);
+        }
+
+        payload.Write("]"u8);
+        var reasons = string.Join("; ", rejected.Select(r => $"record {r.Index}: {r.Failure.Message}"));
+        return new DeadLetter("http", rejected[0].Failure.Reason, $"{rejected.Count} of {total} records refused: {reasons}", payload.WrittenMemory, now);
+    }
+
+    /// <summary>Writes the letter; a folder at its size bound or a full disk is counted and said, never a failed request.</summary>
+    private static string Keep(DeadLetterDirectory deadLetters, DeadLetter letter)
+    {
+        try
+        {
+            return deadLetters.Write(letter) is null
+                ? "not kept: the dead-letter folder is at its size bound (Helpdesk:DeadLetters:MaxBytes)"
+                : "kept in the dead-letter folder";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            HelpdeskMetrics.DeadLetterDropped("http");
+            return $"not kept: the dead-letter folder cannot be written ({ex.Message})";
+        }
+    }
+
+    private static List<RejectedJson> Describe(List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)> rejected)
+    {
+        foreach (var r in rejected)
+        {
+            HelpdeskMetrics.Rejected(r.Failure.Reason, "http");
+        }
+
+        return rejected.Select(r => new RejectedJson(r.Index, RejectReasons.Label(r.Failure.Reason), r.Failure.Message)).ToList();
     }
 }

@@ -28,6 +28,9 @@ public sealed class HelpdeskOptions
 
     public string DeadLetterPath { get; set; } = "";
 
+    /// <summary>Helpdesk:DeadLetters: how much one letter keeps, how long letters stay, how much the folder may take.</summary>
+    public DeadLetterLimits DeadLetters { get; set; } = new();
+
     /// <summary>The rules file (priority, category, routing); empty for the built-in defaults.</summary>
     public string RulesPath { get; set; } = "";
 
@@ -43,7 +46,7 @@ public sealed class HelpdeskOptions
 
     public string SpoolPath => Resolve(Spool.Path, "spool");
 
-    public string DeadLetters => Resolve(DeadLetterPath, "dead-letter");
+    public string DeadLetterFolder => Resolve(DeadLetterPath, "dead-letter");
 
     public string SqlitePath => Resolve(Store.Sqlite.Path, "helpdesk.db");
 
@@ -100,6 +103,18 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:Api:MaxInFlight must be at least 1");
         }
 
+        if (Api.MaxRejectedPerRequest < 0)
+        {
+            errors.Add("Helpdesk:Api:MaxRejectedPerRequest must not be negative");
+        }
+
+        if (Spool.AbandonedTemporaryAge < TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Helpdesk:Spool:AbandonedTemporaryAge must be at least one minute (a write in progress must never be removed)");
+        }
+
+        AddIfAny(errors, "Helpdesk:", DeadLetters.Validate());
+
         if (!ConsumesKafka && !string.Equals(Source, "spool", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"Helpdesk:Source must be spool or kafka, not '{Source}'");
@@ -122,7 +137,7 @@ public sealed class HelpdeskOptions
         return errors;
     }
 
-    public SpoolOptions SpoolOptions() => new() { PollInterval = Spool.PollInterval, MaxInFlight = Spool.MaxInFlight };
+    public SpoolOptions SpoolOptions() => new() { PollInterval = Spool.PollInterval, MaxInFlight = Spool.MaxInFlight, AbandonedTemporaryAge = Spool.AbandonedTemporaryAge };
 
     private string Resolve(string configured, string defaultName) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(DataDirectory, defaultName) : configured);
@@ -141,9 +156,13 @@ public sealed class SpoolSection
 {
     public string Path { get; set; } = "";
 
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>How often the spool is listed when no new file woke the reader (new files wake it at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public int MaxInFlight { get; set; } = 20_000;
+
+    /// <summary>Temporary files in tmp/ older than this were left by a killed writer and are removed.</summary>
+    public TimeSpan AbandonedTemporaryAge { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>Helpdesk:Topology: where Nagios writes objects.cache, and how often to look for a new one.</summary>
@@ -190,6 +209,12 @@ public sealed class ApiSection
 
     /// <summary>Most POSTed records waiting for their commit at once; beyond it callers get 503 (memory stays bounded).</summary>
     public int MaxInFlight { get; set; } = 50_000;
+
+    /// <summary>
+    /// A request with more records that are not notifications than this is refused whole (nothing is queued, one dead
+    /// letter keeps the body): a sender that posts garbage learns at once, and costs one file, not one per record.
+    /// </summary>
+    public int MaxRejectedPerRequest { get; set; } = 100;
 
     public IEnumerable<string> AllIngestKeys() => IngestKeys.Append(IngestKey).Where(k => !string.IsNullOrEmpty(k));
 

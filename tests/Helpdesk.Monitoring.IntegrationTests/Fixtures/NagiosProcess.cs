@@ -141,13 +141,10 @@ public sealed class NagiosProcess : IAsyncDisposable
             """;
     }
 
-    /// <summary>The dotnet muxer running these tests (the SDK sets DOTNET_HOST_PATH for its children).</summary>
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "/usr/bin/dotnet";
-
     private static string Commands(string spool) => $$"""
         define command {
             command_name    notify-helpdesk
-            command_line    {{DotnetHost}} {{Programs.Cli}} notify --instance nagios-e2e --spool {{spool}}
+            command_line    {{Programs.NativeCli}} notify --instance nagios-e2e --spool {{spool}}
         }
         define command {
             command_name    check-dummy

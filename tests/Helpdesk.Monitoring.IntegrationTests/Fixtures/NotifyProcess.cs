@@ -2,13 +2,15 @@ using System.Diagnostics;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
 
-/// <summary>Runs the real <c>helpdesk notify</c> the way Nagios does: macros in NAGIOS_* environment variables.</summary>
+/// <summary>
+/// Runs the real <c>helpdesk notify</c> (the native program a Nagios server runs) the way Nagios does: macros in
+/// NAGIOS_* environment variables.
+/// </summary>
 public static class NotifyProcess
 {
     public static async Task<(int ExitCode, string Stderr)> RunAsync(string spool, IDictionary<string, string> macros, params string[] extraArgs)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Programs.Cli);
+        var start = new ProcessStartInfo(Programs.NativeCli) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add("notify");
         start.ArgumentList.Add("--instance");
         start.ArgumentList.Add("nagios-test");

@@ -11,6 +11,21 @@ public static class Programs
 
     public static string Cli => Built("Helpdesk.Monitoring.Cli", "helpdesk.dll");
 
+    /// <summary>
+    /// The `helpdesk` command as installed on a Nagios server: native code, published by <c>./build.sh test</c> (and
+    /// <c>./build.sh install</c>) into artifacts/cli.
+    /// </summary>
+    public static string NativeCli
+    {
+        get
+        {
+            var path = System.IO.Path.Combine(Root, "artifacts", "cli", "helpdesk");
+            return File.Exists(path) ? path : throw new FileNotFoundException("the native helpdesk command is not published; run ./build.sh test (it publishes artifacts/cli/helpdesk)", path);
+        }
+    }
+
+    public static string Relay => Built("Helpdesk.Monitoring.Relay", "helpdesk-relay.dll");
+
     private static string Built(string project, string dll)
     {
         var path = System.IO.Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", dll);

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
 
-/// <summary>The real <c>helpdesk relay</c> as a child process: spool → Kafka.</summary>
+/// <summary>The real <c>helpdesk-relay</c> as a child process: spool → Kafka.</summary>
 public sealed class RelayProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -12,7 +12,7 @@ public sealed class RelayProcess : IAsyncDisposable
     public RelayProcess(string spool, string bootstrapServers, string topic)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { Programs.Cli, "relay", "--spool", spool, "--bootstrap-servers", bootstrapServers, "--topic", topic })
+        foreach (var argument in new[] { Programs.Relay, "--spool", spool, "--bootstrap-servers", bootstrapServers, "--topic", topic })
         {
             start.ArgumentList.Add(argument);
         }

@@ -98,6 +98,44 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_redelivery_of_a_week_old_event_id_is_a_no_op_even_after_pruning()
+    {
+        // Nagios' clock eight days behind (or a replayed spool): the id's own time is older than the retention.
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var store = Store();
+        var ledger = await Open(store, time);
+        var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 8 * 86_400)));
+        Assert.Equal([ApplyOutcome.Opened], (await ledger.ProcessAsync(Batch(old).Items, default)).Outcomes);
+
+        // A prune ran right after (the first batch prunes at once); the retry comes from a new process, which must
+        // ask the store about the old id.
+        var again = await (await Open(Store(), time)).ProcessAsync(Batch(old).Items, default);
+        Assert.Equal([ApplyOutcome.Redelivered], again.Outcomes);
+        Assert.Equal(1, (await store.LoadAsync(default)).Live.Single().AlertCount);
+    }
+
+    [Fact]
+    public async Task A_store_failing_past_the_grace_is_reported_and_the_report_clears_on_the_next_commit()
+    {
+        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var flaky = new FlakyStore(Store(), failures: 3);
+        var ledger = await Open(flaky, time);
+        var failingFor = new List<TimeSpan>();
+
+        // Each attempt takes 20 s; before it, the test reads what /readyz would read.
+        flaky.OnAttempt = () =>
+        {
+            failingFor.Add(ledger.StoreFailingFor(time.GetUtcNow()));
+            time.Advance(TimeSpan.FromSeconds(20));
+        };
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+
+        // Counted from the first failure (at the end of the first attempt) and growing; zero again once a commit lands.
+        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40)], failingFor);
+        Assert.Equal(TimeSpan.Zero, ledger.StoreFailingFor(time.GetUtcNow()));
+    }
+
+    [Fact]
     public async Task A_commit_refused_again_and_again_rebuilds_the_state_and_decides_the_batch_again()
     {
         var flaky = new FlakyStore(Store(), failures: 6);
@@ -161,14 +199,14 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Batches_that_close_while_one_is_committing_are_committed_together()
+    public async Task What_arrives_while_a_commit_runs_is_committed_together_right_after_it()
     {
         var gated = new GatedStore(Store());
         var ledger = await Open(gated);
         using var source = new Subject<InboundNotification>();
         var batches = new List<BatchOutcome>();
         using var subscription = IncidentPipeline
-            .Build(source, ledger, new PipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(5), TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default)
+            .Build(source, ledger, new PipelineOptions { TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default)
             .Subscribe(b => { lock (batches) { batches.Add(b); } });
 
         var receipts = new List<TaskReceipt>();
@@ -179,13 +217,13 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
             source.OnNext(new InboundNotification(record, Records.Parse(record), receipts[^1]));
         }
 
-        // The first batch's commit waits; meanwhile nine notifications arrive, each in a window of its own.
+        // The first notification is committed at once, with no window to wait for; its commit is held while nine more
+        // arrive, and those nine go to the store together as soon as it is free (group commit).
         Push(0);
         await gated.Entered.WaitAsync(TimeSpan.FromSeconds(10));
         for (var i = 1; i < 10; i++)
         {
             Push(i);
-            await Task.Delay(20);
         }
 
         gated.Release();
@@ -324,8 +362,18 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     {
         public int Attempts { get; private set; }
 
-        public override ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
-            ++Attempts <= failures ? throw new IOException("disk unavailable (injected)") : base.CommitAsync(plan, cancellationToken);
+        public Action OnAttempt { get; set; } = static () => { };
+
+        public override ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
+        {
+            OnAttempt();
+            if (++Attempts > failures)
+            {
+                return base.CommitAsync(plan, cancellationToken);
+            }
+
+            return ValueTask.FromException<CommitResult>(new IOException("disk unavailable (injected)"));
+        }
     }
 
     /// <summary>A real store underneath; the test stores change only how commits go.</summary>

@@ -19,7 +19,7 @@ public sealed class CheckPluginIntegrationTests : IDisposable
             port = service.Port;
             var (code, output) = await Check("-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(0, code);
-            Assert.Matches(@"^HELPDESK OK - ready, spool backlog 0, 0 active incidents, 0 dead-lettered \| backlog=0;1000;10000;0; active=0;;;0; dead_letters=0c\n$", output);
+            Assert.Matches(@"^HELPDESK OK - ready, spool backlog 0, 0 active incidents, 0 dead-lettered \| backlog=0;1000;10000;0; active=0;;;0; dead_letters=0c set_aside=0;0;;0;\n$", output);
 
             (code, output) = await Check("-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", "@0:10", "-c", "@0:5");
             Assert.Equal(2, code);
@@ -35,12 +35,51 @@ public sealed class CheckPluginIntegrationTests : IDisposable
         Assert.StartsWith("HELPDESK UNKNOWN", usage, StringComparison.Ordinal);
     }
 
-    private static async Task<(int, string)> Check(params string[] args)
+    [Theory]
+    [InlineData("-t", "abc")]
+    [InlineData("-t", "0")]
+    [InlineData("-p", "70000")]
+    [InlineData("--no-such-option")]
+    [InlineData("-V")]
+    public async Task Usage_errors_and_the_version_answer_unknown_in_one_line(params string[] args)
     {
-        // Through the shell wrapper Nagios admins install, with the built program on PATH as it would be.
+        var (code, output) = await Check(args);
+        Assert.Equal(3, code);
+        Assert.Matches(args[0] == "-V" ? @"^check_helpdesk \(helpdesk\) \d+\.\d+\.\d+\n$" : @"^HELPDESK UNKNOWN - [^\n]+\n$", output);
+    }
+
+    [Fact]
+    public async Task Without_the_helpdesk_command_the_plugin_answers_unknown_with_the_reason()
+    {
+        var (code, output) = await CheckWith(Path.Combine(_dir.Path, "not-installed", "helpdesk"), "-p", "1");
+        Assert.Equal(3, code);
+        Assert.Matches(@"^HELPDESK UNKNOWN - the helpdesk command is not installed at .*not-installed/helpdesk", output);
+    }
+
+    [Fact]
+    public async Task Inputs_notify_refused_and_entries_set_aside_are_reported_as_a_warning()
+    {
+        var spool = _dir.Combine("spool");
+        var (refused, _) = await NotifyProcess.RunAsync(spool, new Dictionary<string, string> { ["NOTIFICATIONTYPE"] = "NONSENSE", ["HOSTNAME"] = "web01" });
+        Assert.Equal(1, refused);
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Spool__Path"] = spool });
+        var port = service.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, output) = await Check("-p", port);
+        Assert.Equal(1, code);
+        Assert.Contains("1 inputs set aside in the spool's rejected/ and quarantine/ folders", output, StringComparison.Ordinal);
+        Assert.Contains("set_aside=1;0;;0;", output, StringComparison.Ordinal);
+        Assert.Equal(0, (await Check("-p", port, "-r", "5")).Item1);
+    }
+
+    private static Task<(int, string)> Check(params string[] args) => CheckWith(Programs.NativeCli, args);
+
+    private static async Task<(int, string)> CheckWith(string cli, params string[] args)
+    {
+        // Through the shell wrapper Nagios admins install, with the native program it calls.
         var wrapper = Path.Combine(Programs.Root, "nagios-plugins", "check_helpdesk");
         var start = new ProcessStartInfo(wrapper) { RedirectStandardOutput = true, UseShellExecute = false };
-        start.Environment["HELPDESK_CLI"] = "dotnet " + Programs.Cli;
+        start.Environment["HELPDESK_CLI"] = cli;
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

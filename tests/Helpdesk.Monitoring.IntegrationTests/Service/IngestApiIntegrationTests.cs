@@ -75,7 +75,10 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
         var rejected = result.GetProperty("rejected").EnumerateArray().ToList();
         Assert.Equal([1, 2], rejected.Select(r => r.GetProperty("index").GetInt32()));
         Assert.Equal("missing_field", rejected[0].GetProperty("reason").GetString());
-        Assert.Equal(2, Directory.GetFiles(_dir.Combine("dead-letter"), "*.json").Length);
+        // One dead letter for the request, holding both refused records and both reasons.
+        var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")))).RootElement;
+        Assert.Equal("[{\"v\":1,\"type\":\"PROBLEM\"},42]", letter.GetProperty("payload").GetString());
+        Assert.StartsWith("2 of 3 records refused: record 1: ", letter.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, (await _service.GetJsonAsync("/api/v1/incidents?host=good01")).GetProperty("total").GetInt64());
 
         using var malformed = await Post(Encoding.UTF8.GetBytes("[{\"v\":1,"));

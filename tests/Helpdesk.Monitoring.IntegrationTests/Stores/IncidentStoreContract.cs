@@ -94,14 +94,20 @@ public abstract class IncidentStoreContract
     protected async Task PrunesOnlyOldVersion7EventIds()
     {
         await using var store = await CreateAsync();
-        var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
-        var recent = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
-        var random = Records.Service(NotificationType.Problem, id: Guid.NewGuid());
-        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), old, recent, random), default);
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var oldAppliedLongAgo = Records.Service(NotificationType.Problem, host: "a", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
+        await store.Writes.CommitAsync(Plans.DecideAt(book, DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 9), oldAppliedLongAgo), default);
+
+        // A week-old id applied just now (a replayed spool, a Nagios clock days behind): its retention counts from now.
+        var oldAppliedNow = Records.Service(NotificationType.Problem, host: "b", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
+        var recent = Records.Service(NotificationType.Problem, host: "c", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
+        var random = Records.Service(NotificationType.Problem, host: "d", id: Guid.NewGuid());
+        await store.Writes.CommitAsync(Plans.Decide(book, oldAppliedNow, recent, random), default);
 
         Assert.Equal(1, await store.Writes.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
-        var kept = await store.Writes.FindAppliedAsync([old.EventId, recent.EventId, random.EventId], default);
-        Assert.True(kept.SetEquals([recent.EventId, random.EventId]), string.Join(", ", kept));
+        var ids = new[] { oldAppliedLongAgo.EventId, oldAppliedNow.EventId, recent.EventId, random.EventId };
+        var kept = await store.Writes.FindAppliedAsync(ids, default);
+        Assert.True(kept.SetEquals(ids[1..]), string.Join(", ", kept));
     }
 
     protected async Task ListsFilteredPagedAndWithHistory()

@@ -7,14 +7,18 @@ namespace Helpdesk.Monitoring.IntegrationTests.Stores;
 /// <summary>Sealed plans for store tests: what a book decides for some notifications, 100 s after Records.T0.</summary>
 internal static class Plans
 {
-    public static CommitPlan Decide(IncidentBook book, params Notification[] notifications)
+    public static CommitPlan Decide(IncidentBook book, params Notification[] notifications) =>
+        DecideAt(book, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), notifications);
+
+    /// <summary>What a book decides for some notifications applied at <paramref name="now"/>.</summary>
+    public static CommitPlan DecideAt(IncidentBook book, DateTimeOffset now, params Notification[] notifications)
     {
         var plan = new CommitPlan();
         foreach (var n in notifications)
         {
             var record = Records.Bytes(n);
             var fields = Records.Parse(record);
-            book.Apply(record, in fields, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100), false, plan);
+            book.Apply(record, in fields, now, false, plan);
         }
 
         plan.Seal();

@@ -38,7 +38,7 @@ public sealed class CheckCommandTests
         Assert.Equal(CheckCommand.Warning, CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 1001, 12, 0), w!, c!).Code);
         var (code, line) = CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 20000, 12, 2), w!, c!);
         Assert.Equal(CheckCommand.Critical, code);
-        Assert.Equal("HELPDESK CRITICAL - ready, spool backlog 20000, 12 active incidents, 2 dead-lettered | backlog=20000;1000;10000;0; active=12;;;0; dead_letters=2c", line);
+        Assert.Equal("HELPDESK CRITICAL - ready, spool backlog 20000, 12 active incidents, 2 dead-lettered | backlog=20000;1000;10000;0; active=12;;;0; dead_letters=2c set_aside=0;;;0;", line);
         Assert.Equal(CheckCommand.Critical, CheckCommand.Evaluate(new HelpdeskStatus(false, "not ready: rebuilding", 0, 0, 0), w!, c!).Code);
     }
 

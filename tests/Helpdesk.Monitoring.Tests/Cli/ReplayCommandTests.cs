@@ -20,7 +20,7 @@ public sealed class ReplayCommandTests
             Records.Service(NotificationType.Problem, timeT: Records.T0),
             Records.Host(NotificationType.Problem, timeT: Records.T0 + 5)) + "\n{\"v\":1,\"type\":\"PROBLEM\"}\n";
 
-        var output = ReplayCommand.Replay(Encoding.UTF8.GetBytes(input), new IncidentPolicy());
+        var output = ReplayCommand.Replay(Encoding.UTF8.GetBytes(input), new IncidentPolicy()).Output;
 
         Assert.Contains("4 notifications, 1 refused, 2 incidents", output, StringComparison.Ordinal);
         Assert.Contains("record 5: refused, missing_field", output, StringComparison.Ordinal);
@@ -36,7 +36,7 @@ public sealed class ReplayCommandTests
             .Select(n => Encoding.UTF8.GetString(Records.Bytes(n)))) + "]");
         var rules = RulesFile.Parse("""{ "version": 1, "priority": { "defaultImpact": "high" }, "routing": { "routes": [ { "match": { "customer": "acme" }, "team": "acme-ops", "tier": "L2" } ] } }""").Rules!;
 
-        var output = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules });
+        var output = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules }).Output;
 
         Assert.Contains("INC-000001 P1 open", output, StringComparison.Ordinal);
         Assert.Contains("team=acme-ops/L2", output, StringComparison.Ordinal);

@@ -2,21 +2,21 @@ using System.CommandLine;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Spool;
 
-namespace Helpdesk.Monitoring.Cli;
+namespace Helpdesk.Monitoring.Relay;
 
 /// <summary>
-/// <c>helpdesk relay</c>: the scale-out bridge from a Nagios server's spool to Kafka (see <see cref="KafkaRelay"/>).
+/// <c>helpdesk-relay</c>: the scale-out bridge from a Nagios server's spool to Kafka (see <see cref="KafkaRelay"/>).
 /// Runs until SIGTERM or Ctrl+C; run one per Nagios server, beside it, under its supervisor (systemd).
 /// </summary>
 internal static class RelayCommand
 {
-    public static Command Create()
+    public static RootCommand Create()
     {
         var spool = new Option<string>("--spool") { Description = "Spool directory (or HELPDESK_SPOOL; default /var/spool/helpdesk)" };
         var servers = new Option<string>("--bootstrap-servers") { Description = "Kafka brokers host:port,... (or HELPDESK_KAFKA_BOOTSTRAP_SERVERS)" };
         var topic = new Option<string>("--topic") { Description = "Topic (default helpdesk.notifications)" };
         var properties = new Option<string[]>("--property") { Description = "A librdkafka setting as name=value (repeatable), e.g. security.protocol=ssl" };
-        var command = new Command("relay", "Ship the spool to Kafka: a file is deleted once the broker acknowledged it") { spool, servers, topic, properties };
+        var command = new RootCommand("helpdesk-relay: ship the spool to Kafka; a file is deleted once the broker acknowledged it") { spool, servers, topic, properties };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new KafkaOptions
@@ -29,7 +29,7 @@ internal static class RelayCommand
                 var split = property.IndexOf('=', StringComparison.Ordinal);
                 if (split <= 0)
                 {
-                    await Console.Error.WriteLineAsync($"helpdesk relay: --property '{property}' must be name=value");
+                    await Console.Error.WriteLineAsync($"helpdesk-relay: --property '{property}' must be name=value");
                     return 2;
                 }
 
@@ -41,7 +41,7 @@ internal static class RelayCommand
             {
                 foreach (var problem in problems)
                 {
-                    await Console.Error.WriteLineAsync($"helpdesk relay: {problem.Replace("Helpdesk:Kafka:BootstrapServers", "--bootstrap-servers", StringComparison.Ordinal)}");
+                    await Console.Error.WriteLineAsync($"helpdesk-relay: {problem.Replace("Helpdesk:Kafka:BootstrapServers", "--bootstrap-servers", StringComparison.Ordinal)}");
                 }
 
                 return 2;
@@ -50,7 +50,7 @@ internal static class RelayCommand
             var root = parse.GetValue(spool) ?? Environment.GetEnvironmentVariable("HELPDESK_SPOOL") ?? "/var/spool/helpdesk";
             var paths = new SpoolPaths(root).EnsureExists();
             static void Log(string message, Exception? error) =>
-                Console.Error.WriteLine(error is null ? $"helpdesk relay: {message}" : $"helpdesk relay: {message}: {error.Message}");
+                Console.Error.WriteLine(error is null ? $"helpdesk-relay: {message}" : $"helpdesk-relay: {message}: {error.Message}");
             var source = new SpoolSource(paths, new DeadLetterDirectory(paths.Rejected), new SpoolOptions(), TimeProvider.System, Log);
             var relay = new KafkaRelay(options, source, TimeProvider.System, Log);
             Log($"shipping {paths.Incoming} to {options.Topic} on {options.BootstrapServers}", null);

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Helpdesk.Monitoring.Relay;
+
+return await RelayCommand.Create().Parse(args).InvokeAsync();
