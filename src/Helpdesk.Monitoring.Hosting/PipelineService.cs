@@ -68,7 +68,7 @@ public sealed class PipelineService(
         HelpdeskMetrics.ObserveStoreFailing(() => ledger.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
         HelpdeskMetrics.ObserveSpoolFolders(() => spool.RejectedFiles, () => spool.QuarantinedFiles);
         readiness.DegradedWhen(() => ledger.StoreFailingFor(time.GetUtcNow()) is var failing && failing > o.Pipeline.StoreFailureGrace
-            ? $"the store {o.StoreName} has failed every commit for {failing.TotalSeconds:0} s (Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
+            ? $"the store {o.StoreName} has not completed a commit for {failing.TotalSeconds:0} s (failing or stuck; Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
             : null);
         HelpdeskMetrics.ObserveStorm(() => ledger.Book.StormActive ? 1 : 0);
         HelpdeskMetrics.ObserveSpoolBacklog(() => spool.Backlog);

@@ -38,25 +38,25 @@ public sealed class IncidentLedger
 
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
-    // When the store started failing (UTC ticks; 0 while it works): read by /readyz from request threads.
-    private long _failingSinceTicks;
+    // Since when the store has been asked for something it has not yet done (UTC ticks; 0 when the last call
+    // succeeded): a failing store and one stuck on a lock look the same from here. Read by /readyz on request threads.
+    private long _waitingSinceTicks;
     private int _rebuildRequested;
     private DateTimeOffset _sharedFreshUntil = DateTimeOffset.MinValue;
 
-    /// <summary>How long the store has been failing without a success in between; zero while it works.</summary>
+    /// <summary>
+    /// How long the store has gone without doing what was asked (failing, or stuck on one call); zero once a call
+    /// succeeds. A healthy store shows the length of the call in progress, milliseconds.
+    /// </summary>
     public TimeSpan StoreFailingFor(DateTimeOffset now)
     {
-        var since = Interlocked.Read(ref _failingSinceTicks);
+        var since = Interlocked.Read(ref _waitingSinceTicks);
         return since == 0 ? TimeSpan.Zero : now - new DateTimeOffset(since, TimeSpan.Zero);
     }
 
-    private void StoreFailed()
-    {
-        HelpdeskMetrics.CommitFailed();
-        Interlocked.CompareExchange(ref _failingSinceTicks, _time.GetUtcNow().UtcTicks, 0);
-    }
+    private void StoreAsked() => Interlocked.CompareExchange(ref _waitingSinceTicks, _time.GetUtcNow().UtcTicks, 0);
 
-    private void StoreWorked() => Interlocked.Exchange(ref _failingSinceTicks, 0);
+    private void StoreWorked() => Interlocked.Exchange(ref _waitingSinceTicks, 0);
 
     /// <summary>
     /// Asks for the state to be rebuilt from the store before the next batch is decided: another instance may have
@@ -140,13 +140,14 @@ public sealed class IncidentLedger
         {
             try
             {
+                StoreAsked();
                 var result = await _store.CommitAsync(plan, cancellationToken);
                 StoreWorked();
                 return result;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                StoreFailed();
+                HelpdeskMetrics.CommitFailed();
                 if (attempt + 1 == Attempts)
                 {
                     _log($"commit failed {Attempts} times; rebuilding state from the store and deciding the batch again", ex);
@@ -361,13 +362,14 @@ public sealed class IncidentLedger
         {
             try
             {
+                StoreAsked();
                 var result = await operation(cancellationToken);
                 StoreWorked();
                 return result;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                StoreFailed();
+                HelpdeskMetrics.CommitFailed();
                 var delay = Backoff(attempt);
                 _log($"store operation failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
                 await Task.Delay(delay, _time, cancellationToken);

@@ -16,7 +16,7 @@ public sealed record PipelineOptions
     /// <summary>How often timers (closing after the verification hold) are evaluated.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long the store may fail every commit before /readyz reports the service not ready.</summary>
+    /// <summary>How long the store may go without completing a commit (failing, or stuck) before /readyz reports not ready.</summary>
     public TimeSpan StoreFailureGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest wait between retries of a failing store commit.</summary>

@@ -171,7 +171,15 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
                 target = Path.Combine(paths.Quarantine, $"{name}.{Guid.NewGuid():N}");
             }
 
-            File.Move(entry, target);
+            if (new DirectoryInfo(entry) is { Exists: true, LinkTarget: null })
+            {
+                Directory.Move(entry, target);
+            }
+            else
+            {
+                File.Move(entry, target);
+            }
+
             DurableFile.SyncDirectory(paths.Quarantine);
             deadLetters.Write(new DeadLetter("spool", RejectReason.Unusable, $"{name}: {reason}; moved to {target}", ReadOnlyMemory<byte>.Empty, time.GetUtcNow()));
             HelpdeskMetrics.Rejected(RejectReason.Unusable, "spool");
@@ -236,15 +244,15 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
 
         _nextHousekeeping = now + TimeSpan.FromSeconds(30);
         SpoolTemporaries.RemoveAbandoned(paths.Temporary, now, options.AbandonedTemporaryAge, log);
-        Interlocked.Exchange(ref _rejectedFiles, CountEntries(paths.Rejected));
+        Interlocked.Exchange(ref _rejectedFiles, CountEntries(paths.Rejected, "*.json"));
         Interlocked.Exchange(ref _quarantinedFiles, CountEntries(paths.Quarantine));
     }
 
-    private static long CountEntries(string directory)
+    private static long CountEntries(string directory, string pattern = "*")
     {
         try
         {
-            return Directory.EnumerateFiles(directory, "*.json").LongCount();
+            return Directory.EnumerateFileSystemEntries(directory, pattern).LongCount();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -69,7 +69,7 @@ public static class HelpdeskMetrics
         description: "Spool entries set aside in quarantine/ because they can never be records (links, FIFOs, folders, too large, unreadable).");
 
     private static readonly ObservableGauge<double> StoreFailing = Meter.CreateObservableGauge("helpdesk_store_failing_seconds", static () => _storeFailingSeconds(),
-        unit: "s", description: "How long the store has been failing to commit without a success in between; 0 while commits succeed.");
+        unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
 
     private static readonly ObservableGauge<long> ActiveIncidents = Meter.CreateObservableGauge("helpdesk_active_incidents", static () => _activeIncidents(), description: "Incidents open or acknowledged.");
 

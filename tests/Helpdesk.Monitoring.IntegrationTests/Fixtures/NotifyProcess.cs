@@ -8,9 +8,15 @@ namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
 /// </summary>
 public static class NotifyProcess
 {
-    public static async Task<(int ExitCode, string Stderr)> RunAsync(string spool, IDictionary<string, string> macros, params string[] extraArgs)
+    public static Task<(int ExitCode, string Stderr)> RunAsync(string spool, IDictionary<string, string> macros, params string[] extraArgs) =>
+        RunAsync(new ProcessStartInfo(Programs.NativeCli) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false }, spool, macros, extraArgs);
+
+    /// <summary>As the Nagios user of <see cref="SystemUsers"/>, under <paramref name="umask"/>.</summary>
+    public static Task<(int ExitCode, string Stderr)> RunAsNagiosAsync(string umask, string spool, IDictionary<string, string> macros) =>
+        RunAsync(SystemUsers.As(SystemUsers.Nagios, umask, Programs.NativeCli), spool, macros);
+
+    private static async Task<(int ExitCode, string Stderr)> RunAsync(ProcessStartInfo start, string spool, IDictionary<string, string> macros, params string[] extraArgs)
     {
-        var start = new ProcessStartInfo(Programs.NativeCli) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add("notify");
         start.ArgumentList.Add("--instance");
         start.ArgumentList.Add("nagios-test");

@@ -49,17 +49,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, bool waitReady = true)
+    /// <param name="runAs">A user of <see cref="SystemUsers.Group"/> and a umask to run the service under; null for this user.</param>
+    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, bool waitReady = true,
+        (string User, string Umask)? runAs = null)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
-        };
-        start.ArgumentList.Add(Programs.Service);
+        var start = runAs is { } who
+            ? SystemUsers.As(who.User, who.Umask, "dotnet", Programs.Service)
+            : new ProcessStartInfo("dotnet") { ArgumentList = { Programs.Service }, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.WorkingDirectory = dataDirectory;
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["Helpdesk__DataDirectory"] = dataDirectory;

@@ -131,7 +131,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         Produce(first);
         await service.EventuallyAsync(async () => await Matches(service, first), TimeSpan.FromSeconds(60), () => "the first batch: " + _lastDifference);
 
-        await using (var blocker = HoldWriteLock(database))
+        await using (var blocker = SqliteWriteLock.Hold(database))
         {
             var second = Traffic(hosts: 80, prefix: "second");
             Produce(second);
@@ -230,24 +230,13 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         // offset: its lag is those records, not everything since the start of the topic.
         await using var second = await StartServiceAsync("second", slot: 0, slots: 1, database);
         await second.WaitForMetricAsync("helpdesk_kafka_assigned_partitions", v => v == 6, TimeSpan.FromSeconds(60));
-        await using var blocker = HoldWriteLock(database);
+        await using var blocker = SqliteWriteLock.Hold(database);
 
         var after = Traffic(hosts: 5, prefix: "after");
         Produce(after);
         await second.WaitForMetricAsync("helpdesk_kafka_in_flight", v => v == after.Count, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         await second.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == after.Count, TimeSpan.FromSeconds(5));
-    }
-
-    /// <summary>Another writer holding the database's write lock: every commit of the service waits, then fails and retries.</summary>
-    private static Microsoft.Data.Sqlite.SqliteConnection HoldWriteLock(string database)
-    {
-        var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=false");
-        blocker.Open();
-        using var begin = blocker.CreateCommand();
-        begin.CommandText = "PRAGMA busy_timeout = 5000; BEGIN EXCLUSIVE";
-        begin.ExecuteNonQuery();
-        return blocker;
     }
 
     private void Produce(List<Notification> traffic)

@@ -130,8 +130,8 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         };
         await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
 
-        // Counted from the first failure (at the end of the first attempt) and growing; zero again once a commit lands.
-        Assert.Equal([TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40)], failingFor);
+        // Counted from the start of the first failed attempt and growing; zero again once a commit lands.
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(60)], failingFor);
         Assert.Equal(TimeSpan.Zero, ledger.StoreFailingFor(time.GetUtcNow()));
     }
 

@@ -86,6 +86,42 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_of_garbage_is_refused_whole_with_one_dead_letter_and_valid_records_in_it_are_not_applied()
+    {
+        // 20,000 non-records (the body bound here is 64 KiB) and one valid record among them.
+        var valid = Records.Bytes(Records.Service(NotificationType.Problem, host: "among-garbage"));
+        var body = Encoding.UTF8.GetBytes("[" + Encoding.UTF8.GetString(valid) + string.Concat(Enumerable.Repeat(",1", 20_000)) + "]");
+        using var response = await Post(body);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(0, result.GetProperty("accepted").GetInt32());
+        Assert.Contains("more than 100 of the 20001 records are not notifications", result.GetProperty("refused").GetString(), StringComparison.Ordinal);
+        Assert.Equal(101, result.GetProperty("rejected").GetArrayLength());
+        var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")))).RootElement;
+        Assert.Equal(Encoding.UTF8.GetString(body), letter.GetProperty("payload").GetString());
+        Assert.Equal(0, (await _service.GetJsonAsync("/api/v1/incidents")).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task When_the_dead_letter_folder_cannot_be_written_a_refusal_still_answers_and_says_so()
+    {
+        // The folder's temporary area replaced by a file: every dead-letter write now fails, as on a full disk.
+        var temporary = _dir.Combine("dead-letter/.tmp");
+        Directory.Delete(temporary, recursive: true);
+        await File.WriteAllTextAsync(temporary, "in the way");
+
+        using var response = await Post(Encoding.UTF8.GetBytes("[{\"v\":1,"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.StartsWith("not kept: the dead-letter folder cannot be written", result.GetProperty("deadLetter").GetString(), StringComparison.Ordinal);
+        var metrics = await _service.Http.GetStringAsync("/metrics");
+        Assert.Matches(@"helpdesk_dead_letters_dropped_total\{source=""http""\} 1\b", metrics);
+    }
+
+    [Fact]
     public async Task Oversized_bodies_get_413()
     {
         var big = Records.Bytes(Records.Service(NotificationType.Problem, output: new string('x', 70_000)));

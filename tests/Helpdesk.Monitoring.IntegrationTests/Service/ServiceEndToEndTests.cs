@@ -119,6 +119,56 @@ public sealed class ServiceEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_problem_with_output_past_the_record_limit_still_opens_its_incident_and_says_it_was_cut()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path);
+        var macros = new Dictionary<string, string>
+        {
+            ["NOTIFICATIONTYPE"] = "PROBLEM", ["HOSTNAME"] = "log01", ["HOSTSTATE"] = "UP", ["SERVICEDESC"] = "Log scan", ["SERVICESTATE"] = "CRITICAL",
+            ["SERVICEOUTPUT"] = "CRITICAL - 2000 errors", ["LONGSERVICEOUTPUT"] = string.Concat(Enumerable.Repeat("ERROR disk I/O failure on sdb\n", 4000)),
+        };
+
+        var (exit, stderr) = await NotifyProcess.RunAsync(Spool, macros);
+        Assert.True(exit == 0, stderr);
+
+        var page = await service.WaitForAsync("/api/v1/incidents?host=log01", p => p.GetProperty("total").GetInt64() == 1);
+        var number = page.GetProperty("items")[0].GetProperty("number").GetString();
+        var detail = await service.GetJsonAsync($"/api/v1/incidents/{number}");
+        Assert.Contains("[output truncated from 120000 bytes]", detail.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_commit_turns_readyz_not_ready_with_the_reason_and_ready_again_after()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Pipeline__StoreFailureGrace"] = "00:00:01" });
+        await using (SqliteWriteLock.Hold(_dir.Combine("helpdesk.db")))
+        {
+            await Notify("PROBLEM", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), state: "CRITICAL");
+            var reason = await WaitReadyzAsync(service, HttpStatusCode.ServiceUnavailable);
+            Assert.Matches(@"^not ready: the store .*helpdesk\.db has not completed a commit for \d+ s", reason);
+        }
+
+        await WaitReadyzAsync(service, HttpStatusCode.OK);
+        await Incident(service, "INC-000001", _ => true);
+    }
+
+    private static async Task<string> WaitReadyzAsync(ServiceProcess service, HttpStatusCode wanted)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            using var response = await service.Http.GetAsync("/readyz");
+            if (response.StatusCode == wanted)
+            {
+                return await response.Content.ReadAsStringAsync();
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"/readyz never answered {wanted}:\n{service.Output}");
+    }
+
+    [Fact]
     public async Task The_rules_file_sets_priority_and_routing_and_a_broken_one_stops_the_start()
     {
         var sample = Path.Combine(Programs.Root, "src", "Helpdesk.Monitoring.Service", "rules.sample.json");
