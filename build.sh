@@ -4,6 +4,8 @@
 #   ./build.sh test    set up what is missing, build, run the whole test suite
 #   ./build.sh bench   run the BenchmarkDotNet suite (results in bench/results/)
 #   ./build.sh load    run the embedded load generator against a fresh service
+#   ./build.sh install     publish and install for production: users, folders, keys, systemd units (docs/install.md)
+#   ./build.sh uninstall   remove programs and units; keep configuration, keys and data
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -87,11 +89,11 @@ test_all() {
   # promtool checks /metrics; a real Nagios 4 drives the end-to-end test; librdkafka (the Kafka client's native
   # library, and its mock cluster that the Kafka tests use as the broker) comes from Debian (PLATFORM.md); the
   # shared-state tests start their own redis-server.
-  apt_install prometheus nagios4-core librdkafka1 librdkafka-dev redis-server
+  apt_install prometheus nagios4-core librdkafka1 librdkafka-dev redis-server systemd time
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
   [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build
-  publish_cli
+  publish_install
   local log status=0
   log=$(mktemp)
   say "running the test suite"
@@ -103,6 +105,26 @@ test_all() {
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || status=1
   rm -f "$log"
   return $status
+}
+
+# Production install: the service and relay (framework-dependent, on the machine's .NET 10 runtime) and the native
+# helpdesk command, laid out and wired by the installer (users, folders, keys, units).
+install_production() {
+  check_dotnet
+  local_feed
+  publish_install
+  src/Helpdesk.Monitoring.Service/deploy/install.sh install "$ROOT/artifacts/install"
+}
+
+# What the installer lays out, in artifacts/install: service/, relay/ and cli/helpdesk (the test suite installs it too).
+publish_install() {
+  local out=artifacts/install
+  rm -rf "$out"
+  say "publishing the service and the relay to $out"
+  dotnet publish src/Helpdesk.Monitoring.Service -c Release -o "$out/service" --nologo -v q -clp:ErrorsOnly >/dev/null || fail "publishing the service failed"
+  dotnet publish src/Helpdesk.Monitoring.Relay -c Release -o "$out/relay" --nologo -v q -clp:ErrorsOnly >/dev/null || fail "publishing the relay failed"
+  publish_cli
+  mkdir -p "$out/cli" && cp artifacts/cli/helpdesk "$out/cli/helpdesk"
 }
 
 bench() {
@@ -120,5 +142,7 @@ case "${1:-}" in
   test)  shift; test_all ;;
   bench) shift; bench "$@" ;;
   load)  shift; load "$@" ;;
-  *) fail "usage: ./build.sh run|test|bench|load" ;;
+  install)   install_production ;;
+  uninstall) src/Helpdesk.Monitoring.Service/deploy/install.sh uninstall ;;
+  *) fail "usage: ./build.sh run|test|bench|load|install|uninstall" ;;
 esac

@@ -29,7 +29,10 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
     public static async Task<ServiceUnderTest> StartAsync(string synchronous, IReadOnlyDictionary<string, string> settings)
     {
         var root = FindRoot();
-        var dll = Path.Combine(root, "src", "Helpdesk.Monitoring.Service", "bin", "Release", "net10.0", "helpdesk-service.dll");
+        // HELPDESK_SERVICE_DLL runs another build (an older commit) under the same load, for side-by-side runs.
+        var dll = Environment.GetEnvironmentVariable("HELPDESK_SERVICE_DLL") is { Length: > 0 } other
+            ? other
+            : Path.Combine(root, "src", "Helpdesk.Monitoring.Service", "bin", "Release", "net10.0", "helpdesk-service.dll");
         var data = Path.Combine(Path.GetTempPath(), "helpdesk-load-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(data);
         var port = FreePort();

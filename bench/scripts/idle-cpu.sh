@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-30}; shift || true
-service=src/Helpdesk.Monitoring.Service/bin/Release/net10.0/helpdesk-service.dll
+# SERVICE_DLL measures another build (an older commit, side by side).
+service=${SERVICE_DLL:-src/Helpdesk.Monitoring.Service/bin/Release/net10.0/helpdesk-service.dll}
 [ -f "$service" ] || { echo "idle-cpu.sh: build the solution in Release first (./build.sh test or dotnet build -c Release)" >&2; exit 1; }
 data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

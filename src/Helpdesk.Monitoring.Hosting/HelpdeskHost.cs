@@ -42,6 +42,7 @@ public static class HelpdeskHost
     {
         // appsettings.json ships beside the executable; the working directory only anchors relative data paths.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var configFile = ConfigurationFile.AddFromEnvironment(builder.Configuration);
         builder.Configuration.AddEnvironmentVariables("HELPDESK_");
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Urls"]))
         {
@@ -64,6 +65,11 @@ public static class HelpdeskHost
         }
 
         var problems = options.Validate().ToList();
+        if (configFile.Error is { } configError)
+        {
+            problems.Insert(0, configError);
+        }
+
         if (options.RulesPath.Length > 0)
         {
             var (rules, ruleErrors) = RulesFile.Load(options.RulesPath);

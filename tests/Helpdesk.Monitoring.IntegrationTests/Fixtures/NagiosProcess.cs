@@ -26,7 +26,17 @@ public sealed class NagiosProcess : IAsyncDisposable
 
     /// <param name="objects">Object definitions (hosts, services) to add to the generated commands and contacts.</param>
     /// <param name="contacts">How many contacts receive each notification (Nagios runs the command once per contact).</param>
-    public static async Task<NagiosProcess> StartAsync(string dir, string spool, string objects, int contacts = 1)
+    public static Task<NagiosProcess> StartAsync(string dir, string spool, string objects, int contacts = 1) =>
+        StartAsync(dir, NotifyCommand(spool) + Basics + Contacts(contacts) + objects, includedConfig: null, user: null);
+
+    /// <summary>
+    /// A Nagios running as <paramref name="user"/> (a real system user) with an installed configuration file included
+    /// (cfg_file), which defines the notification command and the helpdesk contact group the objects use.
+    /// </summary>
+    public static Task<NagiosProcess> StartAsUserAsync(string dir, string user, string includedConfig, string objects) =>
+        StartAsync(dir, Basics + objects, includedConfig, user);
+
+    private static async Task<NagiosProcess> StartAsync(string dir, string objects, string? includedConfig, string? user)
     {
         if (!Installed)
         {
@@ -35,8 +45,14 @@ public sealed class NagiosProcess : IAsyncDisposable
 
         Directory.CreateDirectory(Path.Combine(dir, "spool-checkresults"));
         Directory.CreateDirectory(Path.Combine(dir, "archives"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "nagios.cfg"), MainConfig(dir));
-        await File.WriteAllTextAsync(Path.Combine(dir, "objects.cfg"), Commands(spool) + Contacts(contacts) + objects);
+        await File.WriteAllTextAsync(Path.Combine(dir, "nagios.cfg"), MainConfig(dir, includedConfig, asRoot: user is null && Environment.UserName == "root"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "objects.cfg"), objects);
+        if (user is not null)
+        {
+            // Started as another user, Nagios ignores nagios_user and runs as that user, who must own its files.
+            using var chown = Process.Start("chown", ["-R", user, dir]);
+            await chown.WaitForExitAsync();
+        }
 
         var verify = Process.Start(new ProcessStartInfo(Binary, ["-v", Path.Combine(dir, "nagios.cfg")]) { RedirectStandardOutput = true })!;
         var verification = await verify.StandardOutput.ReadToEndAsync();
@@ -46,7 +62,9 @@ public sealed class NagiosProcess : IAsyncDisposable
             throw new InvalidOperationException("nagios4 -v refused the test configuration:\n" + verification);
         }
 
-        var start = new ProcessStartInfo(Binary, [Path.Combine(dir, "nagios.cfg")]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = user is null
+            ? new ProcessStartInfo(Binary, [Path.Combine(dir, "nagios.cfg")]) { RedirectStandardOutput = true, RedirectStandardError = true }
+            : SystemUsers.AsUser(user, "022", Binary, Path.Combine(dir, "nagios.cfg"));
         var nagios = new NagiosProcess(Process.Start(start)!, dir);
         nagios._process.BeginOutputReadLine();
         nagios._process.BeginErrorReadLine();
@@ -99,12 +117,13 @@ public sealed class NagiosProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static string MainConfig(string dir)
+    private static string MainConfig(string dir, string? includedConfig, bool asRoot)
     {
-        var user = Environment.UserName == "root" ? "nagios_user=root\nnagios_group=root\n" : "";
+        var user = asRoot ? "nagios_user=root\nnagios_group=root\n" : "";
+        var included = includedConfig is null ? "" : $"cfg_file={includedConfig}\n";
         return $"""
             log_file={dir}/nagios.log
-            cfg_file={dir}/objects.cfg
+            {included}cfg_file={dir}/objects.cfg
             object_cache_file={dir}/objects.cache
             precached_object_file={dir}/objects.precache
             status_file={dir}/status.dat
@@ -141,11 +160,15 @@ public sealed class NagiosProcess : IAsyncDisposable
             """;
     }
 
-    private static string Commands(string spool) => $$"""
+    private static string NotifyCommand(string spool) => $$"""
         define command {
             command_name    notify-helpdesk
             command_line    {{Programs.NativeCli}} notify --instance nagios-e2e --spool {{spool}}
         }
+
+        """;
+
+    private const string Basics = """
         define command {
             command_name    check-dummy
             command_line    /bin/true

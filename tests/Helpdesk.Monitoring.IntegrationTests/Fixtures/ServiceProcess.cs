@@ -72,7 +72,36 @@ public sealed class ServiceProcess : IAsyncDisposable
         var service = new ServiceProcess(Process.Start(start)!, port);
         if (waitReady)
         {
+            try
+            {
+                await service.WaitReadyAsync();
+            }
+            catch
+            {
+                await service.DisposeAsync();
+                throw;
+            }
+        }
+
+        return service;
+    }
+
+    /// <summary>Any start of the service (an installed one, as its own user) that listens on <paramref name="port"/>.</summary>
+    public static async Task<ServiceProcess> StartProgramAsync(ProcessStartInfo start, int port)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var service = new ServiceProcess(Process.Start(start)!, port);
+        try
+        {
             await service.WaitReadyAsync();
+        }
+        catch
+        {
+            // Never leave a service behind: the next test would find its port taken.
+            await service.DisposeAsync();
+            throw;
         }
 
         return service;
@@ -219,7 +248,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -31,8 +31,17 @@ public static class SystemUsers
     public static ProcessStartInfo As(string user, string umask, string program, params string[] args)
     {
         EnsureExist();
+        return AsUser(user, umask, program, args);
+    }
+
+    /// <summary>
+    /// A start that runs <paramref name="program"/> as any existing <paramref name="user"/>, with that user's primary
+    /// and supplementary groups (as a login or systemd would give them), under <paramref name="umask"/>.
+    /// </summary>
+    public static ProcessStartInfo AsUser(string user, string umask, string program, params string[] args)
+    {
         var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--reuid", user, "--regid", Group, "--init-groups", "--", "sh", "-c", $"umask {umask} && exec \"$0\" \"$@\"", program })
+        foreach (var arg in new[] { "--reuid", user, "--regid", PrimaryGroupOf(user), "--init-groups", "--", "sh", "-c", $"umask {umask} && exec \"$0\" \"$@\"", program })
         {
             start.ArgumentList.Add(arg);
         }
@@ -43,6 +52,14 @@ public static class SystemUsers
         }
 
         return start;
+    }
+
+    private static string PrimaryGroupOf(string user)
+    {
+        using var id = Process.Start(new ProcessStartInfo("id", ["-gn", user]) { RedirectStandardOutput = true })!;
+        var group = id.StandardOutput.ReadToEnd().Trim();
+        id.WaitForExit();
+        return id.ExitCode == 0 ? group : throw new InvalidOperationException($"there is no user {user}");
     }
 
     /// <summary>Hands <paramref name="path"/> to <paramref name="owner"/> and the shared group with <paramref name="mode"/>.</summary>
