@@ -70,19 +70,25 @@ rid() {
 
 run() {
   build
+  publish_cli
   mkdir -p var
-  if [ -z "${HELPDESK_INGEST_KEY:-}" ]; then
-    # A key for POST /api/v1/notifications; kept in a file only the owner reads, never printed.
-    [ -s var/ingest-key ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/ingest-key)
-    HELPDESK_INGEST_KEY=$(cat var/ingest-key)
-    export HELPDESK_INGEST_KEY
-    say "ingest key for POST /api/v1/notifications is in var/ingest-key"
-  fi
-  # A 32 MiB gen0 budget halves GC pauses under alert storms (README, "Tuning"); the runtimeconfig cannot set it.
+  # Keys for writes, kept in files only the owner reads and never printed: the ingest key for POSTing notifications,
+  # the agent key for acknowledging and resolving.
+  HELPDESK_INGEST_KEY=${HELPDESK_INGEST_KEY:-$(key_file var/ingest-key)}
+  HELPDESK_AGENT_KEY=${HELPDESK_AGENT_KEY:-$(key_file var/agent-key)}
+  export HELPDESK_INGEST_KEY HELPDESK_AGENT_KEY
+  say "ingest key (POST /api/v1/notifications) in var/ingest-key; agent key (acknowledge, resolve) in var/agent-key"
+  # A 32 MiB gen0 budget halves GC pauses under alert storms (docs/configuration.md, "Tuning"); the runtimeconfig cannot set it.
   export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x2000000}
-  say "helpdesk-service on ${HELPDESK_URLS:-http://127.0.0.1:8080}; spool: var/spool; store: var/helpdesk.db"
+  say "helpdesk-service on ${HELPDESK_URLS:-http://127.0.0.1:8080}; spool: var/spool; store: var/helpdesk.db; notify with artifacts/cli/helpdesk"
   exec dotnet "src/Helpdesk.Monitoring.Service/bin/$CONFIG/net10.0/helpdesk-service.dll" \
     --urls "${HELPDESK_URLS:-http://127.0.0.1:8080}" --Helpdesk:DataDirectory "$ROOT/var" "$@"
+}
+
+# Prints the key kept in $1, making one (mode 600) the first time.
+key_file() {
+  [ -s "$1" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$1")
+  cat "$1"
 }
 
 test_all() {

@@ -91,6 +91,9 @@ public static class HelpdeskHost
 
         // The exporter listens from the start, so no measurement before the first scrape is missed.
         app.Services.GetRequiredService<PrometheusExporter>();
+
+        // A failure no endpoint expected answers an RFC 7807 problem document, never an empty 500.
+        app.UseExceptionHandler();
         app.MapNotificationEndpoints();
         app.MapIncidentEndpoints();
         app.MapAgentEndpoints();

@@ -169,6 +169,25 @@ public sealed class ServiceEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Notify_explains_a_spool_it_cannot_use_in_a_sentence_for_the_nagios_log()
+    {
+        // A spool below a regular file: no folder can be made there.
+        var blocker = _dir.Combine("not-a-folder");
+        await File.WriteAllTextAsync(blocker, "");
+        var (exit, stderr) = await NotifyProcess.RunAsync(Path.Combine(blocker, "spool"), new Dictionary<string, string>
+        {
+            ["NOTIFICATIONTYPE"] = "PROBLEM", ["HOSTNAME"] = "web01", ["HOSTSTATE"] = "DOWN",
+        });
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith($"helpdesk notify: cannot use spool '{Path.Combine(blocker, "spool")}': ", stderr, StringComparison.Ordinal);
+
+        // Words a Nagios admin reads, not a resource key such as IO_PathNotFound_Path.
+        Assert.DoesNotMatch(@"\b[A-Z][A-Za-z]+_[A-Za-z]+_[A-Za-z]+\b", stderr);
+        Assert.Matches(@"': [A-Z][a-z]+ [a-z]+", stderr);
+    }
+
+    [Fact]
     public async Task The_rules_file_sets_priority_and_routing_and_a_broken_one_stops_the_start()
     {
         var sample = Path.Combine(Programs.Root, "src", "Helpdesk.Monitoring.Service", "rules.sample.json");

@@ -41,4 +41,38 @@ public sealed class ReplayCommandTests
         Assert.Contains("INC-000001 P1 open", output, StringComparison.Ordinal);
         Assert.Contains("team=acme-ops/L2", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"v\":1,\"type\":\"PROBLEM\"}\nnot json at all\n", 1)]
+    [InlineData("", 1)]
+    public void A_replay_that_replays_nothing_exits_non_zero(string content, int expected)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"replay-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllText(file, content);
+        try
+        {
+            var root = new System.CommandLine.RootCommand { ReplayCommand.Create() };
+            Assert.Equal(expected, root.Parse(["replay", file]).Invoke());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_replay_with_at_least_one_notification_exits_zero()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"replay-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllText(file, Lines(Records.Service(NotificationType.Problem)) + "\nnot json\n");
+        try
+        {
+            var root = new System.CommandLine.RootCommand { ReplayCommand.Create() };
+            Assert.Equal(0, root.Parse(["replay", file]).Invoke());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
