@@ -50,7 +50,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <param name="runAs">A user of <see cref="SystemUsers.Group"/> and a umask to run the service under; null for this user.</param>
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, bool waitReady = true,
+    public static Task<ServiceProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, bool waitReady = true,
         (string User, string Umask)? runAs = null)
     {
         var port = FreePort();
@@ -69,30 +69,21 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        var service = new ServiceProcess(Process.Start(start)!, port);
-        if (waitReady)
-        {
-            try
-            {
-                await service.WaitReadyAsync();
-            }
-            catch
-            {
-                await service.DisposeAsync();
-                throw;
-            }
-        }
-
-        return service;
+        return StartProgramAsync(start, port, waitReady);
     }
 
     /// <summary>Any start of the service (an installed one, as its own user) that listens on <paramref name="port"/>.</summary>
-    public static async Task<ServiceProcess> StartProgramAsync(ProcessStartInfo start, int port)
+    public static async Task<ServiceProcess> StartProgramAsync(ProcessStartInfo start, int port, bool waitReady = true)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         var service = new ServiceProcess(Process.Start(start)!, port);
+        if (!waitReady)
+        {
+            return service;
+        }
+
         try
         {
             await service.WaitReadyAsync();
