@@ -250,6 +250,26 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_receipt_settles_only_after_the_commit_that_holds_its_effect()
+    {
+        var gated = new GatedStore(Store());
+        var ledger = await Open(gated);
+        using var source = new Subject<InboundNotification>();
+        using var subscription = IncidentPipeline.Build(source, ledger, new PipelineOptions { TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default).Subscribe();
+        var receipt = new TaskReceipt();
+        var record = Records.Bytes(Records.Service(NotificationType.Problem));
+        source.OnNext(new InboundNotification(record, Records.Parse(record), receipt));
+
+        // The commit has started and is held: the spool file may not be deleted, nor the HTTP caller answered, yet.
+        await gated.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Yield();
+        Assert.False(receipt.Outcome.IsCompleted);
+
+        gated.Release();
+        Assert.Equal(ApplyOutcome.Opened, await receipt.Outcome.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task In_virtual_time_the_pipeline_batches_by_window_and_closes_after_the_verification_hold()
     {
         var scheduler = new HistoricalScheduler(DateTimeOffset.FromUnixTimeSeconds(Records.T0));

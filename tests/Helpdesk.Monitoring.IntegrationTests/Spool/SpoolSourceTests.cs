@@ -77,6 +77,24 @@ public sealed class SpoolSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Committed_files_give_back_their_read_ahead_room_so_a_backlog_past_the_bound_drains()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            var n = Records.Service(NotificationType.Problem, host: "h" + i, timeT: Records.T0 + i);
+            await File.WriteAllBytesAsync(Path.Combine(_paths.Incoming, SpoolFileName.For(n.TimeT, n.EventId)), Records.Bytes(n));
+        }
+
+        // Each record is committed as it arrives (as the pipeline does): the reader never holds more than two unsettled.
+        var read = await Source(maxInFlight: 2).Notifications
+            .Do(item => item.Receipt.Committed(ApplyOutcome.Opened))
+            .Take(7).ToList().ToTask().WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => "h" + i), read.Select(r => NotificationDecoder.Decode(r.Record.Span, in r.Fields).Host));
+        Assert.Empty(Directory.GetFileSystemEntries(_paths.Incoming));
+    }
+
+    [Fact]
     public async Task Temporary_files_a_killed_writer_left_behind_are_removed_once_old()
     {
         var abandoned = Path.Combine(_paths.Temporary, "abandoned.tmp");

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
@@ -76,7 +77,8 @@ public abstract class IncidentStoreContract
 
         // A second, independent book (a split brain) opening the same identity is refused by the database itself.
         var other = new IncidentBook(new IncidentPolicy(), [], 10, 0);
-        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem)), default));
+        var refusal = await Assert.ThrowsAnyAsync<DbException>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem)), default));
+        AssertConstraintRefusal(refusal);
         Assert.Single((await store.Writes.LoadAsync(default)).Live);
     }
 
@@ -87,9 +89,30 @@ public abstract class IncidentStoreContract
 
         // Another instance that did not know INC-000001 exists gives the same id to another incident.
         var other = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
+        var refusal = await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
+        Assert.Contains("taken by another incident", refusal.Message, StringComparison.Ordinal);
         Assert.Equal("a01", (await store.Reads.GetAsync(1, default))!.Incident.Host);
     }
+
+    protected async Task RefusesAPlanWholeWhenALaterIdWasApplied()
+    {
+        await using var store = await CreateAsync();
+        var applied = Records.Service(NotificationType.Problem, host: "a01");
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), applied), default);
+
+        // A book that does not know the applied id decides a new notification first, then the applied one again.
+        var fresh = Records.Service(NotificationType.Problem, host: "b01");
+        var result = await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 10, 0), fresh, applied), default);
+
+        // Nothing of the plan is written, not even the new id that came before the applied one: it must apply later.
+        Assert.False(result.IsCommitted);
+        Assert.Equal([applied.EventId], result.AlreadyApplied);
+        Assert.Empty(await store.Writes.FindAppliedAsync([fresh.EventId], default));
+        Assert.Equal(["a01"], (await store.Writes.LoadAsync(default)).Live.Select(i => i.Host));
+    }
+
+    /// <summary>The database refused the write by a constraint (not any other failure dressed as a refusal).</summary>
+    protected abstract void AssertConstraintRefusal(DbException refusal);
 
     protected async Task PrunesOnlyOldVersion7EventIds()
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Helpdesk.Monitoring.SqlServer;
 using Microsoft.Data.SqlClient;
 
@@ -33,6 +34,13 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
 
     [SqlServerFact]
     public Task Adds_the_alerts_every_instance_counted_on_one_incident() => AddsTheAlertsEveryInstanceCountedOnOneIncident();
+
+    [SqlServerFact]
+    public Task Refuses_a_plan_whole_when_a_later_id_was_applied() => RefusesAPlanWholeWhenALaterIdWasApplied();
+
+    // 2627: a unique constraint, 2601: a unique index.
+    protected override void AssertConstraintRefusal(DbException refusal) =>
+        Assert.Contains(Assert.IsType<SqlException>(refusal).Number, new[] { 2627, 2601 });
 
     [Fact]
     public void Connections_that_are_not_encrypted_and_verified_are_refused()

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Sqlite;
 
@@ -29,6 +30,12 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
 
     [Fact]
     public Task Adds_the_alerts_every_instance_counted_on_one_incident() => AddsTheAlertsEveryInstanceCountedOnOneIncident();
+
+    [Fact]
+    public Task Refuses_a_plan_whole_when_a_later_id_was_applied() => RefusesAPlanWholeWhenALaterIdWasApplied();
+
+    protected override void AssertConstraintRefusal(DbException refusal) =>
+        Assert.Equal(19, Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(refusal).SqliteErrorCode); // SQLITE_CONSTRAINT
 
     protected override async Task<Store> CreateAsync()
     {

@@ -83,6 +83,35 @@ public sealed class IncidentBookTests
     }
 
     [Fact]
+    public void A_new_output_in_the_same_state_updates_the_incident_and_only_the_same_output_is_a_repeat()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem, output: "CRITICAL - connection refused"));
+
+        Assert.Equal(ApplyOutcome.Updated, d.Apply(Records.Service(NotificationType.Problem, output: "CRITICAL - socket timeout", timeT: Records.T0 + 30)));
+        Assert.Equal("CRITICAL - socket timeout", d.Single().LastOutput);
+        Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Problem, output: "CRITICAL - socket timeout", timeT: Records.T0 + 40)));
+        Assert.Equal(3, d.Single().AlertCount);
+    }
+
+    [Fact]
+    public void Every_further_contacts_recovery_changes_nothing()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        Assert.Equal(1, d.Book.ActiveCount);
+
+        // Three contacts: three copies of the same RECOVERY, as Nagios sends them.
+        var outcomes = Enumerable.Range(0, 3)
+            .Select(_ => d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, output: "HTTP OK", timeT: Records.T0 + 60)))
+            .ToList();
+
+        Assert.Equal([ApplyOutcome.Resolved, ApplyOutcome.Repeated, ApplyOutcome.Repeated], outcomes);
+        Assert.Single(d.Timeline, e => e.Kind == TimelineKind.Resolved);
+        Assert.Equal(0, d.Book.ActiveCount);
+    }
+
+    [Fact]
     public void Recovery_resolves_and_the_hold_closes()
     {
         var d = new BookDriver(new IncidentPolicy { VerificationHold = Hold });
@@ -162,7 +191,9 @@ public sealed class IncidentBookTests
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Problem, host: "db01")));
         Assert.Equal(ApplyOutcome.Reopened, d.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 20)));
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem, host: "new01")));
-        Assert.Equal(3, d.Incidents[3].Id);
+
+        // The rebuilt book continues the numbering: the new incident is the third, not a reuse of an earlier number.
+        Assert.Equal(3, d.Incidents.Values.Single(i => i.Host == "new01").Id);
     }
 
     [Fact]

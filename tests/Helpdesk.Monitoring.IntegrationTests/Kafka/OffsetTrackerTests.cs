@@ -1,0 +1,54 @@
+using Confluent.Kafka;
+using Helpdesk.Monitoring.Kafka;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Kafka;
+
+/// <summary>The commit position is the lowest offset still in flight: a record that settles early never lets it skip one that is not durable.</summary>
+public sealed class OffsetTrackerTests
+{
+    private static readonly TopicPartition P0 = new("helpdesk.notifications", 0);
+    private static readonly TopicPartition P1 = new("helpdesk.notifications", 1);
+
+    [Fact]
+    public void A_record_settled_before_earlier_ones_does_not_move_the_commit_past_them()
+    {
+        var tracker = new OffsetTracker();
+        foreach (var offset in new long[] { 10, 11, 12 })
+        {
+            tracker.Taken(new TopicPartitionOffset(P0, offset));
+        }
+
+        // 12 is durable first (a dead-lettered record settles at once): the commit may only stand at 10.
+        Assert.Equal(10, tracker.Done(new TopicPartitionOffset(P0, 12))!.Offset.Value);
+        Assert.Equal(10, tracker.Position(P0));
+        Assert.Equal(11, tracker.Done(new TopicPartitionOffset(P0, 10))!.Offset.Value);
+
+        // With nothing in flight, everything taken is durable: the commit stands one past the highest.
+        Assert.Equal(13, tracker.Done(new TopicPartitionOffset(P0, 11))!.Offset.Value);
+        Assert.Equal(0, tracker.Count);
+    }
+
+    [Fact]
+    public void Partitions_are_tracked_apart_and_an_offset_settled_twice_or_never_taken_moves_nothing()
+    {
+        var tracker = new OffsetTracker();
+        tracker.Taken(new TopicPartitionOffset(P0, 5));
+        tracker.Taken(new TopicPartitionOffset(P1, 7));
+        tracker.Taken(new TopicPartitionOffset(P1, 8));
+
+        Assert.Equal(6, tracker.Done(new TopicPartitionOffset(P0, 5))!.Offset.Value);
+        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 5)));
+        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 99)));
+        Assert.Equal(7, tracker.Position(P1));
+        Assert.Equal(2, tracker.Count);
+    }
+
+    [Fact]
+    public void Before_anything_is_stored_the_position_is_where_the_groups_commit_stood()
+    {
+        var tracker = new OffsetTracker();
+        Assert.Null(tracker.Position(P0));
+        tracker.Assigned(P0, 40);
+        Assert.Equal(40, tracker.Position(P0));
+    }
+}
