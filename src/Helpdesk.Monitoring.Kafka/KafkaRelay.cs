@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Diagnostics;
 
 namespace Helpdesk.Monitoring.Kafka;
 
@@ -87,6 +88,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
         {
             Interlocked.Increment(ref _delivered);
             Interlocked.Exchange(ref _backoffMs, 1000);
+            CrashPoint.Reach(CrashPoint.RelayBeforeDelete);
             receipt.Committed(ApplyOutcome.Noted);
             return;
         }

@@ -4,6 +4,7 @@ using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Telemetry;
+using Helpdesk.Monitoring.Diagnostics;
 
 namespace Helpdesk.Monitoring.Kafka;
 
@@ -216,6 +217,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         {
             try
             {
+                CrashPoint.Reach(CrashPoint.KafkaBeforeOffsetStore);
                 _consumer?.StoreOffset(position);
             }
             catch (KafkaException ex)

@@ -2,6 +2,7 @@ using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
+using Helpdesk.Monitoring.Diagnostics;
 
 namespace Helpdesk.Monitoring.Pipeline;
 
@@ -106,7 +107,18 @@ public sealed class IncidentLedger
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })
             {
+                var notifications = batch.Any(static item => item is not null);
+                if (notifications)
+                {
+                    CrashPoint.Reach(CrashPoint.LedgerAfterCommit);
+                }
+
                 await WriteSharedAsync(plan, now, cancellationToken);
+                if (notifications)
+                {
+                    CrashPoint.Reach(CrashPoint.LedgerBeforeSettle);
+                }
+
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
                 await PruneIfDueAsync(now, cancellationToken);
                 return outcome;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Helpdesk.Monitoring.Diagnostics;
 
 namespace Helpdesk.Monitoring.Spool;
 
@@ -34,6 +35,7 @@ public static partial class DurableFile
                 stream.Flush(flushToDisk: true);
             }
 
+            CrashPoint.Reach(CrashPoint.DurableWriteBeforeRename);
             File.Move(temporary, finalPath, overwrite: false);
         }
         catch
@@ -42,6 +44,7 @@ public static partial class DurableFile
             throw;
         }
 
+        CrashPoint.Reach(CrashPoint.DurableWriteBeforeDirectorySync);
         SyncDirectory(Path.GetDirectoryName(finalPath)!);
     }
 

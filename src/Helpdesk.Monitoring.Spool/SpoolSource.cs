@@ -5,6 +5,7 @@ using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
+using Helpdesk.Monitoring.Diagnostics;
 
 namespace Helpdesk.Monitoring.Spool;
 
@@ -216,6 +217,7 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
     {
         try
         {
+            CrashPoint.Reach(CrashPoint.SpoolBeforeDelete);
             File.Delete(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Helpdesk.Monitoring.Diagnostics;
 
 namespace Helpdesk.Monitoring.Hosting.Api;
 
@@ -115,6 +116,7 @@ public static class NotificationEndpoints
                 detail: $"the batch was not committed within {api.CommitTimeout.TotalSeconds:0} s; it stays queued, and sending it again with the same ids is safe");
         }
 
+        CrashPoint.Reach(CrashPoint.HttpBeforeAnswer);
         var result = new IngestResultJson(valid.Count, receipt.Duplicates, Describe(rejected), keptRejected);
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }

@@ -27,11 +27,10 @@ public sealed class CrashRecoveryIntegrationTests : IDisposable
             ["Helpdesk__Spool__PollInterval"] = "00:00:00.010",
         };
 
-        int remainingAtKill;
         await using (var first = await ServiceProcess.StartAsync(_dir.Path, settings, waitReady: false))
         {
             var watch = Stopwatch.StartNew();
-            while ((remainingAtKill = Remaining(spool)) > total - 300)
+            while (Remaining(spool) > total - 300)
             {
                 Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "the service consumed nothing:\n" + first.Output);
                 await Task.Delay(2);
@@ -58,7 +57,6 @@ public sealed class CrashRecoveryIntegrationTests : IDisposable
         // The recoveries carry a TIMET days old, so their verification hold may already have closed them.
         Assert.Equal(Identities / 2, incidents.Count(i => i.GetProperty("status").GetString() is "resolved" or "closed"));
         Assert.Equal(Identities / 2, incidents.Count(i => i.GetProperty("status").GetString() == "open"));
-        Assert.True(remainingAtKill < total);
     }
 
     /// <summary>
