@@ -9,9 +9,15 @@ public sealed class RelayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public RelayProcess(string spool, string bootstrapServers, string topic)
+    /// <param name="environment">More environment for the relay (a crash point to arm).</param>
+    public RelayProcess(string spool, string bootstrapServers, string topic, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in new[] { Programs.Relay, "--spool", spool, "--bootstrap-servers", bootstrapServers, "--topic", topic })
         {
             start.ArgumentList.Add(argument);
@@ -22,6 +28,14 @@ public sealed class RelayProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Waits for the relay to end by itself and returns its exit code.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
     }
 
     public string Output

@@ -169,6 +169,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>The value of one sample (with its labels, if any) in /metrics now; NaN when it is not there.</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        var line = (await Http.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? double.NaN : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Polls /metrics until the sample <paramref name="name"/> (with its labels, if any) satisfies <paramref name="condition"/>.</summary>
     public async Task WaitForMetricAsync(string name, Func<double, bool> condition, TimeSpan timeout)
     {

@@ -69,8 +69,13 @@ public sealed class AgentActionIntegrationTests : IDisposable
     [Fact]
     public async Task An_agent_acknowledgement_stops_escalation_and_bad_requests_get_clear_errors()
     {
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["HELPDESK_AGENT_KEY"] = AgentKey });
-        await service.IngestAsync(Records.Service(NotificationType.Problem));
+        // L1 gets two seconds here, so escalation is observable; a second incident nobody acknowledges is the control.
+        var rules = Path.Combine(_dir.Path, "rules.json");
+        await File.WriteAllTextAsync(rules, """{ "version": 1, "sla": { "l1Window": "2s" } }""");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["HELPDESK_AGENT_KEY"] = AgentKey, ["Helpdesk__RulesPath"] = rules });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await service.IngestAsync(Records.Service(NotificationType.Problem, timeT: now));
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "control01", timeT: now));
 
         using (var acknowledged = await ActAsync(service, "INC-000001", "acknowledge", AgentKey, """{"by":"carol","comment":"looking"}"""))
         {
@@ -78,6 +83,12 @@ public sealed class AgentActionIntegrationTests : IDisposable
             Assert.Equal("acknowledged", json.GetProperty("incident").GetProperty("status").GetString());
             Assert.Equal("carol", json.GetProperty("incident").GetProperty("acknowledgedBy").GetString());
         }
+
+        // The control moves to L2 when its L1 window runs out; by then the acknowledged one would have too.
+        await service.WaitForAsync("/api/v1/incidents/INC-000002", i => i.GetProperty("incident").GetProperty("tier").GetString() == "L2", TimeSpan.FromSeconds(30));
+        var kept = (await service.GetJsonAsync("/api/v1/incidents/INC-000001")).GetProperty("incident");
+        Assert.Equal("L1", kept.GetProperty("tier").GetString());
+        Assert.Equal(0, kept.GetProperty("sla").GetProperty("escalations").GetInt32());
 
         using (var missing = await ActAsync(service, "INC-000099", "resolve", AgentKey, """{"by":"carol"}"""))
         {

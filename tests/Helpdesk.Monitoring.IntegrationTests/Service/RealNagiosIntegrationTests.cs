@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Service;
 
@@ -263,10 +265,17 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     [Fact]
     public async Task A_recovery_during_downtime_is_accepted_when_the_downtime_ends()
     {
-        await using var service = await StartServiceAsync();
+        // L1 gets three seconds here, so an escalation the downtime failed to hold back would show.
+        var rules = _dir.Combine("rules.json");
+        await File.WriteAllTextAsync(rules, """{ "version": 1, "sla": { "l1Window": "3s" } }""");
+        await using var service = await StartServiceAsync(new Dictionary<string, string> { ["Helpdesk__RulesPath"] = rules });
         await using var nagios = await StartNagiosAsync(Objects);
 
         await FailingWebInDowntimeAsync(service, nagios);
+
+        // A control incident outside any downtime, opened later: once it has escalated, the window has passed for both.
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "control01", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await service.WaitForAsync("/api/v1/incidents/INC-000002", i => i.GetProperty("incident").GetProperty("sla").GetProperty("escalations").GetInt32() > 0, TimeSpan.FromSeconds(30));
 
         // Nagios pages nobody in downtime: the recovery itself is not notified; the end of the downtime says it.
         await nagios.ServiceResultAsync("web01", "HTTP", 0, "HTTP OK");

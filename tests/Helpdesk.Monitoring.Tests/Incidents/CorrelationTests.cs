@@ -244,6 +244,41 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void A_burst_arriving_out_of_nagios_time_order_is_one_storm()
+    {
+        // Kafka partitions read side by side deliver a burst interleaved: a slower partition's problem from the start of
+        // the burst arrives in the middle of it, and Nagios' times go back and forth.
+        var d = new BookDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } }));
+        int[] order = [30, 31, 32, 33, 34, 35, 41, 36, 40, 0, 37, 39, 38, 43, 42, 44];
+        foreach (var i in order)
+        {
+            d.Apply(Records.Service(NotificationType.Problem, host: $"srv{i:00}", timeT: Records.T0 + i));
+        }
+
+        var storm = Assert.Single(d.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
+        Assert.Equal(order.Length - 5, d.MembersOf(storm.Id).Count);
+        Assert.Equal(5, d.Incidents.Values.Count(i => i.CorrelationRule != CorrelationRuleNames.Storm));
+    }
+
+    [Fact]
+    public void A_storm_ends_when_the_rate_falls_to_the_exit_level_and_the_next_problem_opens_its_own_incident()
+    {
+        var d = new BookDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 2 } }));
+        for (var i = 0; i < 8; i++)
+        {
+            d.Apply(Records.Service(NotificationType.Problem, host: $"srv{i:00}", timeT: Records.T0 + i));
+        }
+
+        Assert.True(d.Book.StormActive);
+
+        // Seventy seconds on, one new problem in the last minute: below the exit level, the storm ends with it.
+        Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem, host: "calm01", timeT: Records.T0 + 70)));
+        Assert.False(d.Book.StormActive);
+        Assert.Contains(d.Timeline, e => e.Kind == TimelineKind.StormEnded);
+        Assert.Equal("calm01", d.Incidents.Values.Single(i => i.Host == "calm01").Host);
+    }
+
+    [Fact]
     public void A_storm_collects_new_problems_above_the_threshold_and_ends_when_calm()
     {
         var d = new BookDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } }));
