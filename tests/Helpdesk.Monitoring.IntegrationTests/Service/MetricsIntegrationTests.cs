@@ -32,7 +32,12 @@ public sealed class MetricsIntegrationTests : IDisposable
             .Select(n => System.Text.Encoding.UTF8.GetString(Records.Bytes(n)))) + ",{\"v\":3}]";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
-        (await service.Http.SendAsync(request)).Dispose();
+        using (var response = await service.Http.SendAsync(request))
+        {
+            // Every notification above committed (six of them PROBLEMs), the last record ({"v":3}) refused.
+            Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.Equal(8, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("accepted").GetInt32());
+        }
 
         var text = await service.Http.GetStringAsync("/metrics");
         Assert.Contains("helpdesk_notifications_ingested_total{type=\"PROBLEM\"} 6", text, StringComparison.Ordinal);

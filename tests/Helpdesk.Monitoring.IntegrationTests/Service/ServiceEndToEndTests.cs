@@ -77,6 +77,10 @@ public sealed class ServiceEndToEndTests : IDisposable
         await Notify("PROBLEM", now, state: "CRITICAL", extra: ["--event-id", id]);
         await Notify("PROBLEM", now, state: "CRITICAL", host: "web02");
         await Incident(service, "INC-000002", _ => true);
+
+        // The redelivered file was read, recognised and deleted: not merely still waiting in the spool.
+        await service.WaitForMetricAsync("helpdesk_duplicates_dropped_total{kind=\"redelivery\"}", v => v == 1, TimeSpan.FromSeconds(30));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Spool, "incoming")));
         Assert.Equal(1, (await service.GetJsonAsync("/api/v1/incidents/INC-000001")).GetProperty("incident").GetProperty("alertCount").GetInt64());
 
         var (exit, stderr) = await NotifyProcess.RunAsync(Spool, new Dictionary<string, string> { ["NOTIFICATIONTYPE"] = "PANIC", ["HOSTNAME"] = "web01" });

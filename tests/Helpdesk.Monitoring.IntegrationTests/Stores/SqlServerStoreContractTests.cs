@@ -38,6 +38,10 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     [SqlServerFact]
     public Task Refuses_a_plan_whole_when_a_later_id_was_applied() => RefusesAPlanWholeWhenALaterIdWasApplied();
 
+    // 51000: the commit batch's own THROW for an id taken by another incident.
+    protected override void AssertIdTakenRefusal(Exception refusal) =>
+        Assert.Equal(51000, Assert.IsType<SqlException>(refusal).Number);
+
     // 2627: a unique constraint, 2601: a unique index.
     protected override void AssertConstraintRefusal(DbException refusal) =>
         Assert.Contains(Assert.IsType<SqlException>(refusal).Number, new[] { 2627, 2601 });

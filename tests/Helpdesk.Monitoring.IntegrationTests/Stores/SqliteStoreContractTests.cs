@@ -34,6 +34,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     [Fact]
     public Task Refuses_a_plan_whole_when_a_later_id_was_applied() => RefusesAPlanWholeWhenALaterIdWasApplied();
 
+    protected override void AssertIdTakenRefusal(Exception refusal) =>
+        Assert.Contains("is taken by another incident", Assert.IsType<InvalidOperationException>(refusal).Message, StringComparison.Ordinal);
+
     protected override void AssertConstraintRefusal(DbException refusal) =>
         Assert.Equal(19, Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(refusal).SqliteErrorCode); // SQLITE_CONSTRAINT
 

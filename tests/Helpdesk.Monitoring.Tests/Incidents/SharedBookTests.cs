@@ -156,8 +156,10 @@ public sealed class SharedBookTests
         var storm = Assert.Single(a.Committed.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
         b.AbsorbFrom(a);
 
-        // The rate is shared: b sees the storm's twelve problems of the last minute and joins a's storm incident.
-        b.Book.OtherInstancesStormRate = 12;
+        // The rate is shared (the ledger hands b what the shared state counted for a): b sees the storm's twelve
+        // problems of the last minute and joins a's storm incident.
+        b.Book.OtherInstancesStormRate = a.Book.OwnStormRate(Records.T0 + 20);
+        Assert.Equal(12, b.Book.OtherInstancesStormRate);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: $"far{i:00}", timeT: Records.T0 + 20 + i)));
