@@ -51,4 +51,33 @@ public sealed class OffsetTrackerTests
         tracker.Assigned(P0, 40);
         Assert.Equal(40, tracker.Position(P0));
     }
+
+    [Fact]
+    public void The_first_offset_of_a_partition_settles_to_one_past_it_and_stays_the_position_once_nothing_is_pending()
+    {
+        var tracker = new OffsetTracker();
+        tracker.Taken(new TopicPartitionOffset(P0, 0));
+        Assert.Equal(1, tracker.Done(new TopicPartitionOffset(P0, 0))!.Offset.Value);
+        Assert.Equal(1, tracker.Position(P0));
+    }
+
+    [Fact]
+    public void Pending_records_are_counted_per_partition_and_forgotten_with_a_partition_that_moved_away()
+    {
+        var tracker = new OffsetTracker();
+        tracker.Taken(new TopicPartitionOffset(P0, 1));
+        tracker.Taken(new TopicPartitionOffset(P0, 2));
+        tracker.Taken(new TopicPartitionOffset(P1, 9));
+        tracker.Assigned(P0, 1);
+        Assert.Equal(2, tracker.PendingIn([P0]));
+        Assert.Equal(3, tracker.PendingIn([P0, P1]));
+
+        tracker.Forget([P0]);
+
+        Assert.Equal(0, tracker.PendingIn([P0]));
+        Assert.Equal(1, tracker.Count);
+        Assert.Null(tracker.Position(P0));
+        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 1)));
+        Assert.Equal(9, tracker.Position(P1));
+    }
 }

@@ -270,6 +270,20 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_shared_state_is_written_only_after_the_store_holds_the_batch()
+    {
+        var store = Store();
+        var ledger = await Open(store);
+        var shared = new StoreFirstSharedState(store);
+        ledger.Shared = shared;
+
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01")).Items, default);
+
+        Assert.Equal(2, shared.WrittenIds);
+        Assert.Equal(0, shared.WrittenBeforeTheStore);
+    }
+
+    [Fact]
     public async Task In_virtual_time_the_pipeline_batches_by_window_and_closes_after_the_verification_hold()
     {
         var scheduler = new HistoricalScheduler(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
@@ -355,6 +369,27 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         {
             Writes++;
             return ValueTask.FromResult(SharedView.Empty);
+        }
+
+        public ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
+    /// <summary>Checks, at every write, that the store already holds every event id being shared.</summary>
+    private sealed class StoreFirstSharedState(IIncidentStore store) : ISharedState
+    {
+        public int WrittenIds { get; private set; }
+
+        public int WrittenBeforeTheStore { get; private set; }
+
+        public ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(SharedView.Empty);
+
+        public async ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken)
+        {
+            var applied = await store.FindAppliedAsync(update.Applied, cancellationToken);
+            WrittenIds += update.Applied.Count;
+            WrittenBeforeTheStore += update.Applied.Count(id => !applied.Contains(id));
+            return SharedView.Empty;
         }
 
         public ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -77,6 +77,53 @@ public sealed class SpoolSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reader_holds_at_most_its_read_ahead_bound_of_records_that_are_not_committed()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            var n = Records.Service(NotificationType.Problem, host: "h" + i, timeT: Records.T0 + i);
+            await File.WriteAllBytesAsync(Path.Combine(_paths.Incoming, SpoolFileName.For(n.TimeT, n.EventId)), Records.Bytes(n));
+        }
+
+        var read = new List<InboundNotification>();
+        using var subscription = Source(maxInFlight: 2).Notifications.Subscribe(item => { lock (read) { read.Add(item); } });
+        await Until(() => Count() == 2);
+
+        // Nothing committed: however often the reader looks (every 50 ms here), it takes no third record.
+        for (var look = 0; look < 10; look++)
+        {
+            await Task.Delay(50);
+            Assert.Equal(2, Count());
+        }
+
+        // One committed gives back one place.
+        lock (read)
+        {
+            read[0].Receipt.Committed(ApplyOutcome.Opened);
+        }
+
+        await Until(() => Count() == 3);
+
+        int Count()
+        {
+            lock (read)
+            {
+                return read.Count;
+            }
+        }
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "not reached in 10 s");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task Committed_files_give_back_their_read_ahead_room_so_a_backlog_past_the_bound_drains()
     {
         for (var i = 0; i < 7; i++)
