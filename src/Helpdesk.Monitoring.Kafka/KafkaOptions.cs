@@ -24,7 +24,8 @@ public sealed class KafkaOptions
     /// More librdkafka settings, passed as they are (for example security.protocol, sasl.mechanism, ssl.ca.location);
     /// secrets here come from the environment (Helpdesk__Kafka__Properties__sasl.password), never a committed file.
     /// The settings the delivery guarantee rests on (idempotence, acks, offset storing and committing, the group's
-    /// assignment strategy) are set by the service and cannot be overridden here.
+    /// assignment strategy) are set by the service and cannot be overridden here; how often stored offsets are
+    /// committed (auto.commit.interval.ms, 1 s) and fetch.wait.max.ms (10 ms) can.
     /// </summary>
     public Dictionary<string, string> Properties { get; set; } = [];
 

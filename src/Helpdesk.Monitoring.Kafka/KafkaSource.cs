@@ -52,7 +52,6 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             BootstrapServers = options.BootstrapServers,
             GroupId = options.GroupId,
             EnableAutoCommit = true,
-            AutoCommitIntervalMs = 1000,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
@@ -63,6 +62,12 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             // An idle partition's fetch waits at most 10 ms: part of the p99 ≤ 25 ms record-to-commit budget. The
             // price is ~100 fetch requests/s per broker while idle; raise it through Properties if that matters more.
             config.FetchWaitMaxMs = 10;
+        }
+
+        if (!options.Properties.ContainsKey("auto.commit.interval.ms"))
+        {
+            // Stored (durable) offsets are committed every second: what a crash makes the next owner read again.
+            config.AutoCommitIntervalMs = 1000;
         }
 
         if (options.GroupInstanceId.Length > 0)
