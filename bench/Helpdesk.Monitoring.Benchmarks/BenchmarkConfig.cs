@@ -9,8 +9,9 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Helpdesk.Monitoring.Benchmarks;
 
 /// <summary>
-/// Shared configuration: memory diagnoser, an operations-per-second column, markdown for bench/results. In-process,
-/// because BenchmarkDotNet 0.14 (the newest the registry serves) cannot generate projects for .NET 10.
+/// Shared configuration: memory diagnoser, an operations-per-second column, markdown for bench/results. In-process:
+/// the benchmarks run in the built Release process itself (no project generated and built per run), as the recorded
+/// results were taken.
 /// </summary>
 public sealed class BenchmarkConfig : ManualConfig
 {

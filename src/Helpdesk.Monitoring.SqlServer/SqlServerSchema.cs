@@ -9,7 +9,8 @@ namespace Helpdesk.Monitoring.SqlServer;
 /// </summary>
 internal static class SqlServerSchema
 {
-    private static readonly string[] Migrations =
+    /// <summary>The migrations, oldest first (the tests parse every statement of each).</summary>
+    public static readonly string[] Migrations =
     [
         """
         CREATE TABLE dbo.incident (
@@ -84,9 +85,9 @@ internal static class SqlServerSchema
     public static void Migrate(SqlConnection connection)
     {
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "EXEC sp_getapplock @Resource = 'helpdesk-schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000");
-        Execute(connection, transaction, "IF OBJECT_ID('dbo.schema_version') IS NULL CREATE TABLE dbo.schema_version (version INT NOT NULL)");
-        using var read = new SqlCommand("SELECT COALESCE(MAX(version), 0) FROM dbo.schema_version", connection, transaction);
+        Execute(connection, transaction, SqlServerStatements.SchemaLock);
+        Execute(connection, transaction, SqlServerStatements.SchemaVersionTable);
+        using var read = new SqlCommand(SqlServerStatements.SchemaVersion, connection, transaction);
         var current = (int)read.ExecuteScalar();
         if (current > Migrations.Length)
         {
@@ -96,19 +97,21 @@ internal static class SqlServerSchema
         for (var version = current + 1; version <= Migrations.Length; version++)
         {
             // CREATE TYPE and CREATE TABLE may not share a batch with some statements: run each statement alone.
-            foreach (var statement in Migrations[version - 1].Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var statement in Statements(Migrations[version - 1]))
             {
-                if (statement.Split('\n').Any(line => line.Length > 0 && !line.TrimStart().StartsWith("--", StringComparison.Ordinal)))
-                {
-                    Execute(connection, transaction, statement);
-                }
+                Execute(connection, transaction, statement);
             }
 
-            Execute(connection, transaction, $"INSERT INTO dbo.schema_version (version) VALUES ({version})");
+            Execute(connection, transaction, SqlServerStatements.RecordVersion(version));
         }
 
         transaction.Commit();
     }
+
+    /// <summary>A migration's statements as they are sent: one at a time, comment-only pieces left out.</summary>
+    public static IEnumerable<string> Statements(string migration) =>
+        migration.Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(statement => statement.Split('\n').Any(line => line.Length > 0 && !line.TrimStart().StartsWith("--", StringComparison.Ordinal)));
 
     private static void Execute(SqlConnection connection, SqlTransaction transaction, string sql)
     {

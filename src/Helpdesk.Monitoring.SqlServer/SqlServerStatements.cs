@@ -1,0 +1,152 @@
+using System.Globalization;
+
+namespace Helpdesk.Monitoring.SqlServer;
+
+/// <summary>
+/// Every T-SQL text the SQL Server store sends, in one place. No SQL Server runs on the build machines, so the tests
+/// parse each of these (<see cref="All"/>) with SQL Server's own parser: a syntax error cannot land unseen.
+/// </summary>
+internal static class SqlServerStatements
+{
+    private static readonly string[] Mutable =
+    [
+        "status", "priority", "state", "worst_state", "last_output", "alert_count", "last_seen_at", "acknowledged_at", "acknowledged_by",
+        "acknowledgement_comment", "resolved_at", "closed_at", "reopen_count", "updated_at", "timeline_count", "tier", "flapping", "flap_count",
+        "flap_quiet_until", "in_maintenance", "merged_into", "sla_calendar", "sla_started_at", "response_due_at", "resolution_due_at",
+        "response_breached", "resolution_breached", "sla_paused_at", "escalations",
+    ];
+
+    private static readonly string SetMutable = string.Join(", ", Mutable.Select(c => $"{c} = n.{c}"));
+
+    // An update's alert_count carries the alerts its batch added (instances counting on one incident each add theirs).
+    private static readonly string SetMutableAdding = string.Join(", ", Mutable.Select(c => c switch
+    {
+        "alert_count" => "alert_count = i.alert_count + n.alert_count",
+        "last_seen_at" => "last_seen_at = CASE WHEN n.last_seen_at > i.last_seen_at THEN n.last_seen_at ELSE i.last_seen_at END",
+        _ => $"{c} = n.{c}",
+    }));
+
+    public static readonly string Commit = $"""
+        SET XACT_ABORT ON;
+        BEGIN TRANSACTION;
+        IF EXISTS (SELECT 1 FROM dbo.applied_event a WITH (UPDLOCK, HOLDLOCK) JOIN @events e ON e.event_id = a.event_id)
+        BEGIN
+            SELECT a.event_id, CAST(NULL AS bigint) FROM dbo.applied_event a JOIN @events e ON e.event_id = a.event_id;
+            ROLLBACK TRANSACTION;
+            RETURN;
+        END;
+        -- A timeline entry already at a sequence this plan wants, of another kind or event: another instance changed
+        -- the incident since this one read it (the same kind without an event is the same clock decision, written twice).
+        IF EXISTS (SELECT 1 FROM @timeline n JOIN dbo.timeline x WITH (UPDLOCK, HOLDLOCK) ON x.incident_id = n.incident_id AND x.seq = n.seq
+                   WHERE x.kind <> n.kind OR ISNULL(x.event_id, 0x) <> ISNULL(n.event_id, 0x))
+        BEGIN
+            SELECT DISTINCT CAST(NULL AS binary(16)), n.incident_id FROM @timeline n JOIN dbo.timeline x ON x.incident_id = n.incident_id AND x.seq = n.seq
+                WHERE x.kind <> n.kind OR ISNULL(x.event_id, 0x) <> ISNULL(n.event_id, 0x);
+            ROLLBACK TRANSACTION;
+            RETURN;
+        END;
+        INSERT dbo.applied_event (event_id, incident_id, outcome, applied_at, event_ms)
+            SELECT event_id, incident_id, outcome, applied_at, event_ms FROM @events;
+        UPDATE i SET alert_count = i.alert_count + c.alert_count,
+            last_seen_at = CASE WHEN c.last_seen_at > i.last_seen_at THEN c.last_seen_at ELSE i.last_seen_at END
+            FROM dbo.incident i JOIN @counters c ON c.id = i.id;
+        UPDATE i SET {SetMutableAdding} FROM dbo.incident i JOIN @updates n ON n.id = i.id;
+        IF EXISTS (SELECT 1 FROM @inserts n JOIN dbo.incident x ON x.id = n.id
+                   WHERE x.instance <> n.instance OR x.host <> n.host OR x.service <> n.service OR x.opened_at <> n.opened_at)
+            THROW 51000, 'incident id taken by another incident (another instance allocated it); rebuilding state', 1;
+        UPDATE i SET {SetMutable} FROM dbo.incident i JOIN @inserts n ON n.id = i.id;
+        INSERT dbo.incident ({SqlServerRows.IncidentColumns})
+            SELECT {SqlServerRows.IncidentColumns} FROM @inserts n WHERE NOT EXISTS (SELECT 1 FROM dbo.incident x WHERE x.id = n.id);
+        MERGE dbo.incident_member AS t
+        USING @members AS s ON t.incident_id = s.incident_id AND t.member_key = s.member_key
+        WHEN MATCHED THEN UPDATE SET state = s.state, recovered = s.recovered, problem_id = s.problem_id, alert_count = s.alert_count,
+            last_seen_at = s.last_seen_at, last_output = s.last_output
+        WHEN NOT MATCHED THEN INSERT (incident_id, member_key, instance, host, service, rule_name, correlation_key, state, recovered,
+            problem_id, alert_count, joined_at, last_seen_at, last_output)
+            VALUES (s.incident_id, s.member_key, s.instance, s.host, s.service, s.rule_name, s.correlation_key, s.state, s.recovered,
+            s.problem_id, s.alert_count, s.joined_at, s.last_seen_at, s.last_output);
+        INSERT dbo.timeline (incident_id, seq, at, kind, event_id, text)
+            SELECT incident_id, seq, at, kind, event_id, text FROM @timeline n
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.timeline x WHERE x.incident_id = n.incident_id AND x.seq = n.seq);
+        COMMIT TRANSACTION;
+        """;
+
+    public static readonly string LoadLive = $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE status <> 'closed' ORDER BY id";
+
+    public static readonly string LoadLiveMembers =
+        $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id IN (SELECT id FROM dbo.incident WHERE status <> 'closed')";
+
+    public const string LoadHighestIds = "SELECT COALESCE((SELECT MAX(id) FROM dbo.incident), 0), COALESCE((SELECT MAX(event_ms) FROM dbo.applied_event), 0)";
+
+    public const string FindApplied = "SELECT a.event_id FROM dbo.applied_event a JOIN @ids i ON i.event_id = a.event_id";
+
+    public const string PruneApplied =
+        "DELETE TOP (@max) FROM dbo.applied_event WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff AND applied_at < @cutoff";
+
+    public const string StatusFilter = "status = @status";
+
+    // The indexed prefix narrows, the whole value decides.
+    public const string CustomerFilter = "customer_key = LEFT(@customer, 400) AND customer = @customer";
+
+    public const string HostFilter = "host = @host";
+
+    public const string PriorityFilter = "priority = @priority";
+
+    public static string Where(IReadOnlyCollection<string> clauses) => clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
+
+    public static string CountIncidents(string filter) => $"SELECT COUNT_BIG(*) FROM dbo.incident{filter}";
+
+    public static string PageIncidents(string filter) =>
+        $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident{filter} ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
+
+    public static readonly string GetIncident = $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE id = @id";
+
+    public const string GetTimeline = "SELECT incident_id, seq, at, kind, event_id, text FROM dbo.timeline WHERE incident_id = @id ORDER BY seq";
+
+    public static readonly string GetMembers = $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id = @id ORDER BY joined_at, host, service";
+
+    public static readonly string History =
+        $"SELECT TOP (@limit) {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE host = @host AND customer_key = LEFT(@customer, 400) "
+        + "AND customer = @customer AND id < @id ORDER BY opened_at DESC, id DESC";
+
+    public const string SchemaLock = "EXEC sp_getapplock @Resource = 'helpdesk-schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000";
+
+    public const string SchemaVersionTable = "IF OBJECT_ID('dbo.schema_version') IS NULL CREATE TABLE dbo.schema_version (version INT NOT NULL)";
+
+    public const string SchemaVersion = "SELECT COALESCE(MAX(version), 0) FROM dbo.schema_version";
+
+    public static string RecordVersion(int version) => string.Create(CultureInfo.InvariantCulture, $"INSERT INTO dbo.schema_version (version) VALUES ({version})");
+
+    /// <summary>Every statement, by name: each migration statement, and each query with every filter and none.</summary>
+    public static IEnumerable<(string Name, string Sql)> All()
+    {
+        for (var m = 0; m < SqlServerSchema.Migrations.Length; m++)
+        {
+            var n = 0;
+            foreach (var statement in SqlServerSchema.Statements(SqlServerSchema.Migrations[m]))
+            {
+                yield return ($"migration {m + 1}, statement {++n}", statement);
+            }
+        }
+
+        string[] filters = [StatusFilter, CustomerFilter, HostFilter, PriorityFilter];
+        yield return (nameof(Commit), Commit);
+        yield return (nameof(LoadLive), LoadLive);
+        yield return (nameof(LoadLiveMembers), LoadLiveMembers);
+        yield return (nameof(LoadHighestIds), LoadHighestIds);
+        yield return (nameof(FindApplied), FindApplied);
+        yield return (nameof(PruneApplied), PruneApplied);
+        yield return ("CountIncidents (no filter)", CountIncidents(Where([])));
+        yield return ("CountIncidents (every filter)", CountIncidents(Where(filters)));
+        yield return ("PageIncidents (no filter)", PageIncidents(Where([])));
+        yield return ("PageIncidents (every filter)", PageIncidents(Where(filters)));
+        yield return (nameof(GetIncident), GetIncident);
+        yield return (nameof(GetTimeline), GetTimeline);
+        yield return (nameof(GetMembers), GetMembers);
+        yield return (nameof(History), History);
+        yield return (nameof(SchemaLock), SchemaLock);
+        yield return (nameof(SchemaVersionTable), SchemaVersionTable);
+        yield return (nameof(SchemaVersion), SchemaVersion);
+        yield return (nameof(RecordVersion), RecordVersion(7));
+    }
+}

@@ -1,0 +1,43 @@
+using Helpdesk.Monitoring.SqlServer;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Stores;
+
+/// <summary>
+/// No SQL Server runs on the build machines, so the store's T-SQL is checked by SQL Server's own parser (ScriptDom,
+/// for SQL Server 2022) on every run: a syntax error in a migration, the commit batch or a query cannot land unseen.
+/// The contract suite still runs the statements against a real server when HELPDESK_TEST_SQLSERVER is set.
+/// </summary>
+public sealed class SqlServerStatementTests
+{
+    public static TheoryData<string> Names => new(SqlServerStatements.All().Select(s => s.Name));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_statement_the_store_sends_parses_as_T_SQL(string name)
+    {
+        var sql = SqlServerStatements.All().Single(s => s.Name == name).Sql;
+        using var reader = new StringReader(sql);
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+
+        Assert.True(errors.Count == 0, $"{name}:\n{string.Join("\n", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}"))}\n{sql}");
+        Assert.NotEmpty(((TSqlScript)fragment).Batches);
+    }
+
+    [Fact]
+    public void A_broken_statement_is_caught()
+    {
+        // The check itself can fail: a misspelt keyword is reported.
+        using var reader = new StringReader("SELEC id FRM dbo.incident");
+        new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+        Assert.NotEmpty(errors);
+    }
+
+    [Fact]
+    public void Every_migration_and_query_is_among_the_statements_checked()
+    {
+        var names = SqlServerStatements.All().Select(s => s.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.Equal(SqlServerSchema.Latest, names.Where(n => n.StartsWith("migration ", StringComparison.Ordinal)).Select(n => n.Split(',')[0]).Distinct().Count());
+    }
+}
