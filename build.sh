@@ -35,19 +35,23 @@ check_dotnet() {
   dotnet --list-sdks | grep -q '^10\.' || fail "the .NET SDK 10.0 is required; found: $(dotnet --list-sdks | tr '\n' ' ')"
 }
 
-# The librdkafka.redist placeholder must be in the local feed before the first restore (PLATFORM.md).
-local_feed() {
-  mkdir -p .packages
-  if [ ! -f .packages/librdkafka.redist.1.9.2.nupkg ]; then
-    say "packing the librdkafka.redist placeholder into .packages/"
-    dotnet pack src/Packaging/librdkafka.redist -c Release -o .packages --nologo -v q >/dev/null \
-      || fail "packing the librdkafka.redist placeholder failed"
-  fi
+# The Kafka client's bundled librdkafka (librdkafka.redist) is a Red Hat-style build: it links libsasl2.so.3, the
+# name Red Hat gives Cyrus SASL. Debian ships the same library as libsasl2.so.2. A folder holding a libsasl2.so.3
+# link to it, on the library path of every process that loads librdkafka, lets the bundled library load; without
+# it the client would fall back to whatever librdkafka the system has, or fail.
+native_shim() {
+  apt_install libsasl2-2
+  local sasl
+  sasl=$(ldconfig -p | awk '/libsasl2\.so\.2 / {print $NF; exit}')
+  [ -n "$sasl" ] || fail "libsasl2.so.2 (Debian's libsasl2-2) not found by ldconfig"
+  mkdir -p artifacts/native
+  ln -sfn "$sasl" artifacts/native/libsasl2.so.3
+  export LD_LIBRARY_PATH="$ROOT/artifacts/native${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }
 
 build() {
   check_dotnet
-  local_feed
+  native_shim
   say "building ($CONFIG)"
   dotnet build Helpdesk.Monitoring.sln -c "$CONFIG" --nologo -v q -clp:ErrorsOnly || fail "build failed"
 }
@@ -92,10 +96,10 @@ key_file() {
 }
 
 test_all() {
-  # promtool checks /metrics; a real Nagios 4 drives the end-to-end test; librdkafka (the Kafka client's native
-  # library, and its mock cluster that the Kafka tests use as the broker) comes from Debian (PLATFORM.md); the
-  # shared-state tests start their own redis-server.
-  apt_install prometheus nagios4-core librdkafka1 librdkafka-dev redis-server systemd time
+  # promtool checks /metrics; a real Nagios 4 drives the end-to-end tests; the Kafka tests use librdkafka's mock
+  # cluster from the client's own bundled library; the shared-state tests start their own redis-server; the install
+  # test verifies units with systemd-analyze.
+  apt_install prometheus nagios4-core redis-server systemd time
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
   [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build
@@ -117,7 +121,7 @@ test_all() {
 # helpdesk command, laid out and wired by the installer (users, folders, keys, units).
 install_production() {
   check_dotnet
-  local_feed
+  native_shim
   publish_install
   src/Helpdesk.Monitoring.Service/deploy/install.sh install "$ROOT/artifacts/install"
 }

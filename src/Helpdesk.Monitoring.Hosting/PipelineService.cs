@@ -75,6 +75,17 @@ public sealed class PipelineService(
         IObservable<InboundNotification> source = spool.Notifications;
         if (o.ConsumesKafka)
         {
+            var (librdkafka, problem) = KafkaNativeLibrary.Check();
+            if (problem is not null)
+            {
+                readiness.NotReady("the Kafka client's native library is not the one it ships with");
+                logger.LogCritical("Cannot consume from Kafka: {Problem}", problem);
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+                return;
+            }
+
+            logger.LogInformation("Kafka client {Client} with librdkafka {Librdkafka}", typeof(Confluent.Kafka.Library).Assembly.GetName().Version, librdkafka);
             // Partitions that move here were decided elsewhere until now: rebuild from the store before deciding them.
             kafka.PartitionsAssigned = ledger.RequestRebuild;
             HelpdeskMetrics.ObserveKafka(() => kafka.Lag, () => kafka.InFlight, () => kafka.AssignedPartitions);

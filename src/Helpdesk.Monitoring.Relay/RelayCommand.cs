@@ -47,13 +47,20 @@ internal static class RelayCommand
                 return 2;
             }
 
+            var (librdkafka, notLoaded) = KafkaNativeLibrary.Check();
+            if (notLoaded is not null)
+            {
+                await Console.Error.WriteLineAsync($"helpdesk-relay: {notLoaded}");
+                return 2;
+            }
+
             var root = parse.GetValue(spool) ?? Environment.GetEnvironmentVariable("HELPDESK_SPOOL") ?? "/var/spool/helpdesk";
             var paths = new SpoolPaths(root).EnsureExists();
             static void Log(string message, Exception? error) =>
                 Console.Error.WriteLine(error is null ? $"helpdesk-relay: {message}" : $"helpdesk-relay: {message}: {error.Message}");
             var source = new SpoolSource(paths, new DeadLetterDirectory(paths.Rejected), new SpoolOptions(), TimeProvider.System, Log);
             var relay = new KafkaRelay(options, source, TimeProvider.System, Log);
-            Log($"shipping {paths.Incoming} to {options.Topic} on {options.BootstrapServers}", null);
+            Log($"shipping {paths.Incoming} to {options.Topic} on {options.BootstrapServers} (librdkafka {librdkafka})", null);
             await relay.RunAsync(cancellationToken);
             Log($"stopped: {relay.Delivered} delivered, {relay.Failed} deliveries failed (kept in the spool)", null);
             return 0;

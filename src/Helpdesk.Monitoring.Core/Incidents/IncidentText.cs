@@ -61,7 +61,7 @@ public static class IncidentText
         return text.ToString();
     }
 
-    /// <summary>Nagios' problem id: the current one when non-zero, else the last (4.4.6 recovery quirk, NAGIOS.md).</summary>
+    /// <summary>Nagios' problem id: the current one when non-zero, else the last (Nagios 4.4.6 keeps the old id on a service RECOVERY, and moves it to the last id on a host RECOVERY).</summary>
     public static string ProblemId(Notification n) => n.IsServiceNotification
         ? ProblemId(n.ServiceProblemId, n.LastServiceProblemId)
         : ProblemId(n.HostProblemId, n.LastHostProblemId);

@@ -96,6 +96,16 @@ install_all() {
     rm -rf "$libdir/$part"
     mv "$libdir/$part.new" "$libdir/$part"
   done
+  # The Kafka client's bundled librdkafka links libsasl2.so.3 (Red Hat's name); Debian's libsasl2.so.2 is the same
+  # library. The units put this folder on the service's and the relay's library path.
+  install -d -m 0755 "$libdir/native"
+  local sasl
+  sasl=$(ldconfig -p | awk '/libsasl2\.so\.2 / {print $NF; exit}')
+  if [ -n "$sasl" ]; then
+    ln -sfn "$sasl" "$libdir/native/libsasl2.so.3"
+  else
+    say "libsasl2.so.2 not found (Debian package libsasl2-2): the Kafka mode and the relay will refuse to start until it is installed"
+  fi
   chown -R root:root "$libdir"
   install -m 0755 "$published/cli/helpdesk" "$bindir/helpdesk"
   ln -sfn "$libdir/relay/helpdesk-relay" "$bindir/helpdesk-relay"

@@ -5,7 +5,7 @@ using System.Text;
 namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
 
 /// <summary>
-/// A real Nagios 4 (Debian's nagios4-core) run from a temporary directory, every path inside it (NAGIOS.md), driven
+/// A real Nagios 4 (Debian's nagios4-core) run from a temporary directory, every path inside it (the packaged defaults would be shared with any other Nagios), driven
 /// by passive check results through its command FIFO. Its contacts notify through the real <c>helpdesk notify</c>.
 /// </summary>
 public sealed class NagiosProcess : IAsyncDisposable

@@ -93,6 +93,9 @@ public sealed class ProductionInstallTests : IDisposable
         Assert.Contains($"{Root}/usr/local/bin/helpdesk notify --instance nagios-installed --spool {Root}/var/spool/helpdesk",
             File.ReadAllText(Path.Combine(Root, "etc/helpdesk/nagios/helpdesk.cfg")), StringComparison.Ordinal);
         Assert.Contains(Group, Groups(NagiosUser));
+
+        // The Kafka client's bundled librdkafka finds Debian's SASL library under the name it was linked with.
+        Assert.EndsWith("libsasl2.so.2", new FileInfo(Path.Combine(Root, "opt/helpdesk/native/libsasl2.so.3")).LinkTarget, StringComparison.Ordinal);
     }
 
     private async Task VerifyUnitAsync(string unit)
@@ -100,7 +103,7 @@ public sealed class ProductionInstallTests : IDisposable
         var (code, output) = await RunAsync(new ProcessStartInfo("systemd-analyze", ["verify", Path.Combine(Root, "etc/systemd/system", unit)]));
         Assert.True(code == 0 && output.Trim().Length == 0, $"systemd-analyze verify {unit}: {code}\n{output}");
         var text = File.ReadAllText(Path.Combine(Root, "etc/systemd/system", unit));
-        foreach (var hardening in new[] { $"User={ServiceUser}", "NoNewPrivileges=yes", "ProtectSystem=strict", $"ReadWritePaths={Root}/var" })
+        foreach (var hardening in new[] { $"User={ServiceUser}", "NoNewPrivileges=yes", "ProtectSystem=strict", $"ReadWritePaths={Root}/var", $"LD_LIBRARY_PATH={Root}/opt/helpdesk/native" })
         {
             Assert.Contains(hardening, text, StringComparison.Ordinal);
         }

@@ -4,15 +4,26 @@ using System.Text;
 namespace Helpdesk.Monitoring.Testing;
 
 /// <summary>
-/// librdkafka's built-in mock cluster (PLATFORM.md): real Kafka protocol on 127.0.0.1, brokers inside this test
-/// process, reachable by child processes through <see cref="BootstrapServers"/>. Topics are created with their
+/// librdkafka's built-in mock cluster: real Kafka protocol on 127.0.0.1, brokers inside this test process, reachable
+/// by child processes through <see cref="BootstrapServers"/>. It runs in the Kafka client's own bundled librdkafka
+/// (the one the service and the relay load), not any system copy. Topics are created with their
 /// partition count through the C API; brokers can be set down and up for failure tests. Shared (linked) by the
 /// integration tests and the Kafka load generator.
 /// </summary>
 public sealed partial class KafkaMockCluster : IDisposable
 {
-    private const string Library = "librdkafka.so.1";
+    private const string Library = "librdkafka";
     private readonly IntPtr _handle;
+
+    static KafkaMockCluster()
+    {
+        // The same file Confluent.Kafka loads (runtimes/<rid>/native): one library in the process, one version.
+        var rid = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+        var bundled = Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native", "librdkafka.so");
+        NativeLibrary.SetDllImportResolver(typeof(KafkaMockCluster).Assembly,
+            (name, _, _) => name == Library ? NativeLibrary.Load(bundled) : IntPtr.Zero);
+    }
+
     private readonly IntPtr _cluster;
 
     public KafkaMockCluster(int brokers = 3)

@@ -3,7 +3,7 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Tests.Incidents;
 
-/// <summary>Nagios runs notifications in parallel workers: arrival order is not event order (NAGIOS.md).</summary>
+/// <summary>Nagios runs notifications in parallel workers: arrival order is not event order.</summary>
 public sealed class OutOfOrderTests
 {
     private static Notification Problem(long t, string problemId = "", AlertState state = AlertState.Critical, string output = "CRITICAL - down") =>
