@@ -104,7 +104,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaRelay.ProducerConfig(options)).Build();
         _consumer = consumer;
         consumer.Subscribe(options.Topic);
-        var nextLag = Environment.TickCount64;
+        var lagMeasured = _time.GetTimestamp();
         var paused = false;
         try
         {
@@ -143,9 +143,9 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                     continue;
                 }
 
-                if (Environment.TickCount64 >= nextLag)
+                if (_time.GetElapsedTime(lagMeasured) >= TimeSpan.FromSeconds(1))
                 {
-                    nextLag = Environment.TickCount64 + 1000;
+                    lagMeasured = _time.GetTimestamp();
                     MeasureLag(consumer);
                 }
 
@@ -200,16 +200,28 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         };
         for (var attempt = 0; ; attempt++)
         {
-            try
+            // The consume loop runs on a thread of its own and must not move past a poison record before it is kept:
+            // it waits here for the broker's acknowledgement (a delivery report, not a blocked task).
+            using var acknowledged = new ManualResetEventSlim();
+            Error? error = null;
+            producer.Produce(options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers },
+                report =>
+                {
+                    error = report.Error;
+                    acknowledged.Set();
+                });
+            acknowledged.Wait();
+            if (error is not { IsError: true } failed)
             {
-                producer.ProduceAsync(options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers })
-                    .GetAwaiter().GetResult();
                 break;
             }
-            catch (ProduceException<byte[]?, byte[]?> ex) when (attempt < 5)
+
+            if (attempt >= 5)
             {
-                log($"kafka: dead-lettering {result.TopicPartitionOffset} failed ({ex.Error.Reason}); retrying", null);
+                throw new ProduceException<byte[]?, byte[]?>(failed, new DeliveryResult<byte[]?, byte[]?>());
             }
+
+            log($"kafka: dead-lettering {result.TopicPartitionOffset} failed ({failed.Reason}); retrying", null);
         }
 
         HelpdeskMetrics.Rejected(failure.Reason, "kafka");
@@ -239,8 +251,8 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     /// <summary>Revoked partitions: wait until their in-flight records are durable, then commit, then let them go.</summary>
     private void HandOver(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
-        var started = Environment.TickCount64;
-        while (!_stopping && _offsets.PendingIn(partitions) > 0 && Environment.TickCount64 - started < HandOverTimeout.TotalMilliseconds)
+        var started = _time.GetTimestamp();
+        while (!_stopping && _offsets.PendingIn(partitions) > 0 && _time.GetElapsedTime(started) < HandOverTimeout)
         {
             _room.Wait(TimeSpan.FromMilliseconds(50));
         }
