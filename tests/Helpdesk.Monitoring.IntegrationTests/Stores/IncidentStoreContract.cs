@@ -55,6 +55,55 @@ public abstract class IncidentStoreContract
         Assert.Equal(IncidentStatus.Resolved, (await store.Reads.GetAsync(host.Id, default))!.Incident.Status);
     }
 
+    protected async Task ReadsBackEveryFieldAsDecided()
+    {
+        await using var store = await CreateAsync();
+        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decided = new IncidentProjection();
+        async Task CommitAt(long second, params Notification[] notifications)
+        {
+            var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + second);
+            var plan = new CommitPlan();
+            book.ApplyTimers(now, plan);
+            foreach (var n in notifications)
+            {
+                var record = Records.Bytes(n);
+                var fields = Records.Parse(record);
+                book.Apply(record, in fields, now, false, plan);
+            }
+
+            plan.Seal();
+            decided.Apply(plan);
+            Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+        }
+
+        // Every flag and clock set on some incident and clear on another: flapping, maintenance, acknowledged,
+        // correlated members (one recovered), then an hour later breached and escalated SLA targets.
+        await CommitAt(0,
+            Records.Service(NotificationType.Problem, host: "flap01"),
+            Records.Host(NotificationType.Problem, host: "dt01"),
+            Records.Service(NotificationType.Problem, host: "late01"),
+            Records.Service(NotificationType.Problem, host: "ack01"),
+            Records.Service(NotificationType.Acknowledgement, host: "ack01", author: "alice", comment: "on it", timeT: Records.T0 + 2),
+            Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 3),
+            Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 4),
+            Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 5));
+        await CommitAt(10,
+            Records.Service(NotificationType.FlappingStart, host: "flap01", timeT: Records.T0 + 10),
+            Records.Host(NotificationType.DowntimeStart, host: "dt01", timeT: Records.T0 + 10));
+        await CommitAt(3600);
+
+        Assert.Contains(decided.Incidents.Values, i => i.Flapping);
+        Assert.Contains(decided.Incidents.Values, i => i.InMaintenance);
+        Assert.Contains(decided.Incidents.Values, i => i.Sla.ResponseBreached);
+        foreach (var expected in decided.Incidents.Values)
+        {
+            var read = (await store.Reads.GetAsync(expected.Id, default))!;
+            Assert.Equal(expected, read.Incident);
+            Assert.Equal(decided.MembersOf(expected.Id).OrderBy(m => m.Service), read.Members.OrderBy(m => m.Service));
+        }
+    }
+
     protected async Task RefusesAPlanCommittedTwiceWhole()
     {
         await using var store = await CreateAsync();

@@ -15,6 +15,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     public Task Commits_and_loads_incidents_members_and_clocks() => CommitsAndLoadsIncidentsMembersAndClocks();
 
     [SqlServerFact]
+    public Task Reads_back_every_field_as_decided() => ReadsBackEveryFieldAsDecided();
+
+    [SqlServerFact]
     public Task Refuses_a_plan_committed_twice_whole() => RefusesAPlanCommittedTwiceWhole();
 
     [SqlServerFact]

@@ -11,6 +11,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task Commits_and_loads_incidents_members_and_clocks() => CommitsAndLoadsIncidentsMembersAndClocks();
 
     [Fact]
+    public Task Reads_back_every_field_as_decided() => ReadsBackEveryFieldAsDecided();
+
+    [Fact]
     public Task Refuses_a_plan_committed_twice_whole() => RefusesAPlanCommittedTwiceWhole();
 
     [Fact]
