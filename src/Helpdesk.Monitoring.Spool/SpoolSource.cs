@@ -45,8 +45,7 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
             while (!cancellationToken.IsCancellationRequested)
             {
                 // A fresh wake-up before each listing: a file arriving during the listing wakes the next wait at once.
-                var wake = Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-                wake.TrySetResult();
+                Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
                 Housekeep();
                 var emitted = 0;
                 foreach (var item in Scan(cancellationToken))

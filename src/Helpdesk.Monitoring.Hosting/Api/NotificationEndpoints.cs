@@ -79,7 +79,7 @@ public static class NotificationEndpoints
                     // Refused whole, before anything is queued: the sender is posting something that is not notifications.
                     var detail = $"more than {api.MaxRejectedPerRequest} of the {ranges.Count} records are not notifications (Helpdesk:Api:MaxRejectedPerRequest); nothing in this request was accepted";
                     var keptBody = Keep(deadLetters, new DeadLetter("http", failure.Reason, $"request refused whole: {detail}; first refusal: record {rejected[0].Index}: {rejected[0].Failure.Message}", body.Value, now));
-                    return Results.UnprocessableEntity(new IngestResultJson(0, 0, Describe(rejected), keptBody) { Refused = detail });
+                    return Results.UnprocessableEntity(new IngestResultJson(0, 0, Report(rejected), keptBody) { Refused = detail });
                 }
             }
         }
@@ -117,7 +117,7 @@ public static class NotificationEndpoints
         }
 
         CrashPoint.Reach(CrashPoint.HttpBeforeAnswer);
-        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Describe(rejected), keptRejected);
+        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Report(rejected), keptRejected);
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }
 
@@ -196,7 +196,8 @@ public static class NotificationEndpoints
         }
     }
 
-    private static List<RejectedJson> Describe(List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)> rejected)
+    /// <summary>Counts each refused record in /metrics and says, for the answer, which it was and why.</summary>
+    private static List<RejectedJson> Report(List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)> rejected)
     {
         foreach (var r in rejected)
         {
