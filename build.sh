@@ -58,6 +58,8 @@ build() {
 
 # The `helpdesk` command as Nagios servers run it: native code (start-up is its whole cost), in artifacts/cli.
 publish_cli() {
+  # Native compilation links with clang and zlib (Debian 12 names them clang-14 and zlib1g-dev).
+  apt_install clang-14 zlib1g-dev
   say "publishing the native helpdesk command to artifacts/cli"
   dotnet publish src/Helpdesk.Monitoring.Cli -c Release -r "$(rid)" -o artifacts/cli --nologo -v q -clp:ErrorsOnly \
     -p:DebugType=none >/dev/null || fail "publishing the native helpdesk command failed"
