@@ -32,7 +32,7 @@ apt_install() {
 
 check_dotnet() {
   command -v dotnet >/dev/null 2>&1 || fail "the .NET SDK 10 is not installed (dotnet not on PATH)"
-  dotnet --list-sdks | grep -q '^10\.' || fail "the .NET SDK 10.0 is required; found: $(dotnet --list-sdks | tr '\n' ' ')"
+  dotnet --list-sdks | grep '^10\.' >/dev/null || fail "the .NET SDK 10.0 is required; found: $(dotnet --list-sdks | tr '\n' ' ')"
 }
 
 # The Kafka client's bundled librdkafka (librdkafka.redist) is a Red Hat-style build: it links libsasl2.so.3, the
@@ -42,7 +42,8 @@ check_dotnet() {
 native_shim() {
   apt_install libsasl2-2
   local sasl
-  sasl=$(ldconfig -p | awk '/libsasl2\.so\.2 / {print $NF; exit}')
+  # awk reads to the end: exiting at the first match would make ldconfig die of SIGPIPE and, under pipefail, fail this.
+  sasl=$(ldconfig -p | awk '/libsasl2\.so\.2 / && !found {print $NF; found = 1}')
   [ -n "$sasl" ] || fail "libsasl2.so.2 (Debian's libsasl2-2) not found by ldconfig"
   mkdir -p artifacts/native
   ln -sfn "$sasl" artifacts/native/libsasl2.so.3

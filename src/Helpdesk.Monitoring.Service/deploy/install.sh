@@ -100,7 +100,7 @@ install_all() {
   # library. The units put this folder on the service's and the relay's library path.
   install -d -m 0755 "$libdir/native"
   local sasl
-  sasl=$(ldconfig -p | awk '/libsasl2\.so\.2 / {print $NF; exit}')
+  sasl=$(ldconfig -p | awk '/libsasl2\.so\.2 / && !found {print $NF; found = 1}')
   if [ -n "$sasl" ]; then
     ln -sfn "$sasl" "$libdir/native/libsasl2.so.3"
   else
