@@ -169,6 +169,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>POSTs a raw body to /api/v1/notifications with the ingest key, and hands back the answer as it came.</summary>
+    public async Task<HttpResponseMessage> PostNotificationsAsync(byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", IngestKey);
+        return await Http.SendAsync(request);
+    }
+
     /// <summary>The value of one sample (with its labels, if any) in /metrics now; NaN when it is not there.</summary>
     public async Task<double> MetricAsync(string name)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Helpdesk.Monitoring.Diagnostics;
@@ -64,13 +63,13 @@ public sealed class CrashPointTests : IDisposable
         var body = Encoding.UTF8.GetBytes("[" + string.Join(",", Traffic().Select(n => Encoding.UTF8.GetString(Records.Bytes(n)))) + "]");
         await using (var crashing = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { [CrashPoint.Variable] = CrashPoint.HttpBeforeAnswer }))
         {
-            await Assert.ThrowsAsync<HttpRequestException>(() => Post(crashing, body));
+            await Assert.ThrowsAsync<HttpRequestException>(() => crashing.PostNotificationsAsync(body));
             Assert.Equal(KilledBySigkill, await crashing.ExitCodeAsync(TimeSpan.FromSeconds(30)));
         }
 
         // The caller heard nothing, so it sends the same records again: all were committed, so all are redeliveries.
         await using var restarted = await ServiceProcess.StartAsync(_dir.Path);
-        using var retry = await Post(restarted, body);
+        using var retry = await restarted.PostNotificationsAsync(body);
         var result = JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(Traffic().Count, result.GetProperty("accepted").GetInt32());
         Assert.Equal(Traffic().Count, result.GetProperty("duplicates").GetInt32());
@@ -146,13 +145,6 @@ public sealed class CrashPointTests : IDisposable
         Assert.Equal(Oracle().OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
     }
 
-    private static async Task<HttpResponseMessage> Post(ServiceProcess service, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
-        return await service.Http.SendAsync(request);
-    }
 
     private static async Task<(int ExitCode, string Stderr)> NotifyAsync(string spool, string point)
     {

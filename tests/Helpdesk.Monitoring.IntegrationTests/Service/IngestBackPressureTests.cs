@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
@@ -28,10 +27,10 @@ public sealed class IngestBackPressureTests : IDisposable
         Task<HttpResponseMessage> first;
         await using (SqliteWriteLock.Hold(Database))
         {
-            first = Post(service, Batch("first", 80));
+            first = service.PostNotificationsAsync(Batch("first", 80));
             await service.WaitForMetricAsync("helpdesk_store_failing_seconds", v => v > 0, TimeSpan.FromSeconds(30));
 
-            using var busy = await Post(service, Batch("second", 30));
+            using var busy = await service.PostNotificationsAsync(Batch("second", 30));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
             Assert.Equal("1", busy.Headers.GetValues("Retry-After").Single());
             Assert.Contains("records are waiting for the store", await busy.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -49,14 +48,14 @@ public sealed class IngestBackPressureTests : IDisposable
         var batch = Batch("slow", 10);
         await using (SqliteWriteLock.Hold(Database))
         {
-            using var late = await Post(service, batch);
+            using var late = await service.PostNotificationsAsync(batch);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, late.StatusCode);
             Assert.Equal("5", late.Headers.GetValues("Retry-After").Single());
             Assert.Contains("sending it again with the same ids is safe", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         // The sender does what the answer says: the same records again. They were committed once, and count once.
-        using var again = await Post(service, batch);
+        using var again = await service.PostNotificationsAsync(batch);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(10, JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("duplicates").GetInt32());
         var page = await service.GetJsonAsync("/api/v1/incidents?pageSize=500");
@@ -78,7 +77,7 @@ public sealed class IngestBackPressureTests : IDisposable
         {
             try
             {
-                answer = await Post(starting, Batch("early", 1));
+                answer = await starting.PostNotificationsAsync(Batch("early", 1));
             }
             catch (HttpRequestException)
             {
@@ -99,12 +98,4 @@ public sealed class IngestBackPressureTests : IDisposable
         Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, count).Select(i =>
             Encoding.UTF8.GetString(Records.Bytes(Records.Service(NotificationType.Problem, host: $"{prefix}{i:D3}",
                 timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()))))) + "]");
-
-    private static async Task<HttpResponseMessage> Post(ServiceProcess service, byte[] body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
-        return await service.Http.SendAsync(request);
-    }
 }
