@@ -90,7 +90,7 @@ public static class HelpdeskHost
         var app = builder.Build();
 
         // The exporter listens from the start, so no measurement before the first scrape is missed.
-        app.Services.GetRequiredService<PrometheusExporter>();
+        app.Services.GetRequiredService<PrometheusMetrics>();
 
         // A failure no endpoint expected answers an RFC 7807 problem document, never an empty 500.
         app.UseExceptionHandler();
@@ -109,7 +109,7 @@ public static class HelpdeskHost
         services.AddSingleton(new AgentKeys(options.Api.AllAgentKeys()));
         services.AddSingleton<PipelineReadiness>();
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
-        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka));
         services.AddProblemDetails();
 
         if (options.UsesSqlServer)

@@ -13,11 +13,19 @@ public static class HelpdeskMetrics
 {
     public const string MeterName = "Helpdesk.Monitoring";
 
+    // The instruments with labels: HelpdeskMetricLabels declares their labels under these names.
+    internal const string IngestedName = "helpdesk_notifications_ingested";
+    internal const string DeadLetteredName = "helpdesk_notifications_dead_lettered";
+    internal const string DuplicatesName = "helpdesk_duplicates_dropped";
+    internal const string AgentActionsName = "helpdesk_agent_actions";
+    internal const string SharedStateFailuresName = "helpdesk_shared_state_failures";
+    internal const string DeadLettersDroppedName = "helpdesk_dead_letters_dropped";
+
     private static readonly Meter Meter = new(MeterName, "1.0");
 
-    private static readonly Counter<long> Ingested = Meter.CreateCounter<long>("helpdesk_notifications_ingested", description: "Notifications committed to the store, by notification type.");
-    private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("helpdesk_notifications_dead_lettered", description: "Refused notifications written to the dead-letter area, by reason.");
-    private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>("helpdesk_duplicates_dropped", description: "Notifications that changed nothing but counters: redeliveries and repeats.");
+    private static readonly Counter<long> Ingested = Meter.CreateCounter<long>(IngestedName, description: "Notifications committed to the store, by notification type.");
+    private static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>(DeadLetteredName, description: "Refused notifications written to the dead-letter area, by reason.");
+    private static readonly Counter<long> Duplicates = Meter.CreateCounter<long>(DuplicatesName, description: "Notifications that changed nothing but counters: redeliveries and repeats.");
     private static readonly Counter<long> Opened = Meter.CreateCounter<long>("helpdesk_incidents_opened", description: "Incidents opened.");
     private static readonly Counter<long> Resolved = Meter.CreateCounter<long>("helpdesk_incidents_resolved", description: "Incidents resolved by a recovery.");
     private static readonly Counter<long> Closed = Meter.CreateCounter<long>("helpdesk_incidents_closed", description: "Incidents closed after the verification hold.");
@@ -27,12 +35,12 @@ public static class HelpdeskMetrics
     private static readonly Counter<long> Escalations = Meter.CreateCounter<long>("helpdesk_escalations", description: "Incidents moved up a tier (L1 window passed, or an SLA target breached).");
     private static readonly Counter<long> Breaches = Meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
     private static readonly Counter<long> Storms = Meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
-    private static readonly Counter<long> AgentActions = Meter.CreateCounter<long>("helpdesk_agent_actions", description: "Acknowledgements and resolves by helpdesk agents through the API, by action and outcome.");
-    private static readonly Counter<long> SharedStateFailures = Meter.CreateCounter<long>("helpdesk_shared_state_failures", description: "Reads and writes of the shared state (Redis) that failed; decisions fell back to the store.");
+    private static readonly Counter<long> AgentActions = Meter.CreateCounter<long>(AgentActionsName, description: "Acknowledgements and resolves by helpdesk agents through the API, by action and outcome.");
+    private static readonly Counter<long> SharedStateFailures = Meter.CreateCounter<long>(SharedStateFailuresName, description: "Reads and writes of the shared state (Redis) that failed; decisions fell back to the store.");
     private static readonly Counter<long> CommitConflicts = Meter.CreateCounter<long>("helpdesk_store_commit_conflicts",
         description: "Commits refused because another instance changed one of their incidents first; the batch was decided again.");
 
-    private static readonly Counter<long> DeadLettersDropped = Meter.CreateCounter<long>("helpdesk_dead_letters_dropped",
+    private static readonly Counter<long> DeadLettersDropped = Meter.CreateCounter<long>(DeadLettersDroppedName,
         description: "Refused input not kept because the dead-letter folder was at its size bound (Helpdesk:DeadLetters:MaxBytes), or could not be written.");
 
     private static readonly Counter<long> CommitFailures = Meter.CreateCounter<long>("helpdesk_store_commit_failures", description: "Store commits that failed and were retried.");

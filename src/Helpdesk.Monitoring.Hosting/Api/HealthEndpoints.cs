@@ -2,6 +2,8 @@ using Helpdesk.Monitoring.Hosting.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 
 namespace Helpdesk.Monitoring.Hosting.Api;
 
@@ -13,7 +15,6 @@ public static class HealthEndpoints
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (PipelineReadiness readiness) =>
             readiness.IsReady ? Results.Text("ready\n") : Results.Text("not ready: " + readiness.Reason + "\n", statusCode: 503));
-        app.MapGet("/metrics", (PrometheusExporter exporter) =>
-            Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<PrometheusMetrics>().Registry);
     }
 }

@@ -17,6 +17,17 @@ public sealed class MetricsIntegrationTests : IDisposable
     public async Task The_exposition_passes_promtool_and_counts_what_happened()
     {
         await using var service = await ServiceProcess.StartAsync(_dir.Path);
+
+        // Before any traffic every series an alert rule would use is there at 0 (rate() over a missing series is empty),
+        // the process series come from prometheus-net, and a service without Kafka shows no Kafka series.
+        var fresh = await service.Http.GetStringAsync("/metrics");
+        Assert.Contains("\nhelpdesk_incidents_opened_total 0\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_notifications_dead_lettered_total{reason=\"oversized\",source=\"spool\"} 0\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_notifications_ingested_total{type=\"DOWNTIMECANCELLED\"} 0\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_shared_state_failures_total{operation=\"write\"} 0\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nprocess_cpu_seconds_total ", fresh, StringComparison.Ordinal);
+        Assert.DoesNotContain("kafka", fresh, StringComparison.Ordinal);
+
         var problem = Records.Service(NotificationType.Problem);
         // The last two: a RECOVERY overtaking its PROBLEM still counts as a resolve, though no single outcome says so.
         var body = "[" + string.Join(",", new[]

@@ -1,0 +1,36 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+
+namespace Helpdesk.Monitoring.Telemetry;
+
+/// <summary>
+/// The labels of <see cref="HelpdeskMetrics"/>' labelled instruments. A class of its own because an exporter reads it
+/// while the instruments are being created, before <see cref="HelpdeskMetrics"/> has finished initialising.
+/// </summary>
+public static class HelpdeskMetricLabels
+{
+    private static readonly string[] Sources = ["http", "spool", "pipeline", "kafka"];
+
+    /// <summary>
+    /// Each labelled instrument's labels, in the order its measurements carry them, with every value they can take: an
+    /// exporter shows each series at 0 from the start, because rate() over a series that does not exist yet is empty,
+    /// not 0, and an alert on it would never fire.
+    /// </summary>
+    public static IReadOnlyDictionary<string, MetricLabel[]> ByInstrument { get; } = new Dictionary<string, MetricLabel[]>(StringComparer.Ordinal)
+    {
+        [HelpdeskMetrics.IngestedName] = [new("type", [.. Enum.GetValues<NotificationType>().Where(t => t != NotificationType.None).Select(NagiosNames.Of)])],
+        [HelpdeskMetrics.DeadLetteredName] =
+        [
+            new("reason", [.. Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None).Select(RejectReasons.Label)]),
+            new("source", Sources),
+        ],
+        [HelpdeskMetrics.DuplicatesName] = [new("kind", ["redelivery", "repeat"])],
+        [HelpdeskMetrics.AgentActionsName] =
+        [
+            new("action", ["acknowledge", "resolve"]),
+            new("outcome", [.. Enum.GetValues<ApplyOutcome>().Select(IncidentNames.Of).Distinct()]),
+        ],
+        [HelpdeskMetrics.SharedStateFailuresName] = [new("operation", ["read", "write"])],
+        [HelpdeskMetrics.DeadLettersDroppedName] = [new("source", Sources)],
+    };
+}
