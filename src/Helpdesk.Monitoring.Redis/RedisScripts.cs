@@ -1,3 +1,5 @@
+using StackExchange.Redis;
+
 namespace Helpdesk.Monitoring.Redis;
 
 /// <summary>
@@ -148,9 +150,14 @@ internal static class RedisScripts
         return changes(out, 0, hash, log, versionKey, floorKey, epochKey, ARGV[5], ARGV[6], ARGV[7], ARGV[8])
         """;
 
-    // KEYS: epoch. ARGV: this instance's token. The first seeder's token wins; everyone takes it up.
-    public const string ClaimEpoch = """
-        redis.call('SET', KEYS[1], ARGV[1], 'NX')
-        return redis.call('GET', KEYS[1])
-        """;
+    /// <summary>
+    /// The first seeder's token wins; everyone takes it up. Fixed parameters, so a prepared <see cref="LuaScript"/>
+    /// binds them by name (@epoch is a key, @token a value). Read and Write take a different number of keys per batch
+    /// (one set per minute of the ids, the storm seconds written), which named parameters cannot express; they go
+    /// through ScriptEvaluateAsync, which the client also sends as EVALSHA once Redis has the script.
+    /// </summary>
+    public static readonly LuaScript ClaimEpoch = LuaScript.Prepare("""
+        redis.call('SET', @epoch, @token, 'NX')
+        return redis.call('GET', @epoch)
+        """);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Telemetry;
 using StackExchange.Redis;
 
 namespace Helpdesk.Monitoring.Redis;
@@ -43,7 +44,17 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = 2000;
         configuration.SyncTimeout = 2000;
-        return new RedisSharedState(options, await ConnectionMultiplexer.ConnectAsync(configuration));
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+
+        // A lost connection is counted when it happens, not only when the next batch's read or write fails on it.
+        connection.ConnectionFailed += static (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                HelpdeskMetrics.SharedStateFailed("connection");
+            }
+        };
+        return new RedisSharedState(options, connection);
     }
 
     public async ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken)
@@ -190,7 +201,7 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
                 await WriteAsync(new SharedUpdate([], new Dictionary<long, int>()) { Incidents = chunk }, 0, cancellationToken);
             }
 
-            epoch = (string?)await _connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.ClaimEpoch, [Key("epoch")], [Guid.NewGuid().ToString("N")]) ?? "";
+            epoch = (string?)await RedisScripts.ClaimEpoch.EvaluateAsync(_connection.GetDatabase(), new { epoch = Key("epoch"), token = Guid.NewGuid().ToString("N") }) ?? "";
         }
 
         // From the version read before the rebuild: changes made while the store was read are absorbed again (an

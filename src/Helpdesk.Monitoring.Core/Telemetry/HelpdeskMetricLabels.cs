@@ -30,7 +30,7 @@ public static class HelpdeskMetricLabels
             new("action", ["acknowledge", "resolve"]),
             new("outcome", [.. Enum.GetValues<ApplyOutcome>().Select(IncidentNames.Of).Distinct()]),
         ],
-        [HelpdeskMetrics.SharedStateFailuresName] = [new("operation", ["read", "write"])],
+        [HelpdeskMetrics.SharedStateFailuresName] = [new("operation", ["read", "write", "connection"])],
         [HelpdeskMetrics.DeadLettersDroppedName] = [new("source", Sources)],
     };
 }

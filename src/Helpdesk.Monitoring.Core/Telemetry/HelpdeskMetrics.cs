@@ -36,7 +36,7 @@ public static class HelpdeskMetrics
     private static readonly Counter<long> Breaches = Meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
     private static readonly Counter<long> Storms = Meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
     private static readonly Counter<long> AgentActions = Meter.CreateCounter<long>(AgentActionsName, description: "Acknowledgements and resolves by helpdesk agents through the API, by action and outcome.");
-    private static readonly Counter<long> SharedStateFailures = Meter.CreateCounter<long>(SharedStateFailuresName, description: "Reads and writes of the shared state (Redis) that failed; decisions fell back to the store.");
+    private static readonly Counter<long> SharedStateFailures = Meter.CreateCounter<long>(SharedStateFailuresName, description: "Reads and writes of the shared state (Redis) that failed, and connections to it lost; decisions fell back to the store.");
     private static readonly Counter<long> CommitConflicts = Meter.CreateCounter<long>("helpdesk_store_commit_conflicts",
         description: "Commits refused because another instance changed one of their incidents first; the batch was decided again.");
 

@@ -28,6 +28,29 @@ public sealed class RedisSharedStateIntegrationTests
     }
 
     [Fact]
+    public async Task Every_key_the_scripts_write_is_in_one_cluster_slot_under_the_prefix()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        var options = new RedisOptions { Configuration = redis.Configuration, KeyPrefix = "{tenant-7}" };
+        await using var state = await RedisSharedState.ConnectAsync(options);
+        const long Now = 1_800_000_000;
+        Assert.True((await state.ReadAsync([Guid.CreateVersion7()], Now, default)).RebuildFromStore);
+        await state.SeedAsync([], default);
+        await state.WriteAsync(new SharedUpdate([Guid.CreateVersion7(), Guid.CreateVersion7()], new Dictionary<long, int> { [Now] = 3 }), Now, default);
+
+        await using var client = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var keys = client.GetServers().Single().Keys(pattern: "*").ToList();
+
+        // Seen-id sets, storm seconds and the state keys all exist, all under the prefix, all in the prefix's slot.
+        Assert.Contains(keys, k => ((string)k!).StartsWith("{tenant-7}:seen:", StringComparison.Ordinal));
+        Assert.Contains(keys, k => ((string)k!).StartsWith("{tenant-7}:storm:", StringComparison.Ordinal));
+        Assert.Contains(keys, k => (string)k! == "{tenant-7}:state:epoch");
+        Assert.All(keys, k => Assert.StartsWith("{tenant-7}:", (string)k!, StringComparison.Ordinal));
+        Assert.Single(keys.Select(client.HashSlot).Distinct());
+        Assert.Equal(client.HashSlot("tenant-7"), client.HashSlot(keys[0]));
+    }
+
+    [Fact]
     public async Task A_redis_that_dies_fails_fast_and_comes_back_empty()
     {
         await using var redis = await RedisProcess.StartAsync();
@@ -36,6 +59,7 @@ public sealed class RedisSharedStateIntegrationTests
         await state.WriteAsync(new SharedUpdate([id], new Dictionary<long, int>()), 0, default);
         Assert.Contains(id, (await state.ReadAsync([id], 0, default)).Applied);
 
+        using var lost = new ConnectionLossCount();
         redis.Kill();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var failure = await Assert.ThrowsAnyAsync<Exception>(async () => await state.ReadAsync([id], 0, default));
@@ -43,6 +67,15 @@ public sealed class RedisSharedStateIntegrationTests
         // A connection failure (or a timeout on the dead connection), not some other error passing for one.
         Assert.True(failure is StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException, failure.ToString());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"a dead Redis took {clock.Elapsed} to fail");
+
+        // The client's connection event counted the loss in helpdesk_shared_state_failures_total{operation="connection"}.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (lost.Count == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(lost.Count > 0, "the lost connection was never counted");
 
         // Restarted empty: nothing is known, so decisions ask the store (the ledger's fallback), never wrongly "seen".
         await redis.RestartAsync();
@@ -64,5 +97,38 @@ public sealed class RedisSharedStateIntegrationTests
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>Counts helpdesk_shared_state_failures{operation="connection"} measurements while it lives.</summary>
+    private sealed class ConnectionLossCount : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+        private int _count;
+
+        public ConnectionLossCount()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "helpdesk_shared_state_failures")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "operation", Value: "connection" })
+                    {
+                        Interlocked.Increment(ref _count);
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
     }
 }
