@@ -19,6 +19,8 @@ public sealed class IncidentLedger
     private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception?> _log;
+    private readonly Polly.ResiliencePipeline _commitRetries;
+    private readonly Polly.ResiliencePipeline _storeRetries;
     private ISharedState _shared = NoSharedState.Instance;
 
     private IncidentLedger(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentBook book)
@@ -29,6 +31,8 @@ public sealed class IncidentLedger
         _options = options;
         _time = time;
         _log = log;
+        _commitRetries = StoreRetries.ForCommit(options, time, log);
+        _storeRetries = StoreRetries.UntilDone(options, time, log);
         Book = book;
     }
 
@@ -147,34 +151,24 @@ public sealed class IncidentLedger
     /// </summary>
     private async Task<CommitResult?> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
-        const int Attempts = 5;
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
+            return await _commitRetries.ExecuteAsync(static async (state, ct) =>
             {
-                StoreAsked();
-                var result = await _store.CommitAsync(plan, cancellationToken);
-                StoreWorked();
+                var (ledger, plan) = state;
+                ledger.StoreAsked();
+                var result = await ledger._store.CommitAsync(plan, ct);
+                ledger.StoreWorked();
                 return result;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                HelpdeskMetrics.CommitFailed();
-                if (attempt + 1 == Attempts)
-                {
-                    _log($"commit failed {Attempts} times; rebuilding state from the store and deciding the batch again", ex);
-                    return null;
-                }
-
-                var delay = Backoff(attempt);
-                _log($"commit failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
-                await Task.Delay(delay, _time, cancellationToken);
-            }
+            }, (this, plan), cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            HelpdeskMetrics.CommitFailed();
+            _log($"commit failed {StoreRetries.CommitAttempts} times; rebuilding state from the store and deciding the batch again", ex);
+            return null;
         }
     }
-
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(_options.MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt, 16))));
 
     /// <summary>Keeps the idempotency table bounded: one slice of old ids per interval, after a batch is settled.</summary>
     private async Task PruneIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -368,26 +362,15 @@ public sealed class IncidentLedger
         return new BatchOutcome(count, outcomes, plan.IncidentsWritten, closed, rebuilds);
     }
 
-    private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
+    private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        await _storeRetries.ExecuteAsync(static async (state, ct) =>
         {
-            try
-            {
-                StoreAsked();
-                var result = await operation(cancellationToken);
-                StoreWorked();
-                return result;
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                HelpdeskMetrics.CommitFailed();
-                var delay = Backoff(attempt);
-                _log($"store operation failed (attempt {attempt + 1}); retrying in {delay.TotalSeconds:0.0}s", ex);
-                await Task.Delay(delay, _time, cancellationToken);
-            }
-        }
-    }
+            var (ledger, operation) = state;
+            ledger.StoreAsked();
+            var result = await operation(ct);
+            ledger.StoreWorked();
+            return result;
+        }, (this, operation), cancellationToken);
 
     private static async Task<IncidentBook> LoadBookAsync(IIncidentStore store, IncidentPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Reactive.Subjects;
@@ -68,7 +69,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task An_instance_that_changed_an_incident_another_instance_changed_first_decides_again_on_the_stores_state()
     {
         var storeA = Store();
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var a = await Open(storeA, time);
         await a.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
         var b = await Open(Store(), time);
@@ -101,7 +102,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task A_redelivery_of_a_week_old_event_id_is_a_no_op_even_after_pruning()
     {
         // Nagios' clock eight days behind (or a replayed spool): the id's own time is older than the retention.
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
         var store = Store();
         var ledger = await Open(store, time);
         var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 8 * 86_400)));
@@ -117,7 +118,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task A_store_failing_past_the_grace_is_reported_and_the_report_clears_on_the_next_commit()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
         var flaky = new FlakyStore(Store(), failures: 3);
         var ledger = await Open(flaky, time);
         var failingFor = new List<TimeSpan>();
@@ -125,13 +126,34 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         // Each attempt takes 20 s; before it, the test reads what /readyz would read.
         flaky.OnAttempt = () =>
         {
-            failingFor.Add(ledger.StoreFailingFor(time.GetUtcNow()));
+            lock (failingFor)
+            {
+                failingFor.Add(ledger.StoreFailingFor(time.GetUtcNow()));
+            }
+
             time.Advance(TimeSpan.FromSeconds(20));
         };
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
 
-        // Counted from the start of the first failed attempt and growing; zero again once a commit lands.
-        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(60)], failingFor);
+        // The retry back-off waits on the same clock: it moves on in small steps until the batch commits.
+        var processing = ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        while (!processing.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(5);
+        }
+
+        await processing;
+
+        // Counted from the start of the first failed attempt and growing by each attempt and its back-off; zero again
+        // once a commit lands.
+        Assert.Equal(4, failingFor.Count);
+        Assert.Equal(TimeSpan.Zero, failingFor[0]);
+        for (var i = 1; i < failingFor.Count; i++)
+        {
+            var step = failingFor[i] - failingFor[i - 1];
+            Assert.True(step >= TimeSpan.FromSeconds(20) && step < TimeSpan.FromSeconds(25), $"attempt {i}: {step}");
+        }
+
         Assert.Equal(TimeSpan.Zero, ledger.StoreFailingFor(time.GetUtcNow()));
     }
 
@@ -182,7 +204,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Under_load_the_shared_states_answer_to_a_write_stands_in_for_the_next_read()
     {
-        var time = new ManualTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var ledger = await IncidentLedger.OpenAsync(Store(), new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { SharedStateFreshness = TimeSpan.FromMilliseconds(100) }, time, (_, _) => { }, default);
         var shared = new CountingSharedState();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.IntegrationTests.Stores;
@@ -25,7 +26,7 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
 
     private readonly TempDirectory _dir = new();
     private readonly List<IAsyncDisposable> _owned = [];
-    private readonly ManualTime _time = new(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
     private RedisProcess _redis = null!;
     private SqliteIncidentStore _store = null!;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Text.Json;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
@@ -41,7 +42,7 @@ public sealed class DeadLetterDirectoryTests : IDisposable
     [Fact]
     public void Letters_older_than_the_retention_are_deleted_and_stop_counting_against_the_bound()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var letters = new DeadLetterDirectory(_dir.Path, new DeadLetterLimits { Retention = TimeSpan.FromDays(2) }, time);
         var old = letters.Write(Letter([1, 2, 3]))!;
         File.SetLastWriteTimeUtc(old, time.GetUtcNow().UtcDateTime.AddDays(-3));
