@@ -25,6 +25,19 @@ public sealed class SqlServerStatementTests
     }
 
     [Fact]
+    public void The_container_stacks_database_script_parses_as_T_SQL_with_its_variable_set()
+    {
+        // sqlcmd replaces $(HELPDESK_DB_PASSWORD) before SQL Server sees the script; GO separates its batches.
+        var path = Path.Combine(Fixtures.Programs.Root, "src", "Helpdesk.Monitoring.Service", "deploy", "mssql", "create-database.sql");
+        var sql = File.ReadAllText(path).Replace("$(HELPDESK_DB_PASSWORD)", "Db-Passw0rd!", StringComparison.Ordinal);
+        using var reader = new StringReader(sql);
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(reader, out var errors);
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}")));
+        Assert.Equal(4, ((TSqlScript)fragment).Batches.Count);
+    }
+
+    [Fact]
     public void A_broken_statement_is_caught()
     {
         // The check itself can fail: a misspelt keyword is reported.
