@@ -43,6 +43,14 @@ internal sealed class BookDriver
         return outcome;
     }
 
+    public ApplyOutcome Apply(AgentAction action, bool knownApplied = false)
+    {
+        var plan = new CommitPlan();
+        var outcome = Book.Apply(action, Now, knownApplied, plan);
+        Commit(plan);
+        return outcome;
+    }
+
     public void Advance(TimeSpan by)
     {
         Now += by;
