@@ -21,7 +21,6 @@ public sealed class BenchmarkConfig : ManualConfig
         AddDiagnoser(MemoryDiagnoser.Default);
         AddColumn(new OperationsPerSecondColumn());
         AddColumnProvider(DefaultColumnProviders.Instance);
-        AddExporter(MarkdownExporter.GitHub);
         AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         WithOptions(ConfigOptions.DisableOptimizationsValidator);
     }

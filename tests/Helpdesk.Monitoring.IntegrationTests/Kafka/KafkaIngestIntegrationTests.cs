@@ -67,6 +67,14 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         // Every offset is committed once its effect is durable: the lag drains to zero.
         await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
 
+        // The Kafka series exist in this mode (with source="kafka" refusals at 0 or more), and the page passes promtool.
+        var metrics = await service.Http.GetStringAsync("/metrics");
+        Assert.Contains("\nhelpdesk_notifications_dead_lettered_total{reason=\"malformed_json\",source=\"kafka\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_kafka_assigned_partitions ", metrics, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_kafka_record_to_commit_seconds_count ", metrics, StringComparison.Ordinal);
+        var (exit, output) = await Promtool.CheckMetricsAsync(metrics);
+        Assert.True(exit == 0, output);
+
         // In the kafka mode, notifications do not enter through HTTP (that would bypass the partition's order).
         using var post = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications") { Content = new StringContent("[]") };
         post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);

@@ -64,36 +64,7 @@ public sealed class MetricsIntegrationTests : IDisposable
         Assert.Contains("helpdesk_spool_backlog 0", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_active_incidents 1", text, StringComparison.Ordinal);
 
-        var (exit, output) = await Promtool(text);
+        var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, "promtool check metrics failed:\n" + output + "\n" + text);
-    }
-
-    private static async Task<(int, string)> Promtool(string exposition)
-    {
-        var start = new ProcessStartInfo("promtool", "check metrics")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("promtool is not installed: the test command installs Debian's 'prometheus' package", ex);
-        }
-
-        using (process)
-        {
-            await process.StandardInput.WriteAsync(exposition);
-            process.StandardInput.Close();
-            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, output);
-        }
     }
 }
