@@ -116,6 +116,68 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task Offset_commits_the_broker_refuses_are_retried_and_nothing_is_lost_or_doubled()
+    {
+        var first = Traffic(hosts: 10, prefix: "first");
+        var second = Traffic(hosts: 10, prefix: "second");
+        await using (var service = await StartServiceAsync("one", slot: 0, slots: 1))
+        {
+            await CommitThroughRefusalsAsync(service, first, second);
+        }
+
+        // A restart (the first was killed) starts from the positions that were finally committed: it reads none of the
+        // earlier records again (the only redeliveries it sees are the new traffic's own), skips none, doubles none.
+        await using var again = await StartServiceAsync("one", slot: 0, slots: 1);
+        var third = Traffic(hosts: 5, prefix: "third");
+        Produce(third);
+        await again.EventuallyAsync(async () => await Matches(again, [.. first, .. second, .. third]), TimeSpan.FromSeconds(60), () => "after the restart: " + _lastDifference);
+        await again.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
+        Assert.Equal(third.Count - third.Select(n => n.EventId).Distinct().Count(), await again.MetricAsync("helpdesk_duplicates_dropped_total{kind=\"redelivery\"}"));
+    }
+
+    private async Task CommitThroughRefusalsAsync(ServiceProcess service, List<Notification> first, List<Notification> second)
+    {
+        Produce(first);
+        await service.EventuallyAsync(async () => await Matches(service, first), TimeSpan.FromSeconds(60), () => "before the failures: " + _lastDifference);
+
+        // The group coordinator refuses the next five offset commits (coordinator moving, then timing out).
+        _cluster.StartRequestTracking();
+        _cluster.FailNextRequests(KafkaApi.OffsetCommit, 15, 15, 16, 7, 7);
+        Produce(second);
+        await service.EventuallyAsync(async () => await Matches(service, [.. first, .. second]), TimeSpan.FromSeconds(60), () => "during the failures: " + _lastDifference);
+
+        // The consumer keeps committing (each second) until a commit after the five refused ones is sent; whether it
+        // landed is what the restart below proves.
+        await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(60));
+        await service.EventuallyAsync(() => Task.FromResult(_cluster.Requests().Count(r => r.Api == KafkaApi.OffsetCommit) > 5), TimeSpan.FromSeconds(30),
+            "the refused offset commits were never retried");
+    }
+
+    [Fact]
+    public async Task Produce_requests_the_brokers_refuse_are_retried_by_the_relay_without_a_duplicate()
+    {
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
+        var spool = new SpoolPaths(_dir.Combine("nagios-spool")).EnsureExists();
+        var writer = new SpoolWriter(spool);
+        _cluster.StartRequestTracking();
+
+        // Leadership moving and a full broker queue: retriable refusals the idempotent producer must not turn into copies.
+        _cluster.FailNextRequests(KafkaApi.Produce, 6, 6, 7, 7, 6);
+        await using var relay = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic);
+        var traffic = Traffic(hosts: 10);
+        Enqueue(writer, traffic);
+
+        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(90), () => _lastDifference + "\nrelay:\n" + relay.Output);
+        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
+        Assert.True(_cluster.Requests().Count(r => r.Api == KafkaApi.Produce) > 5, "the refused produce requests were not retried");
+
+        // Exactly one copy of each record reached the topic: the only redeliveries the service counted are the
+        // traffic's own (three contacts notified of one event).
+        var ownRedeliveries = traffic.Count - traffic.Select(n => n.EventId).Distinct().Count();
+        Assert.Equal(ownRedeliveries, await service.MetricAsync("helpdesk_duplicates_dropped_total{kind=\"redelivery\"}"));
+    }
+
+    [Fact]
     public async Task An_instance_killed_mid_stream_is_taken_over_and_the_incidents_are_those_of_a_run_without_the_kill()
     {
         var traffic = Traffic(hosts: 300);

@@ -7,7 +7,8 @@ namespace Helpdesk.Monitoring.Testing;
 /// librdkafka's built-in mock cluster: real Kafka protocol on 127.0.0.1, brokers inside this test process, reachable
 /// by child processes through <see cref="BootstrapServers"/>. It runs in the Kafka client's own bundled librdkafka
 /// (the one the service and the relay load), not any system copy. Topics are created with their
-/// partition count through the C API; brokers can be set down and up for failure tests. Shared (linked) by the
+/// partition count through the C API; brokers can be set down and up, the next requests of a kind made to fail with
+/// chosen Kafka errors, and the requests the brokers received listed, for failure tests. Shared (linked) by the
 /// integration tests and the Kafka load generator.
 /// </summary>
 public sealed partial class KafkaMockCluster : IDisposable
@@ -56,6 +57,29 @@ public sealed partial class KafkaMockCluster : IDisposable
 
     public void SetBrokerUp(int broker) => Check(NativeMethods.rd_kafka_mock_broker_set_up(_cluster, broker) == 0, "broker up failed"u8.ToArray());
 
+    /// <summary>The next requests of this kind (on any broker) fail with these Kafka error codes, one each, in order.</summary>
+    public void FailNextRequests(KafkaApi api, params int[] errorCodes) =>
+        NativeMethods.rd_kafka_mock_push_request_errors_array(_cluster, (short)api, (UIntPtr)errorCodes.Length, errorCodes);
+
+    /// <summary>From now on the brokers remember every request they receive (see <see cref="Requests"/>).</summary>
+    public void StartRequestTracking() => NativeMethods.rd_kafka_mock_start_request_tracking(_cluster);
+
+    /// <summary>The requests the brokers received since tracking started, oldest first.</summary>
+    public IReadOnlyList<(int Broker, KafkaApi Api, long TimestampMicroseconds)> Requests()
+    {
+        var array = NativeMethods.rd_kafka_mock_get_requests(_cluster, out var count);
+        var requests = new List<(int, KafkaApi, long)>((int)count);
+        for (var i = 0; i < (int)count; i++)
+        {
+            var request = Marshal.ReadIntPtr(array, i * IntPtr.Size);
+            requests.Add((NativeMethods.rd_kafka_mock_request_id(request), (KafkaApi)NativeMethods.rd_kafka_mock_request_api_key(request),
+                NativeMethods.rd_kafka_mock_request_timestamp(request)));
+        }
+
+        NativeMethods.rd_kafka_mock_request_destroy_array(array, count);
+        return requests;
+    }
+
     public void Dispose() => NativeMethods.rd_kafka_destroy(_handle);
 
     private static void Check(bool ok, byte[] error)
@@ -93,6 +117,27 @@ public sealed partial class KafkaMockCluster : IDisposable
 
         [DllImport(Library)]
         public static extern int rd_kafka_mock_broker_set_up(IntPtr cluster, int brokerId);
+
+        [DllImport(Library)]
+        public static extern void rd_kafka_mock_push_request_errors_array(IntPtr cluster, short apiKey, UIntPtr count, int[] errors);
+
+        [DllImport(Library)]
+        public static extern void rd_kafka_mock_start_request_tracking(IntPtr cluster);
+
+        [DllImport(Library)]
+        public static extern IntPtr rd_kafka_mock_get_requests(IntPtr cluster, out UIntPtr count);
+
+        [DllImport(Library)]
+        public static extern int rd_kafka_mock_request_id(IntPtr request);
+
+        [DllImport(Library)]
+        public static extern short rd_kafka_mock_request_api_key(IntPtr request);
+
+        [DllImport(Library)]
+        public static extern long rd_kafka_mock_request_timestamp(IntPtr request);
+
+        [DllImport(Library)]
+        public static extern void rd_kafka_mock_request_destroy_array(IntPtr requests, UIntPtr count);
 
         [DllImport(Library)]
         public static extern void rd_kafka_destroy(IntPtr rk);
