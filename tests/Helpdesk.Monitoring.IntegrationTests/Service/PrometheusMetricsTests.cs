@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Helpdesk.Monitoring.Hosting.Metrics;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Telemetry;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Service;
+
+/// <summary>The bridge from the service's instruments to prometheus-net: nothing allocated per measurement.</summary>
+public sealed class PrometheusMetricsTests
+{
+    [Fact]
+    public async Task Recording_a_commit_allocates_nothing_once_its_series_exist()
+    {
+        using var metrics = new PrometheusMetrics(kafka: false);
+        var received = Stopwatch.GetTimestamp();
+        HelpdeskMetrics.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
+        HelpdeskMetrics.Rejected(RejectReason.MalformedJson, "http");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            HelpdeskMetrics.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
+            HelpdeskMetrics.Rejected(RejectReason.MalformedJson, "http");
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        // And they were counted (other tests in this process may add more).
+        using var page = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(page);
+        var text = System.Text.Encoding.UTF8.GetString(page.ToArray());
+        var line = text.Split('\n').Single(l => l.StartsWith("helpdesk_duplicates_dropped_total{kind=\"repeat\"} ", StringComparison.Ordinal));
+        Assert.True(double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 10_001, line);
+    }
+}
