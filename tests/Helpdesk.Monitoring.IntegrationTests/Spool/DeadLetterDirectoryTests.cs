@@ -55,5 +55,98 @@ public sealed class DeadLetterDirectoryTests : IDisposable
         Assert.Equal(new FileInfo(recent).Length, letters.Bytes);
     }
 
+    [Fact]
+    public void A_letter_holds_source_reason_message_time_and_the_exact_payload()
+    {
+        var at = new DateTimeOffset(2026, 11, 29, 10, 0, 0, 123, TimeSpan.Zero);
+        var letters = new DeadLetterDirectory(_dir.Path);
+        var text = letters.Write(new DeadLetter("spool", RejectReason.MissingField, "field 'id' is required", "{\"v\":1}"u8.ToArray(), at))!;
+        var binary = letters.Write(new DeadLetter("http", RejectReason.MalformedJson, "not JSON", new byte[] { 0xff, 0xfe, 0x00 }, at))!;
+
+        Assert.StartsWith("20261129T100000123-", Path.GetFileName(text), StringComparison.Ordinal);
+        var letter = JsonDocument.Parse(File.ReadAllText(text)).RootElement;
+        Assert.Equal("spool", letter.GetProperty("source").GetString());
+        Assert.Equal("missing_field", letter.GetProperty("reason").GetString());
+        Assert.Equal("field 'id' is required", letter.GetProperty("message").GetString());
+        Assert.Equal(at, letter.GetProperty("receivedAt").GetDateTimeOffset());
+        Assert.Equal("{\"v\":1}", letter.GetProperty("payload").GetString());
+        Assert.Equal("{\"v\":1}"u8.ToArray(), letter.GetProperty("payloadBase64").GetBytesFromBase64());
+
+        // Not UTF-8: base64 only, byte for byte.
+        var raw = JsonDocument.Parse(File.ReadAllText(binary)).RootElement;
+        Assert.False(raw.TryGetProperty("payload", out _));
+        Assert.Equal(new byte[] { 0xff, 0xfe, 0x00 }, raw.GetProperty("payloadBase64").GetBytesFromBase64());
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir.Path, ".tmp")));
+    }
+
+    [Fact]
+    public void A_payload_exactly_at_its_bound_is_kept_whole()
+    {
+        var letters = new DeadLetterDirectory(_dir.Path, new DeadLetterLimits { MaxPayloadBytes = 1024 });
+        var letter = JsonDocument.Parse(File.ReadAllText(letters.Write(Letter(new byte[1024]))!)).RootElement;
+        Assert.Equal("not JSON", letter.GetProperty("message").GetString());
+        Assert.Equal(1024, letter.GetProperty("payloadBase64").GetBytesFromBase64().Length);
+    }
+
+    [Fact]
+    public void A_letter_that_exactly_fills_the_bound_is_kept_and_the_next_is_dropped()
+    {
+        // Letters of one size (same payload, same time): the bound is exactly four of them.
+        var at = DateTimeOffset.UtcNow;
+        DeadLetter Same() => new("test", RejectReason.MalformedJson, "not JSON", new byte[1000], at);
+        var size = new FileInfo(new DeadLetterDirectory(_dir.Combine("probe")).Write(Same())!).Length;
+
+        var letters = new DeadLetterDirectory(_dir.Combine("bounded"), new DeadLetterLimits { MaxPayloadBytes = 1024, MaxBytes = 4 * size });
+        Assert.All(Enumerable.Range(0, 4), _ => Assert.NotNull(letters.Write(Same())));
+        Assert.Equal(4 * size, letters.Bytes);
+        Assert.Null(letters.Write(Same()));
+        Assert.Equal(1, letters.Dropped);
+    }
+
+    [Fact]
+    public void The_folder_is_swept_at_most_every_five_minutes()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var letters = new DeadLetterDirectory(_dir.Path, new DeadLetterLimits { Retention = TimeSpan.FromDays(2) }, time);
+        letters.Write(Letter([1]));
+        var old = letters.Write(Letter([2]))!;
+        File.SetLastWriteTimeUtc(old, time.GetUtcNow().UtcDateTime.AddDays(-3));
+
+        // Within five minutes of the last sweep nothing is deleted; at five minutes the old letter goes.
+        time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        letters.Write(Letter([3]));
+        Assert.True(File.Exists(old));
+        time.Advance(TimeSpan.FromTicks(1));
+        letters.Write(Letter([4]));
+        Assert.False(File.Exists(old));
+    }
+
+    [Fact]
+    public void A_letter_just_inside_the_retention_stays()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var letters = new DeadLetterDirectory(_dir.Path, new DeadLetterLimits { Retention = TimeSpan.FromDays(2) }, time);
+        var kept = letters.Write(Letter([1]))!;
+        File.SetLastWriteTimeUtc(kept, time.GetUtcNow().UtcDateTime.AddDays(-2).AddMinutes(11));
+        time.Advance(TimeSpan.FromMinutes(10));
+        letters.Write(Letter([2]));
+        Assert.True(File.Exists(kept));
+    }
+
+    [Theory]
+    [InlineData(1023, 1L << 30, 30, "DeadLetters:MaxPayloadBytes must be at least 1024")]
+    [InlineData(1024, 4095, 30, "DeadLetters:MaxBytes must hold at least four letters of DeadLetters:MaxPayloadBytes")]
+    [InlineData(1024, 4096, 0, "DeadLetters:Retention must be at least one hour")]
+    [InlineData(1024, 4096, 1, null)]
+    public void Limits_out_of_range_are_named(int payload, long bytes, int hours, string? expected) =>
+        Assert.Equal(expected, new DeadLetterLimits { MaxPayloadBytes = payload, MaxBytes = bytes, Retention = TimeSpan.FromHours(hours == 30 ? 720 : hours) }.Validate());
+
+    [Fact]
+    public void The_default_limits_are_one_mebibyte_a_letter_one_gibibyte_in_all_for_thirty_days()
+    {
+        var limits = new DeadLetterLimits();
+        Assert.Equal((1024 * 1024, 1024L * 1024 * 1024, TimeSpan.FromDays(30)), (limits.MaxPayloadBytes, limits.MaxBytes, limits.Retention));
+    }
+
     private static DeadLetter Letter(byte[] payload) => new("test", RejectReason.MalformedJson, "not JSON", payload, DateTimeOffset.UtcNow);
 }
