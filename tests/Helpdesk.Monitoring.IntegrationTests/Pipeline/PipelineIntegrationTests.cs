@@ -374,6 +374,77 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         public override void Committed(ApplyOutcome outcome) => _done.TrySetResult(outcome);
     }
 
+    [Fact]
+    public async Task Old_applied_ids_are_pruned_once_per_interval_and_again_at_once_while_a_full_slice_comes_back()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var store = new PruneCountingStore(Store());
+        var options = new PipelineOptions { PruneInterval = TimeSpan.FromHours(1), AppliedEventRetention = TimeSpan.FromDays(7) };
+        var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), options, time, (_, _) => { }, default);
+
+        // The first batch prunes, with the retention's cutoff and a bounded slice; the next, in the same interval, does not.
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
+        Assert.Equal([(time.GetUtcNow() - TimeSpan.FromDays(7), 10_000)], store.Prunes);
+        time.Advance(TimeSpan.FromMinutes(59));
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
+        Assert.Single(store.Prunes);
+
+        // At the interval it prunes again; a full slice means more is waiting: the next batch prunes at once.
+        time.Advance(TimeSpan.FromMinutes(1));
+        store.Answer = 10_000;
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "c")).Items, default);
+        store.Answer = 3;
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "d")).Items, default);
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "e")).Items, default);
+        Assert.Equal(3, store.Prunes.Count);
+
+        // A failing prune is logged and retried at the next interval; the batch commits regardless.
+        store.Fail = true;
+        time.Advance(TimeSpan.FromHours(1));
+        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "f")).Items, default);
+        Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
+        Assert.Equal(4, store.Prunes.Count);
+    }
+
+    [Fact]
+    public async Task Other_instances_storm_rate_is_what_the_shared_state_counts_beyond_this_instances_own()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var ledger = await Open(Store(), time);
+        var shared = new ScriptedSharedState { NewProblemsLastMinute = 50 };
+        ledger.Shared = shared;
+
+        // Each batch's read and write say 50 in the last minute; after this instance's own problem, 49 are others'.
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a", timeT: Records.T0 + 60)).Items, default);
+        Assert.Equal(49, ledger.Book.OtherInstancesStormRate);
+
+        // Never below zero when the shared count lags behind this instance's own.
+        shared.NewProblemsLastMinute = 0;
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b", timeT: Records.T0 + 60)).Items, default);
+        Assert.Equal(0, ledger.Book.OtherInstancesStormRate);
+    }
+
+    [Fact]
+    public async Task A_shared_state_that_asks_for_a_rebuild_is_seeded_from_the_store_and_one_that_fails_costs_nothing()
+    {
+        var store = Store();
+        var ledger = await Open(store);
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
+
+        var shared = new ScriptedSharedState { RebuildOnRead = true };
+        ledger.Shared = shared;
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
+        Assert.Equal(["a"], shared.Seeded.Select(i => i.Record!.Host));
+
+        // Unreachable: the batch is decided with the store (a redelivery is still found there) and commits.
+        var redelivered = Records.Service(NotificationType.Problem, host: "c");
+        await ledger.ProcessAsync(Batch(redelivered).Items, default);
+        ledger.Shared = new ScriptedSharedState { Fail = true };
+        var outcome = await ledger.ProcessAsync(Batch(redelivered, Records.Service(NotificationType.Problem, host: "d")).Items, default);
+        Assert.Equal([ApplyOutcome.Redelivered, ApplyOutcome.Opened], outcome.Outcomes);
+        Assert.Equal(4, (await store.LoadAsync(default)).Live.Count);
+    }
+
     /// <summary>Counts the ledger's round trips to the shared state (Redis's own behaviour is tested on redis-server).</summary>
     private sealed class CountingSharedState : ISharedState
     {
@@ -453,6 +524,48 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Records each prune the ledger asks for and answers a chosen count (or fails).</summary>
+    private sealed class PruneCountingStore(IIncidentStore inner) : PassThroughStore(inner)
+    {
+        public List<(DateTimeOffset Before, int MaxRows)> Prunes { get; } = [];
+
+        public int Answer { get; set; }
+
+        public bool Fail { get; set; }
+
+        public override ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken)
+        {
+            Prunes.Add((createdBefore, maxRows));
+            return Fail ? ValueTask.FromException<int>(new IOException("prune failed (injected)")) : ValueTask.FromResult(Answer);
+        }
+    }
+
+    /// <summary>A shared state that answers what the test sets: a storm count, a rebuild request, or a failure.</summary>
+    private sealed class ScriptedSharedState : ISharedState
+    {
+        public int NewProblemsLastMinute { get; set; }
+
+        public bool RebuildOnRead { get; set; }
+
+        public bool Fail { get; set; }
+
+        public List<LiveIncident> Seeded { get; } = [];
+
+        public ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken) =>
+            Fail ? ValueTask.FromException<SharedView>(new IOException("shared state down (injected)"))
+                : ValueTask.FromResult(new SharedView(new HashSet<Guid>(), NewProblemsLastMinute) { RebuildFromStore = RebuildOnRead && Seeded.Count == 0 });
+
+        public ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken) =>
+            Fail ? ValueTask.FromException<SharedView>(new IOException("shared state down (injected)"))
+                : ValueTask.FromResult(new SharedView(new HashSet<Guid>(), NewProblemsLastMinute));
+
+        public ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken)
+        {
+            Seeded.AddRange(live);
+            return ValueTask.CompletedTask;
+        }
+    }
+
     /// <summary>A real store underneath; the test stores change only how commits go.</summary>
     private abstract class PassThroughStore(IIncidentStore inner) : IIncidentStore
     {
@@ -463,7 +576,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
             inner.FindAppliedAsync(eventIds, cancellationToken);
 
-        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
+        public virtual ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
             inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
 
         public virtual ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) => inner.CommitAsync(plan, cancellationToken);
