@@ -87,7 +87,11 @@ public abstract class IncidentStoreContract
             Records.Service(NotificationType.Acknowledgement, host: "ack01", author: "alice", comment: "on it", timeT: Records.T0 + 2),
             Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 3),
             Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 4),
-            Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 5));
+            Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 5),
+            Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 6),
+
+            // Flapping from its first notification: the flag is set when the incident is first written.
+            Records.Service(NotificationType.FlappingStart, host: "flap02", timeT: Records.T0 + 7));
         await CommitAt(10,
             Records.Service(NotificationType.FlappingStart, host: "flap01", timeT: Records.T0 + 10),
             Records.Host(NotificationType.DowntimeStart, host: "dt01", timeT: Records.T0 + 10));
@@ -141,6 +145,16 @@ public abstract class IncidentStoreContract
         var refusal = await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
         AssertIdTakenRefusal(refusal);
         Assert.Equal("a01", (await store.Reads.GetAsync(1, default))!.Incident.Host);
+
+        // The same host under the id, but another Nagios instance's, or another service of it: also another incident.
+        foreach (var differing in new[] { Records.Service(NotificationType.Problem, host: "a01", instance: "nagios-b"), Records.Service(NotificationType.Problem, host: "a01", service: "SSH") })
+        {
+            var again = await Assert.ThrowsAnyAsync<Exception>(async () =>
+                await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), differing), default));
+            AssertIdTakenRefusal(again);
+        }
+
+        Assert.Single((await store.Writes.LoadAsync(default)).Live);
     }
 
     protected async Task RefusesAPlanWholeWhenALaterIdWasApplied()
