@@ -144,3 +144,10 @@ public sealed partial class KafkaMockCluster : IDisposable
 #pragma warning restore SYSLIB1054
     }
 }
+
+/// <summary>The Kafka protocol requests the failure tests aim at (their API keys); beside the cluster, which the load generator links too.</summary>
+public enum KafkaApi : short
+{
+    Produce = 0,
+    OffsetCommit = 8,
+}
