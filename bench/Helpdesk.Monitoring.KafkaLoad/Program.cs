@@ -31,7 +31,7 @@ await using var service = await ServiceUnderTest.StartAsync(o.Synchronous, new D
     ["Helpdesk__Kafka__MaxInFlight"] = "20000",
 });
 using var http = new HttpClient { BaseAddress = service.BaseAddress };
-var config = KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = cluster.BootstrapServers });
+var config = KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = cluster.BootstrapServers });
 
 // The relay's settings (idempotent, acks=all, 5 ms linger), without per-message delivery reports.
 config.EnableDeliveryReports = false;

@@ -1,8 +1,8 @@
 using System.Reactive.Linq;
 using Confluent.Kafka;
+using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Diagnostics;
 
@@ -101,7 +101,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             })
             .SetErrorHandler((_, e) => log($"kafka consumer: {e.Reason}", null))
             .Build();
-        using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaRelay.ProducerConfig(options)).Build();
+        using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options)).Build();
         _consumer = consumer;
         consumer.Subscribe(options.Topic);
         var lagMeasured = _time.GetTimestamp();

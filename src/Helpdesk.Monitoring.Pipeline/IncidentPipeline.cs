@@ -3,6 +3,7 @@ using System.Reactive;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
 using System.Runtime.CompilerServices;
+using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.Pipeline;
 

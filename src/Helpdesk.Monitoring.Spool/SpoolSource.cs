@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Reactive.Linq;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Diagnostics;

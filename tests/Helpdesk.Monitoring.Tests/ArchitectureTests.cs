@@ -39,6 +39,63 @@ public sealed class ArchitectureTests
         });
     }
 
+    /// <summary>
+    /// The allowed project graph: adapters depend on the core only, the pipeline on the core, the programs on what they
+    /// run. A new arrow is a design decision: change it here, on purpose.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> AllowedReferences = new()
+    {
+        ["Core"] = [],
+        ["Pipeline"] = ["Core"],
+        ["Spool"] = ["Core"],
+        ["Kafka"] = ["Core"],
+        ["Redis"] = ["Core"],
+        ["Sqlite"] = ["Core"],
+        ["SqlServer"] = ["Core"],
+        ["Cli"] = ["Spool"],
+        ["Relay"] = ["Kafka", "Spool"],
+        ["Hosting"] = ["Kafka", "Pipeline", "Redis", "SqlServer", "Sqlite", "Spool"],
+        ["Service"] = ["Hosting"],
+    };
+
+    [Fact]
+    public void Every_project_references_only_what_the_design_allows()
+    {
+        var actual = ProjectReferences();
+        Assert.Equal(AllowedReferences.Keys.Order(), actual.Keys.Order());
+        foreach (var (project, references) in actual)
+        {
+            Assert.True(AllowedReferences[project].Order().SequenceEqual(references.Order()),
+                $"{project} references {string.Join(", ", references.Order())}; allowed: {string.Join(", ", AllowedReferences[project].Order())}");
+        }
+    }
+
+    [Fact]
+    public void The_notification_command_that_runs_on_the_nagios_server_carries_no_pipeline_store_or_kafka_client()
+    {
+        var graph = ProjectReferences();
+        var reached = new SortedSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(graph["Cli"]);
+        while (pending.TryPop(out var project))
+        {
+            if (reached.Add(project))
+            {
+                foreach (var next in graph[project])
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+
+        Assert.Equal(["Core", "Spool"], reached);
+    }
+
+    private static Dictionary<string, string[]> ProjectReferences() =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot(), "src"), "*.csproj", SearchOption.AllDirectories).ToDictionary(
+            path => Path.GetFileNameWithoutExtension(path)["Helpdesk.Monitoring.".Length..],
+            path => XDocument.Load(path).Descendants().Where(e => e.Name.LocalName == "ProjectReference")
+                .Select(e => Path.GetFileNameWithoutExtension(e.Attribute("Include")!.Value)["Helpdesk.Monitoring.".Length..]).ToArray());
+
     internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Incidents;
-using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

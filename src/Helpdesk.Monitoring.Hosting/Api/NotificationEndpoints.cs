@@ -2,7 +2,6 @@ using System.Buffers;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Telemetry;

@@ -3,6 +3,7 @@ using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Redis;
 using Helpdesk.Monitoring.SqlServer;
 using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 
 namespace Helpdesk.Monitoring.Hosting.Configuration;

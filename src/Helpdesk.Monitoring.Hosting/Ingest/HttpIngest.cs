@@ -1,5 +1,5 @@
 using System.Reactive.Subjects;
-using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.Hosting.Ingest;
 

@@ -1,5 +1,5 @@
 using Helpdesk.Monitoring.Incidents;
-using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.Hosting.Ingest;
 

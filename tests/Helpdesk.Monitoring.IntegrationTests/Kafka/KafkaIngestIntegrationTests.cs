@@ -424,7 +424,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
     private void Produce(List<Notification> traffic)
     {
-        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaRelay.ProducerConfig(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
+        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
         foreach (var n in traffic)
         {
             var record = Records.Bytes(n);

@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Tests;
 

@@ -1,6 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 
-namespace Helpdesk.Monitoring.Pipeline;
+namespace Helpdesk.Monitoring.Ports;
 
 /// <summary>How a source learns that its notification's effect is durable (delete the spool file, answer the caller).</summary>
 public abstract class IngestReceipt

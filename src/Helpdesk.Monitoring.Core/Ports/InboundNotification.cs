@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 
-namespace Helpdesk.Monitoring.Pipeline;
+namespace Helpdesk.Monitoring.Ports;
 
 /// <summary>
 /// A parsed notification (or an agent's action) on its way to the store, with the receipt its source settles after
