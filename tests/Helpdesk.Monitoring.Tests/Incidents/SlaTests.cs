@@ -40,6 +40,35 @@ public sealed class SlaTests
     }
 
     [Fact]
+    public void A_reopened_incident_starts_fresh_clocks_from_the_reopening_problem()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        d.Advance(TimeSpan.FromMinutes(31));
+        Assert.True(d.Single().Sla.ResponseBreached);
+        d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 1900));
+
+        // Reopened ten minutes later: new deadlines from the reopening problem's time, nothing breached yet.
+        d.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 2500));
+        var sla = d.Single().Sla;
+        var reopened = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 2500);
+        Assert.Equal((reopened, reopened.AddMinutes(30), reopened.AddHours(8)), (sla.StartedAt, sla.ResponseDueAt, sla.ResolutionDueAt));
+        Assert.Equal((false, false, (DateTimeOffset?)null), (sla.ResponseBreached, sla.ResolutionBreached, sla.PausedAt));
+    }
+
+    [Fact]
+    public void Escalation_stops_at_the_top_tier()
+    {
+        var d = new BookDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+        d.Advance(TimeSpan.FromDays(2));
+        Assert.Equal("L3", d.Single().Tier);
+        Assert.Equal(["Escalated from L1 to L2: not acknowledged by L1 within 15m", "Escalated from L2 to L3: response target breached"],
+            Escalations(d).Select(e => e.Split(" (")[0]).ToArray());
+        Assert.Equal(2, d.Single().Sla.Escalations);
+    }
+
+    [Fact]
     public void An_acknowledgement_within_the_window_stops_escalation()
     {
         var d = new BookDriver();
