@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Policy;
@@ -27,7 +28,7 @@ internal static class ReplayCommand
             var policy = new IncidentPolicy { VerificationHold = parse.GetValue(hold) ?? new IncidentPolicy().VerificationHold };
             if (parse.GetValue(rules) is { } rulesFile)
             {
-                var (loaded, errors) = RulesFile.Load(rulesFile.FullName);
+                var (loaded, errors) = LocalFiles.ReadRules(rulesFile.FullName);
                 if (loaded is null)
                 {
                     foreach (var error in errors)
@@ -45,7 +46,7 @@ internal static class ReplayCommand
             {
                 try
                 {
-                    policy = policy with { Topology = new LiveTopology(ObjectsCacheReader.Read(cache.FullName)) };
+                    policy = policy with { Topology = new LiveTopology(LocalFiles.ReadTopology(cache.FullName)) };
                 }
                 catch (IOException ex)
                 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Cli;
@@ -13,7 +14,7 @@ internal static class RulesCommand
         check.SetAction(parse =>
         {
             var path = parse.GetValue(file)!.FullName;
-            var (rules, errors) = RulesFile.Load(path);
+            var (rules, errors) = LocalFiles.ReadRules(path);
             if (rules is null)
             {
                 foreach (var error in errors)

@@ -72,7 +72,7 @@ public static class HelpdeskHost
 
         if (options.RulesPath.Length > 0)
         {
-            var (rules, ruleErrors) = RulesFile.Load(options.RulesPath);
+            var (rules, ruleErrors) = LocalFiles.ReadRules(options.RulesPath);
             problems.AddRange(ruleErrors.Select(e => $"Helpdesk:RulesPath ({options.RulesPath}): {e}"));
             if (rules is not null)
             {

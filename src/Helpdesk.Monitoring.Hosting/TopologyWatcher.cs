@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Topology;
@@ -57,7 +58,7 @@ public sealed class TopologyWatcher(IOptions<HelpdeskOptions> options, TimeProvi
                 return;
             }
 
-            live.Current = ObjectsCacheReader.Read(path);
+            live.Current = LocalFiles.ReadTopology(path);
             _loaded = version;
             logger.LogInformation("Topology loaded from {Path}: {Hosts} hosts with parents or dependencies", path, live.Current.HostCount);
         }

@@ -50,18 +50,6 @@ public static partial class RulesFile
         }
     }
 
-    public static (HelpdeskRules? Rules, IReadOnlyList<string> Errors) Load(string path)
-    {
-        try
-        {
-            return Parse(File.ReadAllText(path));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (null, [$"cannot read {path}: {ex.Message}"]);
-        }
-    }
-
     private static PriorityRules ReadPriority(JsonElement e, List<string> errors)
     {
         var defaults = new PriorityRules();

@@ -40,12 +40,6 @@ public static class ObjectsCacheReader
         return new NagiosTopology(parents, hostDependencies, serviceDependencies, hostGroups);
     }
 
-    public static NagiosTopology Read(string path)
-    {
-        using var reader = new StreamReader(path);
-        return Read(reader);
-    }
-
     private static void Add(
         string type, Dictionary<string, string> f, List<(string, string)> parents, List<(string, string)> hostDependencies,
         List<((string, string), (string, string))> serviceDependencies, Dictionary<string, IReadOnlyList<string>> hostGroups)
