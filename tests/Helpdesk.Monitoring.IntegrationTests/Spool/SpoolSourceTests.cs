@@ -172,6 +172,50 @@ public sealed class SpoolSourceTests : IDisposable
         Assert.Equal(n.EventId, (await first.WaitAsync(TimeSpan.FromSeconds(10))).EventId);
     }
 
+    [Fact]
+    public async Task Housekeeping_counts_the_set_aside_folders_and_removes_abandoned_temporaries_every_half_minute()
+    {
+        File.WriteAllText(Path.Combine(_paths.Rejected, "a.json"), "{}");
+        File.WriteAllText(Path.Combine(_paths.Rejected, "b.json"), "{}");
+        File.WriteAllText(Path.Combine(_paths.Rejected, "notes.txt"), "not a refused input");
+        File.WriteAllText(Path.Combine(_paths.Quarantine, "odd"), "");
+        var abandoned = Path.Combine(_paths.Temporary, "x.tmp");
+        var recent = Path.Combine(_paths.Temporary, "y.tmp");
+        File.WriteAllText(abandoned, "");
+        File.WriteAllText(recent, "");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        File.SetLastWriteTimeUtc(abandoned, time.GetUtcNow().UtcDateTime.AddMinutes(-11));
+        var source = new SpoolSource(_paths, _deadLetters, new SpoolOptions { PollInterval = TimeSpan.FromSeconds(1), AbandonedTemporaryAge = TimeSpan.FromMinutes(10) },
+            time, (_, _) => { });
+
+        using var running = source.Notifications.Subscribe(_ => { });
+        await Until(() => source.RejectedFiles == 2 && source.QuarantinedFiles == 1, "the first count");
+        Assert.False(File.Exists(abandoned), "an abandoned temporary was kept");
+        Assert.True(File.Exists(recent), "a temporary still being written was removed");
+
+        // Counted again only after half a minute: each poll before that leaves the count as it was.
+        File.WriteAllText(Path.Combine(_paths.Rejected, "c.json"), "{}");
+        for (var second = 0; second < 29; second++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(2, source.RejectedFiles);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Until(() => source.RejectedFiles == 3, "the count after half a minute");
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), what + " never came");
+            await Task.Delay(10);
+        }
+    }
+
     private async Task<InboundNotification> ReadOne()
     {
         var source = Source();
