@@ -1,4 +1,5 @@
 using System.Data;
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.Data.SqlClient;

@@ -90,6 +90,45 @@ public sealed class ArchitectureTests
         Assert.Equal(["Core", "Spool"], reached);
     }
 
+    [Fact]
+    public void No_two_namespaces_use_each_other_directly_or_around_a_loop()
+    {
+        // Namespace → the product namespaces its files import (`using Helpdesk.Monitoring.X;`), over every source file.
+        var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadAllLines(file);
+            var ns = lines.FirstOrDefault(l => l.StartsWith("namespace Helpdesk.Monitoring", StringComparison.Ordinal))?["namespace ".Length..].TrimEnd(';');
+            if (ns is null)
+            {
+                continue;
+            }
+
+            var uses = graph.TryGetValue(ns, out var found) ? found : graph[ns] = new HashSet<string>(StringComparer.Ordinal);
+            uses.UnionWith(lines.Where(l => l.StartsWith("using Helpdesk.Monitoring", StringComparison.Ordinal)).Select(l => l["using ".Length..].TrimEnd(';')).Where(u => u != ns));
+        }
+
+        Assert.Contains("Helpdesk.Monitoring.Incidents", graph.Keys);
+        foreach (var start in graph.Keys)
+        {
+            // Every namespace reachable from start; reaching start again is a cycle.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Stack<(string Namespace, string Path)>(graph[start].Select(n => (n, start + " → " + n)));
+            while (pending.TryPop(out var next))
+            {
+                Assert.False(next.Namespace == start, "namespace cycle: " + next.Path);
+                if (seen.Add(next.Namespace) && graph.TryGetValue(next.Namespace, out var onward))
+                {
+                    foreach (var n in onward)
+                    {
+                        pending.Push((n, next.Path + " → " + n));
+                    }
+                }
+            }
+        }
+    }
+
     private static Dictionary<string, string[]> ProjectReferences() =>
         Directory.GetFiles(Path.Combine(RepositoryRoot(), "src"), "*.csproj", SearchOption.AllDirectories).ToDictionary(
             path => Path.GetFileNameWithoutExtension(path)["Helpdesk.Monitoring.".Length..],

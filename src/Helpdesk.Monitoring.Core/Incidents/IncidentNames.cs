@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>

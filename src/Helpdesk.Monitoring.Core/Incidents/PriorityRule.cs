@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>Priority only rises while an incident is open: a lower P number is more urgent.</summary>

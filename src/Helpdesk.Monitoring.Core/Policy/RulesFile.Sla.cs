@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Helpdesk.Monitoring.Incidents;
 
 namespace Helpdesk.Monitoring.Policy;
 

@@ -1,4 +1,3 @@
-using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Policy;

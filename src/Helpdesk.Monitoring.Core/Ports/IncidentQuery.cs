@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 
 namespace Helpdesk.Monitoring.Ports;

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;

@@ -1,4 +1,5 @@
 using System.Text;
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 

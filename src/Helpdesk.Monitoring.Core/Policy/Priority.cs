@@ -1,4 +1,4 @@
-namespace Helpdesk.Monitoring.Incidents;
+namespace Helpdesk.Monitoring.Policy;
 
 /// <summary>ITIL priority, P1 (critical) to P5 (planning).</summary>
 public enum Priority : byte
