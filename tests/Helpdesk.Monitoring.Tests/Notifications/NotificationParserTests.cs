@@ -76,6 +76,30 @@ public sealed class NotificationParserTests
     }
 
     [Fact]
+    public void Json_escapes_in_names_and_values_read_the_same_as_plain_text()
+    {
+        // Any JSON writer may escape any character: \u0050 is P, \u0044 is D, \u0030 is 0, \u0068 is h.
+        const string Plain = "{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"service\":\"s\",\"serviceState\":\"CRITICAL\"}";
+        const string Escaped = "{\"v\":1,\"id\":\"\\u0030190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"\\u0050ROBLEM\",\"timet\":1,\"\\u0068ost\":\"h\",\"hostState\":\"\\u0044OWN\",\"service\":\"s\",\"serviceState\":\"CRITICA\\u004C\"}";
+        Assert.True(NotificationDecoder.TryDecode(Records.Utf8(Plain), out var plain, out var failure), failure.ToString());
+        Assert.True(NotificationDecoder.TryDecode(Records.Utf8(Escaped), out var escaped, out failure), failure.ToString());
+        Assert.Equal(plain, escaped);
+        Assert.Equal((NotificationType.Problem, AlertState.Down, AlertState.Critical), (escaped!.Type, escaped.HostState, escaped.ServiceState));
+    }
+
+    [Fact]
+    public void A_record_of_exactly_the_size_limit_is_read_and_one_byte_more_is_refused()
+    {
+        var head = "{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"hostOutput\":\"";
+        const string Tail = "\"}";
+        var exact = head + new string('x', RecordLimits.MaxRecordBytes - head.Length - Tail.Length) + Tail;
+        Assert.Equal(RecordLimits.MaxRecordBytes, exact.Length);
+        Assert.True(NotificationParser.TryParse(Records.Utf8(exact), out _, out var failure), failure.ToString());
+        Assert.False(NotificationParser.TryParse(Records.Utf8(exact.Insert(head.Length, "x")), out _, out failure));
+        Assert.Equal(RejectReason.Oversized, failure.Reason);
+    }
+
+    [Fact]
     public void Names_the_missing_field()
     {
         NotificationParser.TryParse(Records.Utf8("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\"}"), out _, out var failure);
