@@ -10,9 +10,6 @@ public static class ExternalCommand
     {
         var start = new ProcessStartInfo(file)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Programs.Root,
         };
         foreach (var argument in arguments)
@@ -32,7 +29,16 @@ public static class ExternalCommand
             }
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        return await RunAsync(start, timeout);
+    }
+
+    /// <summary>A start prepared by the caller (its own environment, working directory); output is captured here.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(ProcessStartInfo start, TimeSpan? timeout = null)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
@@ -43,7 +49,7 @@ public static class ExternalCommand
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in time");
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in time");
         }
 
         return (process.ExitCode, await stdout, await stderr);

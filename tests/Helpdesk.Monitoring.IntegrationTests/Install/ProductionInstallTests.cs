@@ -163,14 +163,8 @@ public sealed class ProductionInstallTests : IDisposable
 
     private static async Task<(int, string)> RunAsync(ProcessStartInfo start)
     {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, stdout, stderr) = await ExternalCommand.RunAsync(start, TimeSpan.FromMinutes(10));
+        return (exit, stdout + stderr);
     }
 
     private const string Host = """
