@@ -101,8 +101,9 @@ key_file() {
 test_all() {
   # promtool checks /metrics; a real Nagios 4 drives the end-to-end tests; the Kafka tests use librdkafka's mock
   # cluster from the client's own bundled library; the shared-state tests start their own redis-server; the install
-  # test verifies units with systemd-analyze; docker-compose (no engine) validates the container stack.
-  apt_install prometheus nagios4-core redis-server systemd time docker-compose openssl
+  # test verifies units with systemd-analyze; docker-compose (no engine) validates the container stack; strace shows
+  # that a durable write really fsyncs the file and its folder.
+  apt_install prometheus nagios4-core redis-server systemd time docker-compose openssl strace
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
   [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build

@@ -67,7 +67,7 @@ public sealed class DeadLetterDirectory : IDeadLetterSink
             payload = payload[.._limits.MaxPayloadBytes];
         }
 
-        var buffer = new ArrayBufferWriter<byte>(checked((payload.Length * 3) + 1024));
+        var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, Options))
         {
             w.WriteStartObject();

@@ -148,5 +148,58 @@ public sealed class DeadLetterDirectoryTests : IDisposable
         Assert.Equal((1024 * 1024, 1024L * 1024 * 1024, TimeSpan.FromDays(30)), (limits.MaxPayloadBytes, limits.MaxBytes, limits.Retention));
     }
 
+    [Fact]
+    public async Task A_letter_written_asynchronously_is_the_same_letter_one_field_per_line_for_a_person_to_read()
+    {
+        var letters = new DeadLetterDirectory(_dir.Path);
+        await letters.WriteAsync(Letter("{}"u8.ToArray()), CancellationToken.None);
+
+        var text = File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Path, "*.json")));
+        Assert.Equal("not JSON", JsonDocument.Parse(text).RootElement.GetProperty("message").GetString());
+        Assert.Contains("\n  \"reason\": \"malformed_json\",\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_folder_is_shared_with_the_group_like_the_spool()
+    {
+        _ = new DeadLetterDirectory(_dir.Combine("letters"));
+
+        Assert.Equal(DurableFile.SharedDirectoryMode, File.GetUnixFileMode(_dir.Combine("letters")));
+        Assert.Equal(DurableFile.SharedDirectoryMode, File.GetUnixFileMode(_dir.Combine("letters/.tmp")));
+    }
+
+    [Fact]
+    public void A_letter_that_cannot_be_written_says_so_and_gives_its_room_back()
+    {
+        var letters = new DeadLetterDirectory(_dir.Path);
+        Directory.Delete(Path.Combine(_dir.Path, ".tmp"));
+
+        Assert.ThrowsAny<IOException>(() => letters.Write(Letter([1, 2, 3])));
+        Assert.Equal(0, letters.Bytes);
+
+        Directory.CreateDirectory(Path.Combine(_dir.Path, ".tmp"));
+        var written = letters.Write(Letter([1, 2, 3]))!;
+        Assert.Equal(new FileInfo(written).Length, letters.Bytes);
+    }
+
+    [Fact]
+    public void A_sweep_counts_and_ages_out_letters_only_and_counts_every_letter_that_stays()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var notes = Path.Combine(_dir.Path, "README.txt");
+        File.WriteAllText(notes, new string('x', 5000));
+        File.SetLastWriteTimeUtc(notes, time.GetUtcNow().UtcDateTime.AddDays(-400));
+        var letters = new DeadLetterDirectory(_dir.Path, new DeadLetterLimits { Retention = TimeSpan.FromDays(2) }, time);
+        var first = letters.Write(Letter([1]))!;
+        var second = letters.Write(Letter([2, 2]))!;
+
+        // The next sweep recounts from the folder: both letters, and not the admin's notes.
+        time.Advance(TimeSpan.FromMinutes(5));
+        var third = letters.Write(Letter([3, 3, 3]))!;
+
+        Assert.True(File.Exists(notes), "a file that is not a letter was deleted");
+        Assert.Equal(new[] { first, second, third }.Sum(f => new FileInfo(f).Length), letters.Bytes);
+    }
+
     private static DeadLetter Letter(byte[] payload) => new("test", RejectReason.MalformedJson, "not JSON", payload, DateTimeOffset.UtcNow);
 }

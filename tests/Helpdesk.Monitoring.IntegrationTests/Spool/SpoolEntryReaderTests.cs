@@ -75,25 +75,53 @@ public sealed class SpoolEntryReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_file_the_service_may_not_read_is_refused_with_its_mode_and_what_to_do()
+    {
+        var path = _dir.Combine("000000000001-a.json");
+        File.WriteAllText(path, "{}");
+        File.SetUnixFileMode(path, UnixFileMode.None);
+
+        // As an unprivileged service user meets it (root would read it anyway).
+        var entry = FileSystemIdentity.AsNobody(() => SpoolEntryReader.Read(path, 100));
+
+        Assert.Equal(
+            (SpoolEntryKind.Refused, "the service's user may not read it (mode 0000); give the spool's group read access, as `helpdesk notify` does"),
+            (entry.Kind, entry.Reason));
+    }
+
+    [Fact]
+    public void A_device_is_refused_saying_what_it_is()
+    {
+        var entry = SpoolEntryReader.Read("/dev/null", 100);
+        Assert.Equal((SpoolEntryKind.Refused, "it is a character device, not a regular file"), (entry.Kind, entry.Reason));
+    }
+
+    [Fact]
     public void Only_temporaries_older_than_the_age_are_removed_and_counted()
     {
         var now = DateTimeOffset.UtcNow;
         var old = _dir.Combine("old.tmp");
         var fresh = _dir.Combine("fresh.tmp");
+        var older = _dir.Combine("older.tmp");
+        var exactlyTheAge = _dir.Combine("edge.tmp");
         var other = _dir.Combine("old.json");
-        foreach (var path in new[] { old, fresh, other })
+        foreach (var path in new[] { old, older, fresh, exactlyTheAge, other })
         {
             File.WriteAllText(path, "x");
         }
 
         File.SetLastWriteTimeUtc(old, now.UtcDateTime.AddMinutes(-11));
+        File.SetLastWriteTimeUtc(older, now.UtcDateTime.AddDays(-1));
         File.SetLastWriteTimeUtc(other, now.UtcDateTime.AddMinutes(-11));
         File.SetLastWriteTimeUtc(fresh, now.UtcDateTime.AddMinutes(-9));
+        File.SetLastWriteTimeUtc(exactlyTheAge, now.UtcDateTime.AddMinutes(-10));
         var logged = new List<string>();
 
-        Assert.Equal(1, SpoolTemporaries.RemoveAbandoned(_dir.Path, now, TimeSpan.FromMinutes(10), (message, _) => logged.Add(message)));
+        Assert.Equal(2, SpoolTemporaries.RemoveAbandoned(_dir.Path, now, TimeSpan.FromMinutes(10), (message, _) => logged.Add(message)));
         Assert.False(File.Exists(old));
+        Assert.False(File.Exists(older));
         Assert.True(File.Exists(fresh));
+        Assert.True(File.Exists(exactlyTheAge), "a temporary exactly the age old is not older than it");
         Assert.True(File.Exists(other), "only *.tmp files are temporaries");
         Assert.Empty(logged);
     }
