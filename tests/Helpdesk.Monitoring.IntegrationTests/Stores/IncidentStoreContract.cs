@@ -106,7 +106,37 @@ public abstract class IncidentStoreContract
             var read = (await store.Reads.GetAsync(expected.Id, default))!;
             Assert.Equal(expected, read.Incident);
             Assert.Equal(decided.MembersOf(expected.Id).OrderBy(m => m.Service), read.Members.OrderBy(m => m.Service));
+
+            // The timeline as decided, with the notification behind each entry (and none behind the clock's).
+            Assert.Equal(decided.Timeline.Where(e => e.IncidentId == expected.Id), read.Timeline);
         }
+
+        Assert.Contains(decided.Timeline, e => e.EventId is null);
+        Assert.Contains(decided.Timeline, e => e.EventId is not null);
+    }
+
+    protected async Task TakesTheSameIncidentUnderItsIdAsStaleAndRefusesAnotherOpenedLater()
+    {
+        await using var store = await CreateAsync();
+        var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100);
+        await store.Writes.CommitAsync(Plans.DecideAt(new IncidentBook(new IncidentPolicy(), [], 0, 0), now, Records.Service(NotificationType.Problem, host: "a01")), default);
+
+        // Another instance opened the same identity at the same moment under the same id (a copy of the problem, decided
+        // without knowing the first): the same incident, so not a refusal, but a plan decided on stale state. Nothing
+        // of it is written and the caller is told which incident to read again.
+        var copy = Records.Service(NotificationType.Problem, host: "a01", output: "CRITICAL - the copy's output");
+        var stale = await store.Writes.CommitAsync(Plans.DecideAt(new IncidentBook(new IncidentPolicy(), [], 0, 0), now, copy), default);
+        Assert.False(stale.IsCommitted);
+        Assert.Equal([1L], stale.ChangedElsewhere);
+        Assert.Equal("CRITICAL - connection refused", (await store.Reads.GetAsync(1, default))!.Incident.LastOutput);
+        Assert.Empty(await store.Writes.FindAppliedAsync([copy.EventId], default));
+
+        // Opened at another moment, it is another incident that wants the id: refused.
+        var later = Records.Service(NotificationType.Problem, host: "a01", timeT: Records.T0 + 50);
+        var refusal = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await store.Writes.CommitAsync(Plans.DecideAt(new IncidentBook(new IncidentPolicy(), [], 0, 0), now.AddSeconds(50), later), default));
+        AssertIdTakenRefusal(refusal);
+        Assert.Empty(await store.Writes.FindAppliedAsync([later.EventId], default));
     }
 
     protected async Task RefusesAPlanCommittedTwiceWhole()
@@ -186,13 +216,14 @@ public abstract class IncidentStoreContract
         await using var store = await CreateAsync();
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
         var oldAppliedLongAgo = Records.Service(NotificationType.Problem, host: "a", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
-        await store.Writes.CommitAsync(Plans.DecideAt(book, DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 9), oldAppliedLongAgo), default);
+        // A random (version 4) id carries no time: applied long ago beside a version 7 one, it still is never pruned.
+        var random = Records.Service(NotificationType.Problem, host: "d", id: Guid.NewGuid());
+        await store.Writes.CommitAsync(Plans.DecideAt(book, DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 9), oldAppliedLongAgo, random), default);
 
         // A week-old id applied just now (a replayed spool, a Nagios clock days behind): its retention counts from now.
         var oldAppliedNow = Records.Service(NotificationType.Problem, host: "b", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
         var recent = Records.Service(NotificationType.Problem, host: "c", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
-        var random = Records.Service(NotificationType.Problem, host: "d", id: Guid.NewGuid());
-        await store.Writes.CommitAsync(Plans.Decide(book, oldAppliedNow, recent, random), default);
+        await store.Writes.CommitAsync(Plans.Decide(book, oldAppliedNow, recent), default);
 
         Assert.Equal(1, await store.Writes.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
         var ids = new[] { oldAppliedLongAgo.EventId, oldAppliedNow.EventId, recent.EventId, random.EventId };

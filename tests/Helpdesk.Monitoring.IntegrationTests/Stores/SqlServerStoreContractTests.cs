@@ -27,6 +27,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     public Task Refuses_an_id_taken_by_another_incident() => RefusesAnIdTakenByAnotherIncident();
 
     [SqlServerFact]
+    public Task Takes_the_same_incident_under_its_id_as_stale_and_refuses_another_opened_later() => TakesTheSameIncidentUnderItsIdAsStaleAndRefusesAnotherOpenedLater();
+
+    [SqlServerFact]
     public Task Prunes_only_old_version_7_event_ids() => PrunesOnlyOldVersion7EventIds();
 
     [SqlServerFact]

@@ -23,6 +23,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task Refuses_an_id_taken_by_another_incident() => RefusesAnIdTakenByAnotherIncident();
 
     [Fact]
+    public Task Takes_the_same_incident_under_its_id_as_stale_and_refuses_another_opened_later() => TakesTheSameIncidentUnderItsIdAsStaleAndRefusesAnotherOpenedLater();
+
+    [Fact]
     public Task Prunes_only_old_version_7_event_ids() => PrunesOnlyOldVersion7EventIds();
 
     [Fact]
