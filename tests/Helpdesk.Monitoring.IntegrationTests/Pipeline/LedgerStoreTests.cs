@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Pipeline;
+using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Sqlite;
+using Helpdesk.Monitoring.Tests;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
+
+/// <summary>How the ledger uses its store: when it asks, how it backs off, and when it need not ask at all.</summary>
+public sealed class LedgerStoreTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task A_failed_commit_is_retried_after_100_ms_then_200_ms_on_the_ledgers_clock_and_each_failure_is_said()
+    {
+        var time = new TimerWatchingTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
+        var log = new ConcurrentQueue<string>();
+        var store = new CountingStore(Sqlite(), failures: 2);
+        var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
+            new PipelineOptions { MaxRetryDelay = TimeSpan.FromSeconds(10) }, time, (message, _) => log.Enqueue(message), default);
+
+        var processing = ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        foreach (var delay in new[] { 100, 200 })
+        {
+            // The back-off waits on the ledger's clock: nothing is retried until that clock moves on.
+            await Until(() => time.DueTimes.Count == delay / 100, $"the wait after failure {delay / 100}");
+            time.Advance(TimeSpan.FromMilliseconds(delay));
+        }
+
+        var outcome = await processing.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
+        Assert.Equal(3, store.Commits);
+        Assert.Equal([TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)], time.DueTimes);
+        Assert.Equal(
+            ["commit failed (attempt 1); retrying in 0.1s", "commit failed (attempt 2); retrying in 0.2s"],
+            log.Where(m => m.StartsWith("commit failed", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task After_a_restart_a_redelivery_from_a_clock_ahead_is_known_without_a_rebuild()
+    {
+        // Nagios' clock an hour ahead: its event ids carry times later than this machine's now.
+        var ahead = DateTimeOffset.UtcNow.AddHours(1);
+        var notifications = Enumerable.Range(0, 3)
+            .Select(i => Records.Service(NotificationType.Problem, host: "h" + i, id: Guid.CreateVersion7(ahead.AddSeconds(i))))
+            .ToArray();
+        var first = await Open(Sqlite());
+        Assert.All((await first.ProcessAsync(Batch(notifications), default)).Outcomes, o => Assert.Equal(ApplyOutcome.Opened, o));
+
+        var restarted = await Open(Sqlite());
+        var again = await restarted.ProcessAsync(Batch(notifications), default);
+
+        Assert.All(again.Outcomes, o => Assert.Equal(ApplyOutcome.Redelivered, o));
+        Assert.Equal(0, again.Rebuilds);
+    }
+
+    [Fact]
+    public async Task A_turn_with_nothing_to_write_does_not_touch_the_store()
+    {
+        var store = new CountingStore(Sqlite(), failures: 0);
+        var ledger = await Open(store);
+
+        await ledger.ProcessAsync([], default);
+        Assert.Equal(0, store.Commits);
+
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        Assert.Equal(1, store.Commits);
+    }
+
+    private SqliteIncidentStore Sqlite() => new(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
+
+    private Task<IncidentLedger> Open(IIncidentStore store) =>
+        IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions(),
+            TimeProvider.System, (_, _) => { }, default);
+
+    private static List<InboundNotification?> Batch(params Notification[] notifications) =>
+        notifications.Select(n =>
+        {
+            var record = Records.Bytes(n);
+            return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new IgnoredReceipt());
+        }).ToList();
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), what + " never came");
+            await Task.Delay(5);
+        }
+    }
+
+    private sealed class IgnoredReceipt : IngestReceipt
+    {
+        public override void Committed(ApplyOutcome outcome)
+        {
+        }
+    }
+
+    /// <summary>A fake clock that also says for how long each timer set on it waits.</summary>
+    private sealed class TimerWatchingTime(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public ConcurrentQueue<TimeSpan> DueTimes { get; } = new();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            DueTimes.Enqueue(dueTime);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
+    /// <summary>The real store underneath, counting commits and failing the first few.</summary>
+    private sealed class CountingStore(IIncidentStore inner, int failures) : IIncidentStore
+    {
+        private int _commits;
+
+        public int Commits => Volatile.Read(ref _commits);
+
+        public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+        public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
+
+        public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
+            inner.FindAppliedAsync(eventIds, cancellationToken);
+
+        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
+            inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
+
+        public ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _commits) > failures
+                ? inner.CommitAsync(plan, cancellationToken)
+                : ValueTask.FromException<CommitResult>(new IOException("disk unavailable (injected)"));
+    }
+}
