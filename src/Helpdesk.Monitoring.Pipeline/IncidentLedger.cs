@@ -23,6 +23,9 @@ public sealed class IncidentLedger
     private readonly Polly.ResiliencePipeline _storeRetries;
     private ISharedState _shared = NoSharedState.Instance;
 
+    // Copied on subscribe (rare, at start-up), read on every turn without a lock.
+    private IIncidentEventSubscriber[] _subscribers = [IncidentEventCounters.Instance];
+
     private IncidentLedger(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentBook book)
     {
         _store = store;
@@ -81,6 +84,12 @@ public sealed class IncidentLedger
         set => _shared = value;
     }
 
+    /// <summary>
+    /// Adds a subscriber told of each committed batch's incident events, after the store holds them and the batch's
+    /// receipts are settled. The metrics' incident counters are one from the start.
+    /// </summary>
+    public void Subscribe(IIncidentEventSubscriber subscriber) => _subscribers = [.. _subscribers, subscriber];
+
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
     public static async Task<IncidentLedger> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
         TimeProvider time, Action<string, Exception?> log, CancellationToken cancellationToken)
@@ -124,6 +133,7 @@ public sealed class IncidentLedger
                 }
 
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
+                Publish(plan.IncidentEvents);
                 await PruneIfDueAsync(now, cancellationToken);
                 return outcome;
             }
@@ -358,8 +368,28 @@ public sealed class IncidentLedger
         }
 
         var closed = plan.Timeline.Count(e => e.Kind == TimelineKind.Closed);
-        HelpdeskMetrics.FromTimeline(plan.Timeline);
         return new BatchOutcome(count, outcomes, plan.IncidentsWritten, closed, rebuilds);
+    }
+
+    private void Publish(IReadOnlyList<IncidentEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var subscriber in _subscribers)
+        {
+            try
+            {
+                subscriber.Committed(events);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The batch is committed and settled: a subscriber's bug must not stop ingest or undo anything.
+                _log($"the incident event subscriber {subscriber.GetType().Name} failed; the events stay in the store's outbox", ex);
+            }
+        }
     }
 
     private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>

@@ -63,7 +63,8 @@ public sealed partial class SqlServerIncidentStore
         var members = await ReadAllAsync(connection,
             SqlServerStatements.GetMembers,
             SqlServerRows.ReadMember, [Id(id)], cancellationToken);
-        return new IncidentDetail(incident, timeline) { Members = members };
+        var events = await ReadAllAsync(connection, SqlServerStatements.GetEvents, SqlServerRows.ReadIncidentEvent, [Id(id)], cancellationToken);
+        return new IncidentDetail(incident, timeline) { Members = members, Events = events };
     }
 
     public async ValueTask<IReadOnlyList<IncidentRecord>> HistoryAsync(IncidentRecord incident, int limit, CancellationToken cancellationToken)

@@ -55,6 +55,7 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
             SqlServerRows.Table("@inserts", "dbo.helpdesk_incident", SqlServerRows.Incidents(plan.Inserts)),
             SqlServerRows.Table("@members", "dbo.helpdesk_member", SqlServerRows.Members(plan.Members)),
             SqlServerRows.Table("@timeline", "dbo.helpdesk_timeline", SqlServerRows.Timeline(plan.Timeline)),
+            SqlServerRows.Table("@incident_events", "dbo.helpdesk_incident_event", SqlServerRows.IncidentEvents(plan.IncidentEvents)),
         ], cancellationToken);
         if (refused.Count == 0)
         {

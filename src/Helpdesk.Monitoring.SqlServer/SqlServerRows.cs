@@ -103,6 +103,27 @@ internal static class SqlServerRows
         return table;
     }
 
+    public static DataTable IncidentEvents(IEnumerable<IncidentEvent> events)
+    {
+        var table = Columns(("incident_id", typeof(long)), ("seq", typeof(int)), ("event_id", typeof(byte[])), ("kind", typeof(string)),
+            ("at", typeof(long)), ("cause", typeof(byte[])), ("status", typeof(string)), ("priority", typeof(string)), ("tier", typeof(string)),
+            ("state", typeof(string)), ("alert_count", typeof(long)), ("merged_into", typeof(long)), ("text", typeof(string)));
+        foreach (var e in events)
+        {
+            table.Rows.Add(e.IncidentId, e.Seq, Id(e.Id), IncidentEventKindNames.Of(e.Kind), Ms(e.At), e.Cause is { } cause ? Id(cause) : DBNull.Value,
+                IncidentNames.Of(e.Status), IncidentNames.Of(e.Priority), e.Tier, NagiosNames.Of(e.State), e.AlertCount,
+                e.MergedInto is { } into ? into : DBNull.Value, e.Text);
+        }
+
+        return table;
+    }
+
+    public static IncidentEvent ReadIncidentEvent(SqlDataReader r) => new(
+        new Guid((byte[])r[2], bigEndian: true), IncidentEventKindNames.Parse(r.GetString(3)), At(r.GetInt64(4)),
+        r.GetInt64(0), r.GetInt32(1), r.IsDBNull(5) ? null : new Guid((byte[])r[5], bigEndian: true), IncidentNames.ParseStatus(r.GetString(6)),
+        IncidentNames.ParsePriority(r.GetString(7)), r.GetString(8), NagiosNames.ParseState(r.GetString(9)), r.GetInt64(10),
+        r.IsDBNull(11) ? null : r.GetInt64(11), r.GetString(12));
+
     public static IncidentRecord ReadIncident(SqlDataReader r) => new()
     {
         Id = r.GetInt64(0),

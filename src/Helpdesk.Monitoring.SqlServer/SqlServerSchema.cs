@@ -78,6 +78,21 @@ internal static class SqlServerSchema
             incident_id BIGINT NOT NULL, seq INT NOT NULL, at BIGINT NOT NULL, kind VARCHAR(32) NOT NULL, event_id BINARY(16) NULL,
             text NVARCHAR(MAX) NOT NULL, PRIMARY KEY (incident_id, seq));
         """,
+        """
+        -- v2: the outbox. Every incident event (one per timeline entry, with the incident as it stood right after it),
+        -- written in the transaction of its effects, so what is announced is exactly what was committed.
+        CREATE TABLE dbo.incident_event (
+            incident_id BIGINT NOT NULL, seq INT NOT NULL, event_id BINARY(16) NOT NULL, kind VARCHAR(32) NOT NULL, at BIGINT NOT NULL,
+            cause BINARY(16) NULL, status VARCHAR(16) NOT NULL, priority VARCHAR(2) NOT NULL, tier VARCHAR(8) NOT NULL, state VARCHAR(16) NOT NULL,
+            alert_count BIGINT NOT NULL, merged_into BIGINT NULL, text NVARCHAR(MAX) NOT NULL,
+            CONSTRAINT pk_incident_event PRIMARY KEY (incident_id, seq)
+        );
+        CREATE INDEX ix_incident_event_at ON dbo.incident_event (at);
+        CREATE TYPE dbo.helpdesk_incident_event AS TABLE (
+            incident_id BIGINT NOT NULL, seq INT NOT NULL, event_id BINARY(16) NOT NULL, kind VARCHAR(32) NOT NULL, at BIGINT NOT NULL,
+            cause BINARY(16) NULL, status VARCHAR(16) NOT NULL, priority VARCHAR(2) NOT NULL, tier VARCHAR(8) NOT NULL, state VARCHAR(16) NOT NULL,
+            alert_count BIGINT NOT NULL, merged_into BIGINT NULL, text NVARCHAR(MAX) NOT NULL, PRIMARY KEY (incident_id, seq));
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -26,6 +26,8 @@ internal static class SqlServerStatements
         _ => $"{c} = n.{c}",
     }));
 
+    private const string EventColumns = "incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text";
+
     public static readonly string Commit = $"""
         SET XACT_ABORT ON;
         BEGIN TRANSACTION;
@@ -68,6 +70,9 @@ internal static class SqlServerStatements
         INSERT dbo.timeline (incident_id, seq, at, kind, event_id, text)
             SELECT incident_id, seq, at, kind, event_id, text FROM @timeline n
             WHERE NOT EXISTS (SELECT 1 FROM dbo.timeline x WHERE x.incident_id = n.incident_id AND x.seq = n.seq);
+        INSERT dbo.incident_event ({EventColumns})
+            SELECT {EventColumns} FROM @incident_events n
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.incident_event x WHERE x.incident_id = n.incident_id AND x.seq = n.seq);
         COMMIT TRANSACTION;
         """;
 
@@ -102,6 +107,8 @@ internal static class SqlServerStatements
     public static readonly string GetIncident = $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE id = @id";
 
     public const string GetTimeline = "SELECT incident_id, seq, at, kind, event_id, text FROM dbo.timeline WHERE incident_id = @id ORDER BY seq";
+
+    public const string GetEvents = $"SELECT {EventColumns} FROM dbo.incident_event WHERE incident_id = @id ORDER BY seq";
 
     public static readonly string GetMembers = $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id = @id ORDER BY joined_at, host, service";
 
@@ -143,6 +150,7 @@ internal static class SqlServerStatements
         yield return (nameof(GetIncident), GetIncident);
         yield return (nameof(GetTimeline), GetTimeline);
         yield return (nameof(GetMembers), GetMembers);
+        yield return (nameof(GetEvents), GetEvents);
         yield return (nameof(History), History);
         yield return (nameof(SchemaLock), SchemaLock);
         yield return (nameof(SchemaVersionTable), SchemaVersionTable);

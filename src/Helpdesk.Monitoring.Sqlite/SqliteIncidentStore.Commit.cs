@@ -43,6 +43,10 @@ public sealed partial class SqliteIncidentStore
     private const string InsertTimeline =
         "INSERT INTO timeline (incident_id, seq, at, kind, event_id, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 
+    private const string InsertIncidentEvent =
+        "INSERT INTO incident_event (incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text) "
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING";
+
     public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
         await _writerGate.WaitAsync(cancellationToken);
@@ -89,7 +93,34 @@ public sealed partial class SqliteIncidentStore
         UpdateMutableColumns(plan.Updates);
         InsertIncidents(plan.Inserts);
         UpsertMembers(plan.Members);
-        return InsertTimelineEntries(plan.Timeline);
+        var changedElsewhere = InsertTimelineEntries(plan.Timeline);
+        InsertIncidentEvents(plan.IncidentEvents);
+        return changedElsewhere;
+    }
+
+    /// <summary>The outbox: an event written before (the same clock decision by two instances) stays as it was.</summary>
+    private void InsertIncidentEvents(IReadOnlyList<IncidentEvent> events)
+    {
+        Span<byte> id = stackalloc byte[16];
+        Span<byte> cause = stackalloc byte[16];
+        foreach (var e in events)
+        {
+            var insert = _insertIncidentEvent ??= new RawStatement(Writer, InsertIncidentEvent);
+            e.Id.TryWriteBytes(id, bigEndian: true, out _);
+            insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, id).Bind(4, IncidentEventKindNames.Of(e.Kind)).Bind(5, ColumnText.Ms(e.At))
+                .Bind(7, IncidentNames.Of(e.Status)).Bind(8, IncidentNames.Of(e.Priority)).Bind(9, e.Tier).Bind(10, NagiosNames.Of(e.State))
+                .Bind(11, e.AlertCount).Bind(12, e.MergedInto).Bind(13, e.Text);
+            if (e.Cause is { } c && c.TryWriteBytes(cause, bigEndian: true, out _))
+            {
+                insert.Bind(6, cause);
+            }
+            else
+            {
+                insert.BindNull(6);
+            }
+
+            insert.Execute();
+        }
     }
 
     private void UpsertMembers(IReadOnlyList<AlertMember> members)

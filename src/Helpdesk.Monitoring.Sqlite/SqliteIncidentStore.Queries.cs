@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.Sqlite;
@@ -94,7 +95,21 @@ public sealed partial class SqliteIncidentStore
             }
         }
 
-        return new IncidentDetail(incident, timeline) { Members = members };
+        command.CommandText = "SELECT event_id, kind, at, incident_id, seq, cause, status, priority, tier, state, alert_count, merged_into, text "
+            + "FROM incident_event WHERE incident_id = @id ORDER BY seq";
+        var events = new List<IncidentEvent>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (reader.Read())
+            {
+                events.Add(new IncidentEvent(ColumnText.Guid((byte[])reader[0]), IncidentEventKindNames.Parse(reader.GetString(1)), ColumnText.At(reader.GetInt64(2)),
+                    reader.GetInt64(3), reader.GetInt32(4), reader.IsDBNull(5) ? null : ColumnText.Guid((byte[])reader[5]), IncidentNames.ParseStatus(reader.GetString(6)),
+                    IncidentNames.ParsePriority(reader.GetString(7)), reader.GetString(8), NagiosNames.ParseState(reader.GetString(9)), reader.GetInt64(10),
+                    reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetString(12)));
+            }
+        }
+
+        return new IncidentDetail(incident, timeline) { Members = members, Events = events };
     }
 
     public async ValueTask<IReadOnlyList<IncidentRecord>> HistoryAsync(IncidentRecord incident, int limit, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
     private RawStatement? _insertTimeline;
     private RawStatement? _insertDescription;
     private RawStatement? _upsertMember;
+    private RawStatement? _insertIncidentEvent;
 
     static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -144,6 +145,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         _insertTimeline?.Dispose();
         _insertDescription?.Dispose();
         _upsertMember?.Dispose();
+        _insertIncidentEvent?.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

@@ -149,6 +149,27 @@ internal static class SqliteSchema
                    i.resolution_due_at, i.response_breached, i.resolution_breached, i.sla_paused_at, i.escalations
             FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
         """,
+        """
+        -- v6: the outbox. Every incident event (one per timeline entry, with the incident as it stood right after it),
+        -- written in the transaction of its effects, so what is announced is exactly what was committed.
+        CREATE TABLE incident_event (
+            incident_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            event_id BLOB NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            cause BLOB,
+            status TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            state TEXT NOT NULL,
+            alert_count INTEGER NOT NULL,
+            merged_into INTEGER,
+            text TEXT NOT NULL,
+            PRIMARY KEY (incident_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_incident_event_at ON incident_event(at);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -2,8 +2,8 @@ namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
 /// Everything one batch changed, ready for one store transaction: the applied event ids, incidents opened (whole
-/// rows), mutable columns of changed incidents, counters of repeated ones, and new timeline entries. Every part
-/// writes absolute values, so writing a plan twice changes nothing.
+/// rows), mutable columns of changed incidents, counters of repeated ones, new timeline entries and the incident events
+/// they are (the outbox). Every part writes absolute values, so writing a plan twice changes nothing.
 /// </summary>
 public sealed class CommitPlan
 {
@@ -11,6 +11,7 @@ public sealed class CommitPlan
     private readonly HashSet<IncidentState> _dirty = [];
     private readonly Dictionary<long, IncidentRecord> _opened = [];
     private readonly List<TimelineEntry> _timeline = [];
+    private readonly List<IncidentEvent> _incidentEvents = [];
     private readonly List<IncidentRecord> _inserts = [];
     private readonly List<IncidentChange> _updates = [];
     private readonly List<CounterChange> _counters = [];
@@ -30,6 +31,9 @@ public sealed class CommitPlan
     public IReadOnlyList<CounterChange> Counters => _counters;
 
     public IReadOnlyList<TimelineEntry> Timeline => _timeline;
+
+    /// <summary>What happened, one event per timeline entry, each with the incident as it stood right after it.</summary>
+    public IReadOnlyList<IncidentEvent> IncidentEvents => _incidentEvents;
 
     /// <summary>Correlated alerts that joined or changed, as they stand at the end of the batch (write after the incidents).</summary>
     public IReadOnlyList<AlertMember> Members => _members;
@@ -63,9 +67,16 @@ public sealed class CommitPlan
 
     internal void MemberChanged(MemberState member) => _dirtyMembers.Add(member);
 
-    internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, Guid? eventId, string text)
+    internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, Guid? eventId, string text) =>
+        Append(incident, at, kind, IncidentEventKindNames.Of(kind), eventId, text);
+
+    /// <summary>A timeline entry, and the event it is when that says more than its kind (maintenance, flapping).</summary>
+    internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, IncidentEventKind happened, Guid? eventId, string text)
     {
-        _timeline.Add(new TimelineEntry(incident.Id, ++incident.TimelineCount, at, kind, eventId, text));
+        var seq = ++incident.TimelineCount;
+        _timeline.Add(new TimelineEntry(incident.Id, seq, at, kind, eventId, text));
+        _incidentEvents.Add(new IncidentEvent(IncidentEvent.IdOf(incident.Id, seq), happened, at, incident.Id, seq, eventId, incident.Status,
+            incident.Priority, incident.Tier, incident.State, incident.AlertCount, incident.MergedInto, text));
         Changed(incident, ChangeKind.Mutable);
     }
 
@@ -117,6 +128,7 @@ public sealed class CommitPlan
         _dirty.Clear();
         _opened.Clear();
         _timeline.Clear();
+        _incidentEvents.Clear();
         _inserts.Clear();
         _updates.Clear();
         _counters.Clear();

@@ -187,7 +187,8 @@ public sealed partial class IncidentBook
         into.AlertCount += source.AlertCount;
         into.Priority = PriorityRule.Raise(into.Priority, source.Priority);
         into.UpdatedAt = now;
-        plan.Append(into, now, TimelineKind.Merged, null,
+        // The incident that took the other in grew: an update to it (the merge itself is the other's event).
+        plan.Append(into, now, TimelineKind.Merged, IncidentEventKind.Updated, null,
             $"{IncidentNumber.Format(source.Id)} ({cause.Name} {NagiosNames.Of(source.State)}) merged in by rule {rule} (key {key})");
     }
 

@@ -33,7 +33,7 @@ public sealed partial class IncidentBook
         incident.FlapQuietUntil = null;
         incident.FlapCount++;
         incident.UpdatedAt = now;
-        plan.Append(incident, reported, TimelineKind.Note, f.EventId,
+        plan.Append(incident, reported, TimelineKind.Note, IncidentEventKind.FlappingStarted, f.EventId,
             $"Flapping started ({incident.FlapCount}x): held open until it has been quiet for {_policy.FlapQuietPeriod.TotalMinutes:0.#} minutes after it stops");
         return new Decision(outcome, incident.Id);
     }
@@ -51,7 +51,7 @@ public sealed partial class IncidentBook
         incident.FlapQuietUntil = reported + _policy.FlapQuietPeriod;
         incident.UpdatedAt = now;
         _quietQueue.Enqueue(incident, incident.FlapQuietUntil.Value);
-        plan.Append(incident, reported, TimelineKind.Note, f.EventId,
+        plan.Append(incident, reported, TimelineKind.Note, IncidentEventKind.FlappingStopped, f.EventId,
             $"{(f.Type == NotificationType.FlappingDisabled ? "Flap detection disabled" : "Flapping stopped")}: the state applies after {_policy.FlapQuietPeriod.TotalMinutes:0.#} quiet minutes");
         return new Decision(ApplyOutcome.Noted, incident.Id);
     }

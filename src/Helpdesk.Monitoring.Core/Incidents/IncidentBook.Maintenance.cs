@@ -24,7 +24,7 @@ public sealed partial class IncidentBook
         incident.InMaintenance = true;
         incident.UpdatedAt = now;
         PauseSla(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
-        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId,
+        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, IncidentEventKind.MaintenanceStarted, f.EventId,
             $"Maintenance started{By(record, in f)}: no paging or escalation until it ends, SLA clock paused");
         return new Decision(ApplyOutcome.Noted, incident.Id);
     }
@@ -44,14 +44,14 @@ public sealed partial class IncidentBook
         if (incident.IsActive && incident.HasCause && NagiosNames.IsHealthy(f.State) && !incident.HeldByFlapping)
         {
             // Nagios sends no RECOVERY during downtime: the end notification's state is the only word that it recovered.
-            plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, $"{ended}{By(record, in f)}");
+            plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, IncidentEventKind.MaintenanceEnded, f.EventId, $"{ended}{By(record, in f)}");
             incident.State = f.State;
             var resolved = ResolveIfDone(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), null,
                 $"Recovered during maintenance ({NagiosNames.Of(f.State)}), as the end of maintenance reports", plan);
             return new Decision(resolved ? ApplyOutcome.Resolved : ApplyOutcome.Noted, incident.Id);
         }
 
-        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId, incident.IsActive
+        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, IncidentEventKind.MaintenanceEnded, f.EventId, incident.IsActive
             ? $"{ended}{By(record, in f)}; still {NagiosNames.Of(incident.State)}: paged as new"
             : $"{ended}{By(record, in f)}");
         return new Decision(ApplyOutcome.Noted, incident.Id);

@@ -7,4 +7,7 @@ public sealed record IncidentDetail(IncidentRecord Incident, IReadOnlyList<Timel
 {
     /// <summary>Alerts correlated into the incident besides its cause.</summary>
     public IReadOnlyList<AlertMember> Members { get; init; } = [];
+
+    /// <summary>What happened to the incident, in order, from the store's outbox: one event per timeline entry.</summary>
+    public IReadOnlyList<IncidentEvent> Events { get; init; } = [];
 }

@@ -127,34 +127,35 @@ public static class HelpdeskMetrics
     }
 
     /// <summary>
-    /// What a committed batch's timeline says happened: resolves and closes (also by the clock, where no single
-    /// notification's outcome says so), correlations, merges, escalations, breaches and storms.
+    /// What a committed batch did to incidents: resolves and closes (also by the clock, where no single notification's
+    /// outcome says so), correlations, merges, escalations, breaches and storms. Opens and reopens are counted from
+    /// the notifications' outcomes (<see cref="Committed"/>).
     /// </summary>
-    public static void FromTimeline(IReadOnlyList<TimelineEntry> timeline)
+    public static void Happened(IReadOnlyList<IncidentEvent> events)
     {
-        foreach (var entry in timeline)
+        foreach (var e in events)
         {
-            switch (entry.Kind)
+            switch (e.Kind)
             {
-                case TimelineKind.Resolved:
+                case IncidentEventKind.Resolved:
                     Resolved.Add(1);
                     break;
-                case TimelineKind.Closed:
+                case IncidentEventKind.Closed:
                     Closed.Add(1);
                     break;
-                case TimelineKind.Correlated:
+                case IncidentEventKind.Correlated:
                     Correlated.Add(1);
                     break;
-                case TimelineKind.Merged when entry.Text.StartsWith("Merged into ", StringComparison.Ordinal):
+                case IncidentEventKind.Merged:
                     Merged.Add(1);
                     break;
-                case TimelineKind.Escalated:
+                case IncidentEventKind.Escalated:
                     Escalations.Add(1);
                     break;
-                case TimelineKind.Breached:
+                case IncidentEventKind.Breached:
                     Breaches.Add(1);
                     break;
-                case TimelineKind.StormStarted:
+                case IncidentEventKind.StormStarted:
                     Storms.Add(1);
                     break;
             }

@@ -82,11 +82,30 @@ public sealed class LedgerStoreTests : IDisposable
         Assert.Equal(1, store.Commits);
     }
 
+    [Fact]
+    public async Task Subscribers_are_told_the_committed_events_the_store_holds_and_one_that_fails_stops_nothing()
+    {
+        var store = Sqlite();
+        var ledger = await Open(store, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60)));
+        var told = new Collector(store);
+        ledger.Subscribe(new Failing());
+        ledger.Subscribe(told);
+
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1)), default);
+        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 2)), default);
+
+        // Told once per committed batch with something to tell (a repeat tells nothing), each time already in the store.
+        Assert.Equal([[IncidentEventKind.Opened], [IncidentEventKind.Resolved]], told.Batches.Select(b => b.Select(e => e.Kind).ToArray()));
+        Assert.All(told.HeldByTheStoreWhenTold, Assert.True);
+        Assert.Equal(told.Batches.SelectMany(b => b), (await store.GetAsync(1, default))!.Events);
+    }
+
     private SqliteIncidentStore Sqlite() => new(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
 
-    private Task<IncidentLedger> Open(IIncidentStore store) =>
+    private Task<IncidentLedger> Open(IIncidentStore store, TimeProvider? time = null) =>
         IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions(),
-            TimeProvider.System, (_, _) => { }, default);
+            time ?? TimeProvider.System, (_, _) => { }, default);
 
     private static List<InboundNotification?> Batch(params Notification[] notifications) =>
         notifications.Select(n =>
@@ -103,6 +122,25 @@ public sealed class LedgerStoreTests : IDisposable
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), what + " never came");
             await Task.Delay(5);
         }
+    }
+
+    private sealed class Collector(SqliteIncidentStore store) : IIncidentEventSubscriber
+    {
+        public List<IReadOnlyList<IncidentEvent>> Batches { get; } = [];
+
+        public List<bool> HeldByTheStoreWhenTold { get; } = [];
+
+        public void Committed(IReadOnlyList<IncidentEvent> events)
+        {
+            Batches.Add(events.ToList());
+            var held = store.GetAsync(events[0].IncidentId, default).AsTask().GetAwaiter().GetResult()!.Events;
+            HeldByTheStoreWhenTold.Add(events.All(held.Contains));
+        }
+    }
+
+    private sealed class Failing : IIncidentEventSubscriber
+    {
+        public void Committed(IReadOnlyList<IncidentEvent> events) => throw new InvalidOperationException("a subscriber's bug (injected)");
     }
 
     private sealed class IgnoredReceipt : IngestReceipt

@@ -61,6 +61,7 @@ public abstract class IncidentStoreContract
         await using var store = await CreateAsync();
         var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
         var decided = new IncidentProjection();
+        var events = new List<IncidentEvent>();
         async Task CommitAt(long second, params Notification[] notifications)
         {
             var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + second);
@@ -75,6 +76,7 @@ public abstract class IncidentStoreContract
 
             plan.Seal();
             decided.Apply(plan);
+            events.AddRange(plan.IncidentEvents);
             Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
         }
 
@@ -109,10 +111,17 @@ public abstract class IncidentStoreContract
 
             // The timeline as decided, with the notification behind each entry (and none behind the clock's).
             Assert.Equal(decided.Timeline.Where(e => e.IncidentId == expected.Id), read.Timeline);
+
+            // The outbox: one event per timeline entry, as decided, with the incident as it stood right after it.
+            Assert.Equal(events.Where(e => e.IncidentId == expected.Id), read.Events);
+            Assert.Equal(read.Timeline.Select(t => (t.Seq, t.At, t.EventId, t.Text)), read.Events.Select(e => (e.Seq, e.At, e.Cause, e.Text)));
         }
 
         Assert.Contains(decided.Timeline, e => e.EventId is null);
         Assert.Contains(decided.Timeline, e => e.EventId is not null);
+        Assert.Contains(events, e => e.Kind == IncidentEventKind.MaintenanceStarted);
+        Assert.Contains(events, e => e.Kind == IncidentEventKind.FlappingStarted);
+        Assert.Contains(events, e => e.Kind == IncidentEventKind.Breached);
     }
 
     protected async Task TakesTheSameIncidentUnderItsIdAsStaleAndRefusesAnotherOpenedLater()
@@ -279,6 +288,7 @@ public abstract class IncidentStoreContract
         var closed = (await store.Reads.GetAsync(1, default))!;
         Assert.Equal(IncidentStatus.Closed, closed.Incident.Status);
         Assert.Single(closed.Timeline, e => e.Kind == TimelineKind.Closed);
+        Assert.Single(closed.Events, e => e.Kind == IncidentEventKind.Closed);
 
         static IncidentBook Rebuilt(StoreSnapshot s) => new(new IncidentPolicy(), s.Live, s.LastIncidentId, 0, s.Members);
     }
