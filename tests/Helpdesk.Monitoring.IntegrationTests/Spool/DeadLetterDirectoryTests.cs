@@ -63,7 +63,7 @@ public sealed class DeadLetterDirectoryTests : IDisposable
         var text = letters.Write(new DeadLetter("spool", RejectReason.MissingField, "field 'id' is required", "{\"v\":1}"u8.ToArray(), at))!;
         var binary = letters.Write(new DeadLetter("http", RejectReason.MalformedJson, "not JSON", new byte[] { 0xff, 0xfe, 0x00 }, at))!;
 
-        Assert.StartsWith("20261129T100000123-", Path.GetFileName(text), StringComparison.Ordinal);
+        Assert.Matches("^20261129T100000123-[0-9a-f]{32}\\.json$", Path.GetFileName(text));
         var letter = JsonDocument.Parse(File.ReadAllText(text)).RootElement;
         Assert.Equal("spool", letter.GetProperty("source").GetString());
         Assert.Equal("missing_field", letter.GetProperty("reason").GetString());
@@ -157,6 +157,28 @@ public sealed class DeadLetterDirectoryTests : IDisposable
         var text = File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Path, "*.json")));
         Assert.Equal("not JSON", JsonDocument.Parse(text).RootElement.GetProperty("message").GetString());
         Assert.Contains("\n  \"reason\": \"malformed_json\",\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_letter_whose_writer_gave_up_is_not_written()
+    {
+        var letters = new DeadLetterDirectory(_dir.Path);
+        await Assert.ThrowsAsync<OperationCanceledException>(async () => await letters.WriteAsync(Letter([1]), new CancellationToken(canceled: true)));
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*.json"));
+    }
+
+    [Fact]
+    public void A_letter_exactly_the_retention_old_stays()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var letters = new DeadLetterDirectory(_dir.Path, new DeadLetterLimits { Retention = TimeSpan.FromDays(2) }, time);
+        var kept = letters.Write(Letter([1]))!;
+        time.Advance(TimeSpan.FromMinutes(10));
+        File.SetLastWriteTimeUtc(kept, (time.GetUtcNow() - TimeSpan.FromDays(2)).UtcDateTime);
+
+        letters.Write(Letter([2]));
+
+        Assert.True(File.Exists(kept), "a letter exactly the retention old is not older than it");
     }
 
     [Fact]

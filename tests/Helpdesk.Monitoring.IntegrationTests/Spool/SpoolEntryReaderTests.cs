@@ -103,23 +103,26 @@ public sealed class SpoolEntryReaderTests : IDisposable
         var old = _dir.Combine("old.tmp");
         var fresh = _dir.Combine("fresh.tmp");
         var older = _dir.Combine("older.tmp");
+        var oldest = _dir.Combine("oldest.tmp");
         var exactlyTheAge = _dir.Combine("edge.tmp");
         var other = _dir.Combine("old.json");
-        foreach (var path in new[] { old, older, fresh, exactlyTheAge, other })
+        foreach (var path in new[] { old, older, oldest, fresh, exactlyTheAge, other })
         {
             File.WriteAllText(path, "x");
         }
 
         File.SetLastWriteTimeUtc(old, now.UtcDateTime.AddMinutes(-11));
         File.SetLastWriteTimeUtc(older, now.UtcDateTime.AddDays(-1));
+        File.SetLastWriteTimeUtc(oldest, now.UtcDateTime.AddDays(-30));
         File.SetLastWriteTimeUtc(other, now.UtcDateTime.AddMinutes(-11));
         File.SetLastWriteTimeUtc(fresh, now.UtcDateTime.AddMinutes(-9));
         File.SetLastWriteTimeUtc(exactlyTheAge, now.UtcDateTime.AddMinutes(-10));
         var logged = new List<string>();
 
-        Assert.Equal(2, SpoolTemporaries.RemoveAbandoned(_dir.Path, now, TimeSpan.FromMinutes(10), (message, _) => logged.Add(message)));
+        Assert.Equal(3, SpoolTemporaries.RemoveAbandoned(_dir.Path, now, TimeSpan.FromMinutes(10), (message, _) => logged.Add(message)));
         Assert.False(File.Exists(old));
         Assert.False(File.Exists(older));
+        Assert.False(File.Exists(oldest));
         Assert.True(File.Exists(fresh));
         Assert.True(File.Exists(exactlyTheAge), "a temporary exactly the age old is not older than it");
         Assert.True(File.Exists(other), "only *.tmp files are temporaries");

@@ -51,6 +51,7 @@ public sealed class SpoolSourceTests : IDisposable
         Assert.True(Path.Exists(Path.Combine(_paths.Quarantine, Path.GetFileName(hostile))), "the hostile entry was not moved to quarantine/");
         var letter = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")))).RootElement;
         Assert.Equal("unusable_entry", letter.GetProperty("reason").GetString());
+        Assert.Equal("spool", letter.GetProperty("source").GetString());
         Assert.Contains(Reason(kind), letter.GetProperty("message").GetString(), StringComparison.Ordinal);
 
         // Nothing of what a link pointed at was copied anywhere.
@@ -139,6 +140,28 @@ public sealed class SpoolSourceTests : IDisposable
 
         Assert.Equal(Enumerable.Range(0, 7).Select(i => "h" + i), read.Select(r => NotificationDecoder.Decode(r.Record.Span, in r.Fields).Host));
         Assert.Empty(Directory.GetFileSystemEntries(_paths.Incoming));
+    }
+
+    [Fact]
+    public async Task A_committed_or_abandoned_record_makes_room_at_once_although_the_poll_interval_is_long()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            var n = Records.Service(NotificationType.Problem, host: "h" + i, timeT: Records.T0 + i);
+            await File.WriteAllBytesAsync(Path.Combine(_paths.Incoming, SpoolFileName.For(n.TimeT, n.EventId)), Records.Bytes(n));
+        }
+
+        // One record in flight at a time and no poll for an hour: only giving the place back wakes the reader.
+        var read = new System.Collections.Concurrent.ConcurrentQueue<InboundNotification>();
+        using var running = Source(maxInFlight: 1, poll: TimeSpan.FromHours(1)).Notifications.Subscribe(read.Enqueue);
+        await Until(() => read.Count == 1, "the first record");
+        read.First().Receipt.Committed(ApplyOutcome.Opened);
+        await Until(() => read.Count == 2, "the record after a commit");
+
+        // Abandoned (not taken): it is read again, at once.
+        read.Last().Receipt.Abandoned();
+        await Until(() => read.Count == 3, "the abandoned record again");
+        Assert.Equal(["h0", "h1", "h1"], read.Select(r => NotificationDecoder.Decode(r.Record.Span, in r.Fields).Host));
     }
 
     [Fact]
