@@ -7,45 +7,8 @@ namespace Helpdesk.Monitoring.Sqlite;
 
 public sealed partial class SqliteIncidentStore
 {
-    private const string InsertEvent =
-        "INSERT INTO applied_event (event_id, incident_id, outcome, applied_at, event_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
-
-    private const string InsertIncident =
-        "INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output, "
-        + "problem_id, opened_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance, correlation_rule, correlation_key, merged_into, "
-        + "sla_calendar, sla_started_at, response_due_at, resolution_due_at, response_breached, resolution_breached, sla_paused_at, escalations) "
-        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
-        + "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40) "
-        + "ON CONFLICT (id) DO NOTHING";
-
-    private const string InsertDescription =
-        "INSERT INTO incident_description (id, description) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING";
-
-    private const string UpdateIncident =
-        "UPDATE incident SET status = ?2, priority = ?3, state = ?4, worst_state = ?5, last_output = ?6, acknowledged_at = ?7, "
-        + "acknowledged_by = ?8, acknowledgement_comment = ?9, resolved_at = ?10, closed_at = ?11, reopen_count = ?12, updated_at = ?13, "
-        + "timeline_count = ?14, flapping = ?15, flap_count = ?16, flap_quiet_until = ?17, in_maintenance = ?18, "
-        + "tier = ?19, merged_into = ?20, sla_calendar = ?21, sla_started_at = ?22, response_due_at = ?23, resolution_due_at = ?24, "
-        + "response_breached = ?25, resolution_breached = ?26, sla_paused_at = ?27, escalations = ?28 WHERE id = ?1";
-
-    private const string UpsertMember =
-        "INSERT INTO incident_member (" + IncidentColumns.MemberList + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-        + "ON CONFLICT (incident_id, instance, host, service) DO UPDATE SET state = ?7, recovered = ?8, problem_id = ?9, alert_count = ?10, "
-        + "last_seen_at = ?12, last_output = ?13";
-
-    // Adds: instances counting on the same incident each add their batch's alerts (see IncidentChange.AlertsAdded).
-    private const string UpdateCounters = "UPDATE incident_counter SET alert_count = alert_count + ?2, last_seen_at = MAX(last_seen_at, ?3) WHERE id = ?1";
-
-    private const string InsertCounters =
-        "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
-
-    private const string InsertTimeline =
-        "INSERT INTO timeline (incident_id, seq, at, kind, event_id, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
-
-    private const string InsertIncidentEvent =
-        "INSERT INTO incident_event (incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text) "
-        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING";
+    // Prepared together on the writer the first time a plan is written, finalized together when the store closes.
+    private SqliteCommitStatements Statements => _statements ??= new SqliteCommitStatements(Writer);
 
     public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
@@ -105,7 +68,7 @@ public sealed partial class SqliteIncidentStore
         Span<byte> cause = stackalloc byte[16];
         foreach (var e in events)
         {
-            var insert = _insertIncidentEvent ??= new RawStatement(Writer, InsertIncidentEvent);
+            var insert = Statements.InsertIncidentEvent;
             e.Id.TryWriteBytes(id, bigEndian: true, out _);
             insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, id).Bind(4, IncidentEventKindNames.Of(e.Kind)).Bind(5, ColumnText.Ms(e.At))
                 .Bind(7, IncidentNames.Of(e.Status)).Bind(8, IncidentNames.Of(e.Priority)).Bind(9, e.Tier).Bind(10, NagiosNames.Of(e.State))
@@ -127,7 +90,7 @@ public sealed partial class SqliteIncidentStore
     {
         foreach (var m in members)
         {
-            var upsert = _upsertMember ??= new RawStatement(Writer, UpsertMember);
+            var upsert = Statements.UpsertMember;
             upsert.Bind(1, m.IncidentId).Bind(2, m.Instance).Bind(3, m.Host).Bind(4, m.Service).Bind(5, m.Rule).Bind(6, m.Key)
                 .Bind(7, NagiosNames.Of(m.State)).Bind(8, m.Recovered ? 1 : 0).Bind(9, m.ProblemId).Bind(10, m.AlertCount)
                 .Bind(11, ColumnText.Ms(m.JoinedAt)).Bind(12, ColumnText.Ms(m.LastSeenAt)).Bind(13, m.LastOutput).Execute();
@@ -137,7 +100,7 @@ public sealed partial class SqliteIncidentStore
     /// <summary>Inserts the event ids; false when any was there already (the caller then writes nothing).</summary>
     private bool InsertAppliedEvents(IReadOnlyList<AppliedEvent> events)
     {
-        var insert = _insertEvent ??= new RawStatement(Writer, InsertEvent);
+        var insert = Statements.InsertEvent;
         Span<byte> id = stackalloc byte[16];
         foreach (var e in events)
         {
@@ -165,7 +128,7 @@ public sealed partial class SqliteIncidentStore
     {
         foreach (var i in incidents)
         {
-            var insert = _insertIncident ??= new RawStatement(Writer, InsertIncident);
+            var insert = Statements.InsertIncident;
             insert.Bind(1, i.Id).Bind(2, i.Instance).Bind(3, i.Host).Bind(4, i.Service).Bind(5, i.Customer).Bind(6, i.Title)
                 .Bind(7, i.Description).Bind(8, IncidentNames.Of(i.Status)).Bind(9, IncidentNames.Of(i.Priority)).Bind(10, NagiosNames.Of(i.State))
                 .Bind(11, NagiosNames.Of(i.WorstState)).Bind(12, i.LastOutput).Bind(13, i.ProblemId).Bind(14, ColumnText.Ms(i.OpenedAt))
@@ -184,9 +147,9 @@ public sealed partial class SqliteIncidentStore
                 UpdateMutableColumns([i.ToChange()]);
             }
 
-            var counters = _insertCounters ??= new RawStatement(Writer, InsertCounters);
+            var counters = Statements.InsertCounters;
             counters.Bind(1, i.Id).Bind(2, i.AlertCount).Bind(3, ColumnText.Ms(i.LastSeenAt)).Execute();
-            var description = _insertDescription ??= new RawStatement(Writer, InsertDescription);
+            var description = Statements.InsertDescription;
             description.Bind(1, i.Id).Bind(2, i.Description).Execute();
         }
     }
@@ -208,7 +171,7 @@ public sealed partial class SqliteIncidentStore
     {
         foreach (var c in changes)
         {
-            var update = _updateIncident ??= new RawStatement(Writer, UpdateIncident);
+            var update = Statements.UpdateIncident;
             update.Bind(1, c.Id).Bind(2, IncidentNames.Of(c.Status)).Bind(3, IncidentNames.Of(c.Priority)).Bind(4, NagiosNames.Of(c.State))
                 .Bind(5, NagiosNames.Of(c.WorstState)).Bind(6, c.LastOutput).Bind(7, ColumnText.MsOrNull(c.AcknowledgedAt))
                 .Bind(8, c.AcknowledgedBy).Bind(9, c.AcknowledgementComment).Bind(10, ColumnText.MsOrNull(c.ResolvedAt))
@@ -218,14 +181,14 @@ public sealed partial class SqliteIncidentStore
                 .Bind(23, ColumnText.MsOrNull(c.Sla.ResponseDueAt)).Bind(24, ColumnText.MsOrNull(c.Sla.ResolutionDueAt)).Bind(25, c.Sla.ResponseBreached ? 1 : 0)
                 .Bind(26, c.Sla.ResolutionBreached ? 1 : 0).Bind(27, ColumnText.MsOrNull(c.Sla.PausedAt)).Bind(28, c.Sla.Escalations)
                 .Execute();
-            var counters = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
+            var counters = Statements.UpdateCounters;
             counters.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
         }
     }
 
     private void UpdateCounterColumns(IReadOnlyList<CounterChange> counters)
     {
-        var update = _updateCounters ??= new RawStatement(Writer, UpdateCounters);
+        var update = Statements.UpdateCounters;
         foreach (var c in counters)
         {
             update.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
@@ -244,7 +207,7 @@ public sealed partial class SqliteIncidentStore
         Span<byte> id = stackalloc byte[16];
         foreach (var e in entries)
         {
-            var insert = _insertTimeline ??= new RawStatement(Writer, InsertTimeline);
+            var insert = Statements.InsertTimeline;
             insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, ColumnText.Ms(e.At)).Bind(4, TimelineKindNames.Of(e.Kind)).Bind(6, e.Text);
             if (e.EventId is { } eventId && eventId.TryWriteBytes(id, bigEndian: true, out _))
             {

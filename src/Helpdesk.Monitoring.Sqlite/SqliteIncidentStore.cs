@@ -14,15 +14,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writerGate = new(1, 1);
     private SqliteConnection? _writer;
-    private RawStatement? _insertEvent;
-    private RawStatement? _updateCounters;
-    private RawStatement? _insertCounters;
-    private RawStatement? _insertIncident;
-    private RawStatement? _updateIncident;
-    private RawStatement? _insertTimeline;
-    private RawStatement? _insertDescription;
-    private RawStatement? _upsertMember;
-    private RawStatement? _insertIncidentEvent;
+    private SqliteCommitStatements? _statements;
 
     static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
 
@@ -137,15 +129,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
 
     public async ValueTask DisposeAsync()
     {
-        _insertEvent?.Dispose();
-        _updateCounters?.Dispose();
-        _insertCounters?.Dispose();
-        _insertIncident?.Dispose();
-        _updateIncident?.Dispose();
-        _insertTimeline?.Dispose();
-        _insertDescription?.Dispose();
-        _upsertMember?.Dispose();
-        _insertIncidentEvent?.Dispose();
+        _statements?.Dispose();
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

@@ -78,6 +78,13 @@ public abstract class IncidentStoreContract
             decided.Apply(plan);
             events.AddRange(plan.IncidentEvents);
             Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+
+            // After every commit, not only the last: a later update rewrites every mutable column and would hide a
+            // column an insert wrote wrong.
+            foreach (var expected in decided.Incidents.Values)
+            {
+                Assert.Equal(expected, (await store.Reads.GetAsync(expected.Id, default))!.Incident);
+            }
         }
 
         // Every flag and clock set on some incident and clear on another: flapping, maintenance, acknowledged,
