@@ -38,11 +38,23 @@ public sealed record MemberJson(
         new(m.Instance, m.Host, m.Service, m.Rule, m.Key, NagiosNames.Of(m.State), m.Recovered, m.AlertCount, m.JoinedAt, m.LastSeenAt, m.LastOutput);
 }
 
-/// <summary>An incident with its correlated alerts, its timeline and the customer's earlier incidents on the same host.</summary>
-public sealed record IncidentDetailJson(IncidentJson Incident, IReadOnlyList<MemberJson> Members, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<HistoryJson> History)
+/// <summary>An incident with its correlated alerts, its timeline, its events and the customer's earlier incidents on the same host.</summary>
+public sealed record IncidentDetailJson(
+    IncidentJson Incident, IReadOnlyList<MemberJson> Members, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<IncidentEventJson> Events, IReadOnlyList<HistoryJson> History)
 {
     public static IncidentDetailJson From(IncidentDetail d, IReadOnlyList<IncidentRecord> history) =>
-        new(IncidentJson.From(d.Incident), d.Members.Select(MemberJson.From).ToList(), d.Timeline.Select(TimelineJson.From).ToList(), history.Select(HistoryJson.From).ToList());
+        new(IncidentJson.From(d.Incident), d.Members.Select(MemberJson.From).ToList(), d.Timeline.Select(TimelineJson.From).ToList(),
+            d.Events.Select(IncidentEventJson.From).ToList(), history.Select(HistoryJson.From).ToList());
+}
+
+/// <summary>One incident event from the outbox: what happened, why, and the incident right after it.</summary>
+public sealed record IncidentEventJson(
+    Guid Id, string Event, DateTimeOffset At, int Seq, Guid? Cause, string Status, string Priority, string Tier, string State, long AlertCount,
+    string? MergedInto, string Text)
+{
+    public static IncidentEventJson From(IncidentEvent e) =>
+        new(e.Id, IncidentEventKindNames.Of(e.Kind), e.At, e.Seq, e.Cause, IncidentNames.Of(e.Status), IncidentNames.Of(e.Priority), e.Tier,
+            NagiosNames.Of(e.State), e.AlertCount, e.MergedInto is { } into ? IncidentNumber.Format(into) : null, e.Text);
 }
 
 /// <summary>One earlier incident, as a line in the history beside an incident.</summary>

@@ -200,6 +200,7 @@ public sealed class RealNagiosIntegrationTests : IDisposable
 
         var held = await FailingWebInDowntimeAsync(service, nagios);
         Assert.Contains(held.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString()!.StartsWith("Maintenance started by bob", StringComparison.Ordinal));
+        Assert.Contains(held.GetProperty("events").EnumerateArray(), e => e.GetProperty("event").GetString() == "maintenance_started");
 
         await nagios.CommandAsync("DEL_DOWNTIME_BY_HOST_NAME;web01");
         await service.WaitForAsync("/api/v1/incidents/INC-000001",
