@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Topology;
 
 namespace Helpdesk.Monitoring.Incidents;
 
@@ -55,43 +56,23 @@ public sealed partial class IncidentBook
     /// <summary>The live incident whose failing alert explains this problem by topology, with the rule and key.</summary>
     private IncidentState? Explain(ReadOnlySpan<byte> record, in NotificationFields f, out string rule, out string key)
     {
-        var correlation = _policy.Rules.Correlation;
-        var instance = NotificationDecoder.Text(record, f.Instance);
-        var host = NotificationDecoder.Text(record, f.Host);
-        var topology = _policy.Topology.Current;
-        if (f.IsServiceNotification)
+        var alert = new AlertIdentity(NotificationDecoder.Text(record, f.Instance), NotificationDecoder.Text(record, f.Host),
+            f.IsServiceNotification ? NotificationDecoder.Text(record, f.Service) : "", f.State);
+        foreach (var topologyRule in TopologyRules.Enabled(_policy.Rules.Correlation))
         {
-            var service = NotificationDecoder.Text(record, f.Service);
-            if (correlation.HostDown && FailingIncidentOf(instance, host, "") is { } hostIncident)
+            if (topologyRule.Explain(in alert, this, out rule, out key) is { } cause)
             {
-                (rule, key) = (CorrelationRuleNames.HostDown, host);
-                return hostIncident;
-            }
-
-            foreach (var (masterHost, masterService) in correlation.Topology ? topology.ServiceMastersOf(host, service) : default)
-            {
-                if (FailingIncidentOf(instance, masterHost, masterService) is { } master)
-                {
-                    (rule, key) = (CorrelationRuleNames.ServiceDependency, $"{masterHost}/{masterService}");
-                    return master;
-                }
-            }
-        }
-        else if (correlation.Topology && f.State == AlertState.Unreachable)
-        {
-            foreach (var link in topology.MastersOf(host))
-            {
-                if (FailingIncidentOf(instance, link.Host, "") is { } master)
-                {
-                    (rule, key) = (link.Rule, link.Host);
-                    return master;
-                }
+                return cause;
             }
         }
 
         (rule, key) = ("", "");
         return null;
     }
+
+    NagiosTopology ICauseIndex.Topology => _policy.Topology.Current;
+
+    IncidentState? ICauseIndex.FailingIncidentOf(string instance, string host, string service) => FailingIncidentOf(instance, host, service);
 
     /// <summary>The active incident in which this alert is failing (as cause or member), if any.</summary>
     private IncidentState? FailingIncidentOf(string instance, string host, string service)
@@ -118,26 +99,10 @@ public sealed partial class IncidentBook
     /// </summary>
     private void MergeExplained(IncidentState into, string instance, string host, string service, DateTimeOffset now, CommitPlan plan)
     {
-        var correlation = _policy.Rules.Correlation;
-        var topology = _policy.Topology.Current;
-        if (service.Length == 0)
+        var cause = new AlertIdentity(instance, host, service, into.State);
+        foreach (var topologyRule in TopologyRules.Enabled(_policy.Rules.Correlation))
         {
-            if (correlation.HostDown)
-            {
-                MergeWhere(into, instance, host, static i => i.Service.Length > 0, CorrelationRuleNames.HostDown, host, now, plan);
-            }
-
-            foreach (var link in correlation.Topology ? topology.DependentsOf(host) : default)
-            {
-                MergeWhere(into, instance, link.Host, static i => i.Service.Length == 0 && i.State == AlertState.Unreachable, link.Rule, host, now, plan);
-            }
-        }
-        else
-        {
-            foreach (var (dependentHost, dependentService) in correlation.Topology ? topology.ServiceDependentsOf(host, service) : default)
-            {
-                MergeWhere(into, instance, dependentHost, i => i.Service == dependentService, CorrelationRuleNames.ServiceDependency, $"{host}/{service}", now, plan);
-            }
+            topologyRule.ExplainedBy(in cause, this, (explainedHost, explained, rule, key) => MergeWhere(into, instance, explainedHost, explained, rule, key, now, plan));
         }
     }
 

@@ -8,7 +8,7 @@ namespace Helpdesk.Monitoring.Incidents;
 /// The incidents that are not closed yet, and the decisions that change them. Pure state: no I/O, no clock of its own
 /// (callers pass "now"), single-threaded. Every change lands in a <see cref="CommitPlan"/> for the store.
 /// </summary>
-public sealed partial class IncidentBook
+public sealed partial class IncidentBook : ICauseIndex
 {
     private const int StackKeyBytes = 256;
 
