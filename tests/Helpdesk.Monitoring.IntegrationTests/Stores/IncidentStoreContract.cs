@@ -106,10 +106,12 @@ public abstract class IncidentStoreContract
             Records.Service(NotificationType.FlappingStart, host: "flap01", timeT: Records.T0 + 10),
             Records.Host(NotificationType.DowntimeStart, host: "dt01", timeT: Records.T0 + 10));
         await CommitAt(3600);
+        await CommitAt(86_400);
 
         Assert.Contains(decided.Incidents.Values, i => i.Flapping);
         Assert.Contains(decided.Incidents.Values, i => i.InMaintenance);
         Assert.Contains(decided.Incidents.Values, i => i.Sla.ResponseBreached);
+        Assert.Contains(decided.Incidents.Values, i => i.Sla.ResolutionBreached);
         foreach (var expected in decided.Incidents.Values)
         {
             var read = (await store.Reads.GetAsync(expected.Id, default))!;
