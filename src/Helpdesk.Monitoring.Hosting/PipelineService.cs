@@ -66,12 +66,12 @@ public sealed class PipelineService(
 
         HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);
         HelpdeskMetrics.ObserveStoreFailing(() => ledger.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
-        HelpdeskMetrics.ObserveSpoolFolders(() => spool.RejectedFiles, () => spool.QuarantinedFiles);
+        using var spoolMetrics = new SpoolMetrics(spool);
+        using var kafkaMetrics = o.ConsumesKafka ? new KafkaMetrics(kafka) : null;
         readiness.DegradedWhen(() => ledger.StoreFailingFor(time.GetUtcNow()) is var failing && failing > o.Pipeline.StoreFailureGrace
             ? $"the store {o.StoreName} has not completed a commit for {failing.TotalSeconds:0} s (failing or stuck; Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
             : null);
         HelpdeskMetrics.ObserveStorm(() => ledger.Book.StormActive ? 1 : 0);
-        HelpdeskMetrics.ObserveSpoolBacklog(() => spool.Backlog);
         IObservable<InboundNotification> source = spool.Notifications;
         if (o.ConsumesKafka)
         {
@@ -88,7 +88,6 @@ public sealed class PipelineService(
             logger.LogInformation("Kafka client {Client} with librdkafka {Librdkafka}", typeof(Confluent.Kafka.Library).Assembly.GetName().Version, librdkafka);
             // Partitions that move here were decided elsewhere until now: rebuild from the store before deciding them.
             kafka.PartitionsAssigned = ledger.RequestRebuild;
-            HelpdeskMetrics.ObserveKafka(() => kafka.Lag, () => kafka.InFlight, () => kafka.AssignedPartitions);
             source = kafka.Notifications;
         }
 

@@ -29,6 +29,9 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     /// <summary>Called on the consumer thread when partitions are assigned, before any of their records is emitted.</summary>
     public Action? PartitionsAssigned { get; set; }
 
+    /// <summary>Each record whose effect is committed, with the time since it was produced (for <see cref="KafkaMetrics"/>).</summary>
+    public event Action<TimeSpan>? RecordCommitted;
+
     /// <summary>Messages in the assigned partitions not yet durable and committed (high watermark − commit position).</summary>
     public long Lag => Interlocked.Read(ref _lag);
 
@@ -341,7 +344,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     {
         public override void Committed(ApplyOutcome outcome)
         {
-            HelpdeskMetrics.KafkaRecordCommitted(source._time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(producedUnixMs));
+            source.RecordCommitted?.Invoke(source._time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(producedUnixMs));
             source.Settled(offset);
         }
     }

@@ -48,46 +48,17 @@ public static class HelpdeskMetrics
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
-    private static readonly Histogram<double> RecordToCommit = Meter.CreateHistogram<double>(
-        "helpdesk_kafka_record_to_commit_seconds", unit: "s", description: "From a Kafka record's timestamp (when it was produced) to the store commit of its effect.",
-        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
-
-    // Gauges are created once; the running service points them at its spool and book.
-    private static Func<long> _spoolBacklog = static () => 0;
-    private static Func<long> _spoolRejected = static () => 0;
-    private static Func<long> _spoolQuarantined = static () => 0;
+    // Gauges are created once; the running service points them at its book and store. The spool and Kafka own theirs.
     private static Func<double> _storeFailingSeconds = static () => 0;
     private static Func<long> _activeIncidents = static () => 0;
     private static Func<long> _stormActive = static () => 0;
     private static Func<long> _topologyHosts = static () => 0;
-    private static Func<long> _kafkaLag = static () => 0;
-    private static Func<long> _kafkaInFlight = static () => 0;
-    private static Func<long> _kafkaPartitions = static () => 0;
-    private static readonly ObservableGauge<long> KafkaPartitions = Meter.CreateObservableGauge("helpdesk_kafka_assigned_partitions", static () => _kafkaPartitions(),
-        description: "Partitions of the notification topic this instance consumes now.");
-    private static readonly ObservableGauge<long> KafkaInFlight = Meter.CreateObservableGauge("helpdesk_kafka_in_flight", static () => _kafkaInFlight(), description: "Records taken from Kafka whose effect is not yet durable (bounded by Helpdesk:Kafka:MaxInFlight).");
-    private static readonly ObservableGauge<long> KafkaLag = Meter.CreateObservableGauge("helpdesk_kafka_consumer_lag", static () => _kafkaLag(), description: "Messages in this instance's partitions not yet durable and committed.");
     private static readonly ObservableGauge<long> StormActive = Meter.CreateObservableGauge("helpdesk_storm_active", static () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
     private static readonly ObservableGauge<long> TopologyHosts = Meter.CreateObservableGauge("helpdesk_topology_hosts", static () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
-    private static readonly ObservableGauge<long> SpoolBacklog = Meter.CreateObservableGauge("helpdesk_spool_backlog", static () => _spoolBacklog(), description: "Records waiting in the spool directory.");
-    private static readonly ObservableGauge<long> SpoolRejected = Meter.CreateObservableGauge("helpdesk_spool_rejected_files", static () => _spoolRejected(),
-        description: "Inputs `helpdesk notify` refused, kept in the spool's rejected/ folder: each is a notification Nagios sent that is not an incident.");
-
-    private static readonly ObservableGauge<long> SpoolQuarantined = Meter.CreateObservableGauge("helpdesk_spool_quarantined_files", static () => _spoolQuarantined(),
-        description: "Spool entries set aside in quarantine/ because they can never be records (links, FIFOs, folders, too large, unreadable).");
-
     private static readonly ObservableGauge<double> StoreFailing = Meter.CreateObservableGauge("helpdesk_store_failing_seconds", static () => _storeFailingSeconds(),
         unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
 
     private static readonly ObservableGauge<long> ActiveIncidents = Meter.CreateObservableGauge("helpdesk_active_incidents", static () => _activeIncidents(), description: "Incidents open or acknowledged.");
-
-    public static void ObserveSpoolBacklog(Func<long> backlog) => _spoolBacklog = backlog;
-
-    public static void ObserveSpoolFolders(Func<long> rejected, Func<long> quarantined)
-    {
-        _spoolRejected = rejected;
-        _spoolQuarantined = quarantined;
-    }
 
     public static void ObserveStoreFailing(Func<double> seconds) => _storeFailingSeconds = seconds;
 
@@ -96,13 +67,6 @@ public static class HelpdeskMetrics
     public static void ObserveStorm(Func<long> active) => _stormActive = active;
 
     public static void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
-
-    public static void ObserveKafka(Func<long> lag, Func<long> inFlight, Func<long> partitions)
-    {
-        _kafkaLag = lag;
-        _kafkaInFlight = inFlight;
-        _kafkaPartitions = partitions;
-    }
 
     public static void Committed(NotificationType type, ApplyOutcome outcome, long receivedTimestamp)
     {
@@ -176,6 +140,4 @@ public static class HelpdeskMetrics
     public static void CommitConflicted() => CommitConflicts.Add(1);
 
     public static void SharedStateFailed(string operation) => SharedStateFailures.Add(1, new KeyValuePair<string, object?>("operation", operation));
-
-    public static void KafkaRecordCommitted(TimeSpan sinceProduced) => RecordToCommit.Record(Math.Max(0, sinceProduced.TotalSeconds));
 }

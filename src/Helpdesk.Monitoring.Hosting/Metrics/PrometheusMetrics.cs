@@ -35,6 +35,8 @@ public sealed class PrometheusMetrics : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
+        // Every numeric type an instrument may be declared with: one the bridge does not read would stay at 0 unseen.
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.Start();
