@@ -325,8 +325,11 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         Push(source, Records.Service(NotificationType.Recovery, state: Notifications.AlertState.Ok, timeT: Records.T0));
         Assert.Empty(batches);
 
-        // Nothing happens until virtual time moves: the window closes, the batch commits (SQLite here is synchronous).
-        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(5));
+        // Nothing happens until the window has passed: not a millisecond before; then the batch commits (SQLite here
+        // is synchronous).
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(4));
+        Assert.Empty(batches);
+        scheduler.AdvanceBy(TimeSpan.FromMilliseconds(1));
         Assert.Equal([ApplyOutcome.Opened, ApplyOutcome.Resolved], Assert.Single(batches).Outcomes);
 
         scheduler.AdvanceBy(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(2));
