@@ -21,7 +21,7 @@ public sealed class IncidentLedger
     private readonly Action<string, Exception?> _log;
     private readonly Polly.ResiliencePipeline _commitRetries;
     private readonly Polly.ResiliencePipeline _storeRetries;
-    private ISharedState _shared = NoSharedState.Instance;
+    private readonly SharedStateSync _sync;
 
     // Copied on subscribe (rare, at start-up), read on every turn without a lock.
     private IIncidentEventSubscriber[] _subscribers = [IncidentEventCounters.Instance];
@@ -36,6 +36,7 @@ public sealed class IncidentLedger
         _log = log;
         _commitRetries = StoreRetries.ForCommit(options, time, log);
         _storeRetries = StoreRetries.UntilDone(options, time, log);
+        _sync = new SharedStateSync(options, log);
         Book = book;
     }
 
@@ -50,7 +51,6 @@ public sealed class IncidentLedger
     // succeeded): a failing store and one stuck on a lock look the same from here. Read by /readyz on request threads.
     private long _waitingSinceTicks;
     private int _rebuildRequested;
-    private DateTimeOffset _sharedFreshUntil = DateTimeOffset.MinValue;
 
     /// <summary>
     /// How long the store has gone without doing what was asked (failing, or stuck on one call); zero once a call
@@ -80,8 +80,8 @@ public sealed class IncidentLedger
     /// </summary>
     public ISharedState Shared
     {
-        get => _shared;
-        set => _shared = value;
+        get => _sync.State;
+        set => _sync.State = value;
     }
 
     /// <summary>
@@ -104,12 +104,12 @@ public sealed class IncidentLedger
         var now = _time.GetUtcNow();
         if (Interlocked.Exchange(ref _rebuildRequested, 0) == 1)
         {
-            Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+            await RebuildAsync(cancellationToken);
         }
 
         var outcomes = new ApplyOutcome[batch.Count];
         HashSet<Guid> knownApplied = [];
-        await ReadSharedAsync(batch, knownApplied, now, cancellationToken);
+        await _sync.ReadAsync(() => Book, RebuildAsync, batch, knownApplied, now, cancellationToken);
         for (var rebuilds = 0; ; rebuilds++)
         {
             await LookUpUnknownAsync(batch, knownApplied, cancellationToken);
@@ -126,7 +126,7 @@ public sealed class IncidentLedger
                     CrashPoint.Reach(CrashPoint.LedgerAfterCommit);
                 }
 
-                await WriteSharedAsync(plan, now, cancellationToken);
+                await _sync.WriteAsync(Book, plan, now, cancellationToken);
                 if (notifications)
                 {
                     CrashPoint.Reach(CrashPoint.LedgerBeforeSettle);
@@ -150,7 +150,7 @@ public sealed class IncidentLedger
                 knownApplied.UnionWith(result.AlreadyApplied);
             }
 
-            Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+            await RebuildAsync(cancellationToken);
         }
     }
 
@@ -201,103 +201,6 @@ public sealed class IncidentLedger
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _log("pruning old applied event ids failed; will retry", ex);
-        }
-    }
-
-    /// <summary>
-    /// Ids other instances applied, their storm rate, and the incidents they changed; an unreachable shared state only
-    /// costs store look-ups.
-    /// </summary>
-    private async Task ReadSharedAsync(IList<InboundNotification?> batch, HashSet<Guid> knownApplied, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (_shared is NoSharedState)
-        {
-            return;
-        }
-
-        // Only ids this book cannot place ask: ids created after its watermark and not seen are new (partitions that
-        // move here rebuild the book, which moves the watermark past everything another instance could have applied).
-        var ids = new List<Guid>();
-        foreach (var item in batch)
-        {
-            if (item is not null && Book.Classify(item.EventId) == EventIdClass.Unknown)
-            {
-                ids.Add(item.EventId);
-            }
-        }
-
-        // The last write's answer is recent (under load, milliseconds): nothing to ask that it did not already say.
-        if (ids.Count == 0 && now < _sharedFreshUntil)
-        {
-            return;
-        }
-
-        try
-        {
-            var view = await _shared.ReadAsync(ids, now.ToUnixTimeSeconds(), cancellationToken);
-            knownApplied.UnionWith(view.Applied);
-            if (view.RebuildFromStore)
-            {
-                // Empty or reset (restart, flush, new cluster), or this instance fell behind its change log.
-                _log("shared state empty or reset, or this instance fell behind its change log; rebuilding from the store", null);
-                Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
-                await _shared.SeedAsync(Book.ExportLive(), cancellationToken);
-            }
-
-            Take(view, now);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            HelpdeskMetrics.SharedStateFailed("read");
-            _log("shared state unreachable; deciding with the store and this instance's own view", ex);
-        }
-    }
-
-    /// <summary>Absorbs what other instances changed and their storm rate; the answer stands in for a read for a while.</summary>
-    private void Take(SharedView view, DateTimeOffset now)
-    {
-        foreach (var incident in view.Changed)
-        {
-            Book.Absorb(incident);
-        }
-
-        foreach (var member in view.ChangedMembers)
-        {
-            Book.Absorb(member);
-        }
-
-        Book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - Book.OwnStormRate(now.ToUnixTimeSeconds()));
-        _sharedFreshUntil = now + _options.SharedStateFreshness;
-    }
-
-    private async Task WriteSharedAsync(CommitPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (_shared is NoSharedState || plan.IsEmpty)
-        {
-            return;
-        }
-
-        try
-        {
-            var view = await _shared.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond)
-            {
-                Incidents = Book.Export(plan),
-            }, now.ToUnixTimeSeconds(), cancellationToken);
-            if (view.RebuildFromStore)
-            {
-                // Emptied or reset since the last read: the next batch reads, which rebuilds and seeds.
-                _sharedFreshUntil = DateTimeOffset.MinValue;
-                return;
-            }
-
-            Take(view, now);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The store holds the truth: a missed write only means other instances ask the store instead.
-            _sharedFreshUntil = DateTimeOffset.MinValue;
-            HelpdeskMetrics.SharedStateFailed("write");
-            _log("shared state not updated; other instances will ask the store", ex);
         }
     }
 
@@ -391,6 +294,9 @@ public sealed class IncidentLedger
             }
         }
     }
+
+    private async Task<IncidentBook> RebuildAsync(CancellationToken cancellationToken) =>
+        Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
 
     private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         await _storeRetries.ExecuteAsync(static async (state, ct) =>

@@ -1,0 +1,120 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Telemetry;
+
+namespace Helpdesk.Monitoring.Pipeline;
+
+/// <summary>
+/// The ledger's conversation with the state other instances share (scale-out: Redis): read before a batch is decided
+/// only when the book has ids it cannot place or the last answer is older than
+/// <see cref="PipelineOptions.SharedStateFreshness"/>; written after the store commit. Each answer brings what other
+/// instances changed, which the book absorbs. The store stays the truth: an unreachable shared state only costs store
+/// look-ups, and one that was emptied or reset makes the ledger rebuild from the store and seed it again.
+/// </summary>
+internal sealed class SharedStateSync(PipelineOptions options, Action<string, Exception?> log)
+{
+    // How long the last answer stands in for a read; only this class reads or moves it.
+    private DateTimeOffset _freshUntil = DateTimeOffset.MinValue;
+
+    public ISharedState State { get; set; } = NoSharedState.Instance;
+
+    /// <summary>
+    /// Ids other instances applied (added to <paramref name="knownApplied"/>), their storm rate, and the incidents they
+    /// changed, absorbed into the book. When the shared state asks for it, <paramref name="rebuild"/> rebuilds the book
+    /// from the store first, and the shared state is seeded with it.
+    /// </summary>
+    public async Task ReadAsync(Func<IncidentBook> book, Func<CancellationToken, Task<IncidentBook>> rebuild, IList<InboundNotification?> batch,
+        HashSet<Guid> knownApplied, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (State is NoSharedState)
+        {
+            return;
+        }
+
+        // Only ids this book cannot place ask: ids created after its watermark and not seen are new (partitions that
+        // move here rebuild the book, which moves the watermark past everything another instance could have applied).
+        var ids = new List<Guid>();
+        foreach (var item in batch)
+        {
+            if (item is not null && book().Classify(item.EventId) == EventIdClass.Unknown)
+            {
+                ids.Add(item.EventId);
+            }
+        }
+
+        // The last write's answer is recent (under load, milliseconds): nothing to ask that it did not already say.
+        if (ids.Count == 0 && now < _freshUntil)
+        {
+            return;
+        }
+
+        try
+        {
+            var view = await State.ReadAsync(ids, now.ToUnixTimeSeconds(), cancellationToken);
+            knownApplied.UnionWith(view.Applied);
+            if (view.RebuildFromStore)
+            {
+                // Empty or reset (restart, flush, new cluster), or this instance fell behind its change log.
+                log("shared state empty or reset, or this instance fell behind its change log; rebuilding from the store", null);
+                var rebuilt = await rebuild(cancellationToken);
+                await State.SeedAsync(rebuilt.ExportLive(), cancellationToken);
+            }
+
+            Take(book(), view, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HelpdeskMetrics.SharedStateFailed("read");
+            log("shared state unreachable; deciding with the store and this instance's own view", ex);
+        }
+    }
+
+    /// <summary>After the store commit: this batch's ids, new problems and changed incidents, for the other instances.</summary>
+    public async Task WriteAsync(IncidentBook book, CommitPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (State is NoSharedState || plan.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            var view = await State.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond)
+            {
+                Incidents = book.Export(plan),
+            }, now.ToUnixTimeSeconds(), cancellationToken);
+            if (view.RebuildFromStore)
+            {
+                // Emptied or reset since the last read: the next batch reads, which rebuilds and seeds.
+                _freshUntil = DateTimeOffset.MinValue;
+                return;
+            }
+
+            Take(book, view, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store holds the truth: a missed write only means other instances ask the store instead.
+            _freshUntil = DateTimeOffset.MinValue;
+            HelpdeskMetrics.SharedStateFailed("write");
+            log("shared state not updated; other instances will ask the store", ex);
+        }
+    }
+
+    /// <summary>Absorbs what other instances changed and their storm rate; the answer stands in for a read for a while.</summary>
+    private void Take(IncidentBook book, SharedView view, DateTimeOffset now)
+    {
+        foreach (var incident in view.Changed)
+        {
+            book.Absorb(incident);
+        }
+
+        foreach (var member in view.ChangedMembers)
+        {
+            book.Absorb(member);
+        }
+
+        book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - book.OwnStormRate(now.ToUnixTimeSeconds()));
+        _freshUntil = now + options.SharedStateFreshness;
+    }
+}
