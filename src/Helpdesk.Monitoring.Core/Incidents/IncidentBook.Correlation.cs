@@ -18,27 +18,28 @@ public sealed partial class IncidentBook
     /// </summary>
     private Decision OpenOrCorrelate(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
-        if (Explain(record, in f, out var rule, out var key) is { } cause)
+        // Decoded once, here: every rule, the join or the opening below read this one alert value.
+        var n = NotificationDecoder.Decode(record, in f);
+        if (Explain(n, out var rule, out var key) is { } cause)
         {
-            return JoinUnlessRecovered(cause, record, in f, rule, key, now, plan);
+            return JoinUnlessRecovered(cause, n, record, in f, rule, key, now, plan);
         }
 
-        var n = NotificationDecoder.Decode(record, in f);
         var (group, groupKey) = GroupOf(n);
         if (group is not null && _groups.TryGetValue(GroupId(group, groupKey), out var grouped)
             && grouped.IsActive && n.ReportedAt - grouped.OpenedAt <= group.Window && 1 + grouped.MemberCount < group.MaxSize)
         {
-            return JoinUnlessRecovered(grouped, record, in f, CorrelationRuleNames.GroupPrefix + group.Name, groupKey, now, plan);
+            return JoinUnlessRecovered(grouped, n, record, in f, CorrelationRuleNames.GroupPrefix + group.Name, groupKey, now, plan);
         }
 
         if (StormCollects(n, now, plan) is { } storm)
         {
-            return JoinUnlessRecovered(storm, record, in f, CorrelationRuleNames.Storm, storm.CorrelationKey, now, plan);
+            return JoinUnlessRecovered(storm, n, record, in f, CorrelationRuleNames.Storm, storm.CorrelationKey, now, plan);
         }
 
         var opened = group is null
-            ? OpenUnlessRecovered(record, in f, now, plan)
-            : OpenUnlessRecovered(record, in f, now, plan, CorrelationRuleNames.GroupPrefix + group.Name, groupKey);
+            ? OpenUnlessRecovered(n, record, in f, now, plan)
+            : OpenUnlessRecovered(n, record, in f, now, plan, CorrelationRuleNames.GroupPrefix + group.Name, groupKey);
         var incident = _live[opened.IncidentId];
         if (group is not null)
         {
@@ -54,10 +55,9 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>The live incident whose failing alert explains this problem by topology, with the rule and key.</summary>
-    private IncidentState? Explain(ReadOnlySpan<byte> record, in NotificationFields f, out string rule, out string key)
+    private IncidentState? Explain(Notification n, out string rule, out string key)
     {
-        var alert = new AlertIdentity(NotificationDecoder.Text(record, f.Instance), NotificationDecoder.Text(record, f.Host),
-            f.IsServiceNotification ? NotificationDecoder.Text(record, f.Service) : "", f.State);
+        var alert = new AlertIdentity(n.Instance, n.Host, n.IsServiceNotification ? n.Service : "", n.State);
         foreach (var topologyRule in TopologyRules.Enabled(_policy.Rules.Correlation))
         {
             if (topologyRule.Explain(in alert, this, out rule, out key) is { } cause)

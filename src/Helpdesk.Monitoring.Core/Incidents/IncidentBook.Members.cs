@@ -124,9 +124,8 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>Puts a new failing alert into an incident as a member, recording the rule and key that decided it.</summary>
-    private Decision Join(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, string rule, string key, DateTimeOffset now, CommitPlan plan)
+    private Decision Join(IncidentState incident, Notification n, string rule, string key, DateTimeOffset now, CommitPlan plan)
     {
-        var n = NotificationDecoder.Decode(record, in f);
         var member = new MemberState(
             new AlertMember(incident.Id, n.Instance, n.Host, n.Service, rule, key, n.State, false, IncidentText.ProblemId(n), 1, n.ReportedAt, n.ReportedAt, n.Output),
             Fingerprint.Of(n.Instance, n.Host, n.Service));
@@ -134,9 +133,9 @@ public sealed partial class IncidentBook
         incident.AlertCount++;
         SeenMember(incident, n.ReportedAt);
         incident.UpdatedAt = now;
-        Worsen(incident, record, in f);
+        Worsen(incident, n);
         plan.MemberChanged(member);
-        plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, f.EventId,
+        plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, n.EventId,
             $"{member.Name} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
 
         // A host that joined (an UNREACHABLE child) brings along what it explains: its services' earlier incidents.

@@ -24,9 +24,9 @@ public sealed partial class IncidentBook
         _earlyRecoveries[KeyOf(record, in f)] = new EarlyRecovery(f.TimeT, ProblemIdOf(record, in f), NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
     }
 
-    private Decision OpenUnlessRecovered(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string groupKey = "")
+    private Decision OpenUnlessRecovered(Notification n, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string groupKey = "")
     {
-        var opened = Open(record, in f, now, plan, rule, groupKey);
+        var opened = Open(n, now, plan, rule, groupKey);
         if (_earlyRecoveries.Count == 0)
         {
             return opened;
@@ -49,9 +49,9 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>Joins an incident as a member; a recovery that came before this problem marks the member recovered at once.</summary>
-    private Decision JoinUnlessRecovered(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, string rule, string key, DateTimeOffset now, CommitPlan plan)
+    private Decision JoinUnlessRecovered(IncidentState incident, Notification n, ReadOnlySpan<byte> record, in NotificationFields f, string rule, string key, DateTimeOffset now, CommitPlan plan)
     {
-        var joined = Join(incident, record, in f, rule, key, now, plan);
+        var joined = Join(incident, n, rule, key, now, plan);
         if (_earlyRecoveries.Count == 0)
         {
             return joined;

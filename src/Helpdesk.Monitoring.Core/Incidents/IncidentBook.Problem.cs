@@ -115,10 +115,12 @@ public sealed partial class IncidentBook
         return new Decision(ApplyOutcome.Reopened, incident.Id);
     }
 
+    private Decision Open(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan) =>
+        Open(NotificationDecoder.Decode(record, in f), now, plan);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private Decision Open(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string key = "")
+    private Decision Open(Notification n, DateTimeOffset now, CommitPlan plan, string rule = "", string key = "")
     {
-        var n = NotificationDecoder.Decode(record, in f);
         var reported = n.ReportedAt;
         var customer = IncidentText.Customer(n);
         var rules = _policy.Rules;
@@ -170,15 +172,16 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>A new failing state: remember the worst, and let the priority rise (never fall) with the urgency.</summary>
-    private void Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f)
+    private void Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f) => Worsen(incident, NotificationDecoder.Decode(record, in f));
+
+    private void Worsen(IncidentState incident, Notification n)
     {
-        if (NagiosNames.Severity(f.State) > NagiosNames.Severity(incident.WorstState))
+        if (NagiosNames.Severity(n.State) > NagiosNames.Severity(incident.WorstState))
         {
-            incident.WorstState = f.State;
+            incident.WorstState = n.State;
         }
 
-        var n = NotificationDecoder.Decode(record, in f);
-        var raised = PriorityRule.Raise(incident.Priority, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), f.State));
+        var raised = PriorityRule.Raise(incident.Priority, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), n.State));
         if (raised != incident.Priority)
         {
             incident.Priority = raised;
