@@ -7,10 +7,10 @@ namespace Helpdesk.Monitoring.Incidents;
 public sealed partial class IncidentBook
 {
     /// <summary>Live incidents caused by an alert of each host (instance + host), for merging when the host goes down.</summary>
-    private readonly Dictionary<string, List<IncidentState>> _byHost = new(StringComparer.Ordinal);
+    private readonly Dictionary<HostKey, List<IncidentState>> _byHost = [];
 
     /// <summary>The open incident of each time-window group (rule name + key).</summary>
-    private readonly Dictionary<string, IncidentState> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<GroupKeyOf, IncidentState> _groups = [];
 
     /// <summary>
     /// A problem with no incident of its own: it joins the incident that explains it (its host's, a parent's, the one
@@ -108,7 +108,7 @@ public sealed partial class IncidentBook
 
     private void MergeWhere(IncidentState into, string instance, string host, Func<IncidentState, bool> explained, string rule, string key, DateTimeOffset now, CommitPlan plan)
     {
-        if (!_byHost.TryGetValue(HostId(instance, host), out var incidents))
+        if (!_byHost.TryGetValue(new HostKey(instance, host), out var incidents))
         {
             return;
         }
@@ -205,15 +205,19 @@ public sealed partial class IncidentBook
         }
     }
 
-    /// <summary>The group an incident collects for ("rule name␟key"), or null when it is not a group's incident.</summary>
-    private static string? GroupIdOf(IncidentState incident) =>
+    /// <summary>The group an incident collects for, or null when it is not a group's incident.</summary>
+    private static GroupKeyOf? GroupIdOf(IncidentState incident) =>
         incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal)
-            ? incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..] + "\u001f" + incident.CorrelationKey
+            ? new GroupKeyOf(incident.CorrelationRule[CorrelationRuleNames.GroupPrefix.Length..], incident.CorrelationKey)
             : null;
 
-    private static string GroupId(GroupingRule rule, string key) => rule.Name + "\u001f" + key;
+    private static GroupKeyOf GroupId(GroupingRule rule, string key) => new(rule.Name, key);
 
-    private static string HostId(string instance, string host) => instance + "\u001f" + host;
+    /// <summary>A Nagios instance's host: the incidents of its alerts are merged when it goes down.</summary>
+    private readonly record struct HostKey(string Instance, string Host);
+
+    /// <summary>A time-window group: the rule's name and the key its group-by fields made.</summary>
+    private readonly record struct GroupKeyOf(string Rule, string Key);
 
     private void IndexByHost(IncidentState incident)
     {
@@ -222,7 +226,7 @@ public sealed partial class IncidentBook
             return;
         }
 
-        var id = HostId(incident.Instance, incident.Host);
+        var id = new HostKey(incident.Instance, incident.Host);
         if (!_byHost.TryGetValue(id, out var list))
         {
             _byHost[id] = list = [];
@@ -233,7 +237,7 @@ public sealed partial class IncidentBook
 
     private void UnindexByHost(IncidentState incident)
     {
-        var id = HostId(incident.Instance, incident.Host);
+        var id = new HostKey(incident.Instance, incident.Host);
         if (_byHost.TryGetValue(id, out var list) && list.Remove(incident) && list.Count == 0)
         {
             _byHost.Remove(id);
