@@ -75,6 +75,28 @@ public sealed class IncidentEventTests
         Assert.Throws<FormatException>(() => IncidentEventKindNames.Parse("note"));
     }
 
+    [Fact]
+    public void Every_event_kind_has_its_own_name_read_back_as_itself_and_every_timeline_kind_is_an_event()
+    {
+        var kinds = Enum.GetValues<IncidentEventKind>();
+        var names = kinds.Select(IncidentEventKindNames.Of).ToList();
+
+        Assert.Equal(kinds.Length, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(names, name => Assert.Matches("^[a-z]+(_[a-z]+)?$", name));
+        Assert.Equal(kinds, names.Select(IncidentEventKindNames.Parse));
+        Assert.Equal(
+            [
+                IncidentEventKind.Opened, IncidentEventKind.Updated, IncidentEventKind.Acknowledged, IncidentEventKind.Resolved, IncidentEventKind.Reopened,
+                IncidentEventKind.Closed, IncidentEventKind.Noted, IncidentEventKind.Correlated, IncidentEventKind.Merged, IncidentEventKind.Escalated,
+                IncidentEventKind.Breached, IncidentEventKind.StormStarted, IncidentEventKind.StormEnded,
+            ],
+            Enum.GetValues<TimelineKind>().Select(IncidentEventKindNames.Of));
+        Assert.Equal(
+            ["opened", "updated", "correlated", "merged", "acknowledged", "escalated", "breached", "maintenance_started", "maintenance_ended",
+             "flapping_started", "flapping_stopped", "resolved", "reopened", "closed", "storm_started", "storm_ended", "noted"],
+            names);
+    }
+
     private void At(long second, params Notification[] notifications)
     {
         var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + second);
