@@ -51,8 +51,8 @@ public sealed class LedgerMetricsTests : IDisposable
     {
         var ledger = await Open(Sqlite());
 
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)), default);
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 1)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 1)), default);
 
         Assert.Equal(3, Sum("helpdesk_notifications_ingested"));
         Assert.Equal(2, Sum("helpdesk_notifications_ingested", "type=PROBLEM"));
@@ -65,10 +65,10 @@ public sealed class LedgerMetricsTests : IDisposable
     public async Task An_agents_action_is_counted_by_action_and_outcome()
     {
         var ledger = await Open(Sqlite());
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
 
         var action = new AgentAction(Guid.CreateVersion7(), 1, AgentActionKind.Acknowledge, "alice", "on it");
-        var outcome = await ledger.ProcessAsync([new InboundNotification(action, new IgnoredReceipt())], default);
+        var outcome = await ledger.ProcessAsync([new InboundNotification(action, new InboundBatch.IgnoredReceipt())], default);
 
         Assert.Equal([ApplyOutcome.Acknowledged], outcome.Outcomes);
         Assert.Equal(1, Sum("helpdesk_agent_actions", "action=acknowledge,outcome=acknowledged"));
@@ -78,9 +78,9 @@ public sealed class LedgerMetricsTests : IDisposable
     [Fact]
     public async Task Every_failed_commit_attempt_is_counted()
     {
-        var ledger = await Open(new FailingStore(Sqlite(), failures: 2));
+        var ledger = await Open(new CommitCountingStore(Sqlite(), failures: 2));
 
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
 
         Assert.Equal(2, Sum("helpdesk_store_commit_failures"));
     }
@@ -89,11 +89,11 @@ public sealed class LedgerMetricsTests : IDisposable
     public async Task A_commit_refused_because_another_instance_changed_the_incident_is_counted_as_a_conflict()
     {
         var first = await Open(Sqlite());
-        await first.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        await first.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
         var second = await Open(Sqlite());
 
-        await first.ProcessAsync(Batch(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10)), default);
-        var outcome = await second.ProcessAsync(Batch(Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 11)), default);
+        await first.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10)), default);
+        var outcome = await second.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 11)), default);
 
         Assert.Equal(1, outcome.Rebuilds);
         Assert.Equal(1, Sum("helpdesk_store_commit_conflicts"));
@@ -105,7 +105,7 @@ public sealed class LedgerMetricsTests : IDisposable
         var ledger = await Open(Sqlite());
         ledger.Shared = new UnreachableSharedState();
 
-        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        var outcome = await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
 
         Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
         Assert.Equal(1, Sum("helpdesk_shared_state_failures", "operation=read"));
@@ -120,8 +120,8 @@ public sealed class LedgerMetricsTests : IDisposable
         // Fields that do not belong to the record (a bug between parser and core, never bad input): reading it throws.
         var longer = Records.Bytes(Records.Service(NotificationType.Problem, host: new string('h', 200)));
         var shorter = Records.Bytes(Records.Service(NotificationType.Problem, host: "x"));
-        var broken = new InboundNotification(shorter, Records.Parse(longer), new IgnoredReceipt());
-        var outcome = await ledger.ProcessAsync([broken, .. Batch(Records.Service(NotificationType.Problem, host: "db01"))], default);
+        var broken = new InboundNotification(shorter, Records.Parse(longer), new InboundBatch.IgnoredReceipt());
+        var outcome = await ledger.ProcessAsync([broken, .. InboundBatch.Of(Records.Service(NotificationType.Problem, host: "db01"))], default);
 
         Assert.Equal([ApplyOutcome.Ignored, ApplyOutcome.Opened], outcome.Outcomes);
         var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")))).RootElement;
@@ -139,20 +139,6 @@ public sealed class LedgerMetricsTests : IDisposable
         IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, (_, _) => { }, default);
 
-    private static List<InboundNotification?> Batch(params Notification[] notifications) =>
-        notifications.Select(n =>
-        {
-            var record = Records.Bytes(n);
-            return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new IgnoredReceipt());
-        }).ToList();
-
-    private sealed class IgnoredReceipt : IngestReceipt
-    {
-        public override void Committed(ApplyOutcome outcome)
-        {
-        }
-    }
-
     private sealed class UnreachableSharedState : ISharedState
     {
         public ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken) =>
@@ -162,23 +148,5 @@ public sealed class LedgerMetricsTests : IDisposable
             ValueTask.FromException<SharedView>(new IOException("redis unreachable (injected)"));
 
         public ValueTask SeedAsync(IReadOnlyList<LiveIncident> live, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class FailingStore(IIncidentStore inner, int failures) : IIncidentStore
-    {
-        private int _commits;
-
-        public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-        public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
-
-        public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
-            inner.FindAppliedAsync(eventIds, cancellationToken);
-
-        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
-            inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
-
-        public ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
-            ++_commits > failures ? inner.CommitAsync(plan, cancellationToken) : ValueTask.FromException<CommitResult>(new IOException("disk unavailable (injected)"));
     }
 }

@@ -30,11 +30,11 @@ public sealed class LedgerStoreTests : IDisposable
     {
         var time = new TimerWatchingTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var log = new ConcurrentQueue<string>();
-        var store = new CountingStore(Sqlite(), failures: 2);
+        var store = new CommitCountingStore(Sqlite(), failures: 2);
         var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { MaxRetryDelay = TimeSpan.FromSeconds(10) }, time, (message, _) => log.Enqueue(message), default);
 
-        var processing = ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        var processing = ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
         foreach (var delay in new[] { 100, 200 })
         {
             // The back-off waits on the ledger's clock: nothing is retried until that clock moves on.
@@ -60,10 +60,10 @@ public sealed class LedgerStoreTests : IDisposable
             .Select(i => Records.Service(NotificationType.Problem, host: "h" + i, id: Guid.CreateVersion7(ahead.AddSeconds(i))))
             .ToArray();
         var first = await Open(Sqlite());
-        Assert.All((await first.ProcessAsync(Batch(notifications), default)).Outcomes, o => Assert.Equal(ApplyOutcome.Opened, o));
+        Assert.All((await first.ProcessAsync(InboundBatch.Of(notifications), default)).Outcomes, o => Assert.Equal(ApplyOutcome.Opened, o));
 
         var restarted = await Open(Sqlite());
-        var again = await restarted.ProcessAsync(Batch(notifications), default);
+        var again = await restarted.ProcessAsync(InboundBatch.Of(notifications), default);
 
         Assert.All(again.Outcomes, o => Assert.Equal(ApplyOutcome.Redelivered, o));
         Assert.Equal(0, again.Rebuilds);
@@ -72,13 +72,13 @@ public sealed class LedgerStoreTests : IDisposable
     [Fact]
     public async Task A_turn_with_nothing_to_write_does_not_touch_the_store()
     {
-        var store = new CountingStore(Sqlite(), failures: 0);
+        var store = new CommitCountingStore(Sqlite());
         var ledger = await Open(store);
 
         await ledger.ProcessAsync([], default);
         Assert.Equal(0, store.Commits);
 
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
         Assert.Equal(1, store.Commits);
     }
 
@@ -91,9 +91,9 @@ public sealed class LedgerStoreTests : IDisposable
         ledger.Subscribe(new Failing());
         ledger.Subscribe(told);
 
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)), default);
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1)), default);
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 2)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1)), default);
+        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 2)), default);
 
         // Told once per committed batch with something to tell (a repeat tells nothing), each time already in the store.
         Assert.Equal([[IncidentEventKind.Opened], [IncidentEventKind.Resolved]], told.Batches.Select(b => b.Select(e => e.Kind).ToArray()));
@@ -106,13 +106,6 @@ public sealed class LedgerStoreTests : IDisposable
     private Task<IncidentLedger> Open(IIncidentStore store, TimeProvider? time = null) =>
         IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions(),
             time ?? TimeProvider.System, (_, _) => { }, default);
-
-    private static List<InboundNotification?> Batch(params Notification[] notifications) =>
-        notifications.Select(n =>
-        {
-            var record = Records.Bytes(n);
-            return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new IgnoredReceipt());
-        }).ToList();
 
     private static async Task Until(Func<bool> condition, string what)
     {
@@ -143,13 +136,6 @@ public sealed class LedgerStoreTests : IDisposable
         public void Committed(IReadOnlyList<IncidentEvent> events) => throw new InvalidOperationException("a subscriber's bug (injected)");
     }
 
-    private sealed class IgnoredReceipt : IngestReceipt
-    {
-        public override void Committed(ApplyOutcome outcome)
-        {
-        }
-    }
-
     /// <summary>A fake clock that also says for how long each timer set on it waits.</summary>
     private sealed class TimerWatchingTime(DateTimeOffset start) : FakeTimeProvider(start)
     {
@@ -160,28 +146,5 @@ public sealed class LedgerStoreTests : IDisposable
             DueTimes.Enqueue(dueTime);
             return base.CreateTimer(callback, state, dueTime, period);
         }
-    }
-
-    /// <summary>The real store underneath, counting commits and failing the first few.</summary>
-    private sealed class CountingStore(IIncidentStore inner, int failures) : IIncidentStore
-    {
-        private int _commits;
-
-        public int Commits => Volatile.Read(ref _commits);
-
-        public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-        public ValueTask<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) => inner.LoadAsync(cancellationToken);
-
-        public ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken) =>
-            inner.FindAppliedAsync(eventIds, cancellationToken);
-
-        public ValueTask<int> PruneAppliedEventsAsync(DateTimeOffset createdBefore, int maxRows, CancellationToken cancellationToken) =>
-            inner.PruneAppliedEventsAsync(createdBefore, maxRows, cancellationToken);
-
-        public ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _commits) > failures
-                ? inner.CommitAsync(plan, cancellationToken)
-                : ValueTask.FromException<CommitResult>(new IOException("disk unavailable (injected)"));
     }
 }
