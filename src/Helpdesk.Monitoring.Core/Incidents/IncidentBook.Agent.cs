@@ -12,7 +12,7 @@ public sealed partial class IncidentBook
         }
 
         _seen.Remember(action.Id);
-        var decision = _live.TryGetValue(action.IncidentId, out var incident) && incident.IsActive
+        var decision = _index.TryGet(action.IncidentId, out var incident) && incident.IsActive
             ? action.Kind == AgentActionKind.Resolve ? ResolveByAgent(incident, action, now, plan) : AcknowledgeByAgent(incident, action, now, plan)
             : new Decision(ApplyOutcome.Ignored, action.IncidentId);
         plan.Applied(new AppliedEvent(action.Id, decision.IncidentId, decision.Outcome, now));
@@ -35,11 +35,7 @@ public sealed partial class IncidentBook
             return new Decision(ApplyOutcome.Repeated, incident.Id);
         }
 
-        incident.Status = IncidentStatus.Acknowledged;
-        incident.AcknowledgedAt = now;
-        incident.AcknowledgedBy = action.By;
-        incident.AcknowledgementComment = action.Comment;
-        incident.UpdatedAt = now;
+        incident.Acknowledge(now, action.By, action.Comment, now);
         plan.Append(incident, now, TimelineKind.Acknowledged, action.Id,
             $"Acknowledged in the helpdesk by {action.By}{(action.Comment.Length > 0 ? ": " + action.Comment : "")}");
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);

@@ -4,9 +4,6 @@ namespace Helpdesk.Monitoring.Incidents;
 
 public sealed partial class IncidentBook
 {
-    /// <summary>Incidents whose post-flapping quiet period ends at the priority.</summary>
-    private readonly PriorityQueue<IncidentState, DateTimeOffset> _quietQueue = new();
-
     /// <summary>
     /// FLAPPINGSTART holds the incident open as flapping (opening or reopening one if needed): while it flaps,
     /// recoveries are recorded but do not resolve, so the helpdesk sees one incident, not resolve/reopen churn.
@@ -20,7 +17,7 @@ public sealed partial class IncidentBook
             var decision = incident is not null && reported - incident.ResolvedAt!.Value <= _policy.ReopenWindow
                 ? Reopen(incident, record, in f, now, plan)
                 : Open(record, in f, now, plan);
-            incident = _live[decision.IncidentId];
+            incident = _index[decision.IncidentId];
             outcome = decision.Outcome;
         }
 
@@ -50,7 +47,7 @@ public sealed partial class IncidentBook
         incident.Flapping = false;
         incident.FlapQuietUntil = reported + _policy.FlapQuietPeriod;
         incident.UpdatedAt = now;
-        _quietQueue.Enqueue(incident, incident.FlapQuietUntil.Value);
+        _clocks.Schedule(incident, Clock.FlapQuiet, incident.FlapQuietUntil.Value);
         plan.Append(incident, reported, TimelineKind.Note, IncidentEventKind.FlappingStopped, f.EventId,
             $"{(f.Type == NotificationType.FlappingDisabled ? "Flap detection disabled" : "Flapping stopped")}: the state applies after {_policy.FlapQuietPeriod.TotalMinutes:0.#} quiet minutes");
         return new Decision(ApplyOutcome.Noted, incident.Id);
@@ -66,29 +63,24 @@ public sealed partial class IncidentBook
         return new Decision(ApplyOutcome.Updated, incident.Id);
     }
 
-    /// <summary>Ends quiet periods that have passed: a healthy incident is resolved, a failing one stays open.</summary>
-    private void EndQuietPeriods(DateTimeOffset now, CommitPlan plan)
+    /// <summary>A quiet period came due: a healthy incident is resolved, a failing one stays open.</summary>
+    private void EndQuietPeriod(IncidentState incident, DateTimeOffset now, CommitPlan plan)
     {
-        while (_quietQueue.TryPeek(out var incident, out var due) && due <= now)
+        // Flapping again, or a later stop with its own entry: this entry is stale.
+        if (incident.Flapping || incident.FlapQuietUntil is not { } until || until > now || !incident.IsActive)
         {
-            _quietQueue.Dequeue();
+            return;
+        }
 
-            // Flapping again, or a later stop with its own entry: this entry is stale.
-            if (incident.Flapping || incident.FlapQuietUntil is not { } until || until > now || !incident.IsActive)
-            {
-                continue;
-            }
-
-            incident.FlapQuietUntil = null;
-            incident.UpdatedAt = now;
-            if (NagiosNames.IsHealthy(incident.State))
-            {
-                ResolveIfDone(incident, now, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
-            }
-            else
-            {
-                plan.Append(incident, now, TimelineKind.Note, null, $"Still {NagiosNames.Of(incident.State)} after flapping stopped: stays open");
-            }
+        incident.FlapQuietUntil = null;
+        incident.UpdatedAt = now;
+        if (NagiosNames.IsHealthy(incident.State))
+        {
+            ResolveIfDone(incident, now, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
+        }
+        else
+        {
+            plan.Append(incident, now, TimelineKind.Note, null, $"Still {NagiosNames.Of(incident.State)} after flapping stopped: stays open");
         }
     }
 }

@@ -51,9 +51,8 @@ public sealed partial class IncidentBook
     /// <summary>The one way an incident becomes resolved: status, active count, timeline and close schedule in step.</summary>
     private void MarkResolved(IncidentState incident, DateTimeOffset at, Guid? eventId, string text, CommitPlan plan)
     {
-        incident.Status = IncidentStatus.Resolved;
-        Interlocked.Decrement(ref _active);
-        incident.ResolvedAt = at;
+        incident.Resolve(at);
+        _index.Deactivated();
         plan.Append(incident, at, TimelineKind.Resolved, eventId, text);
         ScheduleClose(incident);
     }
@@ -73,11 +72,7 @@ public sealed partial class IncidentBook
         }
 
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
-        incident.Status = IncidentStatus.Acknowledged;
-        incident.AcknowledgedAt ??= reported;
-        incident.AcknowledgedBy = author;
-        incident.AcknowledgementComment = comment;
-        incident.UpdatedAt = now;
+        incident.Acknowledge(reported, author, comment, now);
         plan.Append(incident, reported, TimelineKind.Acknowledged, f.EventId,
             $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}");
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);

@@ -32,7 +32,7 @@ public sealed partial class IncidentBook
         if (!incident.IsActive && !lateCopy)
         {
             // A new episode after the incident resolved: the alert starts over, correlated afresh.
-            ForgetIdentity(member.Fingerprint, incident);
+            _index.ForgetIdentity(member.Fingerprint, incident);
             return OpenOrCorrelate(record, in f, now, plan);
         }
 
@@ -129,7 +129,7 @@ public sealed partial class IncidentBook
         var member = new MemberState(
             new AlertMember(incident.Id, n.Instance, n.Host, n.Service, rule, key, n.State, false, IncidentText.ProblemId(n), 1, n.ReportedAt, n.ReportedAt, n.Output),
             Fingerprint.Of(n.Instance, n.Host, n.Service));
-        AttachMember(incident, member);
+        _index.Attach(incident, member, decidedHere: true);
         incident.AlertCount++;
         SeenMember(incident, n.ReportedAt);
         incident.UpdatedAt = now;
@@ -149,15 +149,9 @@ public sealed partial class IncidentBook
     /// </summary>
     private static void SeenMember(IncidentState incident, DateTimeOffset reported)
     {
-        if (!incident.HasCause && reported > incident.LastSeenAt)
+        if (!incident.HasCause)
         {
-            incident.LastSeenAt = reported;
+            incident.Seen(reported);
         }
-    }
-
-    private void AttachMember(IncidentState incident, MemberState member)
-    {
-        (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
-        _latest[member.Fingerprint] = incident;
     }
 }

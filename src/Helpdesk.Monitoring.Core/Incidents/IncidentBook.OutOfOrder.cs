@@ -21,7 +21,7 @@ public sealed partial class IncidentBook
             _earlyRecoveries.Clear();
         }
 
-        _earlyRecoveries[KeyOf(record, in f)] = new EarlyRecovery(f.TimeT, ProblemIdOf(record, in f), NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
+        _earlyRecoveries[IncidentIndex.KeyOf(record, in f)] = new EarlyRecovery(f.TimeT, ProblemIdOf(record, in f), NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
     }
 
     private Decision OpenUnlessRecovered(Notification n, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string groupKey = "")
@@ -32,14 +32,14 @@ public sealed partial class IncidentBook
             return opened;
         }
 
-        var key = KeyOf(record, in f);
+        var key = IncidentIndex.KeyOf(record, in f);
         if (!_earlyRecoveries.TryGetValue(key, out var recovery) || !recovery.Ends(ProblemIdOf(record, in f), f.TimeT))
         {
             return opened;
         }
 
         _earlyRecoveries.Remove(key);
-        var incident = _live[opened.IncidentId];
+        var incident = _index[opened.IncidentId];
         var resolvedAt = DateTimeOffset.FromUnixTimeSeconds(recovery.TimeT);
         incident.State = recovery.State;
         incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(recovery.Output);
@@ -57,7 +57,7 @@ public sealed partial class IncidentBook
             return joined;
         }
 
-        var fingerprint = KeyOf(record, in f);
+        var fingerprint = IncidentIndex.KeyOf(record, in f);
         if (!_earlyRecoveries.TryGetValue(fingerprint, out var recovery) || !recovery.Ends(ProblemIdOf(record, in f), f.TimeT)
             || incident.Members?.GetValueOrDefault(fingerprint) is not { } member)
         {

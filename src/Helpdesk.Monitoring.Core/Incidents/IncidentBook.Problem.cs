@@ -18,10 +18,7 @@ public sealed partial class IncidentBook
             // Nagios' workers run in parallel: a notification older than one already seen only counts.
             var stale = reported < incident.LastSeenAt;
             incident.AlertCount++;
-            if (reported > incident.LastSeenAt)
-            {
-                incident.LastSeenAt = reported;
-            }
+            incident.Seen(reported);
 
             plan.Changed(incident, ChangeKind.Counters);
             if (stale || (f.State == incident.State && SameOutput(incident, record, f.Output)))
@@ -95,21 +92,14 @@ public sealed partial class IncidentBook
     {
         var output = NotificationDecoder.Text(record, f.Output);
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
-        incident.Status = IncidentStatus.Open;
-        Interlocked.Increment(ref _active);
-        incident.ResolvedAt = null;
-        incident.AcknowledgedAt = null;
-        incident.AcknowledgedBy = "";
-        incident.AcknowledgementComment = "";
-        incident.ReopenCount++;
-        incident.AlertCount++;
+        incident.Reopen(now);
+        _index.Activated();
         RestartSla(incident, reported);
         incident.State = f.State;
         incident.ProblemId = ProblemIdOf(record, in f);
         Worsen(incident, record, in f);
         incident.LastOutputUtf8 = Utf8Of(record, f.Output);
-        incident.LastSeenAt = reported > incident.LastSeenAt ? reported : incident.LastSeenAt;
-        incident.UpdatedAt = now;
+        incident.Seen(reported);
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
             $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}");
         return new Decision(ApplyOutcome.Reopened, incident.Id);
@@ -163,10 +153,7 @@ public sealed partial class IncidentBook
     private IncidentState Track(IncidentRecord opened)
     {
         var incident = new IncidentState(opened, Fingerprint.Of(opened.Instance, opened.Host, opened.Service));
-        _live[incident.Id] = incident;
-        _latest[incident.Fingerprint] = incident;
-        IndexByHost(incident);
-        Interlocked.Increment(ref _active);
+        _index.Add(incident, opened: true);
         ScheduleSla(incident);
         return incident;
     }

@@ -8,11 +8,7 @@ namespace Helpdesk.Monitoring.Incidents;
 /// </summary>
 public sealed partial class IncidentBook
 {
-    private const int RetiredCapacity = 16_384;
-
-    /// <summary>Incidents this book saw leave (closed, merged) with their revision, so an older copy does not bring them back.</summary>
-    private readonly Dictionary<long, int> _retired = [];
-    private readonly Queue<long> _retiredOrder = new();
+    private readonly RetiredIncidents _retired = new(16_384);
 
     /// <summary>
     /// What a sealed, committed plan changed, as other instances absorb it: opened and changed incidents and those whose
@@ -42,7 +38,7 @@ public sealed partial class IncidentBook
         var exported = new List<LiveIncident>(revisions.Count);
         foreach (var (id, revision) in revisions)
         {
-            if (_live.TryGetValue(id, out var incident))
+            if (_index.TryGet(id, out var incident))
             {
                 exported.Add(Export(incident, [.. changedMembers[id]]));
             }
@@ -57,7 +53,7 @@ public sealed partial class IncidentBook
 
     /// <summary>Every live incident: what an empty shared state is seeded with after a rebuild from the store.</summary>
     public IReadOnlyList<LiveIncident> ExportLive() =>
-        _live.Values.Select(i => Export(i, i.Members?.Values.Select(m => m.ToRecord()).ToList() ?? [])).ToList();
+        _index.All.Select(i => Export(i, i.Members?.Values.Select(m => m.ToRecord()).ToList() ?? [])).ToList();
 
     /// <summary>
     /// Takes another instance's copy of an incident when it is not older than this book's: replaces the incident (its
@@ -67,7 +63,7 @@ public sealed partial class IncidentBook
     /// <returns>Whether the book changed.</returns>
     public bool Absorb(LiveIncident incoming)
     {
-        if (_live.TryGetValue(incoming.Id, out var current))
+        if (_index.TryGet(incoming.Id, out var current))
         {
             if (current.TimelineCount > incoming.Revision)
             {
@@ -76,14 +72,14 @@ public sealed partial class IncidentBook
 
             Retire(current);
         }
-        else if (incoming.Record is null || _retired.TryGetValue(incoming.Id, out var left) && left >= incoming.Revision)
+        else if (incoming.Record is null || _retired.LeftAtOrAfter(incoming.Id, incoming.Revision))
         {
             // Gone, or gone at a later revision than this copy: remember it so an older copy arriving later stays out.
             Remember(incoming.Id, incoming.Revision);
             return false;
         }
 
-        _lastId = Math.Max(_lastId, incoming.Id);
+        _index.Saw(incoming.Id);
         if (incoming.Record is not { Status: not IncidentStatus.Closed } record)
         {
             Remember(incoming.Id, incoming.Revision);
@@ -93,41 +89,29 @@ public sealed partial class IncidentBook
         var incident = Admit(record);
         foreach (var member in current?.Members?.Values ?? Enumerable.Empty<MemberState>())
         {
-            Join(incident, member);
+            _index.Attach(incident, member, decidedHere: false);
         }
 
         foreach (var m in incoming.Members)
         {
-            Join(incident, new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service)));
+            _index.Attach(incident, new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service)), decidedHere: false);
         }
 
-        RegisterGroup(incident);
-        if (current is not null && ReferenceEquals(_storm, current))
-        {
-            Volatile.Write(ref _storm, incident.IsActive ? incident : null);
-        }
-
-        NoteStormElsewhere(incident);
-
+        _correlator.Groups.Register(incident);
+        _correlator.Storm.Absorbed(current, incident);
         return true;
     }
 
     /// <summary>Takes another instance's change to one correlated alert of a live incident; false when the incident is not live here.</summary>
     public bool Absorb(AlertMember member)
     {
-        if (!_live.TryGetValue(member.IncidentId, out var incident))
+        if (!_index.TryGet(member.IncidentId, out var incident))
         {
             return false;
         }
 
-        Join(incident, new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service)));
+        _index.Attach(incident, new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service)), decidedHere: false);
         return true;
-    }
-
-    private void Join(IncidentState incident, MemberState member)
-    {
-        (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
-        LeadTo(member.Fingerprint, incident);
     }
 
     /// <summary>Takes an incident out of the book for a newer copy; its queued clocks see it closed and skip it.</summary>
@@ -136,27 +120,13 @@ public sealed partial class IncidentBook
         Forget(incident);
         if (incident.IsActive)
         {
-            Interlocked.Decrement(ref _active);
+            _index.Deactivated();
         }
 
         incident.Status = IncidentStatus.Closed;
     }
 
-    private void Remember(long id, int revision)
-    {
-        if (_retired.TryAdd(id, revision))
-        {
-            _retiredOrder.Enqueue(id);
-            if (_retiredOrder.Count > RetiredCapacity)
-            {
-                _retired.Remove(_retiredOrder.Dequeue());
-            }
-        }
-        else
-        {
-            _retired[id] = Math.Max(_retired[id], revision);
-        }
-    }
+    private void Remember(long id, int revision) => _retired.Remember(id, revision);
 
     private static LiveIncident Export(IncidentState incident, IReadOnlyList<AlertMember> members)
     {

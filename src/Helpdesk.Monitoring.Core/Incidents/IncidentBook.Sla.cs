@@ -5,16 +5,6 @@ namespace Helpdesk.Monitoring.Incidents;
 
 public sealed partial class IncidentBook
 {
-    /// <summary>SLA deadlines by due time; entries go stale when the deadline moves, and are checked when they fire.</summary>
-    private readonly PriorityQueue<(IncidentState Incident, SlaClock Clock), DateTimeOffset> _slaQueue = new();
-
-    private enum SlaClock : byte
-    {
-        L1Window = 1,
-        Response,
-        Resolution,
-    }
-
     private IncidentSla StartSla(Priority priority, Notification n, string customer, DateTimeOffset start)
     {
         var (target, calendar) = _policy.Rules.Sla.For(priority, n, customer);
@@ -94,46 +84,44 @@ public sealed partial class IncidentBook
 
         if (incident.Tier is "L1" && incident.Status == IncidentStatus.Open)
         {
-            _slaQueue.Enqueue((incident, SlaClock.L1Window), start + _policy.Rules.Sla.L1Window);
+            _clocks.Schedule(incident, Clock.L1Window, start + _policy.Rules.Sla.L1Window);
         }
 
         if (incident.Sla.ResponseDueAt is { } response && !incident.Sla.ResponseBreached && incident.Status == IncidentStatus.Open)
         {
-            _slaQueue.Enqueue((incident, SlaClock.Response), response);
+            _clocks.Schedule(incident, Clock.Response, response);
         }
 
         if (incident.Sla.ResolutionDueAt is { } resolution && !incident.Sla.ResolutionBreached)
         {
-            _slaQueue.Enqueue((incident, SlaClock.Resolution), resolution);
+            _clocks.Schedule(incident, Clock.Resolution, resolution);
         }
     }
 
-    /// <summary>Escalations and breaches due by <paramref name="now"/>; none while the incident is in maintenance.</summary>
-    private void RunSlaClocks(DateTimeOffset now, CommitPlan plan)
+    /// <summary>
+    /// An SLA clock came due: an escalation or a breach, unless the entry is stale (the deadline moved, the tier or
+    /// status changed) or the incident is in maintenance.
+    /// </summary>
+    private void RunSlaClock(IncidentState incident, Clock clock, DateTimeOffset due, CommitPlan plan)
     {
-        while (_slaQueue.TryPeek(out var entry, out var due) && due <= now)
+        if (!incident.IsActive || incident.Sla.PausedAt is not null || incident.InMaintenance)
         {
-            _slaQueue.Dequeue();
-            var (incident, clock) = entry;
-            if (!incident.IsActive || incident.Sla.PausedAt is not null || incident.InMaintenance)
-            {
-                continue;
-            }
+            return;
+        }
 
-            switch (clock)
-            {
-                case SlaClock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt + _policy.Rules.Sla.L1Window == due:
-                    Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(_policy.Rules.Sla.L1Window)}", plan);
-                    break;
-                case SlaClock.Response when incident.Status == IncidentStatus.Open && !incident.Sla.ResponseBreached && incident.Sla.ResponseDueAt == due:
-                    incident.Sla = incident.Sla with { ResponseBreached = true };
-                    Breach(incident, due, "Response", _policy.Rules.Sla.Targets[incident.Priority].Response, plan);
-                    break;
-                case SlaClock.Resolution when !incident.Sla.ResolutionBreached && incident.Sla.ResolutionDueAt == due:
-                    incident.Sla = incident.Sla with { ResolutionBreached = true };
-                    Breach(incident, due, "Resolution", _policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
-                    break;
-            }
+        switch (clock)
+        {
+            case Clock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt + _policy.Rules.Sla.L1Window == due:
+                Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(_policy.Rules.Sla.L1Window)}", plan);
+                break;
+            case Clock.Response when incident.Status == IncidentStatus.Open && !incident.Sla.ResponseBreached && incident.Sla.ResponseDueAt == due:
+                incident.Sla = incident.Sla with { ResponseBreached = true };
+                Breach(incident, due, "Response", _policy.Rules.Sla.Targets[incident.Priority].Response, plan);
+                break;
+            case Clock.Resolution when !incident.Sla.ResolutionBreached && incident.Sla.ResolutionDueAt == due:
+                incident.Sla = incident.Sla with { ResolutionBreached = true };
+                Breach(incident, due, "Resolution", _policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
+                break;
         }
     }
 
@@ -157,9 +145,7 @@ public sealed partial class IncidentBook
         }
 
         var from = incident.Tier;
-        incident.Tier = next;
-        incident.Sla = incident.Sla with { Escalations = incident.Sla.Escalations + 1 };
-        incident.UpdatedAt = at;
+        incident.Escalate(next, at);
         plan.Append(incident, at, TimelineKind.Escalated, null, $"Escalated from {(from.Length > 0 ? from : "(no tier)")} to {next}: {why}");
     }
 

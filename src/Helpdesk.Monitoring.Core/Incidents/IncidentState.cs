@@ -8,7 +8,7 @@ namespace Helpdesk.Monitoring.Incidents;
 /// The live, mutable part of an incident inside <see cref="IncidentBook"/>: only what decisions read or change.
 /// Kept small on purpose (tens of thousands stay open in a storm); the store holds the rest.
 /// </summary>
-internal sealed class IncidentState
+internal sealed partial class IncidentState
 {
     public IncidentState(IncidentRecord r, byte[] fingerprint)
     {

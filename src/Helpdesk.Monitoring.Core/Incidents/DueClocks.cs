@@ -1,0 +1,52 @@
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>What a clock waits for on an incident.</summary>
+internal enum Clock : byte
+{
+    // The order is the order in which clocks due at the same moment fire: a quiet period that ends resolves before
+    // the SLA looks at the incident, and a verification hold closes last.
+
+    /// <summary>The quiet period after flapping stopped: the state it is left in then applies.</summary>
+    FlapQuiet = 1,
+
+    /// <summary>L1's window to acknowledge before the incident moves to L2.</summary>
+    L1Window,
+
+    /// <summary>The response target of the SLA.</summary>
+    Response,
+
+    /// <summary>The resolution target of the SLA.</summary>
+    Resolution,
+
+    /// <summary>The verification hold of a resolved incident: it closes when no new problem came.</summary>
+    Close,
+}
+
+/// <summary>
+/// Every clock of every live incident in one queue, by due time. Entries are never removed early: a clock whose
+/// deadline moved or whose incident changed is queued again, and the stale entry is recognised when it comes due
+/// (the incident's own fields say what is due now), which keeps scheduling O(log n) with no search.
+/// </summary>
+internal sealed class DueClocks
+{
+    private readonly PriorityQueue<(IncidentState Incident, Clock Clock), (DateTimeOffset Due, Clock Clock)> _queue =
+        new(Comparer<(DateTimeOffset Due, Clock Clock)>.Create(static (a, b) => a.Due != b.Due ? a.Due.CompareTo(b.Due) : a.Clock.CompareTo(b.Clock)));
+
+    public int Count => _queue.Count;
+
+    public void Schedule(IncidentState incident, Clock clock, DateTimeOffset due) => _queue.Enqueue((incident, clock), (due, clock));
+
+    /// <summary>Takes the earliest clock due by <paramref name="now"/>, if any.</summary>
+    public bool TryTakeDue(DateTimeOffset now, out IncidentState incident, out Clock clock, out DateTimeOffset due)
+    {
+        if (_queue.TryPeek(out var entry, out var at) && at.Due <= now)
+        {
+            _queue.Dequeue();
+            (incident, clock, due) = (entry.Incident, entry.Clock, at.Due);
+            return true;
+        }
+
+        (incident, clock, due) = (null!, default, default);
+        return false;
+    }
+}
