@@ -92,7 +92,7 @@ internal static class ReplayCommand
     public static Result Replay(byte[] input, IncidentPolicy policy)
     {
         var records = Split(input);
-        var book = new IncidentBook(policy, [], 0, long.MaxValue);
+        var decider = new IncidentDecider(policy, [], 0, long.MaxValue);
         var projection = new IncidentProjection();
         var output = new StringBuilder();
         var refused = 0;
@@ -117,8 +117,8 @@ internal static class ReplayCommand
             var at = DateTimeOffset.FromUnixTimeSeconds(fields.TimeT);
             clock = clock is { } c && c > at ? c : at;
             var plan = new CommitPlan();
-            book.ApplyTimers(clock.Value, plan);
-            book.Apply(record.Span, in fields, clock.Value, knownApplied: false, plan);
+            decider.ApplyTimers(clock.Value, plan);
+            decider.Apply(record.Span, in fields, clock.Value, knownApplied: false, plan);
             plan.Seal();
             projection.Apply(plan);
         }

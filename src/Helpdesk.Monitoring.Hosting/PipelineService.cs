@@ -28,10 +28,10 @@ public sealed class PipelineService(
     {
         readiness.NotReady("rebuilding state from the store");
         var o = options.Value;
-        IncidentLedger ledger;
+        IncidentCommitter committer;
         try
         {
-            ledger = await IncidentLedger.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, Log, stoppingToken);
+            committer = await IncidentCommitter.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, Log, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -61,17 +61,17 @@ public sealed class PipelineService(
         await using var sharedState = shared;
         if (shared is not null)
         {
-            ledger.Shared = shared;
+            committer.Shared = shared;
         }
 
-        HelpdeskMetrics.ObserveActiveIncidents(() => ledger.Book.ActiveCount);
-        HelpdeskMetrics.ObserveStoreFailing(() => ledger.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
+        HelpdeskMetrics.ObserveActiveIncidents(() => committer.Decider.ActiveCount);
+        HelpdeskMetrics.ObserveStoreFailing(() => committer.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
         using var spoolMetrics = new SpoolMetrics(spool);
         using var kafkaMetrics = o.ConsumesKafka ? new KafkaMetrics(kafka) : null;
-        readiness.DegradedWhen(() => ledger.StoreFailingFor(time.GetUtcNow()) is var failing && failing > o.Pipeline.StoreFailureGrace
+        readiness.DegradedWhen(() => committer.StoreFailingFor(time.GetUtcNow()) is var failing && failing > o.Pipeline.StoreFailureGrace
             ? $"the store {o.StoreName} has not completed a commit for {failing.TotalSeconds:0} s (failing or stuck; Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
             : null);
-        HelpdeskMetrics.ObserveStorm(() => ledger.Book.StormActive ? 1 : 0);
+        HelpdeskMetrics.ObserveStorm(() => committer.Decider.StormActive ? 1 : 0);
         IObservable<InboundNotification> source = spool.Notifications;
         if (o.ConsumesKafka)
         {
@@ -87,11 +87,11 @@ public sealed class PipelineService(
 
             logger.LogInformation("Kafka client {Client} with librdkafka {Librdkafka}", typeof(Confluent.Kafka.Library).Assembly.GetName().Version, librdkafka);
             // Partitions that move here were decided elsewhere until now: rebuild from the store before deciding them.
-            kafka.PartitionsAssigned = ledger.RequestRebuild;
+            kafka.PartitionsAssigned = committer.RequestRebuild;
             source = kafka.Notifications;
         }
 
-        logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", ledger.Book.LiveCount, ledger.Book.LastId);
+        logger.LogInformation("State rebuilt: {Live} live incidents, last incident id {LastId}", committer.Decider.LiveCount, committer.Decider.LastId);
 
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -99,7 +99,7 @@ public sealed class PipelineService(
         // the HTTP requests waiting on them.
         using var pipelineThread = new EventLoopScheduler(start => new Thread(start) { Name = "helpdesk-pipeline", IsBackground = true });
         using var subscription = IncidentPipeline
-            .Build(source.Merge(http.Notifications), ledger, o.Pipeline, pipelineThread)
+            .Build(source.Merge(http.Notifications), committer, o.Pipeline, pipelineThread)
             .Subscribe(
                 batch => logger.LogDebug("Committed {Count} notifications, {Incidents} incidents written", batch.Notifications, batch.IncidentsWritten),
                 error => failed.TrySetException(error));

@@ -13,7 +13,7 @@ namespace Helpdesk.Monitoring.Kafka;
 /// membership) and parses each record straight from the message bytes. An offset is stored for commit only when the
 /// effects of every record up to it are durable in the store (<see cref="OffsetTracker"/>); records of a partition
 /// stay in order through the single pipeline. Unparseable records go to the dead-letter topic with the reason in
-/// headers. When partitions are assigned, the ledger rebuilds its state from the store before deciding their records;
+/// headers. When partitions are assigned, the committer rebuilds its state from the store before deciding their records;
 /// when they are revoked, the hand-over waits until their in-flight records are durable and committed.
 /// </summary>
 public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<string, Exception?> log)

@@ -27,7 +27,7 @@ public static class IncidentPipeline
     /// a turn wait that long for more arrivals first (only when something is waiting).
     /// </para>
     /// </summary>
-    public static IObservable<BatchOutcome> Build(IObservable<InboundNotification> source, IncidentLedger ledger, PipelineOptions options, IScheduler scheduler)
+    public static IObservable<BatchOutcome> Build(IObservable<InboundNotification> source, IncidentCommitter committer, PipelineOptions options, IScheduler scheduler)
     {
         var queued = new ConcurrentQueue<InboundNotification?>();
         var turnPending = new StrongBox<int>();
@@ -46,7 +46,7 @@ public static class IncidentPipeline
                     Volatile.Write(ref turnPending.Value, 0);
                     while (Take(queued, options.BatchSize) is { Count: > 0 } batch)
                     {
-                        observer.OnNext(await ledger.ProcessAsync(batch, cancellationToken).ConfigureAwait(false));
+                        observer.OnNext(await committer.ProcessAsync(batch, cancellationToken).ConfigureAwait(false));
                     }
                 })))
             .Concat();

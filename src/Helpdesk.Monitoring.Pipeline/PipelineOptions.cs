@@ -27,7 +27,7 @@ public sealed record PipelineOptions
 
     /// <summary>
     /// Scale-out: how long what the shared state last answered (a read, or a write's answer) stands in for the read
-    /// before the next batch, when that batch holds no event id the book cannot place. Under load batches follow each
+    /// before the next batch, when that batch holds no event id the decider cannot place. Under load batches follow each
     /// other within milliseconds, so each costs one round trip; idle, every tick reads.
     /// </summary>
     public TimeSpan SharedStateFreshness { get; init; } = TimeSpan.FromMilliseconds(100);

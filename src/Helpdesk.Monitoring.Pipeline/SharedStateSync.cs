@@ -5,11 +5,11 @@ using Helpdesk.Monitoring.Telemetry;
 namespace Helpdesk.Monitoring.Pipeline;
 
 /// <summary>
-/// The ledger's conversation with the state other instances share (scale-out: Redis): read before a batch is decided
-/// only when the book has ids it cannot place or the last answer is older than
+/// The committer's conversation with the state other instances share (scale-out: Redis): read before a batch is decided
+/// only when the decider has ids it cannot place or the last answer is older than
 /// <see cref="PipelineOptions.SharedStateFreshness"/>; written after the store commit. Each answer brings what other
-/// instances changed, which the book absorbs. The store stays the truth: an unreachable shared state only costs store
-/// look-ups, and one that was emptied or reset makes the ledger rebuild from the store and seed it again.
+/// instances changed, which the decider absorbs. The store stays the truth: an unreachable shared state only costs store
+/// look-ups, and one that was emptied or reset makes the committer rebuild from the store and seed it again.
 /// </summary>
 internal sealed class SharedStateSync(PipelineOptions options, Action<string, Exception?> log)
 {
@@ -20,10 +20,10 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
 
     /// <summary>
     /// Ids other instances applied (added to <paramref name="knownApplied"/>), their storm rate, and the incidents they
-    /// changed, absorbed into the book. When the shared state asks for it, <paramref name="rebuild"/> rebuilds the book
+    /// changed, absorbed into the decider. When the shared state asks for it, <paramref name="rebuild"/> rebuilds the decider
     /// from the store first, and the shared state is seeded with it.
     /// </summary>
-    public async Task ReadAsync(Func<IncidentBook> book, Func<CancellationToken, Task<IncidentBook>> rebuild, IList<InboundNotification?> batch,
+    public async Task ReadAsync(Func<IncidentDecider> decider, Func<CancellationToken, Task<IncidentDecider>> rebuild, IList<InboundNotification?> batch,
         HashSet<Guid> knownApplied, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (State is NoSharedState)
@@ -31,12 +31,12 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
             return;
         }
 
-        // Only ids this book cannot place ask: ids created after its watermark and not seen are new (partitions that
-        // move here rebuild the book, which moves the watermark past everything another instance could have applied).
+        // Only ids this decider cannot place ask: ids created after its watermark and not seen are new (partitions that
+        // move here rebuild the decider, which moves the watermark past everything another instance could have applied).
         var ids = new List<Guid>();
         foreach (var item in batch)
         {
-            if (item is not null && book().Classify(item.EventId) == EventIdClass.Unknown)
+            if (item is not null && decider().Classify(item.EventId) == EventIdClass.Unknown)
             {
                 ids.Add(item.EventId);
             }
@@ -60,7 +60,7 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
                 await State.SeedAsync(rebuilt.ExportLive(), cancellationToken);
             }
 
-            Take(book(), view, now);
+            Take(decider(), view, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -70,7 +70,7 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
     }
 
     /// <summary>After the store commit: this batch's ids, new problems and changed incidents, for the other instances.</summary>
-    public async Task WriteAsync(IncidentBook book, CommitPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task WriteAsync(IncidentDecider decider, CommitPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (State is NoSharedState || plan.IsEmpty)
         {
@@ -81,7 +81,7 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
         {
             var view = await State.WriteAsync(new SharedUpdate(plan.Events.Select(e => e.EventId).ToList(), plan.NewProblemsBySecond)
             {
-                Incidents = book.Export(plan),
+                Incidents = decider.Export(plan),
             }, now.ToUnixTimeSeconds(), cancellationToken);
             if (view.RebuildFromStore)
             {
@@ -90,7 +90,7 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
                 return;
             }
 
-            Take(book, view, now);
+            Take(decider, view, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -102,19 +102,19 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
     }
 
     /// <summary>Absorbs what other instances changed and their storm rate; the answer stands in for a read for a while.</summary>
-    private void Take(IncidentBook book, SharedView view, DateTimeOffset now)
+    private void Take(IncidentDecider decider, SharedView view, DateTimeOffset now)
     {
         foreach (var incident in view.Changed)
         {
-            book.Absorb(incident);
+            decider.Absorb(incident);
         }
 
         foreach (var member in view.ChangedMembers)
         {
-            book.Absorb(member);
+            decider.Absorb(member);
         }
 
-        book.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - book.OwnStormRate(now.ToUnixTimeSeconds()));
+        decider.OtherInstancesStormRate = Math.Max(0, view.NewProblemsLastMinute - decider.OwnStormRate(now.ToUnixTimeSeconds()));
         _freshUntil = now + options.SharedStateFreshness;
     }
 }

@@ -5,8 +5,8 @@ using Polly.Retry;
 namespace Helpdesk.Monitoring.Pipeline;
 
 /// <summary>
-/// How the ledger retries the store (Polly): exponential back-off from 100 ms up to
-/// <see cref="PipelineOptions.MaxRetryDelay"/>, on the ledger's clock, each failure counted and logged. A commit gets
+/// How the committer retries the store (Polly): exponential back-off from 100 ms up to
+/// <see cref="PipelineOptions.MaxRetryDelay"/>, on the committer's clock, each failure counted and logged. A commit gets
 /// a few attempts (a plan the store keeps refusing is decided again from a fresh state); a load or a rebuild retries
 /// for as long as the store is down, because there is nothing else to decide with.
 /// </summary>

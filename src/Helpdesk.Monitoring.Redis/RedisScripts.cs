@@ -4,7 +4,7 @@ namespace Helpdesk.Monitoring.Redis;
 
 /// <summary>
 /// The Lua scripts. A batch's write (after its store commit) also brings back what other instances changed since, so
-/// under load a batch costs one round trip; the read before a batch runs only when the book has event ids it cannot
+/// under load a batch costs one round trip; the read before a batch runs only when the decider has event ids it cannot
 /// place or what it last heard is not fresh. Applied event ids are members of one set per minute of their creation
 /// (UUIDv7 time), so a batch of ids is a few variadic commands, not one key each (SMISMEMBER: Redis 6.2 or later).
 /// Every key a script touches is passed in KEYS and carries the prefix's hash tag (one Redis Cluster slot).
@@ -16,7 +16,7 @@ internal static class RedisScripts
 {
     // Both scripts end with what the reader has not seen: out[n + 1] the storm sum of the last minute, then the epoch,
     // the version, then -1 (rebuild from the store) or the count of values and the values, leaving out what this
-    // reader wrote itself (its book has it).
+    // reader wrote itself (its decider has it).
     private const string Changes = """
         local function stormSum(from, to)
           local sum = 0

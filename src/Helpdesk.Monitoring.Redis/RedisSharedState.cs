@@ -25,7 +25,7 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
     private readonly RedisOptions _options;
     private readonly ConnectionMultiplexer _connection;
 
-    // Which writer this process is: its own changes are in its book already, so it skips them in the log.
+    // Which writer this process is: its own changes are in its decider already, so it skips them in the log.
     private readonly string _writer = Guid.NewGuid().ToString("N");
     private string _epoch = "";
     private long _cursor;

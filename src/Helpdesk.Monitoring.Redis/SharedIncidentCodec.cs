@@ -35,7 +35,7 @@ internal static class SharedIncidentCodec
         return JsonSerializer.Deserialize(parts[2], SharedIncidentJson.Default.AlertMember) ?? throw new FormatException("an empty shared member");
     }
 
-    /// <summary>The incident, unless this writer wrote it (its own book has it) or the value is empty (gone since).</summary>
+    /// <summary>The incident, unless this writer wrote it (its own decider has it) or the value is empty (gone since).</summary>
     public static LiveIncident? Decode(string value, string skipWriter)
     {
         var parts = value.Split('|', 4);

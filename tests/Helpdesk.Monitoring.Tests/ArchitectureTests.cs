@@ -16,7 +16,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void The_core_assembly_references_no_io_package()
     {
-        var references = typeof(IncidentBook).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        var references = typeof(IncidentDecider).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
         Assert.NotEmpty(references);
         foreach (var reference in references)
         {
@@ -149,7 +149,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void Names_avoid_manager_helper_util()
     {
-        var bad = typeof(IncidentBook).Assembly.GetTypes().Concat(typeof(Pipeline.IncidentPipeline).Assembly.GetTypes())
+        var bad = typeof(IncidentDecider).Assembly.GetTypes().Concat(typeof(Pipeline.IncidentPipeline).Assembly.GetTypes())
             .Where(t => t.Name.Contains("Manager", StringComparison.Ordinal) || t.Name.Contains("Helper", StringComparison.Ordinal) || t.Name.EndsWith("Util", StringComparison.Ordinal) || t.Name.EndsWith("Utils", StringComparison.Ordinal))
             .Select(t => t.FullName);
         Assert.Empty(bad);

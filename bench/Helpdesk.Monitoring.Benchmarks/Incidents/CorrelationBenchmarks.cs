@@ -16,7 +16,7 @@ namespace Helpdesk.Monitoring.Benchmarks.Incidents;
 /// <item>UncorrelatedOpen: new problems on healthy servers: every topology look-up finds nothing, a new incident opens.</item>
 /// <item>MemberRepeat: another contact's copy of a correlated alert: the storm-of-repeats path for members.</item>
 /// </list>
-/// The book is rebuilt before each invocation (outside the timing), with 10,000 unrelated open incidents in it.
+/// The decider is rebuilt before each invocation (outside the timing), with 10,000 unrelated open incidents in it.
 /// </summary>
 [Config(typeof(BenchmarkConfig))]
 [InvocationCount(1, 1)]
@@ -34,7 +34,7 @@ public class CorrelationBenchmarks
     private byte[][] _explained = [];
     private byte[][] _uncorrelated = [];
     private byte[][] _repeats = [];
-    private IncidentBook _book = null!;
+    private IncidentDecider _decider = null!;
     private DateTimeOffset _now;
 
     [GlobalSetup]
@@ -90,7 +90,7 @@ public class CorrelationBenchmarks
     [IterationSetup(Targets = [nameof(UnreachableJoin), nameof(UncorrelatedOpen)])]
     public void Reset()
     {
-        _book = new IncidentBook(_policy, [], 0, 0);
+        _decider = new IncidentDecider(_policy, [], 0, 0);
         foreach (var record in _background)
         {
             Apply(record);
@@ -135,7 +135,7 @@ public class CorrelationBenchmarks
 
     private ApplyOutcome Apply(byte[] record) =>
         NotificationParser.TryParse(record, out var fields, out _)
-            ? _book.Apply(record, in fields, _now, knownApplied: false, _plan)
+            ? _decider.Apply(record, in fields, _now, knownApplied: false, _plan)
             : ApplyOutcome.Ignored;
 
     private static Notification Copy(byte[] record)

@@ -6,7 +6,7 @@ using Helpdesk.Monitoring.Notifications;
 namespace Helpdesk.Monitoring.Benchmarks.Incidents;
 
 /// <summary>
-/// The per-notification hot path in memory: parse the wire bytes, build the fingerprint, decide against a book of
+/// The per-notification hot path in memory: parse the wire bytes, build the fingerprint, decide against a decider of
 /// 10,000 open incidents. "Repeat" is the storm case (another copy of a firing problem, new event id); "Redelivery" is
 /// the same event id again. Target (issue 2): ≤ 150 ns and 0 B for a duplicate.
 /// </summary>
@@ -22,7 +22,7 @@ public class HotPathBenchmarks
     private byte[][] _repeats = [];
     private int[] _idOffsets = [];
     private byte[][] _redeliveries = [];
-    private IncidentBook _book = null!;
+    private IncidentDecider _decider = null!;
     private DateTimeOffset _now;
 
     [GlobalSetup]
@@ -30,7 +30,7 @@ public class HotPathBenchmarks
     {
         _now = DateTimeOffset.FromUnixTimeSeconds(Traffic.T0 + 60);
         // Storm mode off: 10,000 problems in one second would (rightly) be one storm incident; this measures the plain path.
-        _book = new IncidentBook(Traffic.WithoutStorm, [], 0, 0);
+        _decider = new IncidentDecider(Traffic.WithoutStorm, [], 0, 0);
         for (var h = 0; h < Hosts; h++)
         {
             for (var s = 0; s < Services; s++)
@@ -58,7 +58,7 @@ public class HotPathBenchmarks
         }
 
         Check(Apply(_redeliveries[0]) == ApplyOutcome.Redelivered, "the same event id must be a redelivery");
-        Check(_book.LiveCount == Hosts * Services, "no incident may be opened by repeats");
+        Check(_decider.LiveCount == Hosts * Services, "no incident may be opened by repeats");
         _plan.Clear();
     }
 
@@ -106,7 +106,7 @@ public class HotPathBenchmarks
     private ApplyOutcome Apply(byte[] record)
     {
         return NotificationParser.TryParse(record, out var fields, out _)
-            ? _book.Apply(record, in fields, _now, knownApplied: false, _plan)
+            ? _decider.Apply(record, in fields, _now, knownApplied: false, _plan)
             : ApplyOutcome.Ignored;
     }
 

@@ -21,10 +21,10 @@ public static class CrashPoint
     public const string DurableWriteBeforeDirectorySync = "durable-write.before-directory-sync";
 
     /// <summary>The store committed a batch; the shared state (Redis) is not yet written, no receipt is settled.</summary>
-    public const string LedgerAfterCommit = "ledger.after-commit";
+    public const string CommitterAfterCommit = "committer.after-commit";
 
     /// <summary>The store and the shared state hold the batch; its receipts are not yet settled.</summary>
-    public const string LedgerBeforeSettle = "ledger.before-settle";
+    public const string CommitterBeforeSettle = "committer.before-settle";
 
     /// <summary>A spool file's effect is committed and settled; the file is not yet deleted.</summary>
     public const string SpoolBeforeDelete = "spool.before-delete";
@@ -44,7 +44,7 @@ public static class CrashPoint
     /// <summary>Every point, for the documentation and the tests that cover each.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        DurableWriteBeforeRename, DurableWriteBeforeDirectorySync, LedgerAfterCommit, LedgerBeforeSettle, SpoolBeforeDelete,
+        DurableWriteBeforeRename, DurableWriteBeforeDirectorySync, CommitterAfterCommit, CommitterBeforeSettle, SpoolBeforeDelete,
         HttpBeforeAnswer, KafkaBeforeOffsetStore, RelayBeforeDelete,
     ];
 

@@ -14,7 +14,7 @@ public sealed record AlertMember(
     public string Name => Service.Length == 0 ? Host : $"{Host}/{Service}";
 }
 
-/// <summary>The live form of <see cref="AlertMember"/> inside the book.</summary>
+/// <summary>The live form of <see cref="AlertMember"/> inside the decider.</summary>
 internal sealed class MemberState
 {
     public MemberState(AlertMember m, byte[] fingerprint)

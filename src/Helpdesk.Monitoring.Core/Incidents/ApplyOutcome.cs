@@ -1,6 +1,6 @@
 namespace Helpdesk.Monitoring.Incidents;
 
-/// <summary>What one notification did to the incident book.</summary>
+/// <summary>What one notification did to the incident decider.</summary>
 public enum ApplyOutcome : byte
 {
     /// <summary>The same event id was applied before: nothing changes.</summary>

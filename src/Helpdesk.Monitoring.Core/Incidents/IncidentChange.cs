@@ -47,7 +47,7 @@ public sealed record IncidentChange(
 }
 
 /// <summary>
-/// A repeat's whole effect on an incident: its occurrence count (as this book counts it, and the alerts this batch
+/// A repeat's whole effect on an incident: its occurrence count (as this decider counts it, and the alerts this batch
 /// added, which the store adds) and when it was last seen.
 /// </summary>
 public readonly record struct CounterChange(long Id, long AlertCount, DateTimeOffset LastSeenAt, long AlertsAdded)

@@ -3,7 +3,7 @@ using Helpdesk.Monitoring.Topology;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-/// <summary>Lifecycle settings, the rules file and the topology the book decides with.</summary>
+/// <summary>Lifecycle settings, the rules file and the topology the decider decides with.</summary>
 public sealed record IncidentPolicy
 {
     /// <summary>How long a resolved incident waits, for verification, before it is closed (ITIL: verify before closure).</summary>

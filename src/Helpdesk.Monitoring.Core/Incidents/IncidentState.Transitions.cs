@@ -2,7 +2,7 @@ namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
 /// The incident's own status changes: each sets every field that moves with it, so no decision can leave an incident
-/// half-resolved or half-reopened. What a change means for the book (counts, clocks, timeline) is the book's.
+/// half-resolved or half-reopened. What a change means for the decider (counts, clocks, timeline) is the decider's.
 /// </summary>
 internal sealed partial class IncidentState
 {

@@ -5,7 +5,7 @@ using Helpdesk.Monitoring.Notifications;
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
-/// The live, mutable part of an incident inside <see cref="IncidentBook"/>: only what decisions read or change.
+/// The live, mutable part of an incident inside <see cref="IncidentDecider"/>: only what decisions read or change.
 /// Kept small on purpose (tens of thousands stay open in a storm); the store holds the rest.
 /// </summary>
 internal sealed partial class IncidentState

@@ -1,7 +1,7 @@
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
-/// Incidents the book saw leave (closed, merged, replaced) with their revision, so that an older copy from another
+/// Incidents the decider saw leave (closed, merged, replaced) with their revision, so that an older copy from another
 /// instance, still on its way, does not bring them back. Bounded: the oldest are forgotten first.
 /// </summary>
 internal sealed class RetiredIncidents(int capacity)

@@ -7,7 +7,7 @@ namespace Helpdesk.Monitoring.Ports;
 /// after the store committed it (so it never claims what the store does not hold): which event ids were applied (by
 /// any instance), how many new problems every instance saw per second (the storm rate across instances), and the live
 /// incidents each batch changed (identity → incident, problem episodes, members, group windows, flapping and
-/// maintenance state, clocks), which every instance's book absorbs. The store stays the system of record: when the
+/// maintenance state, clocks), which every instance's decider absorbs. The store stays the system of record: when the
 /// shared state is empty (restart, flush, new cluster) the instance rebuilds from the store and seeds it; when it is
 /// unreachable, decisions fall back to the store and to this instance's own view, and the store refuses any plan
 /// decided on a stale copy.
@@ -42,7 +42,7 @@ public sealed record SharedView(IReadOnlySet<Guid> Applied, int NewProblemsLastM
 
     /// <summary>
     /// The shared state is empty or was reset, or this instance fell further behind than its change log keeps: rebuild
-    /// the book from the store, then <see cref="ISharedState.SeedAsync"/>.
+    /// the decider from the store, then <see cref="ISharedState.SeedAsync"/>.
     /// </summary>
     public bool RebuildFromStore { get; init; }
 }

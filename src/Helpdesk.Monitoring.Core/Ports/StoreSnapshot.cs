@@ -2,7 +2,7 @@ using Helpdesk.Monitoring.Incidents;
 
 namespace Helpdesk.Monitoring.Ports;
 
-/// <summary>What the book is rebuilt from: live incidents, their correlated alerts, the highest id, the event-id watermark.</summary>
+/// <summary>What the decider is rebuilt from: live incidents, their correlated alerts, the highest id, the event-id watermark.</summary>
 public sealed record StoreSnapshot(IReadOnlyList<IncidentRecord> Live, long LastIncidentId, long MaxEventUnixMs)
 {
     public IReadOnlyList<AlertMember> Members { get; init; } = [];

@@ -48,7 +48,7 @@ public static class HelpdeskMetrics
         "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
-    // Gauges are created once; the running service points them at its book and store. The spool and Kafka own theirs.
+    // Gauges are created once; the running service points them at its decider and store. The spool and Kafka own theirs.
     private static Func<double> _storeFailingSeconds = static () => 0;
     private static Func<long> _activeIncidents = static () => 0;
     private static Func<long> _stormActive = static () => 0;

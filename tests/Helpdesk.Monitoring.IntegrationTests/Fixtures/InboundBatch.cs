@@ -5,7 +5,7 @@ using Helpdesk.Monitoring.Tests;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
 
-/// <summary>Notifications as a source hands them to the ledger, with receipts nobody waits on.</summary>
+/// <summary>Notifications as a source hands them to the committer, with receipts nobody waits on.</summary>
 public static class InboundBatch
 {
     public static List<InboundNotification?> Of(params Notification[] notifications) =>

@@ -26,8 +26,8 @@ public sealed class CrashPointTests : IDisposable
     private SpoolPaths Spool => new SpoolPaths(_dir.Combine("spool")).EnsureExists();
 
     [Theory]
-    [InlineData(CrashPoint.LedgerAfterCommit + "@3")]
-    [InlineData(CrashPoint.LedgerBeforeSettle + "@3")]
+    [InlineData(CrashPoint.CommitterAfterCommit + "@3")]
+    [InlineData(CrashPoint.CommitterBeforeSettle + "@3")]
     [InlineData(CrashPoint.SpoolBeforeDelete + "@25")]
     public async Task Killed_at_a_point_of_the_spool_path_the_restarted_service_ends_exactly_where_an_uninterrupted_one_would(string point)
     {

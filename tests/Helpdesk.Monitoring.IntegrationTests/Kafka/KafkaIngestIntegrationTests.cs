@@ -357,7 +357,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         var traffic = Traffic(hosts: 40);
         Produce(traffic);
         var database = _dir.Combine("redis-crash.db");
-        await using (var crashing = await StartServiceAsync("crash", slot: 0, slots: 1, database, redis: redis.Configuration, crashAt: CrashPoint.LedgerAfterCommit))
+        await using (var crashing = await StartServiceAsync("crash", slot: 0, slots: 1, database, redis: redis.Configuration, crashAt: CrashPoint.CommitterAfterCommit))
         {
             Assert.Equal(KilledBySigkill, await crashing.ExitCodeAsync(TimeSpan.FromSeconds(60)));
         }

@@ -14,7 +14,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 
-/// <summary>The ledger and the Rx pipeline over a real SQLite file.</summary>
+/// <summary>The committer and the Rx pipeline over a real SQLite file.</summary>
 public sealed class PipelineIntegrationTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
@@ -48,7 +48,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
 
         // Known from one look-up in the store before deciding, not from a commit the store refused.
         Assert.Equal(0, again.Rebuilds);
-        Assert.Equal(2, second.Book.LiveCount);
+        Assert.Equal(2, second.Decider.LiveCount);
         Assert.Equal(2, (await _stores[^1].LoadAsync(default)).Live.Single(i => i.Host == "web01").AlertCount);
     }
 
@@ -94,8 +94,8 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task A_failing_store_is_retried_until_the_commit_lands()
     {
         var flaky = new FlakyStore(Store(), failures: 2);
-        var ledger = await Open(flaky);
-        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        var committer = await Open(flaky);
+        var outcome = await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
         Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
         Assert.Equal(3, flaky.Attempts);
         Assert.Single((await flaky.LoadAsync(default)).Live);
@@ -107,9 +107,9 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         // Nagios' clock eight days behind (or a replayed spool): the id's own time is older than the retention.
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
         var store = Store();
-        var ledger = await Open(store, time);
+        var committer = await Open(store, time);
         var old = Records.Service(NotificationType.Problem, id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 8 * 86_400)));
-        Assert.Equal([ApplyOutcome.Opened], (await ledger.ProcessAsync(Batch(old).Items, default)).Outcomes);
+        Assert.Equal([ApplyOutcome.Opened], (await committer.ProcessAsync(Batch(old).Items, default)).Outcomes);
 
         // A prune ran right after (the first batch prunes at once); the retry comes from a new process, which must
         // ask the store about the old id.
@@ -123,7 +123,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
         var flaky = new FlakyStore(Store(), failures: 3);
-        var ledger = await Open(flaky, time);
+        var committer = await Open(flaky, time);
         var failingFor = new List<TimeSpan>();
 
         // Each attempt takes 20 s; before it, the test reads what /readyz would read.
@@ -131,14 +131,14 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         {
             lock (failingFor)
             {
-                failingFor.Add(ledger.StoreFailingFor(time.GetUtcNow()));
+                failingFor.Add(committer.StoreFailingFor(time.GetUtcNow()));
             }
 
             time.Advance(TimeSpan.FromSeconds(20));
         };
 
         // The retry back-off waits on the same clock: it moves on in small steps until the batch commits.
-        var processing = ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        var processing = committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
         while (!processing.IsCompleted)
         {
             time.Advance(TimeSpan.FromMilliseconds(10));
@@ -157,15 +157,15 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
             Assert.True(step >= TimeSpan.FromSeconds(20) && step < TimeSpan.FromSeconds(25), $"attempt {i}: {step}");
         }
 
-        Assert.Equal(TimeSpan.Zero, ledger.StoreFailingFor(time.GetUtcNow()));
+        Assert.Equal(TimeSpan.Zero, committer.StoreFailingFor(time.GetUtcNow()));
     }
 
     [Fact]
     public async Task A_commit_refused_again_and_again_rebuilds_the_state_and_decides_the_batch_again()
     {
         var flaky = new FlakyStore(Store(), failures: 6);
-        var ledger = await Open(flaky);
-        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)).Items, default);
+        var committer = await Open(flaky);
+        var outcome = await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)).Items, default);
         Assert.Equal(1, outcome.Rebuilds);
         Assert.Equal([ApplyOutcome.Opened, ApplyOutcome.Repeated], outcome.Outcomes);
         Assert.Equal(7, flaky.Attempts);
@@ -176,11 +176,11 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task The_rx_pipeline_commits_everything_in_batches_and_settles_every_receipt()
     {
         var store = Store();
-        var ledger = await Open(store);
+        var committer = await Open(store);
         using var source = new Subject<InboundNotification>();
         var batches = new List<BatchOutcome>();
         using var subscription = IncidentPipeline
-            .Build(source, ledger, new PipelineOptions { BatchSize = 100, BatchWindow = TimeSpan.FromMilliseconds(5) }, TaskPoolScheduler.Default)
+            .Build(source, committer, new PipelineOptions { BatchSize = 100, BatchWindow = TimeSpan.FromMilliseconds(5) }, TaskPoolScheduler.Default)
             .Subscribe(b => { lock (batches) { batches.Add(b); } });
 
         var receipts = new List<TaskReceipt>();
@@ -208,18 +208,18 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task Under_load_the_shared_states_answer_to_a_write_stands_in_for_the_next_read()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
-        var ledger = await IncidentLedger.OpenAsync(Store(), new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
+        var committer = await IncidentCommitter.OpenAsync(Store(), new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { SharedStateFreshness = TimeSpan.FromMilliseconds(100) }, time, (_, _) => { }, default);
         var shared = new CountingSharedState();
-        ledger.Shared = shared;
+        committer.Shared = shared;
 
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
         Assert.Equal((1, 2), (shared.Reads, shared.Writes));
 
         // Idle for longer than the freshness: the next batch reads first.
         time.Advance(TimeSpan.FromSeconds(1));
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "c")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "c")).Items, default);
         Assert.Equal((2, 3), (shared.Reads, shared.Writes));
     }
 
@@ -227,11 +227,11 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task What_arrives_while_a_commit_runs_is_committed_together_right_after_it()
     {
         var gated = new GatedStore(Store());
-        var ledger = await Open(gated);
+        var committer = await Open(gated);
         using var source = new Subject<InboundNotification>();
         var batches = new List<BatchOutcome>();
         using var subscription = IncidentPipeline
-            .Build(source, ledger, new PipelineOptions { TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default)
+            .Build(source, committer, new PipelineOptions { TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default)
             .Subscribe(b => { lock (batches) { batches.Add(b); } });
 
         var receipts = new List<TaskReceipt>();
@@ -278,9 +278,9 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task A_receipt_settles_only_after_the_commit_that_holds_its_effect()
     {
         var gated = new GatedStore(Store());
-        var ledger = await Open(gated);
+        var committer = await Open(gated);
         using var source = new Subject<InboundNotification>();
-        using var subscription = IncidentPipeline.Build(source, ledger, new PipelineOptions { TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default).Subscribe();
+        using var subscription = IncidentPipeline.Build(source, committer, new PipelineOptions { TickInterval = TimeSpan.FromHours(1) }, TaskPoolScheduler.Default).Subscribe();
         var receipt = new TaskReceipt();
         var record = Records.Bytes(Records.Service(NotificationType.Problem));
         source.OnNext(new InboundNotification(record, Records.Parse(record), receipt));
@@ -298,11 +298,11 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task The_shared_state_is_written_only_after_the_store_holds_the_batch()
     {
         var store = Store();
-        var ledger = await Open(store);
+        var committer = await Open(store);
         var shared = new StoreFirstSharedState(store);
-        ledger.Shared = shared;
+        committer.Shared = shared;
 
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01")).Items, default);
 
         Assert.Equal(2, shared.WrittenIds);
         Assert.Equal(0, shared.WrittenBeforeTheStore);
@@ -313,12 +313,12 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     {
         var scheduler = new HistoricalScheduler(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
         var store = Store();
-        var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")),
+        var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")),
             new IncidentPolicy { VerificationHold = TimeSpan.FromMinutes(10) }, new PipelineOptions(), new SchedulerTime(scheduler), (_, _) => { }, default);
         using var source = new Subject<InboundNotification>();
         var batches = new List<BatchOutcome>();
         using var subscription = IncidentPipeline
-            .Build(source, ledger, new PipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(5), TickInterval = TimeSpan.FromSeconds(1) }, scheduler)
+            .Build(source, committer, new PipelineOptions { BatchWindow = TimeSpan.FromMilliseconds(5), TickInterval = TimeSpan.FromSeconds(1) }, scheduler)
             .Subscribe(batches.Add);
 
         Push(source, Records.Service(NotificationType.Problem, timeT: Records.T0));
@@ -354,8 +354,8 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         return store;
     }
 
-    private Task<IncidentLedger> Open(IIncidentStore store, TimeProvider? time = null) =>
-        IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50) },
+    private Task<IncidentCommitter> Open(IIncidentStore store, TimeProvider? time = null) =>
+        IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50) },
             time ?? TimeProvider.System, (_, _) => { }, default);
 
     private static (List<InboundNotification?> Items, Notification[] Notifications) Batch(params Notification[] notifications) =>
@@ -365,7 +365,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
             return (InboundNotification?)new InboundNotification(record, Records.Parse(record), new TaskReceipt());
         }).ToList(), notifications);
 
-    /// <summary>The ledger's clock follows the Rx scheduler's virtual clock.</summary>
+    /// <summary>The committer's clock follows the Rx scheduler's virtual clock.</summary>
     private sealed class SchedulerTime(IScheduler scheduler) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => scheduler.Now;
@@ -386,28 +386,28 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var store = new PruneCountingStore(Store());
         var options = new PipelineOptions { PruneInterval = TimeSpan.FromHours(1), AppliedEventRetention = TimeSpan.FromDays(7) };
-        var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), options, time, (_, _) => { }, default);
+        var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), options, time, (_, _) => { }, default);
 
         // The first batch prunes, with the retention's cutoff and a bounded slice; the next, in the same interval, does not.
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
         Assert.Equal([(time.GetUtcNow() - TimeSpan.FromDays(7), 10_000)], store.Prunes);
         time.Advance(TimeSpan.FromMinutes(59));
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
         Assert.Single(store.Prunes);
 
         // At the interval it prunes again; a full slice means more is waiting: the next batch prunes at once.
         time.Advance(TimeSpan.FromMinutes(1));
         store.Answer = 10_000;
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "c")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "c")).Items, default);
         store.Answer = 3;
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "d")).Items, default);
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "e")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "d")).Items, default);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "e")).Items, default);
         Assert.Equal(3, store.Prunes.Count);
 
         // A failing prune is logged and retried at the next interval; the batch commits regardless.
         store.Fail = true;
         time.Advance(TimeSpan.FromHours(1));
-        var outcome = await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "f")).Items, default);
+        var outcome = await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "f")).Items, default);
         Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
         Assert.Equal(4, store.Prunes.Count);
     }
@@ -416,42 +416,42 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     public async Task Other_instances_storm_rate_is_what_the_shared_state_counts_beyond_this_instances_own()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
-        var ledger = await Open(Store(), time);
+        var committer = await Open(Store(), time);
         var shared = new ScriptedSharedState { NewProblemsLastMinute = 50 };
-        ledger.Shared = shared;
+        committer.Shared = shared;
 
         // Each batch's read and write say 50 in the last minute; after this instance's own problem, 49 are others'.
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a", timeT: Records.T0 + 60)).Items, default);
-        Assert.Equal(49, ledger.Book.OtherInstancesStormRate);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a", timeT: Records.T0 + 60)).Items, default);
+        Assert.Equal(49, committer.Decider.OtherInstancesStormRate);
 
         // Never below zero when the shared count lags behind this instance's own.
         shared.NewProblemsLastMinute = 0;
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b", timeT: Records.T0 + 60)).Items, default);
-        Assert.Equal(0, ledger.Book.OtherInstancesStormRate);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b", timeT: Records.T0 + 60)).Items, default);
+        Assert.Equal(0, committer.Decider.OtherInstancesStormRate);
     }
 
     [Fact]
     public async Task A_shared_state_that_asks_for_a_rebuild_is_seeded_from_the_store_and_one_that_fails_costs_nothing()
     {
         var store = Store();
-        var ledger = await Open(store);
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
+        var committer = await Open(store);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);
 
         var shared = new ScriptedSharedState { RebuildOnRead = true };
-        ledger.Shared = shared;
-        await ledger.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
+        committer.Shared = shared;
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "b")).Items, default);
         Assert.Equal(["a"], shared.Seeded.Select(i => i.Record!.Host));
 
         // Unreachable: the batch is decided with the store (a redelivery is still found there) and commits.
         var redelivered = Records.Service(NotificationType.Problem, host: "c");
-        await ledger.ProcessAsync(Batch(redelivered).Items, default);
-        ledger.Shared = new ScriptedSharedState { Fail = true };
-        var outcome = await ledger.ProcessAsync(Batch(redelivered, Records.Service(NotificationType.Problem, host: "d")).Items, default);
+        await committer.ProcessAsync(Batch(redelivered).Items, default);
+        committer.Shared = new ScriptedSharedState { Fail = true };
+        var outcome = await committer.ProcessAsync(Batch(redelivered, Records.Service(NotificationType.Problem, host: "d")).Items, default);
         Assert.Equal([ApplyOutcome.Redelivered, ApplyOutcome.Opened], outcome.Outcomes);
         Assert.Equal(4, (await store.LoadAsync(default)).Live.Count);
     }
 
-    /// <summary>Counts the ledger's round trips to the shared state (Redis's own behaviour is tested on redis-server).</summary>
+    /// <summary>Counts the committer's round trips to the shared state (Redis's own behaviour is tested on redis-server).</summary>
     private sealed class CountingSharedState : ISharedState
     {
         public int Reads { get; private set; }
@@ -530,7 +530,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Records each prune the ledger asks for and answers a chosen count (or fails).</summary>
+    /// <summary>Records each prune the committer asks for and answers a chosen count (or fails).</summary>
     private sealed class PruneCountingStore(IIncidentStore inner) : PassThroughStore(inner)
     {
         public List<(DateTimeOffset Before, int MaxRows)> Prunes { get; } = [];

@@ -77,7 +77,7 @@ public sealed class RedisSharedStateIntegrationTests
 
         Assert.True(lost.Count > 0, "the lost connection was never counted");
 
-        // Restarted empty: nothing is known, so decisions ask the store (the ledger's fallback), never wrongly "seen".
+        // Restarted empty: nothing is known, so decisions ask the store (the committer's fallback), never wrongly "seen".
         await redis.RestartAsync();
         var view = await Eventually(() => state.ReadAsync([id], 0, default).AsTask());
         Assert.Empty(view.Applied);

@@ -17,7 +17,7 @@ using StackExchange.Redis;
 namespace Helpdesk.Monitoring.IntegrationTests.Redis;
 
 /// <summary>
-/// Incident state shared through a real redis-server by two instances (two ledgers over one SQLite file, as two
+/// Incident state shared through a real redis-server by two instances (two committers over one SQLite file, as two
 /// service processes over one store): what one decides, the other decides with; Redis emptied or gone loses nothing.
 /// </summary>
 public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
@@ -58,13 +58,13 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
         Assert.True((await b.ReadAsync([], 0, default)).RebuildFromStore);
         await b.SeedAsync([], default);
 
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        var first = Plans.Decide(book, Records.Service(NotificationType.Problem));
-        var second = Plans.Decide(book, Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 5));
-        await a.WriteAsync(Update(book.Export(second)), 0, default);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var first = Plans.Decide(decider, Records.Service(NotificationType.Problem));
+        var second = Plans.Decide(decider, Records.Service(NotificationType.Acknowledgement, timeT: Records.T0 + 5));
+        await a.WriteAsync(Update(decider.Export(second)), 0, default);
 
         // An older copy written late (another instance's slow write) does not replace the newer one.
-        var older = book.Export(first)[0];
+        var older = decider.Export(first)[0];
         await a.WriteAsync(Update([older with { Revision = 1, Record = older.Record! with { Status = IncidentStatus.Open } }]), 0, default);
 
         var seen = await b.ReadAsync([], 0, default);
@@ -74,8 +74,8 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
         Assert.Empty((await a.ReadAsync([], 0, default)).Changed);
 
         // A write answers with what others changed since (under load a batch needs no read of its own).
-        var third = Plans.Decide(book, Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 9));
-        await a.WriteAsync(Update(book.Export(third)), 0, default);
+        var third = Plans.Decide(decider, Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 9));
+        await a.WriteAsync(Update(decider.Export(third)), 0, default);
         var answer = await b.WriteAsync(Update([]), 0, default);
         Assert.Equal(IncidentStatus.Resolved, Assert.Single(answer.Changed).Record!.Status);
         Assert.Empty((await b.ReadAsync([], 0, default)).Changed);
@@ -118,13 +118,13 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
 
         // 60 writes far past the window of 10, each an incident with 300 new members (more entries than a write used to
         // trim) and one closed incident.
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         for (var i = 0; i < 60; i++)
         {
-            Plans.Decide(book, Records.Host(NotificationType.Problem, host: $"core{i:00}", timeT: Records.T0 + i));
-            var plan = Plans.Decide(book, [.. Enumerable.Range(0, 300).Select(s =>
+            Plans.Decide(decider, Records.Host(NotificationType.Problem, host: $"core{i:00}", timeT: Records.T0 + i));
+            var plan = Plans.Decide(decider, [.. Enumerable.Range(0, 300).Select(s =>
                 Records.Service(NotificationType.Problem, host: $"core{i:00}", service: $"svc{s:000}", timeT: Records.T0 + i))]);
-            await writer.WriteAsync(Update([.. book.Export(plan), new LiveIncident(10_000 + i, 5, null, [])]), 0, default);
+            await writer.WriteAsync(Update([.. decider.Export(plan), new LiveIncident(10_000 + i, 5, null, [])]), 0, default);
         }
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
@@ -141,8 +141,8 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task A_service_on_one_instance_joins_the_host_incident_another_instance_opened()
     {
-        var a = await Ledger(slot: 0);
-        var b = await Ledger(slot: 1);
+        var a = await Committer(slot: 0);
+        var b = await Committer(slot: 1);
         Assert.Equal([ApplyOutcome.Opened], (await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: "core01")), default)).Outcomes);
         Assert.Equal([ApplyOutcome.Correlated, ApplyOutcome.Correlated], (await b.ProcessAsync(Batch(
             Records.Service(NotificationType.Problem, host: "core01", service: "PING", timeT: Records.T0 + 5),
@@ -160,16 +160,16 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
         Assert.Equal(2, resolved.Members.Count);
 
         // b's next batch (or tick) takes the resolution up.
-        Assert.Equal(1, b.Book.ActiveCount);
+        Assert.Equal(1, b.Decider.ActiveCount);
         await b.ProcessAsync(Batch(), default);
-        Assert.Equal(0, b.Book.ActiveCount);
+        Assert.Equal(0, b.Decider.ActiveCount);
     }
 
     [Fact]
     public async Task An_emptied_redis_is_rebuilt_from_the_store_and_a_dead_one_costs_only_store_reads()
     {
-        var a = await Ledger(slot: 0);
-        var b = await Ledger(slot: 1);
+        var a = await Committer(slot: 0);
+        var b = await Committer(slot: 1);
         await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: "core01")), default);
         await b.ProcessAsync(Batch(), default);
         var id = Assert.Single((await _store.LoadAsync(default)).Live).Id;
@@ -200,7 +200,7 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
     private async Task<RedisSharedState> Shared() =>
         Own(await RedisSharedState.ConnectAsync(new RedisOptions { Configuration = _redis.Configuration }));
 
-    private async Task<IncidentLedger> Ledger(int slot)
+    private async Task<IncidentCommitter> Committer(int slot)
     {
         var policy = new IncidentPolicy
         {
@@ -209,10 +209,10 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
             Topology = new LiveTopology(ObjectsCacheReader.Read(new StringReader(Network))),
             Rules = new HelpdeskRules { Correlation = new CorrelationPolicy() },
         };
-        var ledger = await IncidentLedger.OpenAsync(_store, new DeadLetterDirectory(_dir.Combine("dead-letter")), policy,
+        var committer = await IncidentCommitter.OpenAsync(_store, new DeadLetterDirectory(_dir.Combine("dead-letter")), policy,
             new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50), SharedStateFreshness = TimeSpan.Zero }, _time, (_, _) => { }, default);
-        ledger.Shared = await Shared();
-        return ledger;
+        committer.Shared = await Shared();
+        return committer;
     }
 
     private T Own<T>(T owned)

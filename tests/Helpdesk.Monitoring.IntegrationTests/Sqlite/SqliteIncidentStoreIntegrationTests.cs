@@ -37,8 +37,8 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Commits_and_loads_live_incidents_with_their_timeline()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        var plan = Plans.Decide(book, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01"),
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var plan = Plans.Decide(decider, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem, host: "db01"),
             Records.Service(NotificationType.Recovery, host: "db01", state: AlertState.Ok));
         Assert.True((await _store.CommitAsync(plan, default)).IsCommitted);
 
@@ -56,9 +56,9 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Flapping_and_routing_columns_round_trip()
     {
-        var book = new IncidentBook(new IncidentPolicy { FlapQuietPeriod = TimeSpan.FromMinutes(5) }, [], 0, 0);
-        await _store.CommitAsync(Plans.Decide(book, Records.Service(NotificationType.Problem)), default);
-        await _store.CommitAsync(Plans.Decide(book,
+        var decider = new IncidentDecider(new IncidentPolicy { FlapQuietPeriod = TimeSpan.FromMinutes(5) }, [], 0, 0);
+        await _store.CommitAsync(Plans.Decide(decider, Records.Service(NotificationType.Problem)), default);
+        await _store.CommitAsync(Plans.Decide(decider,
             Records.Service(NotificationType.FlappingStart, timeT: Records.T0 + 10),
             Records.Service(NotificationType.FlappingStop, timeT: Records.T0 + 20)), default);
 
@@ -72,8 +72,8 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task History_lists_the_customers_earlier_incidents_on_the_same_host_newest_first()
     {
-        var book = new IncidentBook(new IncidentPolicy { ReopenWindow = TimeSpan.Zero }, [], 0, 0);
-        await _store.CommitAsync(Plans.Decide(book,
+        var decider = new IncidentDecider(new IncidentPolicy { ReopenWindow = TimeSpan.Zero }, [], 0, 0);
+        await _store.CommitAsync(Plans.Decide(decider,
             Records.Service(NotificationType.Problem, service: "HTTP", timeT: Records.T0),
             Records.Service(NotificationType.Problem, service: "Disk", timeT: Records.T0 + 10),
             Records.Service(NotificationType.Problem, host: "other", timeT: Records.T0 + 20),
@@ -92,10 +92,10 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Lists_filtered_newest_first_and_paged()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var notifications = Enumerable.Range(0, 12).Select(i => Records.Service(NotificationType.Problem, host: "h" + i,
             timeT: Records.T0 + i, customer: i < 4 ? "globex" : "acme", state: i % 3 == 0 ? AlertState.Warning : AlertState.Critical)).ToArray();
-        await _store.CommitAsync(Plans.Decide(book, notifications), default);
+        await _store.CommitAsync(Plans.Decide(decider, notifications), default);
 
         var page = await _store.ListAsync(new IncidentQuery { Customer = "acme", PageSize = 5, Page = 1 }, default);
         Assert.Equal(8, page.Total);
@@ -109,8 +109,8 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Reopening_the_file_keeps_everything_and_migrations_run_once()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        await _store.CommitAsync(Plans.Decide(book, Records.Service(NotificationType.Problem)), default);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        await _store.CommitAsync(Plans.Decide(decider, Records.Service(NotificationType.Problem)), default);
         await _store.DisposeAsync();
         _store = new SqliteIncidentStore(new SqliteStoreOptions { Path = DbPath });
         await _store.InitializeAsync(default);

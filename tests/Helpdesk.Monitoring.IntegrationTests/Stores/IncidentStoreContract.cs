@@ -25,8 +25,8 @@ public abstract class IncidentStoreContract
     protected async Task CommitsAndLoadsIncidentsMembersAndClocks()
     {
         await using var store = await CreateAsync();
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        Assert.True((await store.Writes.CommitAsync(Plans.Decide(book,
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(decider,
             Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"),
             Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 10),
             Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 20),
@@ -47,8 +47,8 @@ public abstract class IncidentStoreContract
         Assert.Equal(2, detail!.Members.Count);
         Assert.Contains(detail.Timeline, e => e.Kind == TimelineKind.Correlated);
 
-        // A book rebuilt from the store decides the same: the last member's recovery resolves.
-        var rebuilt = new IncidentBook(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
+        // A decider rebuilt from the store decides the same: the last member's recovery resolves.
+        var rebuilt = new IncidentDecider(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
         await store.Writes.CommitAsync(Plans.Decide(rebuilt,
             Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60),
             Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 61),
@@ -59,19 +59,19 @@ public abstract class IncidentStoreContract
     protected async Task ReadsBackEveryFieldAsDecided()
     {
         await using var store = await CreateAsync();
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var decided = new IncidentProjection();
         var events = new List<IncidentEvent>();
         async Task CommitAt(long second, params Notification[] notifications)
         {
             var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + second);
             var plan = new CommitPlan();
-            book.ApplyTimers(now, plan);
+            decider.ApplyTimers(now, plan);
             foreach (var n in notifications)
             {
                 var record = Records.Bytes(n);
                 var fields = Records.Parse(record);
-                book.Apply(record, in fields, now, false, plan);
+                decider.Apply(record, in fields, now, false, plan);
             }
 
             plan.Seal();
@@ -137,13 +137,13 @@ public abstract class IncidentStoreContract
     {
         await using var store = await CreateAsync();
         var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100);
-        await store.Writes.CommitAsync(Plans.DecideAt(new IncidentBook(new IncidentPolicy(), [], 0, 0), now, Records.Service(NotificationType.Problem, host: "a01")), default);
+        await store.Writes.CommitAsync(Plans.DecideAt(new IncidentDecider(new IncidentPolicy(), [], 0, 0), now, Records.Service(NotificationType.Problem, host: "a01")), default);
 
         // Another instance opened the same identity at the same moment under the same id (a copy of the problem, decided
         // without knowing the first): the same incident, so not a refusal, but a plan decided on stale state. Nothing
         // of it is written and the caller is told which incident to read again.
         var copy = Records.Service(NotificationType.Problem, host: "a01", output: "CRITICAL - the copy's output");
-        var stale = await store.Writes.CommitAsync(Plans.DecideAt(new IncidentBook(new IncidentPolicy(), [], 0, 0), now, copy), default);
+        var stale = await store.Writes.CommitAsync(Plans.DecideAt(new IncidentDecider(new IncidentPolicy(), [], 0, 0), now, copy), default);
         Assert.False(stale.IsCommitted);
         Assert.Equal([1L], stale.ChangedElsewhere);
         Assert.Equal("CRITICAL - connection refused", (await store.Reads.GetAsync(1, default))!.Incident.LastOutput);
@@ -152,7 +152,7 @@ public abstract class IncidentStoreContract
         // Opened at another moment, it is another incident that wants the id: refused.
         var later = Records.Service(NotificationType.Problem, host: "a01", timeT: Records.T0 + 50);
         var refusal = await Assert.ThrowsAnyAsync<Exception>(async () =>
-            await store.Writes.CommitAsync(Plans.DecideAt(new IncidentBook(new IncidentPolicy(), [], 0, 0), now.AddSeconds(50), later), default));
+            await store.Writes.CommitAsync(Plans.DecideAt(new IncidentDecider(new IncidentPolicy(), [], 0, 0), now.AddSeconds(50), later), default));
         AssertIdTakenRefusal(refusal);
         Assert.Empty(await store.Writes.FindAppliedAsync([later.EventId], default));
     }
@@ -160,9 +160,9 @@ public abstract class IncidentStoreContract
     protected async Task RefusesAPlanCommittedTwiceWhole()
     {
         await using var store = await CreateAsync();
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var first = Records.Service(NotificationType.Problem);
-        var plan = Plans.Decide(book, first);
+        var plan = Plans.Decide(decider, first);
         Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
 
         var again = await store.Writes.CommitAsync(plan, default);
@@ -175,10 +175,10 @@ public abstract class IncidentStoreContract
     protected async Task AllowsOneOpenIncidentPerIdentity()
     {
         await using var store = await CreateAsync();
-        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
 
-        // A second, independent book (a split brain) opening the same identity is refused by the database itself.
-        var other = new IncidentBook(new IncidentPolicy(), [], 10, 0);
+        // A second, independent decider (a split brain) opening the same identity is refused by the database itself.
+        var other = new IncidentDecider(new IncidentPolicy(), [], 10, 0);
         var refusal = await Assert.ThrowsAnyAsync<DbException>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem)), default));
         AssertConstraintRefusal(refusal);
         Assert.Single((await store.Writes.LoadAsync(default)).Live);
@@ -187,10 +187,10 @@ public abstract class IncidentStoreContract
     protected async Task RefusesAnIdTakenByAnotherIncident()
     {
         await using var store = await CreateAsync();
-        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "a01")), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "a01")), default);
 
         // Another instance that did not know INC-000001 exists gives the same id to another incident.
-        var other = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var other = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var refusal = await Assert.ThrowsAnyAsync<Exception>(async () => await store.Writes.CommitAsync(Plans.Decide(other, Records.Service(NotificationType.Problem, host: "b01")), default));
         AssertIdTakenRefusal(refusal);
         Assert.Equal("a01", (await store.Reads.GetAsync(1, default))!.Incident.Host);
@@ -199,7 +199,7 @@ public abstract class IncidentStoreContract
         foreach (var differing in new[] { Records.Service(NotificationType.Problem, host: "a01", instance: "nagios-b"), Records.Service(NotificationType.Problem, host: "a01", service: "SSH") })
         {
             var again = await Assert.ThrowsAnyAsync<Exception>(async () =>
-                await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), differing), default));
+                await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 0, 0), differing), default));
             AssertIdTakenRefusal(again);
         }
 
@@ -210,11 +210,11 @@ public abstract class IncidentStoreContract
     {
         await using var store = await CreateAsync();
         var applied = Records.Service(NotificationType.Problem, host: "a01");
-        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), applied), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 0, 0), applied), default);
 
-        // A book that does not know the applied id decides a new notification first, then the applied one again.
+        // A decider that does not know the applied id decides a new notification first, then the applied one again.
         var fresh = Records.Service(NotificationType.Problem, host: "b01");
-        var result = await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 10, 0), fresh, applied), default);
+        var result = await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 10, 0), fresh, applied), default);
 
         // Nothing of the plan is written, not even the new id that came before the applied one: it must apply later.
         Assert.False(result.IsCommitted);
@@ -232,16 +232,16 @@ public abstract class IncidentStoreContract
     protected async Task PrunesOnlyOldVersion7EventIds()
     {
         await using var store = await CreateAsync();
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var oldAppliedLongAgo = Records.Service(NotificationType.Problem, host: "a", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
         // A random (version 4) id carries no time: applied long ago beside a version 7 one, it still is never pruned.
         var random = Records.Service(NotificationType.Problem, host: "d", id: Guid.NewGuid());
-        await store.Writes.CommitAsync(Plans.DecideAt(book, DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 9), oldAppliedLongAgo, random), default);
+        await store.Writes.CommitAsync(Plans.DecideAt(decider, DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 9), oldAppliedLongAgo, random), default);
 
         // A week-old id applied just now (a replayed spool, a Nagios clock days behind): its retention counts from now.
         var oldAppliedNow = Records.Service(NotificationType.Problem, host: "b", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 10)));
         var recent = Records.Service(NotificationType.Problem, host: "c", id: Guid.CreateVersion7(DateTimeOffset.FromUnixTimeSeconds(Records.T0)));
-        await store.Writes.CommitAsync(Plans.Decide(book, oldAppliedNow, recent), default);
+        await store.Writes.CommitAsync(Plans.Decide(decider, oldAppliedNow, recent), default);
 
         Assert.Equal(1, await store.Writes.PruneAppliedEventsAsync(DateTimeOffset.FromUnixTimeSeconds(Records.T0 - 86_400 * 7), 1000, default));
         var ids = new[] { oldAppliedLongAgo.EventId, oldAppliedNow.EventId, recent.EventId, random.EventId };
@@ -252,8 +252,8 @@ public abstract class IncidentStoreContract
     protected async Task ListsFilteredPagedAndWithHistory()
     {
         await using var store = await CreateAsync();
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        await store.Writes.CommitAsync(Plans.Decide(book,
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        await store.Writes.CommitAsync(Plans.Decide(decider,
             Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0),
             Records.Service(NotificationType.Problem, host: "web01", service: "Disk", timeT: Records.T0 + 1),
             Records.Service(NotificationType.Problem, host: "web02", service: "HTTP", customer: "globex", timeT: Records.T0 + 2)), default);
@@ -270,7 +270,7 @@ public abstract class IncidentStoreContract
     protected async Task RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged()
     {
         await using var store = await CreateAsync();
-        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem)), default);
         var snapshot = await store.Writes.LoadAsync(default);
         var (first, second) = (Rebuilt(snapshot), Rebuilt(snapshot));
 
@@ -286,10 +286,10 @@ public abstract class IncidentStoreContract
 
         // The same decision by the clock on two instances (closing after the hold) is one decision, written once.
         var resolved = await store.Writes.LoadAsync(default);
-        foreach (var book in new[] { Rebuilt(resolved), Rebuilt(resolved) })
+        foreach (var decider in new[] { Rebuilt(resolved), Rebuilt(resolved) })
         {
             var plan = new CommitPlan();
-            book.ApplyTimers(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100).AddHours(1), plan);
+            decider.ApplyTimers(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100).AddHours(1), plan);
             plan.Seal();
             Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
         }
@@ -299,15 +299,15 @@ public abstract class IncidentStoreContract
         Assert.Single(closed.Timeline, e => e.Kind == TimelineKind.Closed);
         Assert.Single(closed.Events, e => e.Kind == IncidentEventKind.Closed);
 
-        static IncidentBook Rebuilt(StoreSnapshot s) => new(new IncidentPolicy(), s.Live, s.LastIncidentId, 0, s.Members);
+        static IncidentDecider Rebuilt(StoreSnapshot s) => new(new IncidentPolicy(), s.Live, s.LastIncidentId, 0, s.Members);
     }
 
     protected async Task AddsTheAlertsEveryInstanceCountedOnOneIncident()
     {
         await using var store = await CreateAsync();
-        await store.Writes.CommitAsync(Plans.Decide(new IncidentBook(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "core01")), default);
+        await store.Writes.CommitAsync(Plans.Decide(new IncidentDecider(new IncidentPolicy(), [], 0, 0), Records.Service(NotificationType.Problem, host: "core01")), default);
         var snapshot = await store.Writes.LoadAsync(default);
-        IncidentBook Copy() => new(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
+        IncidentDecider Copy() => new(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
 
         // Two instances count repeats on the same incident (its alerts arrive on both), then one changes it.
         var (first, second) = (Copy(), Copy());

@@ -3,7 +3,7 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Tests.Incidents;
 
-/// <summary>An agent's acknowledge and resolve, decided by the book: who, what the timeline says, and what is refused.</summary>
+/// <summary>An agent's acknowledge and resolve, decided by the decider: who, what the timeline says, and what is refused.</summary>
 public sealed class AgentActionTests
 {
     private static AgentAction Acknowledge(long incident, string comment = "") => new(Guid.CreateVersion7(), incident, AgentActionKind.Acknowledge, "alice", comment);
@@ -13,67 +13,67 @@ public sealed class AgentActionTests
     [Fact]
     public void An_acknowledgement_records_who_and_why_once()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        var id = book.Single().Id;
-        book.Now += TimeSpan.FromMinutes(3);
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        var id = decider.Single().Id;
+        decider.Now += TimeSpan.FromMinutes(3);
 
-        Assert.Equal(ApplyOutcome.Acknowledged, book.Apply(Acknowledge(id, "on it")));
-        var incident = book.Single();
+        Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Acknowledge(id, "on it")));
+        var incident = decider.Single();
         Assert.Equal(IncidentStatus.Acknowledged, incident.Status);
         Assert.Equal("alice", incident.AcknowledgedBy);
         Assert.Equal("on it", incident.AcknowledgementComment);
-        Assert.Equal(book.Now, incident.AcknowledgedAt);
-        Assert.Equal("Acknowledged in the helpdesk by alice: on it", book.Timeline[^1].Text);
-        Assert.Equal(TimelineKind.Acknowledged, book.Timeline[^1].Kind);
+        Assert.Equal(decider.Now, incident.AcknowledgedAt);
+        Assert.Equal("Acknowledged in the helpdesk by alice: on it", decider.Timeline[^1].Text);
+        Assert.Equal(TimelineKind.Acknowledged, decider.Timeline[^1].Kind);
 
         // A second acknowledgement (another action) changes nothing; the same action again is a redelivery.
-        var entries = book.Timeline.Count;
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Acknowledge(id, "me too")));
-        Assert.Equal("alice", book.Single().AcknowledgedBy);
-        Assert.Equal(entries, book.Timeline.Count);
+        var entries = decider.Timeline.Count;
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Acknowledge(id, "me too")));
+        Assert.Equal("alice", decider.Single().AcknowledgedBy);
+        Assert.Equal(entries, decider.Timeline.Count);
     }
 
     [Fact]
     public void Without_a_comment_the_timeline_says_only_who()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        book.Apply(Acknowledge(book.Single().Id));
-        Assert.Equal("Acknowledged in the helpdesk by alice", book.Timeline[^1].Text);
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Apply(Acknowledge(decider.Single().Id));
+        Assert.Equal("Acknowledged in the helpdesk by alice", decider.Timeline[^1].Text);
     }
 
     [Fact]
     public void The_same_action_twice_is_a_redelivery_and_changes_nothing()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        var action = Resolve(book.Single().Id, "fixed");
-        Assert.Equal(ApplyOutcome.Resolved, book.Apply(action));
-        var entries = book.Timeline.Count;
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        var action = Resolve(decider.Single().Id, "fixed");
+        Assert.Equal(ApplyOutcome.Resolved, decider.Apply(action));
+        var entries = decider.Timeline.Count;
 
-        Assert.Equal(ApplyOutcome.Redelivered, book.Apply(action));
-        Assert.Equal(entries, book.Timeline.Count);
+        Assert.Equal(ApplyOutcome.Redelivered, decider.Apply(action));
+        Assert.Equal(entries, decider.Timeline.Count);
 
-        // The store may know an id this book does not (applied before a restart): also a redelivery.
-        book.Restart();
-        Assert.Equal(ApplyOutcome.Redelivered, book.Apply(Acknowledge(book.Single().Id), knownApplied: true));
-        Assert.Equal(IncidentStatus.Resolved, book.Single().Status);
+        // The store may know an id this decider does not (applied before a restart): also a redelivery.
+        decider.Restart();
+        Assert.Equal(ApplyOutcome.Redelivered, decider.Apply(Acknowledge(decider.Single().Id), knownApplied: true));
+        Assert.Equal(IncidentStatus.Resolved, decider.Single().Status);
     }
 
     [Fact]
     public void A_resolve_by_an_agent_resolves_and_says_who_and_what_is_still_failing()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        book.Now += TimeSpan.FromMinutes(10);
-        Assert.Equal(ApplyOutcome.Resolved, book.Apply(Resolve(book.Single().Id, "restarted httpd")));
-        Assert.Equal(IncidentStatus.Resolved, book.Single().Status);
-        Assert.Equal(book.Now, book.Single().ResolvedAt);
-        Assert.Equal("Resolved by bob: restarted httpd", book.Timeline[^1].Text);
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Now += TimeSpan.FromMinutes(10);
+        Assert.Equal(ApplyOutcome.Resolved, decider.Apply(Resolve(decider.Single().Id, "restarted httpd")));
+        Assert.Equal(IncidentStatus.Resolved, decider.Single().Status);
+        Assert.Equal(decider.Now, decider.Single().ResolvedAt);
+        Assert.Equal("Resolved by bob: restarted httpd", decider.Timeline[^1].Text);
 
         // A host down holding its failing services: the resolve says how many of them have not recovered.
-        var host = new BookDriver();
+        var host = new DeciderDriver();
         host.Apply(Records.Host(NotificationType.Problem, host: "db01"));
         host.Apply(Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", timeT: Records.T0 + 1));
         host.Apply(Records.Service(NotificationType.Problem, host: "db01", service: "SSH", timeT: Records.T0 + 2));
@@ -84,18 +84,18 @@ public sealed class AgentActionTests
     [Fact]
     public void Actions_on_unknown_or_resolved_incidents_are_ignored_but_remembered()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        var id = book.Single().Id;
-        Assert.Equal(ApplyOutcome.Ignored, book.Apply(Acknowledge(id + 100)));
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        var id = decider.Single().Id;
+        Assert.Equal(ApplyOutcome.Ignored, decider.Apply(Acknowledge(id + 100)));
 
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
-        var entries = book.Timeline.Count;
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
+        var entries = decider.Timeline.Count;
         var late = Acknowledge(id);
-        Assert.Equal(ApplyOutcome.Ignored, book.Apply(late));
-        Assert.Equal(ApplyOutcome.Ignored, book.Apply(Resolve(id)));
-        Assert.Equal(entries, book.Timeline.Count);
-        Assert.Equal(IncidentStatus.Resolved, book.Single().Status);
-        Assert.Equal(ApplyOutcome.Redelivered, book.Apply(late));
+        Assert.Equal(ApplyOutcome.Ignored, decider.Apply(late));
+        Assert.Equal(ApplyOutcome.Ignored, decider.Apply(Resolve(id)));
+        Assert.Equal(entries, decider.Timeline.Count);
+        Assert.Equal(IncidentStatus.Resolved, decider.Single().Status);
+        Assert.Equal(ApplyOutcome.Redelivered, decider.Apply(late));
     }
 }

@@ -12,33 +12,33 @@ public sealed class AllocationBudgetTests
     [Fact]
     public void Parsing_and_deciding_a_duplicate_allocate_nothing() => AllocatesNothing(() =>
     {
-        var book = new IncidentBook(new IncidentPolicy { SeenEventCapacity = 8192 }, [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy { SeenEventCapacity = 8192 }, [], 0, 0);
         var plan = new CommitPlan();
         var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0);
         var open = Records.Bytes(Records.Service(NotificationType.Problem) with { LongServiceOutput = "detail", HostGroups = "web" });
-        Apply(book, open, now, plan);
+        Apply(decider, open, now, plan);
 
         var repeats = Enumerable.Range(0, 4096).Select(_ => Records.Bytes(Records.Service(NotificationType.Problem) with { LongServiceOutput = "detail", HostGroups = "web" })).ToArray();
 
         // Warm up (JIT, first growth of the plan's lists and the seen-events window), then measure a second pass.
         foreach (var record in repeats[..2048])
         {
-            Apply(book, record, now, plan);
+            Apply(decider, record, now, plan);
         }
 
-        Assert.Equal(ApplyOutcome.Redelivered, Apply(book, repeats[0], now, plan));
+        Assert.Equal(ApplyOutcome.Redelivered, Apply(decider, repeats[0], now, plan));
         plan.Clear();
         var before = GC.GetAllocatedBytesForCurrentThread();
         var outcomes = 0;
         // Index loops: a range expression would copy the array and count against the budget.
         for (var i = 2048; i < repeats.Length; i++)
         {
-            outcomes += Apply(book, repeats[i], now, plan) == ApplyOutcome.Repeated ? 1 : 0;
+            outcomes += Apply(decider, repeats[i], now, plan) == ApplyOutcome.Repeated ? 1 : 0;
         }
 
         for (var i = 2048; i < repeats.Length; i++)
         {
-            outcomes += Apply(book, repeats[i], now, plan) == ApplyOutcome.Redelivered ? 1 : 0;
+            outcomes += Apply(decider, repeats[i], now, plan) == ApplyOutcome.Redelivered ? 1 : 0;
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -49,15 +49,15 @@ public sealed class AllocationBudgetTests
     [Fact]
     public void Deciding_a_repeat_of_a_correlated_alert_allocates_nothing() => AllocatesNothing(() =>
     {
-        var book = new IncidentBook(new IncidentPolicy { SeenEventCapacity = 8192 }, [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy { SeenEventCapacity = 8192 }, [], 0, 0);
         var plan = new CommitPlan();
         var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0);
-        Apply(book, Records.Bytes(Records.Host(NotificationType.Problem, host: "web01")), now, plan);
-        Assert.Equal(ApplyOutcome.Correlated, Apply(book, Records.Bytes(Records.Service(NotificationType.Problem, host: "web01")), now, plan));
+        Apply(decider, Records.Bytes(Records.Host(NotificationType.Problem, host: "web01")), now, plan);
+        Assert.Equal(ApplyOutcome.Correlated, Apply(decider, Records.Bytes(Records.Service(NotificationType.Problem, host: "web01")), now, plan));
         var repeats = Enumerable.Range(0, 4096).Select(_ => Records.Bytes(Records.Service(NotificationType.Problem, host: "web01"))).ToArray();
         for (var i = 0; i < 2048; i++)
         {
-            Apply(book, repeats[i], now, plan);
+            Apply(decider, repeats[i], now, plan);
         }
 
         plan.Clear();
@@ -65,7 +65,7 @@ public sealed class AllocationBudgetTests
         var outcomes = 0;
         for (var i = 2048; i < repeats.Length; i++)
         {
-            outcomes += Apply(book, repeats[i], now, plan) == ApplyOutcome.Repeated ? 1 : 0;
+            outcomes += Apply(decider, repeats[i], now, plan) == ApplyOutcome.Repeated ? 1 : 0;
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -74,7 +74,7 @@ public sealed class AllocationBudgetTests
     });
 
     /// <summary>
-    /// Runs a measured pass on a fresh book up to three times and needs one that allocated nothing. A path that
+    /// Runs a measured pass on a fresh decider up to three times and needs one that allocated nothing. A path that
     /// allocates does so on every pass, thousands of times; a collection the other tests in this process cause can
     /// move this thread's count once by a few kilobytes, and must not fail the build.
     /// </summary>
@@ -89,8 +89,8 @@ public sealed class AllocationBudgetTests
         Assert.True(seen[^1] == 0, $"bytes allocated in each pass: {string.Join(", ", seen)}");
     }
 
-    private static ApplyOutcome Apply(IncidentBook book, byte[] record, DateTimeOffset now, CommitPlan plan) =>
+    private static ApplyOutcome Apply(IncidentDecider decider, byte[] record, DateTimeOffset now, CommitPlan plan) =>
         NotificationParser.TryParse(record, out var fields, out var failure)
-            ? book.Apply(record, in fields, now, knownApplied: false, plan)
+            ? decider.Apply(record, in fields, now, knownApplied: false, plan)
             : throw new InvalidOperationException(failure.ToString());
 }

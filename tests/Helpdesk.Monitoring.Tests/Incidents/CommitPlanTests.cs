@@ -15,11 +15,11 @@ public sealed class CommitPlanTests
     [Fact]
     public void A_plan_is_empty_until_something_is_decided_and_again_once_cleared()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var plan = new CommitPlan();
         Assert.True(plan.IsEmpty);
 
-        Decide(book, plan, Records.Service(NotificationType.Problem));
+        Decide(decider, plan, Records.Service(NotificationType.Problem));
         Assert.False(plan.IsEmpty);
         plan.Seal();
         Assert.False(plan.IsEmpty);
@@ -33,10 +33,10 @@ public sealed class CommitPlanTests
     [Fact]
     public void Repeats_alone_are_a_counter_change_that_adds_only_what_this_plan_counted()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        Sealed(book, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem));
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        Sealed(decider, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem));
 
-        var repeats = Sealed(book, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem));
+        var repeats = Sealed(decider, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem));
 
         var counter = Assert.Single(repeats.Counters);
         Assert.Equal((5, 3), (counter.AlertCount, counter.AlertsAdded));
@@ -48,9 +48,9 @@ public sealed class CommitPlanTests
     [Fact]
     public void New_problems_are_counted_per_Nagios_second_for_other_instances_storm_rate()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
 
-        var plan = Sealed(book,
+        var plan = Sealed(decider,
             Records.Service(NotificationType.Problem, host: "a", timeT: Records.T0),
             Records.Service(NotificationType.Problem, host: "b", timeT: Records.T0),
             Records.Service(NotificationType.Problem, host: "c", timeT: Records.T0),
@@ -69,7 +69,7 @@ public sealed class CommitPlanTests
             Records.Service(NotificationType.Acknowledgement, host: "a", author: "alice", comment: "on it", timeT: Records.T0 + 2),
             Records.Service(NotificationType.Problem, host: "b", timeT: Records.T0 + 3),
         ];
-        var (fresh, reused) = (new IncidentBook(new IncidentPolicy(), [], 0, 0), new IncidentBook(new IncidentPolicy(), [], 0, 0));
+        var (fresh, reused) = (new IncidentDecider(new IncidentPolicy(), [], 0, 0), new IncidentDecider(new IncidentPolicy(), [], 0, 0));
         Sealed(fresh, first);
         var expected = Sealed(fresh, second);
 
@@ -92,36 +92,36 @@ public sealed class CommitPlanTests
     [Fact]
     public void A_plan_cleared_before_it_was_sealed_leaves_no_incident_marked_changed()
     {
-        var book = new IncidentBook(new IncidentPolicy(), [], 0, 0);
-        Sealed(book, Records.Service(NotificationType.Problem));
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        Sealed(decider, Records.Service(NotificationType.Problem));
 
         // An acknowledgement decided, then thrown away unsealed (as the benchmarks do between iterations)...
         var plan = new CommitPlan();
-        Decide(book, plan, Records.Service(NotificationType.Acknowledgement, author: "alice", comment: "on it", timeT: Records.T0 + 1));
+        Decide(decider, plan, Records.Service(NotificationType.Acknowledgement, author: "alice", comment: "on it", timeT: Records.T0 + 1));
         plan.Clear();
 
         // ...leaves the incident unmarked: a repeat afterwards is a counter change, not a full update.
-        Decide(book, plan, Records.Service(NotificationType.Problem, timeT: Records.T0 + 2));
+        Decide(decider, plan, Records.Service(NotificationType.Problem, timeT: Records.T0 + 2));
         plan.Seal();
         Assert.Single(plan.Counters);
         Assert.Empty(plan.Updates);
     }
 
-    private static CommitPlan Sealed(IncidentBook book, params Notification[] notifications)
+    private static CommitPlan Sealed(IncidentDecider decider, params Notification[] notifications)
     {
         var plan = new CommitPlan();
-        Decide(book, plan, notifications);
+        Decide(decider, plan, notifications);
         plan.Seal();
         return plan;
     }
 
-    private static void Decide(IncidentBook book, CommitPlan plan, params Notification[] notifications)
+    private static void Decide(IncidentDecider decider, CommitPlan plan, params Notification[] notifications)
     {
         foreach (var n in notifications)
         {
             var record = Records.Bytes(n);
             var fields = Records.Parse(record);
-            book.Apply(record, in fields, Now, knownApplied: false, plan);
+            decider.Apply(record, in fields, Now, knownApplied: false, plan);
         }
     }
 }

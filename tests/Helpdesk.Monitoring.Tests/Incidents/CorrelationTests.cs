@@ -33,13 +33,13 @@ public sealed class CorrelationTests
         Topology = new LiveTopology(ObjectsCacheReader.Read(new StringReader(topology))),
     };
 
-    private static IncidentRecord[] Active(BookDriver d) =>
+    private static IncidentRecord[] Active(DeciderDriver d) =>
         d.Incidents.Values.Where(i => i.Status is IncidentStatus.Open or IncidentStatus.Acknowledged).ToArray();
 
     [Fact]
     public void A_service_on_a_down_host_joins_the_host_incident_with_the_rule_and_key_recorded()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Host(NotificationType.Problem, host: "web01")));
         Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
         Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 6)));
@@ -59,7 +59,7 @@ public sealed class CorrelationTests
     [Fact]
     public void A_host_that_goes_down_after_its_services_notified_absorbs_their_incidents()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 1));
         d.Apply(Records.Service(NotificationType.Problem, host: "web02", service: "HTTP", timeT: Records.T0 + 1));
@@ -82,7 +82,7 @@ public sealed class CorrelationTests
     [Fact]
     public void A_parent_down_holds_its_unreachable_children_and_their_services_in_one_incident()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Host(NotificationType.Problem, host: "core01"));
         Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Host(NotificationType.Problem, host: "switch01", state: AlertState.Unreachable, timeT: Records.T0 + 2)));
         Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 3)));
@@ -99,7 +99,7 @@ public sealed class CorrelationTests
     [Fact]
     public void An_unreachable_child_reported_before_its_parent_is_merged_when_the_parent_goes_down()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Host(NotificationType.Problem, host: "switch01", state: AlertState.Unreachable));
         d.Apply(Records.Host(NotificationType.Problem, host: "core01", timeT: Records.T0 + 1));
         var incident = Assert.Single(Active(d));
@@ -111,7 +111,7 @@ public sealed class CorrelationTests
     public void A_merged_incident_s_members_keep_the_rule_that_explained_them_whatever_the_arrival_order()
     {
         // The grandchild before its parent: web01 opens (holding its service), then is merged when switch01 joins core01.
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Host(NotificationType.Problem, host: "core01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 1));
         d.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 2));
@@ -127,7 +127,7 @@ public sealed class CorrelationTests
     [Fact]
     public void Without_topology_an_unreachable_host_is_its_own_incident()
     {
-        var d = new BookDriver(Policy(topology: ""));
+        var d = new DeciderDriver(Policy(topology: ""));
         d.Apply(Records.Host(NotificationType.Problem, host: "core01"));
         d.Apply(Records.Host(NotificationType.Problem, host: "switch01", state: AlertState.Unreachable, timeT: Records.T0 + 2));
         Assert.Equal(2, Active(d).Length);
@@ -136,7 +136,7 @@ public sealed class CorrelationTests
     [Fact]
     public void A_service_dependency_from_objects_cache_correlates_the_dependent_service()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Service(NotificationType.Problem, host: "db01", service: "MySQL"));
         Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Service(NotificationType.Problem, host: "app01", service: "Orders API", timeT: Records.T0 + 3)));
         var member = Assert.Single(d.MembersOf(d.Single().Id));
@@ -149,7 +149,7 @@ public sealed class CorrelationTests
     [InlineData(ResolvePolicy.Manual, IncidentStatus.Open, IncidentStatus.Open)]
     public void Resolve_policies_decide_when_a_multi_alert_incident_resolves(ResolvePolicy policy, IncidentStatus afterCause, IncidentStatus afterAll)
     {
-        var d = new BookDriver(Policy(new CorrelationPolicy { Resolve = policy }));
+        var d = new DeciderDriver(Policy(new CorrelationPolicy { Resolve = policy }));
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5));
 
@@ -166,7 +166,7 @@ public sealed class CorrelationTests
     [Fact]
     public void The_last_member_to_recover_resolves_and_the_state_survives_a_restart()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "SSH", timeT: Records.T0 + 5));
@@ -183,7 +183,7 @@ public sealed class CorrelationTests
     [Fact]
     public void A_member_whose_recovery_overtook_its_problem_joins_recovered()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         Assert.Equal(ApplyOutcome.Ignored, d.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 30)));
         Assert.Equal(ApplyOutcome.Correlated, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
@@ -195,7 +195,7 @@ public sealed class CorrelationTests
     [Fact]
     public void Acknowledging_a_member_acknowledges_the_incident()
     {
-        var d = new BookDriver(Policy());
+        var d = new DeciderDriver(Policy());
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5));
         Assert.Equal(ApplyOutcome.Acknowledged, d.Apply(Records.Service(NotificationType.Acknowledgement, host: "web01", service: "HTTP", author: "alice", comment: "on it", timeT: Records.T0 + 9)));
@@ -205,7 +205,7 @@ public sealed class CorrelationTests
     [Fact]
     public void A_member_failing_again_after_its_incident_resolved_is_correlated_afresh()
     {
-        var d = new BookDriver(Policy(new CorrelationPolicy { Resolve = ResolvePolicy.CauseRecovered }));
+        var d = new DeciderDriver(Policy(new CorrelationPolicy { Resolve = ResolvePolicy.CauseRecovered }));
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5));
         d.Apply(Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60));
@@ -220,7 +220,7 @@ public sealed class CorrelationTests
     public void Time_window_groups_collect_by_key_up_to_their_size_and_window()
     {
         var group = new GroupingRule("web-outage", new RuleMatch { Service = "HTTP*" }, [GroupKey.Customer, GroupKey.Service], TimeSpan.FromMinutes(10), 3);
-        var d = new BookDriver(Policy(new CorrelationPolicy { Groups = [group] }));
+        var d = new DeciderDriver(Policy(new CorrelationPolicy { Groups = [group] }));
         for (var i = 1; i <= 4; i++)
         {
             d.Apply(Records.Service(NotificationType.Problem, host: $"web{i:00}", service: "HTTP", timeT: Records.T0 + i));
@@ -248,7 +248,7 @@ public sealed class CorrelationTests
     {
         // Kafka partitions read side by side deliver a burst interleaved: a slower partition's problem from the start of
         // the burst arrives in the middle of it, and Nagios' times go back and forth.
-        var d = new BookDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } }));
+        var d = new DeciderDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } }));
         int[] order = [30, 31, 32, 33, 34, 35, 41, 36, 40, 0, 37, 39, 38, 43, 42, 44];
         foreach (var i in order)
         {
@@ -263,17 +263,17 @@ public sealed class CorrelationTests
     [Fact]
     public void A_storm_ends_when_the_rate_falls_to_the_exit_level_and_the_next_problem_opens_its_own_incident()
     {
-        var d = new BookDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 2 } }));
+        var d = new DeciderDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 2 } }));
         for (var i = 0; i < 8; i++)
         {
             d.Apply(Records.Service(NotificationType.Problem, host: $"srv{i:00}", timeT: Records.T0 + i));
         }
 
-        Assert.True(d.Book.StormActive);
+        Assert.True(d.Decider.StormActive);
 
         // Seventy seconds on, one new problem in the last minute: below the exit level, the storm ends with it.
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem, host: "calm01", timeT: Records.T0 + 70)));
-        Assert.False(d.Book.StormActive);
+        Assert.False(d.Decider.StormActive);
         Assert.Contains(d.Timeline, e => e.Kind == TimelineKind.StormEnded);
         Assert.Equal("calm01", d.Incidents.Values.Single(i => i.Host == "calm01").Host);
     }
@@ -281,13 +281,13 @@ public sealed class CorrelationTests
     [Fact]
     public void A_storm_collects_new_problems_above_the_threshold_and_ends_when_calm()
     {
-        var d = new BookDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } }));
+        var d = new DeciderDriver(Policy(new CorrelationPolicy { Storm = new StormPolicy { EnterPerMinute = 5, ExitPerMinute = 1 } }));
         for (var i = 0; i < 12; i++)
         {
             d.Apply(Records.Service(NotificationType.Problem, host: $"srv{i:00}", timeT: Records.T0 + i));
         }
 
-        Assert.True(d.Book.StormActive);
+        Assert.True(d.Decider.StormActive);
         var storm = Assert.Single(d.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
         Assert.Equal("", storm.Host);
         Assert.Equal(7, d.MembersOf(storm.Id).Count);
@@ -295,7 +295,7 @@ public sealed class CorrelationTests
         Assert.Contains(d.Timeline, e => e.Kind == TimelineKind.StormStarted && e.IncidentId == storm.Id);
 
         d.Advance(TimeSpan.FromMinutes(2));
-        Assert.False(d.Book.StormActive);
+        Assert.False(d.Decider.StormActive);
         Assert.Contains(d.Timeline, e => e.Kind == TimelineKind.StormEnded && e.Text.Contains("7 alerts collected", StringComparison.Ordinal));
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem, host: "late01", timeT: Records.T0 + 200)));
 

@@ -8,7 +8,7 @@ public sealed class FlappingTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMinutes(5);
 
-    private static BookDriver Driver() =>
+    private static DeciderDriver Driver() =>
         new(new IncidentPolicy { FlapQuietPeriod = Quiet, VerificationHold = TimeSpan.FromHours(1), ReopenWindow = TimeSpan.FromMinutes(30) });
 
     private static Notification At(NotificationType type, long offset, AlertState state) =>

@@ -9,7 +9,7 @@ namespace Helpdesk.Monitoring.Tests.Incidents;
 /// </summary>
 public sealed class IncidentEventTests
 {
-    private readonly IncidentBook _book = new(new IncidentPolicy(), [], 0, 0);
+    private readonly IncidentDecider _decider = new(new IncidentPolicy(), [], 0, 0);
     private readonly List<IncidentEvent> _events = [];
     private readonly List<TimelineEntry> _timeline = [];
 
@@ -101,12 +101,12 @@ public sealed class IncidentEventTests
     {
         var now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + second);
         var plan = new CommitPlan();
-        _book.ApplyTimers(now, plan);
+        _decider.ApplyTimers(now, plan);
         foreach (var n in notifications)
         {
             var record = Records.Bytes(n);
             var fields = Records.Parse(record);
-            _book.Apply(record, in fields, now, knownApplied: false, plan);
+            _decider.Apply(record, in fields, now, knownApplied: false, plan);
         }
 
         plan.Seal();

@@ -9,7 +9,7 @@ public sealed class MaintenanceTests
     [Fact]
     public void A_recovery_in_maintenance_resolves_and_says_so()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         Assert.Equal(ApplyOutcome.Noted, d.Apply(Records.Service(NotificationType.DowntimeStart, author: "ops", comment: "firmware upgrade", timeT: Records.T0 + 10)));
         Assert.True(d.Single().InMaintenance);
@@ -25,7 +25,7 @@ public sealed class MaintenanceTests
     [Fact]
     public void At_the_end_of_maintenance_a_still_failing_incident_is_paged_as_new()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Apply(Records.Service(NotificationType.DowntimeStart, timeT: Records.T0 + 10));
         Assert.Equal(ApplyOutcome.Noted, d.Apply(Records.Service(NotificationType.DowntimeCancelled, author: "ops", timeT: Records.T0 + 20)));
@@ -36,7 +36,7 @@ public sealed class MaintenanceTests
     [Fact]
     public void Downtime_without_an_incident_is_recorded_and_ignored()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         Assert.Equal(ApplyOutcome.Ignored, d.Apply(Records.Service(NotificationType.DowntimeStart)));
         Assert.Empty(d.Incidents);
     }

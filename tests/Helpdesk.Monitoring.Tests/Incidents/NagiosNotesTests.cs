@@ -9,52 +9,52 @@ public sealed class NagiosNotesTests
     [Fact]
     public void A_nagios_acknowledgement_says_who_and_why_and_keeps_the_first_time()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        Assert.Equal(ApplyOutcome.Acknowledged, book.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "looking", timeT: Records.T0 + 60)));
-        Assert.Equal("Acknowledged by carol: looking", book.Timeline[^1].Text);
-        var first = book.Single().AcknowledgedAt;
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "looking", timeT: Records.T0 + 60)));
+        Assert.Equal("Acknowledged by carol: looking", decider.Timeline[^1].Text);
+        var first = decider.Single().AcknowledgedAt;
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60), first);
 
         // Each contact gets a copy: the same author and comment again is a repeat, not a second entry.
-        var entries = book.Timeline.Count;
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "looking", timeT: Records.T0 + 60)));
-        Assert.Equal(entries, book.Timeline.Count);
+        var entries = decider.Timeline.Count;
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "looking", timeT: Records.T0 + 60)));
+        Assert.Equal(entries, decider.Timeline.Count);
 
         // A new acknowledgement (another person) is recorded; the incident was first acknowledged when it was.
-        Assert.Equal(ApplyOutcome.Acknowledged, book.Apply(Records.Service(NotificationType.Acknowledgement, author: "dave", timeT: Records.T0 + 120)));
-        Assert.Equal("Acknowledged by dave", book.Timeline[^1].Text);
-        Assert.Equal(("dave", "", first), (book.Single().AcknowledgedBy, book.Single().AcknowledgementComment, book.Single().AcknowledgedAt));
+        Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "dave", timeT: Records.T0 + 120)));
+        Assert.Equal("Acknowledged by dave", decider.Timeline[^1].Text);
+        Assert.Equal(("dave", "", first), (decider.Single().AcknowledgedBy, decider.Single().AcknowledgementComment, decider.Single().AcknowledgedAt));
 
-        Assert.Equal(ApplyOutcome.Acknowledged, book.Apply(Records.Service(NotificationType.Acknowledgement, comment: "same person, new words", timeT: Records.T0 + 180)));
-        Assert.Equal("Acknowledged by (unknown): same person, new words", book.Timeline[^1].Text);
+        Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, comment: "same person, new words", timeT: Records.T0 + 180)));
+        Assert.Equal("Acknowledged by (unknown): same person, new words", decider.Timeline[^1].Text);
     }
 
     [Fact]
     public void An_acknowledgement_of_nothing_open_is_ignored()
     {
-        var book = new BookDriver();
-        Assert.Equal(ApplyOutcome.Ignored, book.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol")));
-        book.Apply(Records.Service(NotificationType.Problem));
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10));
-        Assert.Equal(ApplyOutcome.Ignored, book.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", timeT: Records.T0 + 20)));
-        Assert.Equal(IncidentStatus.Resolved, book.Single().Status);
+        var decider = new DeciderDriver();
+        Assert.Equal(ApplyOutcome.Ignored, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol")));
+        decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10));
+        Assert.Equal(ApplyOutcome.Ignored, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", timeT: Records.T0 + 20)));
+        Assert.Equal(IncidentStatus.Resolved, decider.Single().Status);
     }
 
     [Fact]
     public void A_custom_notification_is_a_note_once()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        Assert.Equal(ApplyOutcome.Noted, book.Apply(Records.Service(NotificationType.Custom, author: "erin", comment: "vendor called", timeT: Records.T0 + 30)));
-        Assert.Equal("CUSTOM by erin: vendor called", book.Timeline[^1].Text);
-        Assert.Equal(TimelineKind.Note, book.Timeline[^1].Kind);
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Records.Service(NotificationType.Custom, author: "erin", comment: "vendor called", timeT: Records.T0 + 30)));
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        Assert.Equal(ApplyOutcome.Noted, decider.Apply(Records.Service(NotificationType.Custom, author: "erin", comment: "vendor called", timeT: Records.T0 + 30)));
+        Assert.Equal("CUSTOM by erin: vendor called", decider.Timeline[^1].Text);
+        Assert.Equal(TimelineKind.Note, decider.Timeline[^1].Kind);
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Custom, author: "erin", comment: "vendor called", timeT: Records.T0 + 30)));
 
-        Assert.Equal(ApplyOutcome.Noted, book.Apply(Records.Service(NotificationType.Custom, timeT: Records.T0 + 40)));
-        Assert.Equal("CUSTOM", book.Timeline[^1].Text);
-        Assert.Equal(ApplyOutcome.Noted, book.Apply(Records.Service(NotificationType.Custom, comment: "no author", timeT: Records.T0 + 50)));
-        Assert.Equal("CUSTOM: no author", book.Timeline[^1].Text);
-        Assert.Equal(ApplyOutcome.Ignored, book.Apply(Records.Service(NotificationType.Custom, host: "unknown-host", comment: "x")));
+        Assert.Equal(ApplyOutcome.Noted, decider.Apply(Records.Service(NotificationType.Custom, timeT: Records.T0 + 40)));
+        Assert.Equal("CUSTOM", decider.Timeline[^1].Text);
+        Assert.Equal(ApplyOutcome.Noted, decider.Apply(Records.Service(NotificationType.Custom, comment: "no author", timeT: Records.T0 + 50)));
+        Assert.Equal("CUSTOM: no author", decider.Timeline[^1].Text);
+        Assert.Equal(ApplyOutcome.Ignored, decider.Apply(Records.Service(NotificationType.Custom, host: "unknown-host", comment: "x")));
     }
 }

@@ -22,7 +22,7 @@ public sealed class OutOfOrderTests
     [InlineData("77", "77")]
     public void A_recovery_that_overtakes_its_problem_resolves_the_incident_the_problem_opens(string problemIdOfProblem, string problemIdOfRecovery)
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         Assert.Equal(ApplyOutcome.Ignored, d.Apply(Recovery(Records.T0 + 60, problemIdOfRecovery)));
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Problem(Records.T0, problemIdOfProblem)));
 
@@ -32,18 +32,18 @@ public sealed class OutOfOrderTests
         Assert.Equal(AlertState.Ok, incident.State);
         Assert.Equal(AlertState.Critical, incident.WorstState);
         Assert.Equal([TimelineKind.Opened, TimelineKind.Resolved], d.Timeline.Select(e => e.Kind));
-        Assert.Equal(0, d.Book.ActiveCount);
+        Assert.Equal(0, d.Decider.ActiveCount);
     }
 
     [Fact]
     public void An_early_recovery_of_another_episode_leaves_a_new_problem_open()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Recovery(Records.T0 + 60, "76"));
         d.Apply(Problem(Records.T0 + 120, "77"));
         Assert.Equal(IncidentStatus.Open, d.Single().Status);
 
-        var e = new BookDriver();
+        var e = new DeciderDriver();
         e.Apply(Recovery(Records.T0 + 60));
         e.Apply(Problem(Records.T0 + 120));
         Assert.Equal(IncidentStatus.Open, e.Single().Status);
@@ -54,7 +54,7 @@ public sealed class OutOfOrderTests
     [InlineData("", Records.T0 + 30)]
     public void A_late_copy_of_a_resolved_problem_counts_and_does_not_reopen(string problemId, long copyTime)
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Problem(Records.T0, problemId));
         d.Apply(Recovery(Records.T0 + 60, problemId));
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Problem(copyTime, problemId)));
@@ -67,7 +67,7 @@ public sealed class OutOfOrderTests
     [Fact]
     public void A_new_episode_after_the_recovery_still_reopens()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Problem(Records.T0, "77"));
         d.Apply(Recovery(Records.T0 + 60, "77"));
         Assert.Equal(ApplyOutcome.Reopened, d.Apply(Problem(Records.T0 + 120, "78")));
@@ -76,7 +76,7 @@ public sealed class OutOfOrderTests
     [Fact]
     public void An_older_state_arriving_late_does_not_overwrite_a_newer_one()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Problem(Records.T0 + 20, state: AlertState.Warning, output: "WARNING - slow"));
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Problem(Records.T0 + 10, state: AlertState.Critical, output: "CRITICAL - down")));
         var incident = d.Single();
@@ -88,7 +88,7 @@ public sealed class OutOfOrderTests
     [Fact]
     public void A_recovery_older_than_the_latest_problem_does_not_resolve()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Problem(Records.T0 + 10));
         d.Apply(Problem(Records.T0 + 30));
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Recovery(Records.T0 + 20)));
@@ -104,7 +104,7 @@ public sealed class OutOfOrderTests
             var episode = new[] { Problem(Records.T0, problemId), Problem(Records.T0, problemId), Problem(Records.T0, problemId), Recovery(Records.T0 + 60, problemId) };
             foreach (var order in Permutations([0, 1, 2, 3]))
             {
-                var d = new BookDriver();
+                var d = new DeciderDriver();
                 foreach (var i in order)
                 {
                     d.Apply(episode[i]);

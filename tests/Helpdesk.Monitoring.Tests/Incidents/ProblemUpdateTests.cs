@@ -9,22 +9,22 @@ public sealed class ProblemUpdateTests
     [Fact]
     public void Output_with_escaped_characters_is_compared_as_text()
     {
-        var book = new BookDriver();
+        var decider = new DeciderDriver();
         const string Quoted = "CRITICAL - \"GET /\" returned 500\tafter 3 s";
-        book.Apply(Records.Service(NotificationType.Problem, output: Quoted));
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Records.Service(NotificationType.Problem, output: Quoted, timeT: Records.T0 + 10)));
-        Assert.Equal(ApplyOutcome.Updated, book.Apply(Records.Service(NotificationType.Problem, output: Quoted + " (again)", timeT: Records.T0 + 20)));
-        Assert.Equal(Quoted + " (again)", book.Single().LastOutput);
-        Assert.Equal(3, book.Single().AlertCount);
+        decider.Apply(Records.Service(NotificationType.Problem, output: Quoted));
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Problem, output: Quoted, timeT: Records.T0 + 10)));
+        Assert.Equal(ApplyOutcome.Updated, decider.Apply(Records.Service(NotificationType.Problem, output: Quoted + " (again)", timeT: Records.T0 + 20)));
+        Assert.Equal(Quoted + " (again)", decider.Single().LastOutput);
+        Assert.Equal(3, decider.Single().AlertCount);
     }
 
     [Fact]
     public void An_older_copy_with_other_output_only_counts()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem, output: "new", timeT: Records.T0 + 60));
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Records.Service(NotificationType.Problem, output: "old", state: AlertState.Warning, timeT: Records.T0)));
-        var incident = book.Single();
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem, output: "new", timeT: Records.T0 + 60));
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Problem, output: "old", state: AlertState.Warning, timeT: Records.T0)));
+        var incident = decider.Single();
         Assert.Equal(("new", AlertState.Critical, 2L), (incident.LastOutput, incident.State, incident.AlertCount));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60), incident.LastSeenAt);
     }
@@ -32,68 +32,68 @@ public sealed class ProblemUpdateTests
     [Fact]
     public void A_state_change_is_on_the_timeline_with_the_state_before()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "slow"));
-        Assert.Equal(ApplyOutcome.Updated, book.Apply(Records.Service(NotificationType.Problem, output: "down", timeT: Records.T0 + 30)));
-        Assert.Equal("CRITICAL (was WARNING): down", book.Timeline[^1].Text);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30), book.Timeline[^1].At);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30), book.Single().LastSeenAt);
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "slow"));
+        Assert.Equal(ApplyOutcome.Updated, decider.Apply(Records.Service(NotificationType.Problem, output: "down", timeT: Records.T0 + 30)));
+        Assert.Equal("CRITICAL (was WARNING): down", decider.Timeline[^1].Text);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30), decider.Timeline[^1].At);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30), decider.Single().LastSeenAt);
     }
 
     [Fact]
     public void A_reopen_clears_the_acknowledgement_and_says_why()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        book.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "on it", timeT: Records.T0 + 5));
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
-        book.Now += TimeSpan.FromMinutes(5);
-        Assert.Equal(ApplyOutcome.Reopened, book.Apply(Records.Service(NotificationType.Problem, output: "refused again", timeT: Records.T0 + 300)));
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "on it", timeT: Records.T0 + 5));
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
+        decider.Now += TimeSpan.FromMinutes(5);
+        Assert.Equal(ApplyOutcome.Reopened, decider.Apply(Records.Service(NotificationType.Problem, output: "refused again", timeT: Records.T0 + 300)));
 
-        var incident = book.Single();
+        var incident = decider.Single();
         Assert.Equal(IncidentStatus.Open, incident.Status);
         Assert.Equal((null, "", ""), (incident.AcknowledgedAt, incident.AcknowledgedBy, incident.AcknowledgementComment));
         Assert.Null(incident.ResolvedAt);
         Assert.Equal((1, 2L), (incident.ReopenCount, incident.AlertCount));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 300), incident.LastSeenAt);
-        Assert.Equal("Reopened during the reopen window: CRITICAL: refused again", book.Timeline[^1].Text);
-        Assert.Equal(1, book.Book.ActiveCount);
+        Assert.Equal("Reopened during the reopen window: CRITICAL: refused again", decider.Timeline[^1].Text);
+        Assert.Equal(1, decider.Decider.ActiveCount);
     }
 
     [Fact]
     public void After_a_recovery_the_same_nagios_problem_id_is_a_late_copy_and_a_new_one_reopens()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem) with { ServiceProblemId = "41" });
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60) with { LastServiceProblemId = "41" });
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem) with { ServiceProblemId = "41" });
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60) with { LastServiceProblemId = "41" });
 
         // A contact's copy of the first PROBLEM, arriving after the recovery (even with a later time): counted only.
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 90) with { ServiceProblemId = "41" }));
-        Assert.Equal(IncidentStatus.Resolved, book.Single().Status);
-        Assert.Equal(2, book.Single().AlertCount);
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 90) with { ServiceProblemId = "41" }));
+        Assert.Equal(IncidentStatus.Resolved, decider.Single().Status);
+        Assert.Equal(2, decider.Single().AlertCount);
 
-        Assert.Equal(ApplyOutcome.Reopened, book.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 95) with { ServiceProblemId = "42" }));
+        Assert.Equal(ApplyOutcome.Reopened, decider.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 95) with { ServiceProblemId = "42" }));
     }
 
     [Fact]
     public void Without_problem_ids_a_copy_older_than_the_recovery_is_late_and_a_newer_one_reopens()
     {
-        var book = new BookDriver();
-        book.Apply(Records.Service(NotificationType.Problem));
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
-        Assert.Equal(ApplyOutcome.Repeated, book.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 59)));
-        Assert.Equal(ApplyOutcome.Reopened, book.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 60)));
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
+        Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 59)));
+        Assert.Equal(ApplyOutcome.Reopened, decider.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 60)));
     }
 
     [Fact]
     public void At_the_end_of_the_reopen_window_it_reopens_and_after_it_a_new_incident_opens()
     {
-        var book = new BookDriver(new IncidentPolicy { ReopenWindow = TimeSpan.FromMinutes(10) });
-        book.Apply(Records.Service(NotificationType.Problem));
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
-        Assert.Equal(ApplyOutcome.Reopened, book.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 660)));
-        book.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 700));
-        Assert.Equal(ApplyOutcome.Opened, book.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1301)));
-        Assert.Equal(2, book.Incidents.Count);
+        var decider = new DeciderDriver(new IncidentPolicy { ReopenWindow = TimeSpan.FromMinutes(10) });
+        decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
+        Assert.Equal(ApplyOutcome.Reopened, decider.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 660)));
+        decider.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 700));
+        Assert.Equal(ApplyOutcome.Opened, decider.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1301)));
+        Assert.Equal(2, decider.Incidents.Count);
     }
 }

@@ -7,14 +7,14 @@ namespace Helpdesk.Monitoring.Tests.Incidents;
 /// <summary>SLA clocks and the escalation ladder, in virtual time. A CRITICAL with medium impact is P2 (30m / 8h, 24x7).</summary>
 public sealed class SlaTests
 {
-    private static string[] Escalations(BookDriver d) => d.Timeline.Where(e => e.Kind == TimelineKind.Escalated).Select(e => e.Text).ToArray();
+    private static string[] Escalations(DeciderDriver d) => d.Timeline.Where(e => e.Kind == TimelineKind.Escalated).Select(e => e.Text).ToArray();
 
-    private static string[] Breaches(BookDriver d) => d.Timeline.Where(e => e.Kind == TimelineKind.Breached).Select(e => e.Text).ToArray();
+    private static string[] Breaches(DeciderDriver d) => d.Timeline.Where(e => e.Kind == TimelineKind.Breached).Select(e => e.Text).ToArray();
 
     [Fact]
     public void An_unacknowledged_incident_moves_to_L2_after_the_L1_window_and_up_again_on_a_response_breach()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         var opened = d.Single();
         Assert.Equal((Priority.P2, "L1", "24x7"), (opened.Priority, opened.Tier, opened.Sla.Calendar));
@@ -42,7 +42,7 @@ public sealed class SlaTests
     [Fact]
     public void A_reopened_incident_starts_fresh_clocks_from_the_reopening_problem()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Advance(TimeSpan.FromMinutes(31));
         Assert.True(d.Single().Sla.ResponseBreached);
@@ -59,7 +59,7 @@ public sealed class SlaTests
     [Fact]
     public void Escalation_stops_at_the_top_tier()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Advance(TimeSpan.FromDays(2));
         Assert.Equal("L3", d.Single().Tier);
@@ -71,7 +71,7 @@ public sealed class SlaTests
     [Fact]
     public void An_acknowledgement_within_the_window_stops_escalation()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Advance(TimeSpan.FromMinutes(10));
         d.Apply(Records.Service(NotificationType.Acknowledgement, author: "alice", timeT: Records.T0 + 600));
@@ -84,7 +84,7 @@ public sealed class SlaTests
     [Fact]
     public void Maintenance_pauses_the_clock_and_the_deadlines_move_by_the_pause()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Advance(TimeSpan.FromMinutes(5));
         d.Apply(Records.Service(NotificationType.DowntimeStart, timeT: Records.T0 + 300));
@@ -105,7 +105,7 @@ public sealed class SlaTests
     [Fact]
     public void Clocks_survive_a_restart()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Advance(TimeSpan.FromMinutes(10));
         d.Restart();
@@ -116,7 +116,7 @@ public sealed class SlaTests
     [Fact]
     public void A_rising_priority_brings_the_deadlines_forward()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - slow"));
         var before = d.Single();
         Assert.True(before.Priority > Priority.P2);
@@ -143,7 +143,7 @@ public sealed class SlaTests
 
         // Friday 2026-11-20 16:00 in Berlin (15:00 UTC); Monday 23rd is a holiday.
         var friday = new DateTimeOffset(2026, 11, 20, 15, 0, 0, TimeSpan.Zero);
-        var d = new BookDriver(new IncidentPolicy { Rules = rules.Rules! }, friday);
+        var d = new DeciderDriver(new IncidentPolicy { Rules = rules.Rules! }, friday);
         d.Apply(Records.Service(NotificationType.Problem, timeT: friday.ToUnixTimeSeconds()));
         var incident = d.Single();
         Assert.Equal("office", incident.Sla.Calendar);

@@ -125,7 +125,7 @@ public sealed class RulesTests
     public void An_incident_opens_with_priority_category_team_and_tier_from_the_rules()
     {
         var rules = RulesFile.Parse(Sample).Rules!;
-        var d = new BookDriver(new IncidentPolicy { Rules = rules });
+        var d = new DeciderDriver(new IncidentPolicy { Rules = rules });
 
         d.Apply(Records.Service(NotificationType.Problem, host: "r1", service: "PING", customer: "globex") with { HostGroups = "core-routers,routers" });
         var core = d.Incidents[1];

@@ -8,7 +8,7 @@ namespace Helpdesk.Monitoring.Tests.Scenarios;
 
 /// <summary>
 /// Turns a scenario into the wire records Nagios would produce (problem ids per episode with 4.4.6's recovery quirk,
-/// one copy per contact) and plays them through the book in virtual time.
+/// one copy per contact) and plays them through the decider in virtual time.
 /// </summary>
 internal static class ScenarioRunner
 {
@@ -106,7 +106,7 @@ internal static class ScenarioRunner
     public static IncidentProjection Play(IncidentPolicy policy, IEnumerable<Delivery> deliveries, bool redeliverAll = false)
     {
         var projection = new IncidentProjection();
-        var book = new IncidentBook(policy, [], 0, 0);
+        var decider = new IncidentDecider(policy, [], 0, 0);
         var now = DateTimeOffset.FromUnixTimeSeconds(Start);
         var list = deliveries.ToList();
         foreach (var pass in redeliverAll ? new[] { false, true } : [false])
@@ -118,15 +118,15 @@ internal static class ScenarioRunner
                 {
                     // The redelivery pass replays notifications only: time does not run twice.
                     now += pass ? TimeSpan.Zero : d.Advance;
-                    book.ApplyTimers(now, plan);
+                    decider.ApplyTimers(now, plan);
                 }
                 else
                 {
                     now = d.At > now ? d.At : now;
-                    book.ApplyTimers(now, plan);
+                    decider.ApplyTimers(now, plan);
                     var bytes = NotificationWriter.ToUtf8(d.Record);
                     var fields = Records.Parse(bytes);
-                    var outcome = book.Apply(bytes, in fields, now, knownApplied: false, plan);
+                    var outcome = decider.Apply(bytes, in fields, now, knownApplied: false, plan);
                     Assert.True(!pass || outcome == ApplyOutcome.Redelivered, "a redelivery changed something");
                 }
 

@@ -6,7 +6,7 @@ namespace Helpdesk.Monitoring.Incidents;
 /// <summary>
 /// Storm mode, the last correlation asked: when new problems arrive faster than the rules file allows, one storm
 /// incident collects them instead of one incident each, until the rate falls. Owns the rate and which incident is the
-/// storm's; the book opens the storm incident when this rule says so.
+/// storm's; the decider opens the storm incident when this rule says so.
 /// </summary>
 internal sealed class StormRule
 {
@@ -71,7 +71,7 @@ internal sealed class StormRule
         return null;
     }
 
-    /// <summary>The book opened the storm incident this rule asked for.</summary>
+    /// <summary>The decider opened the storm incident this rule asked for.</summary>
     public void Started(IncidentState storm) => Volatile.Write(ref _storm, storm);
 
     /// <summary>Ends a storm when no new problem has arrived for a minute (the rate check needs problems to run).</summary>

@@ -52,7 +52,7 @@ internal sealed class TimeWindowGroupRule
         }
     }
 
-    /// <summary>A group's incident left the book: new problems of the group open a new one.</summary>
+    /// <summary>A group's incident left the decider: new problems of the group open a new one.</summary>
     public void Forget(IncidentState incident)
     {
         if (IdOf(incident) is { } id && _groups.TryGetValue(id, out var group) && ReferenceEquals(group, incident))

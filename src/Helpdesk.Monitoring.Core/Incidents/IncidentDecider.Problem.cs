@@ -3,7 +3,7 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     private Decision Problem(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
@@ -94,7 +94,7 @@ public sealed partial class IncidentBook
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         incident.Reopen(now);
         _index.Activated();
-        RestartSla(incident, reported);
+        _sla.Restart(incident, reported);
         incident.State = f.State;
         incident.ProblemId = ProblemIdOf(record, in f);
         Worsen(incident, record, in f);
@@ -140,7 +140,7 @@ public sealed partial class IncidentBook
             UpdatedAt = now,
             CorrelationRule = rule,
             CorrelationKey = key,
-            Sla = StartSla(priority, n, customer, reported),
+            Sla = _sla.Start(priority, n, customer, reported),
         };
         var incident = Track(opened);
         plan.Opened(opened, incident);
@@ -149,12 +149,12 @@ public sealed partial class IncidentBook
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }
 
-    /// <summary>A newly opened incident joins the book: by id, identity and host, counted active, its SLA clock running.</summary>
+    /// <summary>A newly opened incident joins the decider: by id, identity and host, counted active, its SLA clock running.</summary>
     private IncidentState Track(IncidentRecord opened)
     {
         var incident = new IncidentState(opened, Fingerprint.Of(opened.Instance, opened.Host, opened.Service));
         _index.Add(incident, opened: true);
-        ScheduleSla(incident);
+        _sla.Schedule(incident);
         return incident;
     }
 
@@ -172,7 +172,7 @@ public sealed partial class IncidentBook
         if (raised != incident.Priority)
         {
             incident.Priority = raised;
-            TightenSla(incident);
+            _sla.Tighten(incident);
         }
     }
 }

@@ -3,7 +3,7 @@ using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     /// <summary>Opens the incident a storm collects into, when the storm rule says the rate passed its threshold.</summary>
     private IncidentState StartStorm(Notification n, int rate, DateTimeOffset now, CommitPlan plan)
@@ -37,7 +37,7 @@ public sealed partial class IncidentBook
             UpdatedAt = now,
             CorrelationRule = CorrelationRuleNames.Storm,
             CorrelationKey = key,
-            Sla = StartSla(Priority.P2, n, "", started),
+            Sla = _sla.Start(Priority.P2, n, "", started),
         };
         var incident = Track(opened);
         plan.Opened(opened, incident);

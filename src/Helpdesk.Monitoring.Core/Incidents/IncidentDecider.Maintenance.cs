@@ -2,7 +2,7 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     /// <summary>
     /// DOWNTIMESTART: the incident's object is in maintenance. Nothing pages or escalates for it; a recovery still
@@ -23,7 +23,7 @@ public sealed partial class IncidentBook
 
         incident.InMaintenance = true;
         incident.UpdatedAt = now;
-        PauseSla(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
+        SlaClocks.Pause(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
         plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, IncidentEventKind.MaintenanceStarted, f.EventId,
             $"Maintenance started{By(record, in f)}: no paging or escalation until it ends, SLA clock paused");
         return new Decision(ApplyOutcome.Noted, incident.Id);
@@ -39,7 +39,7 @@ public sealed partial class IncidentBook
 
         incident.InMaintenance = false;
         incident.UpdatedAt = now;
-        ResumeSla(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
+        _sla.Resume(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT));
         var ended = f.Type == NotificationType.DowntimeCancelled ? "Maintenance cancelled" : "Maintenance ended";
         if (incident.IsActive && incident.HasCause && NagiosNames.IsHealthy(f.State) && !incident.HeldByFlapping)
         {

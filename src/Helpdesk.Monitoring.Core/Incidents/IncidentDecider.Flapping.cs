@@ -2,7 +2,7 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     /// <summary>
     /// FLAPPINGSTART holds the incident open as flapping (opening or reopening one if needed): while it flaps,

@@ -15,17 +15,17 @@ using Microsoft.Data.Sqlite;
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 
 /// <summary>
-/// What the ledger counts for /metrics, counted exactly: these tests run alone (the instruments are process-wide), so
+/// What the committer counts for /metrics, counted exactly: these tests run alone (the instruments are process-wide), so
 /// every measurement seen is theirs.
 /// </summary>
 [Collection(nameof(ProcessWideCollection))]
-public sealed class LedgerMetricsTests : IDisposable
+public sealed class CommitterMetricsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Name, long Value, string Tags)> _measured = new();
 
-    public LedgerMetricsTests()
+    public CommitterMetricsTests()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
@@ -49,10 +49,10 @@ public sealed class LedgerMetricsTests : IDisposable
     [Fact]
     public async Task A_committed_batch_counts_each_notification_by_type_and_what_it_did()
     {
-        var ledger = await Open(Sqlite());
+        var committer = await Open(Sqlite());
 
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)), default);
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 1)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 1)), default);
 
         Assert.Equal(3, Sum("helpdesk_notifications_ingested"));
         Assert.Equal(2, Sum("helpdesk_notifications_ingested", "type=PROBLEM"));
@@ -64,11 +64,11 @@ public sealed class LedgerMetricsTests : IDisposable
     [Fact]
     public async Task An_agents_action_is_counted_by_action_and_outcome()
     {
-        var ledger = await Open(Sqlite());
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        var committer = await Open(Sqlite());
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
 
         var action = new AgentAction(Guid.CreateVersion7(), 1, AgentActionKind.Acknowledge, "alice", "on it");
-        var outcome = await ledger.ProcessAsync([new InboundNotification(action, new InboundBatch.IgnoredReceipt())], default);
+        var outcome = await committer.ProcessAsync([new InboundNotification(action, new InboundBatch.IgnoredReceipt())], default);
 
         Assert.Equal([ApplyOutcome.Acknowledged], outcome.Outcomes);
         Assert.Equal(1, Sum("helpdesk_agent_actions", "action=acknowledge,outcome=acknowledged"));
@@ -78,9 +78,9 @@ public sealed class LedgerMetricsTests : IDisposable
     [Fact]
     public async Task Every_failed_commit_attempt_is_counted()
     {
-        var ledger = await Open(new CommitCountingStore(Sqlite(), failures: 2));
+        var committer = await Open(new CommitCountingStore(Sqlite(), failures: 2));
 
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
 
         Assert.Equal(2, Sum("helpdesk_store_commit_failures"));
     }
@@ -102,10 +102,10 @@ public sealed class LedgerMetricsTests : IDisposable
     [Fact]
     public async Task An_unreachable_shared_state_is_counted_for_the_read_and_for_the_write()
     {
-        var ledger = await Open(Sqlite());
-        ledger.Shared = new UnreachableSharedState();
+        var committer = await Open(Sqlite());
+        committer.Shared = new UnreachableSharedState();
 
-        var outcome = await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        var outcome = await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
 
         Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
         Assert.Equal(1, Sum("helpdesk_shared_state_failures", "operation=read"));
@@ -115,13 +115,13 @@ public sealed class LedgerMetricsTests : IDisposable
     [Fact]
     public async Task A_notification_the_core_fails_on_is_dead_lettered_with_the_failure_and_the_batch_goes_on()
     {
-        var ledger = await Open(Sqlite());
+        var committer = await Open(Sqlite());
 
         // Fields that do not belong to the record (a bug between parser and core, never bad input): reading it throws.
         var longer = Records.Bytes(Records.Service(NotificationType.Problem, host: new string('h', 200)));
         var shorter = Records.Bytes(Records.Service(NotificationType.Problem, host: "x"));
         var broken = new InboundNotification(shorter, Records.Parse(longer), new InboundBatch.IgnoredReceipt());
-        var outcome = await ledger.ProcessAsync([broken, .. InboundBatch.Of(Records.Service(NotificationType.Problem, host: "db01"))], default);
+        var outcome = await committer.ProcessAsync([broken, .. InboundBatch.Of(Records.Service(NotificationType.Problem, host: "db01"))], default);
 
         Assert.Equal([ApplyOutcome.Ignored, ApplyOutcome.Opened], outcome.Outcomes);
         var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")))).RootElement;
@@ -135,8 +135,8 @@ public sealed class LedgerMetricsTests : IDisposable
 
     private SqliteIncidentStore Sqlite() => new(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
 
-    private Task<IncidentLedger> Open(IIncidentStore store) =>
-        IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
+    private Task<IncidentCommitter> Open(IIncidentStore store) =>
+        IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, (_, _) => { }, default);
 
     private sealed class UnreachableSharedState : ISharedState

@@ -3,13 +3,13 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     private Decision Recovery(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
         if (incident is null)
         {
-            RememberEarlyRecovery(record, in f);
+            _earlyRecoveries.Remember(record, in f, ProblemIdOf(record, in f));
             return Decision.Ignored;
         }
 

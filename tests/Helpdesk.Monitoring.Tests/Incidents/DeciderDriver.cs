@@ -3,25 +3,25 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Tests.Incidents;
 
-/// <summary>Feeds notifications to an <see cref="IncidentBook"/> in virtual time and keeps what it committed.</summary>
-internal sealed class BookDriver
+/// <summary>Feeds notifications to an <see cref="IncidentDecider"/> in virtual time and keeps what it committed.</summary>
+internal sealed class DeciderDriver
 {
     private readonly IncidentProjection _committed;
     private readonly List<LiveIncident> _exported = [];
-    private readonly Dictionary<BookDriver, int> _absorbedFrom = [];
+    private readonly Dictionary<DeciderDriver, int> _absorbedFrom = [];
 
     /// <param name="store">Shared with other drivers to play instances writing one store.</param>
-    public BookDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null, IncidentProjection? store = null)
+    public DeciderDriver(IncidentPolicy? policy = null, DateTimeOffset? start = null, IncidentProjection? store = null)
     {
         _committed = store ?? new IncidentProjection();
         Now = start ?? DateTimeOffset.FromUnixTimeSeconds(Records.T0);
         Policy = policy ?? new IncidentPolicy();
-        Book = new IncidentBook(Policy, [], 0, Now.ToUnixTimeMilliseconds() - 60_000);
+        Decider = new IncidentDecider(Policy, [], 0, Now.ToUnixTimeMilliseconds() - 60_000);
     }
 
     public IncidentPolicy Policy { get; }
 
-    public IncidentBook Book { get; private set; }
+    public IncidentDecider Decider { get; private set; }
 
     public DateTimeOffset Now { get; set; }
 
@@ -38,7 +38,7 @@ internal sealed class BookDriver
         var record = Records.Bytes(n);
         var fields = Records.Parse(record);
         var plan = new CommitPlan();
-        var outcome = Book.Apply(record, in fields, Now, knownApplied, plan);
+        var outcome = Decider.Apply(record, in fields, Now, knownApplied, plan);
         Commit(plan);
         return outcome;
     }
@@ -46,7 +46,7 @@ internal sealed class BookDriver
     public ApplyOutcome Apply(AgentAction action, bool knownApplied = false)
     {
         var plan = new CommitPlan();
-        var outcome = Book.Apply(action, Now, knownApplied, plan);
+        var outcome = Decider.Apply(action, Now, knownApplied, plan);
         Commit(plan);
         return outcome;
     }
@@ -55,25 +55,25 @@ internal sealed class BookDriver
     {
         Now += by;
         var plan = new CommitPlan();
-        Book.ApplyTimers(Now, plan);
+        Decider.ApplyTimers(Now, plan);
         Commit(plan);
     }
 
     public IncidentRecord Single() => Assert.Single(_committed.Incidents.Values);
 
-    /// <summary>A new book built from what was committed, as the service does at start.</summary>
+    /// <summary>A new decider built from what was committed, as the service does at start.</summary>
     public void Restart(IncidentPolicy? policy = null) =>
-        Book = new IncidentBook(policy ?? Policy, _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
+        Decider = new IncidentDecider(policy ?? Policy, _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
             _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds(), _committed.Members);
 
-    /// <summary>What this book exported after each commit (scale-out: what it writes to the shared state).</summary>
+    /// <summary>What this decider exported after each commit (scale-out: what it writes to the shared state).</summary>
     public IReadOnlyList<LiveIncident> Exported => _exported;
 
     /// <summary>Absorbs what <paramref name="other"/> exported since the last call, as an instance reading the shared state does.</summary>
-    public int AbsorbFrom(BookDriver other)
+    public int AbsorbFrom(DeciderDriver other)
     {
         var from = _absorbedFrom.GetValueOrDefault(other);
-        var changed = other._exported.Skip(from).Count(Book.Absorb);
+        var changed = other._exported.Skip(from).Count(Decider.Absorb);
         _absorbedFrom[other] = other._exported.Count;
         return changed;
     }
@@ -83,6 +83,6 @@ internal sealed class BookDriver
         plan.Seal();
         Assert.DoesNotContain(plan.Inserts, i => _committed.Incidents.ContainsKey(i.Id));
         _committed.Apply(plan);
-        _exported.AddRange(Book.Export(plan));
+        _exported.AddRange(Decider.Export(plan));
     }
 }

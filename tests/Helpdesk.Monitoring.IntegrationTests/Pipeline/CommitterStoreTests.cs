@@ -14,8 +14,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 
-/// <summary>How the ledger uses its store: when it asks, how it backs off, and when it need not ask at all.</summary>
-public sealed class LedgerStoreTests : IDisposable
+/// <summary>How the committer uses its store: when it asks, how it backs off, and when it need not ask at all.</summary>
+public sealed class CommitterStoreTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -26,18 +26,18 @@ public sealed class LedgerStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_commit_is_retried_after_100_ms_then_200_ms_on_the_ledgers_clock_and_each_failure_is_said()
+    public async Task A_failed_commit_is_retried_after_100_ms_then_200_ms_on_the_committers_clock_and_each_failure_is_said()
     {
         var time = new TimerWatchingTime(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var log = new ConcurrentQueue<string>();
         var store = new CommitCountingStore(Sqlite(), failures: 2);
-        var ledger = await IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
+        var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { MaxRetryDelay = TimeSpan.FromSeconds(10) }, time, (message, _) => log.Enqueue(message), default);
 
-        var processing = ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        var processing = committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
         foreach (var delay in new[] { 100, 200 })
         {
-            // The back-off waits on the ledger's clock: nothing is retried until that clock moves on.
+            // The back-off waits on the committer's clock: nothing is retried until that clock moves on.
             await Until(() => time.DueTimes.Count == delay / 100, $"the wait after failure {delay / 100}");
             time.Advance(TimeSpan.FromMilliseconds(delay));
         }
@@ -73,12 +73,12 @@ public sealed class LedgerStoreTests : IDisposable
     public async Task A_turn_with_nothing_to_write_does_not_touch_the_store()
     {
         var store = new CommitCountingStore(Sqlite());
-        var ledger = await Open(store);
+        var committer = await Open(store);
 
-        await ledger.ProcessAsync([], default);
+        await committer.ProcessAsync([], default);
         Assert.Equal(0, store.Commits);
 
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
         Assert.Equal(1, store.Commits);
     }
 
@@ -86,14 +86,14 @@ public sealed class LedgerStoreTests : IDisposable
     public async Task Subscribers_are_told_the_committed_events_the_store_holds_and_one_that_fails_stops_nothing()
     {
         var store = Sqlite();
-        var ledger = await Open(store, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60)));
+        var committer = await Open(store, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60)));
         var told = new Collector(store);
-        ledger.Subscribe(new Failing());
-        ledger.Subscribe(told);
+        committer.Subscribe(new Failing());
+        committer.Subscribe(told);
 
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1)), default);
-        await ledger.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 2)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem, timeT: Records.T0 + 1)), default);
+        await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 2)), default);
 
         // Told once per committed batch with something to tell (a repeat tells nothing), each time already in the store.
         Assert.Equal([[IncidentEventKind.Opened], [IncidentEventKind.Resolved]], told.Batches.Select(b => b.Select(e => e.Kind).ToArray()));
@@ -103,8 +103,8 @@ public sealed class LedgerStoreTests : IDisposable
 
     private SqliteIncidentStore Sqlite() => new(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
 
-    private Task<IncidentLedger> Open(IIncidentStore store, TimeProvider? time = null) =>
-        IncidentLedger.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions(),
+    private Task<IncidentCommitter> Open(IIncidentStore store, TimeProvider? time = null) =>
+        IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions(),
             time ?? TimeProvider.System, (_, _) => { }, default);
 
     private static async Task Until(Func<bool> condition, string what)

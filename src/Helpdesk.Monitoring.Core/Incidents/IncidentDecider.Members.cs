@@ -3,7 +3,7 @@ using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     /// <summary>A notification about an alert that correlation put into another alert's (or a storm's) incident.</summary>
     private Decision ApplyToMember(IncidentState incident, MemberState member, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan) =>

@@ -3,19 +3,24 @@ using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+/// <summary>
+/// The SLA of every live incident: deadlines set when it opens, restarted when it reopens, tightened when its priority
+/// rises, paused in maintenance; and what happens when a clock comes due (an L1 escalation, a breach). The deadlines
+/// live on the incident; this class owns how they move and queues them on the decider's clocks.
+/// </summary>
+internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
 {
-    private IncidentSla StartSla(Priority priority, Notification n, string customer, DateTimeOffset start)
+    public IncidentSla Start(Priority priority, Notification n, string customer, DateTimeOffset start)
     {
-        var (target, calendar) = _policy.Rules.Sla.For(priority, n, customer);
+        var (target, calendar) = policy.Rules.Sla.For(priority, n, customer);
         return new IncidentSla(calendar.Name, start, calendar.Add(start, target.Response), calendar.Add(start, target.Resolution), false, false, null, 0);
     }
 
     /// <summary>A reopened incident's clock starts again from the reopening, on the same calendar.</summary>
-    private void RestartSla(IncidentState incident, DateTimeOffset start)
+    public void Restart(IncidentState incident, DateTimeOffset start)
     {
-        var calendar = _policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
-        var target = _policy.Rules.Sla.Targets[incident.Priority];
+        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var target = policy.Rules.Sla.Targets[incident.Priority];
         incident.Sla = incident.Sla with
         {
             StartedAt = start,
@@ -25,29 +30,29 @@ public sealed partial class IncidentBook
             ResolutionBreached = false,
             PausedAt = incident.InMaintenance ? start : null,
         };
-        ScheduleSla(incident);
+        Schedule(incident);
     }
 
     /// <summary>The priority rose: the higher priority's (shorter) targets apply from the same start.</summary>
-    private void TightenSla(IncidentState incident)
+    public void Tighten(IncidentState incident)
     {
         if (incident.Sla.StartedAt is not { } start || incident.Sla.PausedAt is not null)
         {
             return;
         }
 
-        var calendar = _policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
-        var target = _policy.Rules.Sla.Targets[incident.Priority];
+        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var target = policy.Rules.Sla.Targets[incident.Priority];
         incident.Sla = incident.Sla with
         {
             ResponseDueAt = Earlier(incident.Sla.ResponseDueAt, calendar.Add(start, target.Response)),
             ResolutionDueAt = Earlier(incident.Sla.ResolutionDueAt, calendar.Add(start, target.Resolution)),
         };
-        ScheduleSla(incident);
+        Schedule(incident);
     }
 
     /// <summary>Maintenance started: the SLA clock stops; escalation waits.</summary>
-    private static void PauseSla(IncidentState incident, DateTimeOffset at)
+    public static void Pause(IncidentState incident, DateTimeOffset at)
     {
         if (incident.Sla.StartedAt is not null && incident.Sla.PausedAt is null)
         {
@@ -56,14 +61,14 @@ public sealed partial class IncidentBook
     }
 
     /// <summary>Maintenance ended: deadlines move by the open (calendar) time the pause took.</summary>
-    private void ResumeSla(IncidentState incident, DateTimeOffset at)
+    public void Resume(IncidentState incident, DateTimeOffset at)
     {
         if (incident.Sla.PausedAt is not { } paused)
         {
             return;
         }
 
-        var calendar = _policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
         DateTimeOffset? Moved(DateTimeOffset? due) => due is { } d && d > paused ? calendar.Add(at, calendar.Elapsed(paused, d)) : due;
         incident.Sla = incident.Sla with
         {
@@ -72,10 +77,10 @@ public sealed partial class IncidentBook
             ResolutionDueAt = Moved(incident.Sla.ResolutionDueAt),
             PausedAt = null,
         };
-        ScheduleSla(incident);
+        Schedule(incident);
     }
 
-    private void ScheduleSla(IncidentState incident)
+    public void Schedule(IncidentState incident)
     {
         if (!incident.IsActive || incident.Sla.StartedAt is not { } start)
         {
@@ -84,17 +89,17 @@ public sealed partial class IncidentBook
 
         if (incident.Tier is "L1" && incident.Status == IncidentStatus.Open)
         {
-            _clocks.Schedule(incident, Clock.L1Window, start + _policy.Rules.Sla.L1Window);
+            clocks.Schedule(incident, Clock.L1Window, start + policy.Rules.Sla.L1Window);
         }
 
         if (incident.Sla.ResponseDueAt is { } response && !incident.Sla.ResponseBreached && incident.Status == IncidentStatus.Open)
         {
-            _clocks.Schedule(incident, Clock.Response, response);
+            clocks.Schedule(incident, Clock.Response, response);
         }
 
         if (incident.Sla.ResolutionDueAt is { } resolution && !incident.Sla.ResolutionBreached)
         {
-            _clocks.Schedule(incident, Clock.Resolution, resolution);
+            clocks.Schedule(incident, Clock.Resolution, resolution);
         }
     }
 
@@ -102,7 +107,7 @@ public sealed partial class IncidentBook
     /// An SLA clock came due: an escalation or a breach, unless the entry is stale (the deadline moved, the tier or
     /// status changed) or the incident is in maintenance.
     /// </summary>
-    private void RunSlaClock(IncidentState incident, Clock clock, DateTimeOffset due, CommitPlan plan)
+    public void Run(IncidentState incident, Clock clock, DateTimeOffset due, CommitPlan plan)
     {
         if (!incident.IsActive || incident.Sla.PausedAt is not null || incident.InMaintenance)
         {
@@ -111,16 +116,16 @@ public sealed partial class IncidentBook
 
         switch (clock)
         {
-            case Clock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt + _policy.Rules.Sla.L1Window == due:
-                Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(_policy.Rules.Sla.L1Window)}", plan);
+            case Clock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt + policy.Rules.Sla.L1Window == due:
+                Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(policy.Rules.Sla.L1Window)}", plan);
                 break;
             case Clock.Response when incident.Status == IncidentStatus.Open && !incident.Sla.ResponseBreached && incident.Sla.ResponseDueAt == due:
                 incident.Sla = incident.Sla with { ResponseBreached = true };
-                Breach(incident, due, "Response", _policy.Rules.Sla.Targets[incident.Priority].Response, plan);
+                Breach(incident, due, "Response", policy.Rules.Sla.Targets[incident.Priority].Response, plan);
                 break;
             case Clock.Resolution when !incident.Sla.ResolutionBreached && incident.Sla.ResolutionDueAt == due:
                 incident.Sla = incident.Sla with { ResolutionBreached = true };
-                Breach(incident, due, "Resolution", _policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
+                Breach(incident, due, "Resolution", policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
                 break;
         }
     }

@@ -2,7 +2,7 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     /// <summary>
     /// A problem with no incident of its own: it joins the incident that explains it (its host's, a parent's, the one

@@ -1,12 +1,12 @@
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
-/// Scale-out: the book as one instance's copy of state several instances change. After a commit the book exports what
+/// Scale-out: the decider as one instance's copy of state several instances change. After a commit the decider exports what
 /// the batch changed; before a batch it absorbs what other instances changed. A copy that is stale anyway (a change
 /// still on its way) is caught by the store, which refuses a plan that extends a timeline another writer extended
 /// first; the instance then rebuilds from the store and decides again.
 /// </summary>
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     private readonly RetiredIncidents _retired = new(16_384);
 
@@ -56,11 +56,11 @@ public sealed partial class IncidentBook
         _index.All.Select(i => Export(i, i.Members?.Values.Select(m => m.ToRecord()).ToList() ?? [])).ToList();
 
     /// <summary>
-    /// Takes another instance's copy of an incident when it is not older than this book's: replaces the incident (its
+    /// Takes another instance's copy of an incident when it is not older than this decider's: replaces the incident (its
     /// identity, group, host index and clocks follow; the members it had stay, those the copy carries are laid over
     /// them), or drops it when it is no longer live.
     /// </summary>
-    /// <returns>Whether the book changed.</returns>
+    /// <returns>Whether the decider changed.</returns>
     public bool Absorb(LiveIncident incoming)
     {
         if (_index.TryGet(incoming.Id, out var current))
@@ -114,7 +114,7 @@ public sealed partial class IncidentBook
         return true;
     }
 
-    /// <summary>Takes an incident out of the book for a newer copy; its queued clocks see it closed and skip it.</summary>
+    /// <summary>Takes an incident out of the decider for a newer copy; its queued clocks see it closed and skip it.</summary>
     private void Retire(IncidentState incident)
     {
         Forget(incident);

@@ -7,11 +7,11 @@ using Helpdesk.Monitoring.Diagnostics;
 namespace Helpdesk.Monitoring.Pipeline;
 
 /// <summary>
-/// Owns the incident book and writes its decisions: one batch at a time, decide in memory, commit to the store
+/// Owns the incident decider and writes its decisions: one batch at a time, decide in memory, commit to the store
 /// (retrying until it succeeds), then settle the receipts. If the store says some events were applied already, the
 /// in-memory state is stale: it is rebuilt from the store and the batch decided again.
 /// </summary>
-public sealed class IncidentLedger
+public sealed class IncidentCommitter
 {
     private readonly IIncidentStore _store;
     private readonly IDeadLetterSink _deadLetters;
@@ -26,7 +26,7 @@ public sealed class IncidentLedger
     // Copied on subscribe (rare, at start-up), read on every turn without a lock.
     private IIncidentEventSubscriber[] _subscribers = [IncidentEventCounters.Instance];
 
-    private IncidentLedger(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentBook book)
+    private IncidentCommitter(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentDecider decider)
     {
         _store = store;
         _deadLetters = deadLetters;
@@ -37,10 +37,10 @@ public sealed class IncidentLedger
         _commitRetries = StoreRetries.ForCommit(options, time, log);
         _storeRetries = StoreRetries.UntilDone(options, time, log);
         _sync = new SharedStateSync(options, log);
-        Book = book;
+        Decider = decider;
     }
 
-    public IncidentBook Book { get; private set; }
+    public IncidentDecider Decider { get; private set; }
 
     // Small slices: a prune runs on the pipeline thread between batches and must not stall ingest for long.
     private const int PruneSlice = 10_000;
@@ -75,7 +75,7 @@ public sealed class IncidentLedger
     /// <summary>
     /// The state shared with other instances (scale-out: Redis). Written after each batch's store commit and before its
     /// receipts settle (store, then shared state, then the Kafka offset); the write's answer brings what other
-    /// instances changed. Read before a batch only when the book has event ids it cannot place or that answer is older
+    /// instances changed. Read before a batch only when the decider has event ids it cannot place or that answer is older
     /// than <see cref="PipelineOptions.SharedStateFreshness"/>.
     /// </summary>
     public ISharedState Shared
@@ -91,12 +91,12 @@ public sealed class IncidentLedger
     public void Subscribe(IIncidentEventSubscriber subscriber) => _subscribers = [.. _subscribers, subscriber];
 
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
-    public static async Task<IncidentLedger> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
+    public static async Task<IncidentCommitter> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
         TimeProvider time, Action<string, Exception?> log, CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
-        var book = await LoadBookAsync(store, policy, time, cancellationToken);
-        return new IncidentLedger(store, deadLetters, policy, options, time, log, book);
+        var decider = await LoadDeciderAsync(store, policy, time, cancellationToken);
+        return new IncidentCommitter(store, deadLetters, policy, options, time, log, decider);
     }
 
     public async Task<BatchOutcome> ProcessAsync(IList<InboundNotification?> batch, CancellationToken cancellationToken)
@@ -109,13 +109,13 @@ public sealed class IncidentLedger
 
         var outcomes = new ApplyOutcome[batch.Count];
         HashSet<Guid> knownApplied = [];
-        await _sync.ReadAsync(() => Book, RebuildAsync, batch, knownApplied, now, cancellationToken);
+        await _sync.ReadAsync(() => Decider, RebuildAsync, batch, knownApplied, now, cancellationToken);
         for (var rebuilds = 0; ; rebuilds++)
         {
             await LookUpUnknownAsync(batch, knownApplied, cancellationToken);
             var plan = new CommitPlan();
             await DecideAsync(batch, knownApplied, now, plan, outcomes, cancellationToken);
-            Book.ApplyTimers(now, plan);
+            Decider.ApplyTimers(now, plan);
             plan.Seal();
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })
@@ -123,13 +123,13 @@ public sealed class IncidentLedger
                 var notifications = batch.Any(static item => item is not null);
                 if (notifications)
                 {
-                    CrashPoint.Reach(CrashPoint.LedgerAfterCommit);
+                    CrashPoint.Reach(CrashPoint.CommitterAfterCommit);
                 }
 
-                await _sync.WriteAsync(Book, plan, now, cancellationToken);
+                await _sync.WriteAsync(Decider, plan, now, cancellationToken);
                 if (notifications)
                 {
-                    CrashPoint.Reach(CrashPoint.LedgerBeforeSettle);
+                    CrashPoint.Reach(CrashPoint.CommitterBeforeSettle);
                 }
 
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
@@ -165,10 +165,10 @@ public sealed class IncidentLedger
         {
             return await _commitRetries.ExecuteAsync(static async (state, ct) =>
             {
-                var (ledger, plan) = state;
-                ledger.StoreAsked();
-                var result = await ledger._store.CommitAsync(plan, ct);
-                ledger.StoreWorked();
+                var (committer, plan) = state;
+                committer.StoreAsked();
+                var result = await committer._store.CommitAsync(plan, ct);
+                committer.StoreWorked();
                 return result;
             }, (this, plan), cancellationToken);
         }
@@ -209,7 +209,7 @@ public sealed class IncidentLedger
         List<Guid>? unknown = null;
         foreach (var item in batch)
         {
-            if (item is not null && !knownApplied.Contains(item.EventId) && Book.Classify(item.EventId) == EventIdClass.Unknown)
+            if (item is not null && !knownApplied.Contains(item.EventId) && Decider.Classify(item.EventId) == EventIdClass.Unknown)
             {
                 (unknown ??= []).Add(item.EventId);
             }
@@ -235,8 +235,8 @@ public sealed class IncidentLedger
             try
             {
                 outcomes[i] = item.Action is { } action
-                    ? Book.Apply(action, now, knownApplied.Contains(action.Id), plan)
-                    : Book.Apply(item.Record.Span, in item.Fields, now, knownApplied.Contains(item.Fields.EventId), plan);
+                    ? Decider.Apply(action, now, knownApplied.Contains(action.Id), plan)
+                    : Decider.Apply(item.Record.Span, in item.Fields, now, knownApplied.Contains(item.Fields.EventId), plan);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -295,25 +295,25 @@ public sealed class IncidentLedger
         }
     }
 
-    private async Task<IncidentBook> RebuildAsync(CancellationToken cancellationToken) =>
-        Book = await WithRetryAsync(ct => LoadBookAsync(_store, _policy, _time, ct), cancellationToken);
+    private async Task<IncidentDecider> RebuildAsync(CancellationToken cancellationToken) =>
+        Decider = await WithRetryAsync(ct => LoadDeciderAsync(_store, _policy, _time, ct), cancellationToken);
 
     private async Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         await _storeRetries.ExecuteAsync(static async (state, ct) =>
         {
-            var (ledger, operation) = state;
-            ledger.StoreAsked();
+            var (committer, operation) = state;
+            committer.StoreAsked();
             var result = await operation(ct);
-            ledger.StoreWorked();
+            committer.StoreWorked();
             return result;
         }, (this, operation), cancellationToken);
 
-    private static async Task<IncidentBook> LoadBookAsync(IIncidentStore store, IncidentPolicy policy, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IncidentDecider> LoadDeciderAsync(IIncidentStore store, IncidentPolicy policy, TimeProvider time, CancellationToken cancellationToken)
     {
         var snapshot = await store.LoadAsync(cancellationToken);
 
         // Ids created before now, or before the newest id ever applied, may be redeliveries: those ask the store.
         var watermark = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), snapshot.MaxEventUnixMs + 1);
-        return new IncidentBook(policy, snapshot.Live, snapshot.LastIncidentId, watermark, snapshot.Members);
+        return new IncidentDecider(policy, snapshot.Live, snapshot.LastIncidentId, watermark, snapshot.Members);
     }
 }

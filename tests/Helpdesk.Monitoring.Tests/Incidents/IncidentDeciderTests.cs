@@ -4,14 +4,14 @@ using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Tests.Incidents;
 
-public sealed class IncidentBookTests
+public sealed class IncidentDeciderTests
 {
     private static readonly TimeSpan Hold = TimeSpan.FromMinutes(30);
 
     [Fact]
     public void A_problem_opens_an_incident_with_a_number_title_customer_and_priority()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem)));
 
         var incident = d.Single();
@@ -28,7 +28,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void Copies_for_other_contacts_and_renotifications_only_count()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Problem)));
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 600)));
@@ -42,7 +42,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void A_redelivery_of_the_same_event_changes_nothing()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         var problem = Records.Service(NotificationType.Problem);
         d.Apply(problem);
         Assert.Equal(ApplyOutcome.Redelivered, d.Apply(problem));
@@ -53,7 +53,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void A_state_change_updates_worst_state_priority_and_timeline()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - slow"));
         Assert.Equal(Priority.P4, d.Single().Priority);
         Assert.Equal(ApplyOutcome.Updated, d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Critical, output: "CRITICAL - down")));
@@ -70,7 +70,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void Acknowledgement_records_author_and_comment()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         Assert.Equal(ApplyOutcome.Acknowledged, d.Apply(Records.Service(NotificationType.Acknowledgement, author: "alice", comment: "on it")));
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Acknowledgement, author: "alice", comment: "on it")));
@@ -85,7 +85,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void A_new_output_in_the_same_state_updates_the_incident_and_only_the_same_output_is_a_repeat()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem, output: "CRITICAL - connection refused"));
 
         Assert.Equal(ApplyOutcome.Updated, d.Apply(Records.Service(NotificationType.Problem, output: "CRITICAL - socket timeout", timeT: Records.T0 + 30)));
@@ -97,9 +97,9 @@ public sealed class IncidentBookTests
     [Fact]
     public void Every_further_contacts_recovery_changes_nothing()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
-        Assert.Equal(1, d.Book.ActiveCount);
+        Assert.Equal(1, d.Decider.ActiveCount);
 
         // Three contacts: three copies of the same RECOVERY, as Nagios sends them.
         var outcomes = Enumerable.Range(0, 3)
@@ -108,13 +108,13 @@ public sealed class IncidentBookTests
 
         Assert.Equal([ApplyOutcome.Resolved, ApplyOutcome.Repeated, ApplyOutcome.Repeated], outcomes);
         Assert.Single(d.Timeline, e => e.Kind == TimelineKind.Resolved);
-        Assert.Equal(0, d.Book.ActiveCount);
+        Assert.Equal(0, d.Decider.ActiveCount);
     }
 
     [Fact]
     public void Recovery_resolves_and_the_hold_closes()
     {
-        var d = new BookDriver(new IncidentPolicy { VerificationHold = Hold });
+        var d = new DeciderDriver(new IncidentPolicy { VerificationHold = Hold });
         d.Apply(Records.Service(NotificationType.Problem));
         Assert.Equal(ApplyOutcome.Resolved, d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, output: "HTTP OK", timeT: Records.T0 + 60)));
         Assert.Equal(IncidentStatus.Resolved, d.Single().Status);
@@ -125,14 +125,14 @@ public sealed class IncidentBookTests
         d.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(IncidentStatus.Closed, d.Single().Status);
         Assert.Equal(d.Now, d.Single().ClosedAt);
-        Assert.Equal(0, d.Book.LiveCount);
+        Assert.Equal(0, d.Decider.LiveCount);
     }
 
     [Fact]
     public void A_problem_within_the_reopen_window_reopens_and_later_opens_a_new_incident()
     {
         var policy = new IncidentPolicy { VerificationHold = TimeSpan.FromHours(2), ReopenWindow = TimeSpan.FromMinutes(15) };
-        var d = new BookDriver(policy);
+        var d = new DeciderDriver(policy);
         d.Apply(Records.Service(NotificationType.Problem));
         d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 60));
         Assert.Equal(ApplyOutcome.Reopened, d.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 60 + 900)));
@@ -149,7 +149,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void A_closed_incident_is_never_reopened()
     {
-        var d = new BookDriver(new IncidentPolicy { VerificationHold = TimeSpan.FromMinutes(5), ReopenWindow = TimeSpan.FromMinutes(60) });
+        var d = new DeciderDriver(new IncidentPolicy { VerificationHold = TimeSpan.FromMinutes(5), ReopenWindow = TimeSpan.FromMinutes(60) });
         d.Apply(Records.Service(NotificationType.Problem));
         d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok));
         d.Advance(TimeSpan.FromMinutes(5));
@@ -161,7 +161,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void Recovery_and_acknowledgement_without_an_incident_are_ignored_and_custom_is_a_note()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         Assert.Equal(ApplyOutcome.Ignored, d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok)));
         Assert.Equal(ApplyOutcome.Ignored, d.Apply(Records.Service(NotificationType.Acknowledgement)));
         d.Apply(Records.Service(NotificationType.Problem));
@@ -173,7 +173,7 @@ public sealed class IncidentBookTests
     public void Host_and_service_incidents_and_instances_are_separate_identities()
     {
         // Without host-down correlation (tested on its own), a host and a service on it are two identities.
-        var d = new BookDriver(new IncidentPolicy { Rules = new HelpdeskRules { Correlation = new CorrelationPolicy { HostDown = false } } });
+        var d = new DeciderDriver(new IncidentPolicy { Rules = new HelpdeskRules { Correlation = new CorrelationPolicy { HostDown = false } } });
         d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01"));
         d.Apply(Records.Service(NotificationType.Problem, host: "web01", instance: "nagios-b"));
@@ -183,7 +183,7 @@ public sealed class IncidentBookTests
     [Fact]
     public void State_rebuilt_from_committed_records_decides_the_same()
     {
-        var d = new BookDriver();
+        var d = new DeciderDriver();
         d.Apply(Records.Service(NotificationType.Problem));
         d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, timeT: Records.T0 + 10));
         d.Apply(Records.Service(NotificationType.Problem, host: "db01"));
@@ -192,7 +192,7 @@ public sealed class IncidentBookTests
         Assert.Equal(ApplyOutcome.Reopened, d.Apply(Records.Service(NotificationType.Problem, timeT: Records.T0 + 20)));
         Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem, host: "new01")));
 
-        // The rebuilt book continues the numbering: the new incident is the third, not a reuse of an earlier number.
+        // The rebuilt decider continues the numbering: the new incident is the third, not a reuse of an earlier number.
         Assert.Equal(3, d.Incidents.Values.Single(i => i.Host == "new01").Id);
     }
 
@@ -208,9 +208,9 @@ public sealed class IncidentBookTests
                 : Records.Service(NotificationType.Problem, host: host, timeT: Records.T0 + i, output: "out " + (i % 3)));
         }
 
-        var once = new BookDriver();
+        var once = new DeciderDriver();
         stream.ForEach(n => once.Apply(n));
-        var twice = new BookDriver();
+        var twice = new DeciderDriver();
         foreach (var n in stream)
         {
             twice.Apply(n);

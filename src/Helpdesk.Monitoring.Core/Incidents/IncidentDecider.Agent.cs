@@ -1,6 +1,6 @@
 namespace Helpdesk.Monitoring.Incidents;
 
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     /// <summary>Applies an agent's action; <see cref="ApplyOutcome.Ignored"/> when the incident is not open (or unknown).</summary>
     /// <param name="knownApplied">The store says this action id was applied before.</param>

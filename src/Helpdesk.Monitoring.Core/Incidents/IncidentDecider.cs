@@ -6,23 +6,25 @@ namespace Helpdesk.Monitoring.Incidents;
 /// The incidents that are not closed yet, and the decisions that change them. Pure state: no I/O, no clock of its own
 /// (callers pass "now"), single-threaded. Every change lands in a <see cref="CommitPlan"/> for the store.
 /// </summary>
-public sealed partial class IncidentBook
+public sealed partial class IncidentDecider
 {
     private readonly IncidentPolicy _policy;
     private readonly IncidentIndex _index;
     private readonly DueClocks _clocks = new();
     private readonly Correlator _correlator;
+    private readonly SlaClocks _sla;
     private readonly SeenEvents _seen;
 
     /// <param name="live">Every incident that is not closed, as the store holds it.</param>
     /// <param name="lastId">The highest incident id ever used.</param>
     /// <param name="watermarkUnixMs">Event ids created before this are checked against the store.</param>
     /// <param name="members">The correlated alerts of the live incidents.</param>
-    public IncidentBook(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs, IEnumerable<AlertMember>? members = null)
+    public IncidentDecider(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs, IEnumerable<AlertMember>? members = null)
     {
         _policy = policy;
         _index = new IncidentIndex(lastId, () => policy.Topology.Current);
         _correlator = new Correlator(_index);
+        _sla = new SlaClocks(policy, _clocks);
         _seen = new SeenEvents(policy.SeenEventCapacity, watermarkUnixMs);
         foreach (var record in live.OrderBy(r => r.Id))
         {
@@ -48,7 +50,7 @@ public sealed partial class IncidentBook
 
     public int LiveCount => _index.Count;
 
-    /// <summary>Open or acknowledged incidents; kept as a count so a metrics scrape never walks the book.</summary>
+    /// <summary>Open or acknowledged incidents; kept as a count so a metrics scrape never walks the decider.</summary>
     public int ActiveCount => _index.ActiveCount;
 
     public long LastId => _index.LastId;
@@ -112,7 +114,7 @@ public sealed partial class IncidentBook
                     CloseIfDue(incident, now, plan);
                     break;
                 default:
-                    RunSlaClock(incident, clock, due, plan);
+                    _sla.Run(incident, clock, due, plan);
                     break;
             }
         }
@@ -148,11 +150,11 @@ public sealed partial class IncidentBook
             _clocks.Schedule(incident, Clock.FlapQuiet, quietUntil);
         }
 
-        ScheduleSla(incident);
+        _sla.Schedule(incident);
         return incident;
     }
 
-    /// <summary>Takes a closed (or merged) incident out of the book: its identity and members no longer lead to it.</summary>
+    /// <summary>Takes a closed (or merged) incident out of the decider: its identity and members no longer lead to it.</summary>
     private void Forget(IncidentState incident)
     {
         Remember(incident.Id, incident.TimelineCount);

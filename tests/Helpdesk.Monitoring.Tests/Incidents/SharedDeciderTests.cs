@@ -6,15 +6,15 @@ using Helpdesk.Monitoring.Topology;
 namespace Helpdesk.Monitoring.Tests.Incidents;
 
 /// <summary>
-/// Two instances, each with its own book, sharing state the way the Redis adapter carries it: after a commit a book
+/// Two instances, each with its own decider, sharing state the way the Redis adapter carries it: after a commit a decider
 /// exports what it changed, before deciding the other absorbs it. Kafka partitions by host, so a router and the
 /// services that depend on it are usually decided on different instances.
 /// </summary>
-public sealed class SharedBookTests
+public sealed class SharedDeciderTests
 {
     private static readonly string Network = ObjectsCacheText.Hosts(("core01", null), ("web01", "core01"));
 
-    private static (BookDriver A, BookDriver B) Pair(CorrelationPolicy? correlation = null)
+    private static (DeciderDriver A, DeciderDriver B) Pair(CorrelationPolicy? correlation = null)
     {
         IncidentPolicy Policy(int slot) => new()
         {
@@ -25,7 +25,7 @@ public sealed class SharedBookTests
         };
 
         var store = new IncidentProjection();
-        return (new BookDriver(Policy(0), store: store), new BookDriver(Policy(1), store: store));
+        return (new DeciderDriver(Policy(0), store: store), new DeciderDriver(Policy(1), store: store));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class SharedBookTests
         var host = a.Single();
 
         b.AbsorbFrom(a);
-        Assert.False(b.Book.StormActive);
+        Assert.False(b.Decider.StormActive);
         Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5)));
         Assert.Contains(b.MembersOf(host.Id), m => m.Service == "HTTP" && m.Rule == CorrelationRuleNames.HostDown);
 
@@ -78,16 +78,16 @@ public sealed class SharedBookTests
         Assert.Equal(IncidentStatus.Closed, a.Single().Status);
 
         // The copy taken while it was open arrives late (another instance's write was slow): ignored.
-        Assert.False(a.Book.Absorb(opened));
+        Assert.False(a.Decider.Absorb(opened));
         Assert.Equal(ApplyOutcome.Opened, a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 3000)));
 
-        // A book that absorbed the whole history in the wrong order ends with the newest state of each incident.
+        // A decider that absorbed the whole history in the wrong order ends with the newest state of each incident.
         foreach (var copy in a.Exported.Reverse())
         {
-            b.Book.Absorb(copy);
+            b.Decider.Absorb(copy);
         }
 
-        Assert.Equal(1, b.Book.LiveCount);
+        Assert.Equal(1, b.Decider.LiveCount);
         Assert.Equal(ApplyOutcome.Repeated, b.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 3001)));
     }
 
@@ -102,12 +102,12 @@ public sealed class SharedBookTests
         // A new problem reopens it on A before B's verification hold ends; B absorbs the reopened copy.
         a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 60));
         b.AbsorbFrom(a);
-        Assert.Equal(1, b.Book.ActiveCount);
+        Assert.Equal(1, b.Decider.ActiveCount);
 
         // B's clock passes the old copy's close time: nothing closes.
         b.Advance(TimeSpan.FromMinutes(31));
         Assert.DoesNotContain(b.Timeline, e => e.Kind == TimelineKind.Closed);
-        Assert.Equal(1, b.Book.ActiveCount);
+        Assert.Equal(1, b.Decider.ActiveCount);
     }
 
     [Fact]
@@ -156,10 +156,10 @@ public sealed class SharedBookTests
         var storm = Assert.Single(a.Committed.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
         b.AbsorbFrom(a);
 
-        // The rate is shared (the ledger hands b what the shared state counted for a): b sees the storm's twelve
+        // The rate is shared (the committer hands b what the shared state counted for a): b sees the storm's twelve
         // problems of the last minute and joins a's storm incident.
-        b.Book.OtherInstancesStormRate = a.Book.OwnStormRate(Records.T0 + 20);
-        Assert.Equal(12, b.Book.OtherInstancesStormRate);
+        b.Decider.OtherInstancesStormRate = a.Decider.OwnStormRate(Records.T0 + 20);
+        Assert.Equal(12, b.Decider.OtherInstancesStormRate);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(ApplyOutcome.Correlated, b.Apply(Records.Service(NotificationType.Problem, host: $"far{i:00}", timeT: Records.T0 + 20 + i)));
@@ -167,6 +167,6 @@ public sealed class SharedBookTests
 
         Assert.Single(b.Committed.Incidents.Values, i => i.CorrelationRule == CorrelationRuleNames.Storm);
         Assert.Equal(10, b.MembersOf(storm.Id).Count);
-        Assert.True(b.Book.StormActive);
+        Assert.True(b.Decider.StormActive);
     }
 }
