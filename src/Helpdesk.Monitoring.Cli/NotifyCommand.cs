@@ -4,7 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
-using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Cli;
 

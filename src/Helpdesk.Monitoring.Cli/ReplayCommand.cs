@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Topology;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Cli;
 

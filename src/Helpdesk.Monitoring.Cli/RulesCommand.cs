@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Cli;
 

@@ -16,6 +16,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Hosting;
 
@@ -126,16 +127,29 @@ public static class HelpdeskHost
             services.AddSingleton<IIncidentQueries>(store);
         }
 
-        var deadLetters = new DeadLetterDirectory(options.DeadLetterFolder, options.DeadLetters) { OnDropped = HelpdeskMetrics.DeadLetterDropped };
+        // One set of instruments per service: everything that counts gets this instance, and /metrics publishes it.
+        var metrics = new HelpdeskMetrics();
+        services.AddSingleton(metrics);
+        var deadLetters = new DeadLetterDirectory(options.DeadLetterFolder, options.DeadLetters) { OnDropped = metrics.DeadLetterDropped };
         services.AddSingleton(deadLetters);
         services.AddSingleton<IDeadLetterSink>(deadLetters);
 
         var spoolPaths = new SpoolPaths(options.SpoolPath).EnsureExists();
         services.AddSingleton(spoolPaths);
-        services.AddSingleton(sp => new SpoolSource(spoolPaths, deadLetters, options.SpoolOptions(), sp.GetRequiredService<TimeProvider>(),
-            (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<SpoolSource>().LogWarning(error, "{Message}", message)));
-        services.AddSingleton(sp => new KafkaSource(options.Kafka, sp.GetRequiredService<TimeProvider>(),
-            (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<KafkaSource>().LogWarning(error, "{Message}", message)));
+        services.AddSingleton(sp =>
+        {
+            var spool = new SpoolSource(spoolPaths, deadLetters, options.SpoolOptions(), sp.GetRequiredService<TimeProvider>(),
+                (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<SpoolSource>().LogWarning(error, "{Message}", message));
+            spool.Rejected += reason => metrics.Rejected(reason, "spool");
+            return spool;
+        });
+        services.AddSingleton(sp =>
+        {
+            var kafka = new KafkaSource(options.Kafka, sp.GetRequiredService<TimeProvider>(),
+                (message, error) => sp.GetRequiredService<ILoggerFactory>().CreateLogger<KafkaSource>().LogWarning(error, "{Message}", message));
+            kafka.Rejected += reason => metrics.Rejected(reason, "kafka");
+            return kafka;
+        });
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
     }

@@ -21,7 +21,7 @@ namespace Helpdesk.Monitoring.Hosting;
 /// is dropped (it is still in the spool, or its caller got no success answer).
 /// </summary>
 public sealed class PipelineService(
-    IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, KafkaSource kafka, HttpIngest http, PipelineReadiness readiness,
+    IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, KafkaSource kafka, HttpIngest http, PipelineReadiness readiness, HelpdeskMetrics metrics,
     IOptions<HelpdeskOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PipelineService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,7 +31,7 @@ public sealed class PipelineService(
         IncidentCommitter committer;
         try
         {
-            committer = await IncidentCommitter.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, Log, stoppingToken);
+            committer = await IncidentCommitter.OpenAsync(store, deadLetters, o.Incidents, o.Pipeline, time, metrics, Log, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -48,7 +48,7 @@ public sealed class PipelineService(
         {
             // Connecting never waits for Redis to be up (it reconnects in the background); only a malformed
             // configuration fails here.
-            shared = o.Redis.Enabled ? await RedisSharedState.ConnectAsync(o.Redis) : null;
+            shared = o.Redis.Enabled ? await RedisSharedState.ConnectAsync(o.Redis, () => metrics.SharedStateFailed("connection")) : null;
         }
         catch (ArgumentException ex)
         {
@@ -64,14 +64,14 @@ public sealed class PipelineService(
             committer.Shared = shared;
         }
 
-        HelpdeskMetrics.ObserveActiveIncidents(() => committer.Decider.ActiveCount);
-        HelpdeskMetrics.ObserveStoreFailing(() => committer.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
+        metrics.ObserveActiveIncidents(() => committer.Decider.ActiveCount);
+        metrics.ObserveStoreFailing(() => committer.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
         using var spoolMetrics = new SpoolMetrics(spool);
         using var kafkaMetrics = o.ConsumesKafka ? new KafkaMetrics(kafka) : null;
         readiness.DegradedWhen(() => committer.StoreFailingFor(time.GetUtcNow()) is var failing && failing > o.Pipeline.StoreFailureGrace
             ? $"the store {o.StoreName} has not completed a commit for {failing.TotalSeconds:0} s (failing or stuck; Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
             : null);
-        HelpdeskMetrics.ObserveStorm(() => committer.Decider.StormActive ? 1 : 0);
+        metrics.ObserveStorm(() => committer.Decider.StormActive ? 1 : 0);
         IObservable<InboundNotification> source = spool.Notifications;
         if (o.ConsumesKafka)
         {

@@ -1,10 +1,10 @@
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Topology;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Hosting;
 
@@ -13,7 +13,7 @@ namespace Helpdesk.Monitoring.Hosting;
 /// changes (Nagios rewrites it on every restart or reload). A file that cannot be read keeps the last good topology.
 /// Polling, not a file watcher: Nagios replaces the file by rename, which inotify-based watchers easily miss.
 /// </summary>
-public sealed class TopologyWatcher(IOptions<HelpdeskOptions> options, TimeProvider time, ILogger<TopologyWatcher> logger) : BackgroundService
+public sealed class TopologyWatcher(IOptions<HelpdeskOptions> options, HelpdeskMetrics metrics, TimeProvider time, ILogger<TopologyWatcher> logger) : BackgroundService
 {
     private (DateTime Written, long Length) _loaded;
 
@@ -27,7 +27,7 @@ public sealed class TopologyWatcher(IOptions<HelpdeskOptions> options, TimeProvi
         }
 
         var live = o.Incidents.Topology;
-        HelpdeskMetrics.ObserveTopology(() => live.Current.HostCount);
+        metrics.ObserveTopology(() => live.Current.HostCount);
         using var timer = new PeriodicTimer(o.Topology.ReloadInterval, time);
         do
         {

@@ -30,6 +30,9 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     public Action? PartitionsAssigned { get; set; }
 
     /// <summary>Each record whose effect is committed, with the time since it was produced (for <see cref="KafkaMetrics"/>).</summary>
+    /// <summary>Told of every record this source refused and dead-lettered, with the reason: the metrics count it.</summary>
+    public event Action<RejectReason>? Rejected;
+
     public event Action<TimeSpan>? RecordCommitted;
 
     /// <summary>Messages in the assigned partitions not yet durable and committed (high watermark − commit position).</summary>
@@ -227,7 +230,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             log($"kafka: dead-lettering {result.TopicPartitionOffset} failed ({failed.Reason}); retrying", null);
         }
 
-        HelpdeskMetrics.Rejected(failure.Reason, "kafka");
+        Rejected?.Invoke(failure.Reason);
         Settled(result.TopicPartitionOffset);
     }
 

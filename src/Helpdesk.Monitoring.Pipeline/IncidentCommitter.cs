@@ -22,21 +22,25 @@ public sealed class IncidentCommitter
     private readonly Polly.ResiliencePipeline _commitRetries;
     private readonly Polly.ResiliencePipeline _storeRetries;
     private readonly SharedStateSync _sync;
+    private readonly HelpdeskMetrics _metrics;
 
     // Copied on subscribe (rare, at start-up), read on every turn without a lock.
-    private IIncidentEventSubscriber[] _subscribers = [IncidentEventCounters.Instance];
+    private IIncidentEventSubscriber[] _subscribers;
 
-    private IncidentCommitter(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time, Action<string, Exception?> log, IncidentDecider decider)
+    private IncidentCommitter(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options, TimeProvider time,
+        HelpdeskMetrics metrics, Action<string, Exception?> log, IncidentDecider decider)
     {
+        _metrics = metrics;
+        _subscribers = [new IncidentEventCounters(metrics)];
         _store = store;
         _deadLetters = deadLetters;
         _policy = policy;
         _options = options;
         _time = time;
         _log = log;
-        _commitRetries = StoreRetries.ForCommit(options, time, log);
-        _storeRetries = StoreRetries.UntilDone(options, time, log);
-        _sync = new SharedStateSync(options, log);
+        _commitRetries = StoreRetries.ForCommit(options, time, metrics, log);
+        _storeRetries = StoreRetries.UntilDone(options, time, metrics, log);
+        _sync = new SharedStateSync(options, metrics, log);
         Decider = decider;
     }
 
@@ -92,11 +96,11 @@ public sealed class IncidentCommitter
 
     /// <summary>Migrates the store and rebuilds the in-memory state from it.</summary>
     public static async Task<IncidentCommitter> OpenAsync(IIncidentStore store, IDeadLetterSink deadLetters, IncidentPolicy policy, PipelineOptions options,
-        TimeProvider time, Action<string, Exception?> log, CancellationToken cancellationToken)
+        TimeProvider time, HelpdeskMetrics metrics, Action<string, Exception?> log, CancellationToken cancellationToken)
     {
         await store.InitializeAsync(cancellationToken);
         var decider = await LoadDeciderAsync(store, policy, time, cancellationToken);
-        return new IncidentCommitter(store, deadLetters, policy, options, time, log, decider);
+        return new IncidentCommitter(store, deadLetters, policy, options, time, metrics, log, decider);
     }
 
     public async Task<BatchOutcome> ProcessAsync(IList<InboundNotification?> batch, CancellationToken cancellationToken)
@@ -140,7 +144,7 @@ public sealed class IncidentCommitter
 
             if (result is { ChangedElsewhere.Count: > 0 })
             {
-                HelpdeskMetrics.CommitConflicted();
+                _metrics.CommitConflicted();
                 _log($"incident(s) {string.Join(", ", result.ChangedElsewhere.Select(IncidentNumber.Format))} changed by another instance since this one "
                     + "read them; rebuilding state from the store and deciding the batch again", null);
             }
@@ -174,7 +178,7 @@ public sealed class IncidentCommitter
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            HelpdeskMetrics.CommitFailed();
+            _metrics.CommitFailed();
             _log($"commit failed {StoreRetries.CommitAttempts} times; rebuilding state from the store and deciding the batch again", ex);
             return null;
         }
@@ -243,13 +247,13 @@ public sealed class IncidentCommitter
                 // A bug, not bad input: keep the record with the reason so it can be replayed once fixed.
                 _log($"processing notification {item.EventId} failed; dead-lettered", ex);
                 await _deadLetters.WriteAsync(new DeadLetter("pipeline", RejectReason.ProcessingFailed, ex.ToString(), item.Record, now), cancellationToken);
-                HelpdeskMetrics.Rejected(RejectReason.ProcessingFailed, "pipeline");
+                _metrics.Rejected(RejectReason.ProcessingFailed, "pipeline");
                 outcomes[i] = ApplyOutcome.Ignored;
             }
         }
     }
 
-    private static BatchOutcome Settle(IList<InboundNotification?> batch, ApplyOutcome[] outcomes, CommitPlan plan, int rebuilds)
+    private BatchOutcome Settle(IList<InboundNotification?> batch, ApplyOutcome[] outcomes, CommitPlan plan, int rebuilds)
     {
         var count = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -259,11 +263,11 @@ public sealed class IncidentCommitter
                 count++;
                 if (item.Action is { } action)
                 {
-                    HelpdeskMetrics.AgentActed(action.Kind, outcomes[i]);
+                    _metrics.AgentActed(action.Kind, outcomes[i]);
                 }
                 else
                 {
-                    HelpdeskMetrics.Committed(item.Fields.Type, outcomes[i], item.ReceivedTimestamp);
+                    _metrics.Committed(item.Fields.Type, outcomes[i], item.ReceivedTimestamp);
                 }
 
                 item.Receipt.Committed(outcomes[i]);

@@ -11,7 +11,7 @@ namespace Helpdesk.Monitoring.Pipeline;
 /// instances changed, which the decider absorbs. The store stays the truth: an unreachable shared state only costs store
 /// look-ups, and one that was emptied or reset makes the committer rebuild from the store and seed it again.
 /// </summary>
-internal sealed class SharedStateSync(PipelineOptions options, Action<string, Exception?> log)
+internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics metrics, Action<string, Exception?> log)
 {
     // How long the last answer stands in for a read; only this class reads or moves it.
     private DateTimeOffset _freshUntil = DateTimeOffset.MinValue;
@@ -64,7 +64,7 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            HelpdeskMetrics.SharedStateFailed("read");
+            metrics.SharedStateFailed("read");
             log("shared state unreachable; deciding with the store and this instance's own view", ex);
         }
     }
@@ -96,7 +96,7 @@ internal sealed class SharedStateSync(PipelineOptions options, Action<string, Ex
         {
             // The store holds the truth: a missed write only means other instances ask the store instead.
             _freshUntil = DateTimeOffset.MinValue;
-            HelpdeskMetrics.SharedStateFailed("write");
+            metrics.SharedStateFailed("write");
             log("shared state not updated; other instances will ask the store", ex);
         }
     }

@@ -14,13 +14,13 @@ internal static class StoreRetries
 {
     public const int CommitAttempts = 5;
 
-    public static ResiliencePipeline ForCommit(PipelineOptions options, TimeProvider time, Action<string, Exception?> log) =>
-        Build(options, time, CommitAttempts - 1, "commit", log);
+    public static ResiliencePipeline ForCommit(PipelineOptions options, TimeProvider time, HelpdeskMetrics metrics, Action<string, Exception?> log) =>
+        Build(options, time, CommitAttempts - 1, "commit", metrics, log);
 
-    public static ResiliencePipeline UntilDone(PipelineOptions options, TimeProvider time, Action<string, Exception?> log) =>
-        Build(options, time, int.MaxValue, "store operation", log);
+    public static ResiliencePipeline UntilDone(PipelineOptions options, TimeProvider time, HelpdeskMetrics metrics, Action<string, Exception?> log) =>
+        Build(options, time, int.MaxValue, "store operation", metrics, log);
 
-    private static ResiliencePipeline Build(PipelineOptions options, TimeProvider time, int retries, string what, Action<string, Exception?> log) =>
+    private static ResiliencePipeline Build(PipelineOptions options, TimeProvider time, int retries, string what, HelpdeskMetrics metrics, Action<string, Exception?> log) =>
         new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -33,7 +33,7 @@ internal static class StoreRetries
                 UseJitter = false,
                 OnRetry = args =>
                 {
-                    HelpdeskMetrics.CommitFailed();
+                    metrics.CommitFailed();
                     log($"{what} failed (attempt {args.AttemptNumber + 1}); retrying in {args.RetryDelay.TotalSeconds:0.0}s", args.Outcome.Exception);
                     return ValueTask.CompletedTask;
                 },

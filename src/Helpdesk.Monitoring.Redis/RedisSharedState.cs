@@ -38,7 +38,8 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
     }
 
     /// <summary>Connects without failing when Redis is down: the client keeps reconnecting, decisions fall back meanwhile.</summary>
-    public static async Task<RedisSharedState> ConnectAsync(RedisOptions options)
+    /// <param name="connectionLost">Told when the connection to Redis is lost: the metrics count it.</param>
+    public static async Task<RedisSharedState> ConnectAsync(RedisOptions options, Action? connectionLost = null)
     {
         var configuration = ConfigurationOptions.Parse(options.Configuration);
         configuration.AbortOnConnectFail = false;
@@ -47,11 +48,11 @@ public sealed class RedisSharedState : ISharedState, IAsyncDisposable
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
 
         // A lost connection is counted when it happens, not only when the next batch's read or write fails on it.
-        connection.ConnectionFailed += static (_, e) =>
+        connection.ConnectionFailed += (_, e) =>
         {
             if (e.ConnectionType == ConnectionType.Interactive)
             {
-                HelpdeskMetrics.SharedStateFailed("connection");
+                connectionLost?.Invoke();
             }
         };
         return new RedisSharedState(options, connection);

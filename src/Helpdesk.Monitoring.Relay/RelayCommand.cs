@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Relay;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Spool;
 

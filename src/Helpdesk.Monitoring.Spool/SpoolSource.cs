@@ -5,6 +5,7 @@ using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Diagnostics;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Spool;
 
@@ -27,6 +28,9 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
     private long _backlog;
     private long _rejectedFiles;
     private long _quarantinedFiles;
+
+    /// <summary>Told of every input this source refused and dead-lettered (or set aside), with the reason: the metrics count it.</summary>
+    public event Action<RejectReason>? Rejected;
 
     /// <summary>Entries waiting in <c>incoming/</c> at the last listing, whether read yet or not.</summary>
     public long Backlog => Interlocked.Read(ref _backlog);
@@ -181,7 +185,7 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
 
             DurableFile.SyncDirectory(paths.Quarantine);
             deadLetters.Write(new DeadLetter("spool", RejectReason.Unusable, $"{name}: {reason}; moved to {target}", ReadOnlyMemory<byte>.Empty, time.GetUtcNow()));
-            HelpdeskMetrics.Rejected(RejectReason.Unusable, "spool");
+            Rejected?.Invoke(RejectReason.Unusable);
             log($"spool entry {name} set aside in {paths.Quarantine}: {reason}", null);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -200,7 +204,7 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
             // Dead letter first, delete second: a crash in between leaves a copy in both, never in neither.
             deadLetters.Write(new DeadLetter("spool", failure.Reason, $"{Path.GetFileName(file)}: {failure.Message}", bytes, time.GetUtcNow()));
             File.Delete(file);
-            HelpdeskMetrics.Rejected(failure.Reason, "spool");
+            Rejected?.Invoke(failure.Reason);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

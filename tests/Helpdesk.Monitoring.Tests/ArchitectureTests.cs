@@ -47,12 +47,13 @@ public sealed class ArchitectureTests
     {
         ["Core"] = [],
         ["Pipeline"] = ["Core"],
-        ["Spool"] = ["Core"],
+        ["Files"] = ["Core"],
+        ["Spool"] = ["Files"],
         ["Kafka"] = ["Core"],
         ["Redis"] = ["Core"],
         ["Sqlite"] = ["Core"],
         ["SqlServer"] = ["Core"],
-        ["Cli"] = ["Spool"],
+        ["Cli"] = ["Files"],
         ["Relay"] = ["Kafka", "Spool"],
         ["Hosting"] = ["Kafka", "Pipeline", "Redis", "SqlServer", "Sqlite", "Spool"],
         ["Service"] = ["Hosting"],
@@ -71,7 +72,7 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void The_notification_command_that_runs_on_the_nagios_server_carries_no_pipeline_store_or_kafka_client()
+    public void The_notification_command_that_runs_on_the_nagios_server_carries_no_rx_pipeline_store_or_kafka_client()
     {
         var graph = ProjectReferences();
         var reached = new SortedSet<string>(StringComparer.Ordinal);
@@ -87,8 +88,16 @@ public sealed class ArchitectureTests
             }
         }
 
-        Assert.Equal(["Core", "Spool"], reached);
+        Assert.Equal(["Core", "Files"], reached);
+
+        // And none of what it reaches brings a package: the command's only one is its argument parser.
+        var packages = reached.Append("Cli").SelectMany(PackageReferences).Order().ToArray();
+        Assert.Equal(["System.CommandLine"], packages);
     }
+
+    private static string[] PackageReferences(string project) =>
+        XDocument.Load(Path.Combine(RepositoryRoot(), "src", $"Helpdesk.Monitoring.{project}", $"Helpdesk.Monitoring.{project}.csproj")).Descendants()
+            .Where(e => e.Name.LocalName == "PackageReference").Select(e => e.Attribute("Include")!.Value).ToArray();
 
     [Fact]
     public void No_two_namespaces_use_each_other_directly_or_around_a_loop()

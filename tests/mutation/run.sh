@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing with Stryker.NET (a local .NET tool, see .config/dotnet-tools.json) on the code whose mistakes
-# would lose or double notifications: the core's incidents and notifications, the pipeline, the spool, the Kafka offset
+# would lose or double notifications: the core's incidents and notifications, the pipeline, the spool (its reader, and the
+# durable files and dead-letter folder it shares with the notification command), the Kafka offset
 # tracking and the SQLite commit. Each area has its configuration here (which files, which tests); results go to
 # out/<area>/reports/ and a summary with every surviving mutant to results.md.
 #   tests/mutation/run.sh                 every area (about an hour on two cores)
@@ -11,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.."
 dotnet tool restore >/dev/null
 areas=("$@")
-[ ${#areas[@]} -gt 0 ] || areas=(core pipeline spool kafka-offsets sqlite-commit)
+[ ${#areas[@]} -gt 0 ] || areas=(core pipeline spool files kafka-offsets sqlite-commit)
 for area in "${areas[@]}"; do
   [ -f "$here/$area.json" ] || { echo "run.sh: no configuration $area.json in $here" >&2; exit 1; }
   tests=$([ "$area" = core ] && echo Helpdesk.Monitoring.Tests || echo Helpdesk.Monitoring.IntegrationTests)

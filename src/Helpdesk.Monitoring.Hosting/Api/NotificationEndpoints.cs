@@ -3,7 +3,6 @@ using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,6 +10,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Helpdesk.Monitoring.Diagnostics;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Hosting.Api;
 
@@ -21,7 +21,7 @@ public static class NotificationEndpoints
         app.MapPost("/api/v1/notifications", PostAsync);
 
     private static async Task<IResult> PostAsync(HttpContext http, IngestKeys keys, HttpIngest ingest, PipelineReadiness readiness,
-        DeadLetterDirectory deadLetters, IOptions<HelpdeskOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        DeadLetterDirectory deadLetters, HelpdeskMetrics metrics, IOptions<HelpdeskOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!keys.Allows(http.Request))
         {
@@ -55,8 +55,8 @@ public static class NotificationEndpoints
         if (error is not null)
         {
             var refusal = new ParseFailure(RejectReason.MalformedJson, error);
-            var kept = Keep(deadLetters, new DeadLetter("http", refusal.Reason, $"the body is not JSON notifications: {error}", body.Value, now));
-            HelpdeskMetrics.Rejected(refusal.Reason, "http");
+            var kept = Keep(deadLetters, metrics, new DeadLetter("http", refusal.Reason, $"the body is not JSON notifications: {error}", body.Value, now));
+            metrics.Rejected(refusal.Reason, "http");
             return Results.UnprocessableEntity(new IngestResultJson(0, 0, [new RejectedJson(0, RejectReasons.Label(refusal.Reason), error)], kept));
         }
 
@@ -77,13 +77,13 @@ public static class NotificationEndpoints
                 {
                     // Refused whole, before anything is queued: the sender is posting something that is not notifications.
                     var detail = $"more than {api.MaxRejectedPerRequest} of the {ranges.Count} records are not notifications (Helpdesk:Api:MaxRejectedPerRequest); nothing in this request was accepted";
-                    var keptBody = Keep(deadLetters, new DeadLetter("http", failure.Reason, $"request refused whole: {detail}; first refusal: record {rejected[0].Index}: {rejected[0].Failure.Message}", body.Value, now));
-                    return Results.UnprocessableEntity(new IngestResultJson(0, 0, Report(rejected), keptBody) { Refused = detail });
+                    var keptBody = Keep(deadLetters, metrics, new DeadLetter("http", failure.Reason, $"request refused whole: {detail}; first refusal: record {rejected[0].Index}: {rejected[0].Failure.Message}", body.Value, now));
+                    return Results.UnprocessableEntity(new IngestResultJson(0, 0, Report(metrics, rejected), keptBody) { Refused = detail });
                 }
             }
         }
 
-        var keptRejected = rejected.Count == 0 ? null : Keep(deadLetters, Letter(rejected, ranges.Count, now));
+        var keptRejected = rejected.Count == 0 ? null : Keep(deadLetters, metrics, Letter(rejected, ranges.Count, now));
         if (valid.Count > ingest.MaxInFlight)
         {
             return Results.Problem(statusCode: 413, title: "Batch too large",
@@ -116,7 +116,7 @@ public static class NotificationEndpoints
         }
 
         CrashPoint.Reach(CrashPoint.HttpBeforeAnswer);
-        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Report(rejected), keptRejected);
+        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Report(metrics, rejected), keptRejected);
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }
 
@@ -180,7 +180,7 @@ public static class NotificationEndpoints
     }
 
     /// <summary>Writes the letter; a folder at its size bound or a full disk is counted and said, never a failed request.</summary>
-    private static string Keep(DeadLetterDirectory deadLetters, DeadLetter letter)
+    private static string Keep(DeadLetterDirectory deadLetters, HelpdeskMetrics metrics, DeadLetter letter)
     {
         try
         {
@@ -190,17 +190,17 @@ public static class NotificationEndpoints
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            HelpdeskMetrics.DeadLetterDropped("http");
+            metrics.DeadLetterDropped("http");
             return $"not kept: the dead-letter folder cannot be written ({ex.Message})";
         }
     }
 
     /// <summary>Counts each refused record in /metrics and says, for the answer, which it was and why.</summary>
-    private static List<RejectedJson> Report(List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)> rejected)
+    private static List<RejectedJson> Report(HelpdeskMetrics metrics, List<(int Index, ReadOnlyMemory<byte> Record, ParseFailure Failure)> rejected)
     {
         foreach (var r in rejected)
         {
-            HelpdeskMetrics.Rejected(r.Failure.Reason, "http");
+            metrics.Rejected(r.Failure.Reason, "http");
         }
 
         return rejected.Select(r => new RejectedJson(r.Index, RejectReasons.Label(r.Failure.Reason), r.Failure.Message)).ToList();

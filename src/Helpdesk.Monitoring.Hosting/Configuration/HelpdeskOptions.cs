@@ -5,6 +5,7 @@ using Helpdesk.Monitoring.SqlServer;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Hosting.Configuration;
 

@@ -4,8 +4,8 @@ using System.Text.Json;
 using Helpdesk.Monitoring.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Guarantees;
 

@@ -5,9 +5,9 @@ using Helpdesk.Monitoring.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Testing;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Kafka;
 

@@ -6,11 +6,11 @@ using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Tests;
 using Microsoft.Data.Sqlite;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 
@@ -22,6 +22,7 @@ namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 public sealed class CommitterMetricsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
+    private readonly HelpdeskMetrics _metrics = new();
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Name, long Value, string Tags)> _measured = new();
 
@@ -29,7 +30,7 @@ public sealed class CommitterMetricsTests : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == HelpdeskMetrics.MeterName)
+            if (ReferenceEquals(instrument.Meter, _metrics.Meter))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -42,6 +43,7 @@ public sealed class CommitterMetricsTests : IDisposable
     public void Dispose()
     {
         _listener.Dispose();
+        _metrics.Dispose();
         SqliteConnection.ClearAllPools();
         _dir.Dispose();
     }
@@ -137,7 +139,7 @@ public sealed class CommitterMetricsTests : IDisposable
 
     private Task<IncidentCommitter> Open(IIncidentStore store) =>
         IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
-            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, (_, _) => { }, default);
+            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, _metrics, (_, _) => { }, default);
 
     private sealed class UnreachableSharedState : ISharedState
     {

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Telemetry;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Helpdesk.Monitoring.Incidents;
@@ -6,11 +7,11 @@ using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
 using Helpdesk.Monitoring.Tests;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 
@@ -32,7 +33,7 @@ public sealed class CommitterStoreTests : IDisposable
         var log = new ConcurrentQueue<string>();
         var store = new CommitCountingStore(Sqlite(), failures: 2);
         var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
-            new PipelineOptions { MaxRetryDelay = TimeSpan.FromSeconds(10) }, time, (message, _) => log.Enqueue(message), default);
+            new PipelineOptions { MaxRetryDelay = TimeSpan.FromSeconds(10) }, time, new HelpdeskMetrics(), (message, _) => log.Enqueue(message), default);
 
         var processing = committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
         foreach (var delay in new[] { 100, 200 })
@@ -105,7 +106,7 @@ public sealed class CommitterStoreTests : IDisposable
 
     private Task<IncidentCommitter> Open(IIncidentStore store, TimeProvider? time = null) =>
         IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions(),
-            time ?? TimeProvider.System, (_, _) => { }, default);
+            time ?? TimeProvider.System, new HelpdeskMetrics(), (_, _) => { }, default);
 
     private static async Task Until(Func<bool> condition, string what)
     {

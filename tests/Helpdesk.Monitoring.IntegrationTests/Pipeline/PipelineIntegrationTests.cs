@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
@@ -7,10 +8,10 @@ using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Ports;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
 using Helpdesk.Monitoring.Tests;
 using Microsoft.Data.Sqlite;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Pipeline;
 
@@ -209,7 +210,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var committer = await IncidentCommitter.OpenAsync(Store(), new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
-            new PipelineOptions { SharedStateFreshness = TimeSpan.FromMilliseconds(100) }, time, (_, _) => { }, default);
+            new PipelineOptions { SharedStateFreshness = TimeSpan.FromMilliseconds(100) }, time, new HelpdeskMetrics(), (_, _) => { }, default);
         var shared = new CountingSharedState();
         committer.Shared = shared;
 
@@ -314,7 +315,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         var scheduler = new HistoricalScheduler(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
         var store = Store();
         var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")),
-            new IncidentPolicy { VerificationHold = TimeSpan.FromMinutes(10) }, new PipelineOptions(), new SchedulerTime(scheduler), (_, _) => { }, default);
+            new IncidentPolicy { VerificationHold = TimeSpan.FromMinutes(10) }, new PipelineOptions(), new SchedulerTime(scheduler), new HelpdeskMetrics(), (_, _) => { }, default);
         using var source = new Subject<InboundNotification>();
         var batches = new List<BatchOutcome>();
         using var subscription = IncidentPipeline
@@ -356,7 +357,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
 
     private Task<IncidentCommitter> Open(IIncidentStore store, TimeProvider? time = null) =>
         IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50) },
-            time ?? TimeProvider.System, (_, _) => { }, default);
+            time ?? TimeProvider.System, new HelpdeskMetrics(), (_, _) => { }, default);
 
     private static (List<InboundNotification?> Items, Notification[] Notifications) Batch(params Notification[] notifications) =>
         (notifications.Select(n =>
@@ -386,7 +387,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60));
         var store = new PruneCountingStore(Store());
         var options = new PipelineOptions { PruneInterval = TimeSpan.FromHours(1), AppliedEventRetention = TimeSpan.FromDays(7) };
-        var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), options, time, (_, _) => { }, default);
+        var committer = await IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(), options, time, new HelpdeskMetrics(), (_, _) => { }, default);
 
         // The first batch prunes, with the retention's cutoff and a bounded slice; the next, in the same interval, does not.
         await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, host: "a")).Items, default);

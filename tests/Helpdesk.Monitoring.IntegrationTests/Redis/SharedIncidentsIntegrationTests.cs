@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
@@ -7,12 +8,12 @@ using Helpdesk.Monitoring.Pipeline;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Redis;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Sqlite;
 using Helpdesk.Monitoring.Tests;
 using Helpdesk.Monitoring.Topology;
 using Microsoft.Data.Sqlite;
 using StackExchange.Redis;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Redis;
 
@@ -210,7 +211,7 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
             Rules = new HelpdeskRules { Correlation = new CorrelationPolicy() },
         };
         var committer = await IncidentCommitter.OpenAsync(_store, new DeadLetterDirectory(_dir.Combine("dead-letter")), policy,
-            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50), SharedStateFreshness = TimeSpan.Zero }, _time, (_, _) => { }, default);
+            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50), SharedStateFreshness = TimeSpan.Zero }, _time, new HelpdeskMetrics(), (_, _) => { }, default);
         committer.Shared = await Shared();
         return committer;
     }

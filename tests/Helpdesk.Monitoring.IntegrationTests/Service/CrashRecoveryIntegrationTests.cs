@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Service;
 

@@ -13,15 +13,16 @@ public sealed class PrometheusMetricsTests
     public async Task Recording_a_commit_allocates_nothing_once_its_series_exist()
     {
         using var metrics = new PrometheusMetrics(kafka: false);
+        using var instruments = new HelpdeskMetrics();
         var received = Stopwatch.GetTimestamp();
-        HelpdeskMetrics.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
-        HelpdeskMetrics.Rejected(RejectReason.MalformedJson, "http");
+        instruments.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
+        instruments.Rejected(RejectReason.MalformedJson, "http");
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 10_000; i++)
         {
-            HelpdeskMetrics.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
-            HelpdeskMetrics.Rejected(RejectReason.MalformedJson, "http");
+            instruments.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
+            instruments.Rejected(RejectReason.MalformedJson, "http");
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

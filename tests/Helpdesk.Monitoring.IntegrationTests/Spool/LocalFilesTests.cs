@@ -1,6 +1,6 @@
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
-using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Spool;
 

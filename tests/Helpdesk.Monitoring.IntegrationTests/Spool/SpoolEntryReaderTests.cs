@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Spool;
 

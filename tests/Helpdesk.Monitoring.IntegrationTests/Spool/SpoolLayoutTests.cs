@@ -1,5 +1,5 @@
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
-using Helpdesk.Monitoring.Spool;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Spool;
 

@@ -8,6 +8,7 @@ using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Spool;
 

@@ -9,6 +9,7 @@ using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Spool;
 

@@ -1,7 +1,7 @@
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Topology;
 
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>
 /// The files the service and the CLI read their policy from: the rules file and Nagios' objects.cache. The core parses

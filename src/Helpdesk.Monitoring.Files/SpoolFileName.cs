@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>
 /// Spool file names: zero-padded TIMET first so an ordinal sort is oldest first, then the event id so two

@@ -6,7 +6,7 @@ using System.Text.Unicode;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>
 /// Dead letters as one JSON file each: source, reason, message, arrival time and the exact payload (as text when it is

@@ -1,4 +1,4 @@
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>
 /// The spool's layout: <c>incoming/</c> holds one file per notification (named by TIMET so a sorted listing is oldest

@@ -1,4 +1,4 @@
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>Bounds of a dead-letter folder: what one letter keeps, how long letters stay, how much they may take.</summary>
 public sealed record DeadLetterLimits

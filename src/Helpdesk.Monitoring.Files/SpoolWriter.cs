@@ -1,4 +1,4 @@
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>Puts a validated wire record into the spool, durably, without any network call.</summary>
 public sealed class SpoolWriter(SpoolPaths paths)

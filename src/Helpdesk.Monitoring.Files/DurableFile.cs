@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Helpdesk.Monitoring.Diagnostics;
 
-namespace Helpdesk.Monitoring.Spool;
+namespace Helpdesk.Monitoring.Files;
 
 /// <summary>
 /// Writes a file so that after a crash it is either absent or complete: write a temporary file, fsync it, rename it
