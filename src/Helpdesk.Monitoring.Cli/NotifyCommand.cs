@@ -19,29 +19,8 @@ internal static class NotifyCommand
     public const int Rejected = 1;
     public const int SpoolFailed = 2;
 
-    private static readonly (string Option, string Macro, string Help)[] Fields =
-    [
-        ("--type", "NOTIFICATIONTYPE", "PROBLEM, RECOVERY, ACKNOWLEDGEMENT, FLAPPINGSTART, ... (NAGIOS_NOTIFICATIONTYPE)"),
-        ("--host", "HOSTNAME", "host name (NAGIOS_HOSTNAME)"),
-        ("--host-alias", "HOSTALIAS", "host alias"),
-        ("--host-address", "HOSTADDRESS", "host address"),
-        ("--host-state", "HOSTSTATE", "UP, DOWN or UNREACHABLE"),
-        ("--host-output", "HOSTOUTPUT", "host check output"),
-        ("--service", "SERVICEDESC", "service description; empty for a host notification"),
-        ("--service-state", "SERVICESTATE", "OK, WARNING, CRITICAL or UNKNOWN"),
-        ("--service-output", "SERVICEOUTPUT", "service check output"),
-        ("--long-output", "LONGSERVICEOUTPUT", "long service output"),
-        ("--timet", "TIMET", "epoch seconds Nagios reported (default: now)"),
-        ("--problem-id", "SERVICEPROBLEMID", "service problem id"),
-        ("--last-problem-id", "LASTSERVICEPROBLEMID", "last service problem id"),
-        ("--host-problem-id", "HOSTPROBLEMID", "host problem id"),
-        ("--last-host-problem-id", "LASTHOSTPROBLEMID", "last host problem id"),
-        ("--notification-number", "NOTIFICATIONNUMBER", "notification number"),
-        ("--author", "NOTIFICATIONAUTHOR", "acknowledgement or comment author"),
-        ("--comment", "NOTIFICATIONCOMMENT", "acknowledgement or comment text"),
-        ("--host-groups", "HOSTGROUPNAMES", "comma-separated host groups"),
-        ("--service-groups", "SERVICEGROUPNAMES", "comma-separated service groups"),
-    ];
+    // Each wire field's option, the macro it overrides and its help come from the wire record's table.
+    private static readonly (string Option, string Macro, string Help)[] Fields = [.. WireFields.Options];
 
     public static Command Create()
     {

@@ -21,57 +21,55 @@ public static class NotificationWriter
     {
         using var w = new Utf8JsonWriter(output, Options);
         w.WriteStartObject();
-        w.WriteNumber("v"u8, n.Version);
-        w.WriteString("id"u8, n.EventId);
-        w.WriteString("instance"u8, n.Instance);
-        w.WriteString("type"u8, NagiosNames.Of(n.Type));
-        w.WriteNumber("timet"u8, n.TimeT);
-        w.WriteString("host"u8, n.Host);
-        Optional(w, "hostAlias"u8, n.HostAlias);
-        Optional(w, "hostAddress"u8, n.HostAddress);
-        Optional(w, "hostState"u8, NagiosNames.Of(n.HostState));
-        Optional(w, "hostStateType"u8, n.HostStateType);
-        Optional(w, "hostOutput"u8, n.HostOutput);
-        Optional(w, "longHostOutput"u8, n.LongHostOutput);
-        Optional(w, "service"u8, n.Service);
-        Optional(w, "serviceState"u8, NagiosNames.Of(n.ServiceState));
-        Optional(w, "serviceStateType"u8, n.ServiceStateType);
-        if (n.ServiceAttempt != 0)
+        foreach (var row in WireFields.Rows)
         {
-            w.WriteNumber("serviceAttempt"u8, n.ServiceAttempt);
-        }
-
-        Optional(w, "serviceOutput"u8, n.ServiceOutput);
-        Optional(w, "longServiceOutput"u8, n.LongServiceOutput);
-        Optional(w, "serviceProblemId"u8, n.ServiceProblemId);
-        Optional(w, "lastServiceProblemId"u8, n.LastServiceProblemId);
-        Optional(w, "hostProblemId"u8, n.HostProblemId);
-        Optional(w, "lastHostProblemId"u8, n.LastHostProblemId);
-        w.WriteNumber("notificationNumber"u8, n.NotificationNumber);
-        Optional(w, "author"u8, n.Author);
-        Optional(w, "comment"u8, n.Comment);
-        Optional(w, "longDateTime"u8, n.LongDateTime);
-        Optional(w, "hostGroups"u8, n.HostGroups);
-        Optional(w, "serviceGroups"u8, n.ServiceGroups);
-        if (n.Vars.Count > 0)
-        {
-            w.WriteStartObject("vars"u8);
-            foreach (var (name, value) in n.Vars.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            var name = row.Encoded;
+            switch (row.Field)
             {
-                w.WriteString(name, value);
-            }
+                case WireField.V:
+                    w.WriteNumber(name, n.Version);
+                    break;
+                case WireField.Id:
+                    w.WriteString(name, n.EventId);
+                    break;
+                case WireField.Instance:
+                    w.WriteString(name, n.Instance);
+                    break;
+                case WireField.Type:
+                    w.WriteString(name, NagiosNames.Of(n.Type));
+                    break;
+                case WireField.TimeT:
+                    w.WriteNumber(name, n.TimeT);
+                    break;
+                case WireField.Host:
+                    w.WriteString(name, n.Host);
+                    break;
+                case WireField.ServiceAttempt when n.ServiceAttempt != 0:
+                    w.WriteNumber(name, n.ServiceAttempt);
+                    break;
+                case WireField.NotificationNumber:
+                    w.WriteNumber(name, n.NotificationNumber);
+                    break;
+                case WireField.Vars when n.Vars.Count > 0:
+                    w.WriteStartObject(name);
+                    foreach (var (var, value) in n.Vars.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                    {
+                        w.WriteString(var, value);
+                    }
 
-            w.WriteEndObject();
+                    w.WriteEndObject();
+                    break;
+                default:
+                    // Every other field is optional text: left out when empty.
+                    if (row.Text?.Invoke(n) is { Length: > 0 } text)
+                    {
+                        w.WriteString(name, text);
+                    }
+
+                    break;
+            }
         }
 
         w.WriteEndObject();
-    }
-
-    private static void Optional(Utf8JsonWriter w, ReadOnlySpan<byte> name, string value)
-    {
-        if (value.Length > 0)
-        {
-            w.WriteString(name, value);
-        }
     }
 }

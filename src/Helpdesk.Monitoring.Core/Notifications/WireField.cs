@@ -10,40 +10,34 @@ internal enum WireField : byte
     HostGroups, ServiceGroups, Vars,
 }
 
-/// <summary>Property names of the v1 wire record, matched from bytes.</summary>
+/// <summary>Property names of the v1 wire record (<see cref="WireFields"/>), matched from bytes.</summary>
 internal static class WireFieldNames
 {
-    public static WireField Match(ReadOnlySpan<byte> name) => name.Length switch
+    // By length, then byte for byte: most lengths hold one name, none more than four, so a match is a length check and
+    // one or two comparisons, as fast as a hand-written switch and spelled nowhere but the table.
+    private static readonly WireFieldRow[][] ByLength = Bucket();
+
+    public static WireField Match(ReadOnlySpan<byte> name)
     {
-        1 when name[0] == (byte)'v' => WireField.V,
-        2 when name.SequenceEqual("id"u8) => WireField.Id,
-        4 when name.SequenceEqual("host"u8) => WireField.Host,
-        4 when name.SequenceEqual("type"u8) => WireField.Type,
-        4 when name.SequenceEqual("vars"u8) => WireField.Vars,
-        5 when name.SequenceEqual("timet"u8) => WireField.TimeT,
-        6 when name.SequenceEqual("author"u8) => WireField.Author,
-        7 when name.SequenceEqual("service"u8) => WireField.Service,
-        7 when name.SequenceEqual("comment"u8) => WireField.Comment,
-        8 when name.SequenceEqual("instance"u8) => WireField.Instance,
-        9 when name.SequenceEqual("hostState"u8) => WireField.HostState,
-        9 when name.SequenceEqual("hostAlias"u8) => WireField.HostAlias,
-        10 when name.SequenceEqual("hostOutput"u8) => WireField.HostOutput,
-        10 when name.SequenceEqual("hostGroups"u8) => WireField.HostGroups,
-        11 when name.SequenceEqual("hostAddress"u8) => WireField.HostAddress,
-        12 when name.SequenceEqual("serviceState"u8) => WireField.ServiceState,
-        12 when name.SequenceEqual("longDateTime"u8) => WireField.LongDateTime,
-        13 when name.SequenceEqual("serviceOutput"u8) => WireField.ServiceOutput,
-        13 when name.SequenceEqual("hostStateType"u8) => WireField.HostStateType,
-        13 when name.SequenceEqual("hostProblemId"u8) => WireField.HostProblemId,
-        13 when name.SequenceEqual("serviceGroups"u8) => WireField.ServiceGroups,
-        14 when name.SequenceEqual("longHostOutput"u8) => WireField.LongHostOutput,
-        14 when name.SequenceEqual("serviceAttempt"u8) => WireField.ServiceAttempt,
-        16 when name.SequenceEqual("serviceStateType"u8) => WireField.ServiceStateType,
-        16 when name.SequenceEqual("serviceProblemId"u8) => WireField.ServiceProblemId,
-        17 when name.SequenceEqual("longServiceOutput"u8) => WireField.LongServiceOutput,
-        17 when name.SequenceEqual("lastHostProblemId"u8) => WireField.LastHostProblemId,
-        18 when name.SequenceEqual("notificationNumber"u8) => WireField.NotificationNumber,
-        20 when name.SequenceEqual("lastServiceProblemId"u8) => WireField.LastServiceProblemId,
-        _ => WireField.Unknown,
-    };
+        if (name.Length >= ByLength.Length)
+        {
+            return WireField.Unknown;
+        }
+
+        foreach (var row in ByLength[name.Length])
+        {
+            if (name.SequenceEqual(row.Utf8))
+            {
+                return row.Field;
+            }
+        }
+
+        return WireField.Unknown;
+    }
+
+    private static WireFieldRow[][] Bucket()
+    {
+        var longest = WireFields.Rows.Max(r => r.Utf8.Length);
+        return Enumerable.Range(0, longest + 1).Select(length => WireFields.Rows.Where(r => r.Utf8.Length == length).ToArray()).ToArray();
+    }
 }

@@ -64,7 +64,9 @@ render() { # template → file, with this install's names and paths
       -e "s|@INSTANCE@|$instance|g" "$1" > "$2"
 }
 
-new_key() { head -c 32 /dev/urandom | base64 | tr -d '/+=\n'; }
+# 43 letters and digits, about 256 bits, always that long (dropping base64's '/' and '+' made some keys short). Every
+# stage reads its input to the end, so no stage dies of a closed pipe under pipefail.
+new_key() { head -c 4096 /dev/urandom | LC_ALL=C tr -dc 'A-Za-z0-9' | cut -c 1-43; }
 
 install_all() {
   local published=$1

@@ -74,6 +74,28 @@ public sealed class NamesTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("V")]
+    [InlineData("hosT")]
+    [InlineData("hostalias")]
+    [InlineData("serviceProblemIdX")]
+    [InlineData("lastServiceProblemIdAndMore")]
+    public void A_name_the_table_does_not_spell_exactly_is_unknown(string name) =>
+        Assert.Equal(WireField.Unknown, WireFieldNames.Match(Encoding.UTF8.GetBytes(name)));
+
+    [Fact]
+    public void The_table_has_one_row_per_field_and_every_notify_option_overrides_a_macro_of_its_own()
+    {
+        Assert.Equal(Enum.GetValues<WireField>().Where(f => f != WireField.Unknown).Order(), WireFields.Rows.Select(r => r.Field).Order());
+        Assert.Equal(WireFields.Rows.Length, WireFields.Rows.Select(r => r.Name).Distinct().Count());
+        var options = WireFields.Options.ToList();
+        Assert.Equal(options.Count, options.Select(o => o.Option).Distinct().Count());
+        Assert.Equal(options.Count, options.Select(o => o.Macro).Distinct().Count());
+        Assert.All(options, o => Assert.StartsWith("--", o.Option, StringComparison.Ordinal));
+        Assert.Contains(("--host", "HOSTNAME", "host name (NAGIOS_HOSTNAME)"), options);
+    }
+
+    [Theory]
     [InlineData(42, "INC-000042")]
     [InlineData(1_234_567, "INC-1234567")]
     public void Incident_numbers_are_formatted_and_read_back(long id, string text)
