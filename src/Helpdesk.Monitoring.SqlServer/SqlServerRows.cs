@@ -10,12 +10,6 @@ namespace Helpdesk.Monitoring.SqlServer;
 /// <summary>Rows as the SQL Server store writes (table-valued parameters) and reads them; enum words from <see cref="IncidentNames"/>.</summary>
 internal static class SqlServerRows
 {
-    public const string IncidentColumns =
-        "id, instance, host, service, customer, title, description, status, priority, state, worst_state, last_output, problem_id, alert_count, "
-        + "opened_at, last_seen_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance, correlation_rule, correlation_key, "
-        + "merged_into, sla_calendar, sla_started_at, response_due_at, resolution_due_at, response_breached, resolution_breached, sla_paused_at, escalations";
-
     public const string MemberColumns =
         "incident_id, instance, host, service, rule_name, correlation_key, state, recovered, problem_id, alert_count, joined_at, last_seen_at, last_output";
 
@@ -60,17 +54,13 @@ internal static class SqlServerRows
     /// <summary>Whole incidents: the inserts, and (with their stored identity) the updates.</summary>
     public static DataTable Incidents(IEnumerable<IncidentRecord> incidents)
     {
-        var table = Columns(IncidentColumns.Split(", ").Select(c => (c, TypeOf(c))).ToArray());
+        var table = Columns(IncidentColumns.All.Select(c => (c.Name, TypeOf(c.Type))).ToArray());
+        var values = new object[IncidentColumns.All.Count];
         foreach (var i in incidents)
         {
-            table.Rows.Add(
-                i.Id, i.Instance, i.Host, i.Service, i.Customer, i.Title, i.Description, IncidentNames.Of(i.Status), IncidentNames.Of(i.Priority), NagiosNames.Of(i.State),
-                NagiosNames.Of(i.WorstState), i.LastOutput, i.ProblemId, i.AlertCount, Ms(i.OpenedAt), Ms(i.LastSeenAt), MsOrNull(i.AcknowledgedAt),
-                i.AcknowledgedBy, i.AcknowledgementComment, MsOrNull(i.ResolvedAt), MsOrNull(i.ClosedAt), i.ReopenCount, Ms(i.UpdatedAt),
-                i.TimelineCount, i.Category, i.Team, i.Tier, i.Flapping, i.FlapCount, MsOrNull(i.FlapQuietUntil), i.InMaintenance,
-                i.CorrelationRule, i.CorrelationKey, (object?)i.MergedInto ?? DBNull.Value, i.Sla.Calendar, MsOrNull(i.Sla.StartedAt),
-                MsOrNull(i.Sla.ResponseDueAt), MsOrNull(i.Sla.ResolutionDueAt), i.Sla.ResponseBreached, i.Sla.ResolutionBreached,
-                MsOrNull(i.Sla.PausedAt), i.Sla.Escalations);
+            var row = new TableRow(values);
+            IncidentColumns.Write(i, ref row);
+            table.Rows.Add(values);
         }
 
         return table;
@@ -124,44 +114,12 @@ internal static class SqlServerRows
         IncidentNames.ParsePriority(r.GetString(7)), r.GetString(8), NagiosNames.ParseState(r.GetString(9)), r.GetInt64(10),
         r.IsDBNull(11) ? null : r.GetInt64(11), r.GetString(12));
 
-    public static IncidentRecord ReadIncident(SqlDataReader r) => new()
+    /// <summary>An incident selected with <see cref="IncidentColumns.List"/>.</summary>
+    public static IncidentRecord ReadIncident(SqlDataReader reader)
     {
-        Id = r.GetInt64(0),
-        Instance = r.GetString(1),
-        Host = r.GetString(2),
-        Service = r.GetString(3),
-        Customer = r.GetString(4),
-        Title = r.GetString(5),
-        Description = r.GetString(6),
-        Status = IncidentNames.ParseStatus(r.GetString(7)),
-        Priority = IncidentNames.ParsePriority(r.GetString(8)),
-        State = NagiosNames.ParseState(r.GetString(9)),
-        WorstState = NagiosNames.ParseState(r.GetString(10)),
-        LastOutput = r.GetString(11),
-        ProblemId = r.GetString(12),
-        AlertCount = r.GetInt64(13),
-        OpenedAt = At(r.GetInt64(14)),
-        LastSeenAt = At(r.GetInt64(15)),
-        AcknowledgedAt = AtOrNull(r, 16),
-        AcknowledgedBy = r.GetString(17),
-        AcknowledgementComment = r.GetString(18),
-        ResolvedAt = AtOrNull(r, 19),
-        ClosedAt = AtOrNull(r, 20),
-        ReopenCount = r.GetInt32(21),
-        UpdatedAt = At(r.GetInt64(22)),
-        TimelineCount = r.GetInt32(23),
-        Category = r.GetString(24),
-        Team = r.GetString(25),
-        Tier = r.GetString(26),
-        Flapping = r.GetBoolean(27),
-        FlapCount = r.GetInt32(28),
-        FlapQuietUntil = AtOrNull(r, 29),
-        InMaintenance = r.GetBoolean(30),
-        CorrelationRule = r.GetString(31),
-        CorrelationKey = r.GetString(32),
-        MergedInto = r.IsDBNull(33) ? null : r.GetInt64(33),
-        Sla = new IncidentSla(r.GetString(34), AtOrNull(r, 35), AtOrNull(r, 36), AtOrNull(r, 37), r.GetBoolean(38), r.GetBoolean(39), AtOrNull(r, 40), r.GetInt32(41)),
-    };
+        var row = new ReaderRow(reader);
+        return IncidentColumns.Read(ref row);
+    }
 
     public static AlertMember ReadMember(SqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), NagiosNames.ParseState(r.GetString(6)),
@@ -180,15 +138,13 @@ internal static class SqlServerRows
 
     private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static DateTimeOffset? AtOrNull(SqlDataReader r, int i) => r.IsDBNull(i) ? null : At(r.GetInt64(i));
-
-    private static Type TypeOf(string column) => column switch
+    // Instants are Unix milliseconds (bigint), flags bit: as the migrations declare the columns.
+    private static Type TypeOf(ColumnType type) => type switch
     {
-        "flapping" or "in_maintenance" or "response_breached" or "resolution_breached" => typeof(bool),
-        "reopen_count" or "timeline_count" or "flap_count" or "escalations" => typeof(int),
-        "id" or "alert_count" or "opened_at" or "last_seen_at" or "acknowledged_at" or "resolved_at" or "closed_at" or "updated_at"
-            or "flap_quiet_until" or "merged_into" or "sla_started_at" or "response_due_at" or "resolution_due_at" or "sla_paused_at" => typeof(long),
-        _ => typeof(string),
+        ColumnType.Flag => typeof(bool),
+        ColumnType.Int32 => typeof(int),
+        ColumnType.Text => typeof(string),
+        _ => typeof(long),
     };
 
     private static DataTable Columns(params (string Name, Type Type)[] columns)
@@ -200,5 +156,45 @@ internal static class SqlServerRows
         }
 
         return table;
+    }
+
+    /// <summary>Fills a table row's values in column order.</summary>
+    private struct TableRow(object[] values) : IColumnWriter
+    {
+        private int _next;
+
+        public void Text(string value) => values[_next++] = value;
+
+        public void Int64(long value) => values[_next++] = value;
+
+        public void Int32(int value) => values[_next++] = value;
+
+        public void Flag(bool value) => values[_next++] = value;
+
+        public void Instant(DateTimeOffset value) => values[_next++] = Ms(value);
+
+        public void InstantOrNull(DateTimeOffset? value) => values[_next++] = MsOrNull(value);
+
+        public void Int64OrNull(long? value) => values[_next++] = value is { } v ? v : DBNull.Value;
+    }
+
+    /// <summary>Reads the columns of the current row one after another.</summary>
+    private struct ReaderRow(SqlDataReader reader) : IColumnReader
+    {
+        private int _next;
+
+        public string Text() => reader.GetString(_next++);
+
+        public long Int64() => reader.GetInt64(_next++);
+
+        public int Int32() => reader.GetInt32(_next++);
+
+        public bool Flag() => reader.GetBoolean(_next++);
+
+        public DateTimeOffset Instant() => At(reader.GetInt64(_next++));
+
+        public DateTimeOffset? InstantOrNull() => reader.IsDBNull(_next++) ? null : At(reader.GetInt64(_next - 1));
+
+        public long? Int64OrNull() => reader.IsDBNull(_next++) ? null : reader.GetInt64(_next - 1);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Helpdesk.Monitoring.Incidents;
 
 namespace Helpdesk.Monitoring.SqlServer;
 
@@ -8,13 +9,9 @@ namespace Helpdesk.Monitoring.SqlServer;
 /// </summary>
 internal static class SqlServerStatements
 {
+    // What an update rewrites: the changing columns, and the counters (added to, see SetMutableAdding).
     private static readonly string[] Mutable =
-    [
-        "status", "priority", "state", "worst_state", "last_output", "alert_count", "last_seen_at", "acknowledged_at", "acknowledged_by",
-        "acknowledgement_comment", "resolved_at", "closed_at", "reopen_count", "updated_at", "timeline_count", "tier", "flapping", "flap_count",
-        "flap_quiet_until", "in_maintenance", "merged_into", "sla_calendar", "sla_started_at", "response_due_at", "resolution_due_at",
-        "response_breached", "resolution_breached", "sla_paused_at", "escalations",
-    ];
+        [.. IncidentColumns.All.Where(c => c.Role is ColumnRole.Changing or ColumnRole.Counter).Select(c => c.Name)];
 
     private static readonly string SetMutable = string.Join(", ", Mutable.Select(c => $"{c} = n.{c}"));
 
@@ -57,8 +54,8 @@ internal static class SqlServerStatements
                    WHERE x.instance <> n.instance OR x.host <> n.host OR x.service <> n.service OR x.opened_at <> n.opened_at)
             THROW 51000, 'incident id taken by another incident (another instance allocated it); rebuilding state', 1;
         UPDATE i SET {SetMutable} FROM dbo.incident i JOIN @inserts n ON n.id = i.id;
-        INSERT dbo.incident ({SqlServerRows.IncidentColumns})
-            SELECT {SqlServerRows.IncidentColumns} FROM @inserts n WHERE NOT EXISTS (SELECT 1 FROM dbo.incident x WHERE x.id = n.id);
+        INSERT dbo.incident ({IncidentColumns.List})
+            SELECT {IncidentColumns.List} FROM @inserts n WHERE NOT EXISTS (SELECT 1 FROM dbo.incident x WHERE x.id = n.id);
         MERGE dbo.incident_member AS t
         USING @members AS s ON t.incident_id = s.incident_id AND t.member_key = s.member_key
         WHEN MATCHED THEN UPDATE SET state = s.state, recovered = s.recovered, problem_id = s.problem_id, alert_count = s.alert_count,
@@ -76,7 +73,7 @@ internal static class SqlServerStatements
         COMMIT TRANSACTION;
         """;
 
-    public static readonly string LoadLive = $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE status <> 'closed' ORDER BY id";
+    public static readonly string LoadLive = $"SELECT {IncidentColumns.List} FROM dbo.incident WHERE status <> 'closed' ORDER BY id";
 
     public static readonly string LoadLiveMembers =
         $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id IN (SELECT id FROM dbo.incident WHERE status <> 'closed')";
@@ -102,9 +99,9 @@ internal static class SqlServerStatements
     public static string CountIncidents(string filter) => $"SELECT COUNT_BIG(*) FROM dbo.incident{filter}";
 
     public static string PageIncidents(string filter) =>
-        $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident{filter} ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
+        $"SELECT {IncidentColumns.List} FROM dbo.incident{filter} ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
 
-    public static readonly string GetIncident = $"SELECT {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE id = @id";
+    public static readonly string GetIncident = $"SELECT {IncidentColumns.List} FROM dbo.incident WHERE id = @id";
 
     public const string GetTimeline = "SELECT incident_id, seq, at, kind, event_id, text FROM dbo.timeline WHERE incident_id = @id ORDER BY seq";
 
@@ -113,7 +110,7 @@ internal static class SqlServerStatements
     public static readonly string GetMembers = $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id = @id ORDER BY joined_at, host, service";
 
     public static readonly string History =
-        $"SELECT TOP (@limit) {SqlServerRows.IncidentColumns} FROM dbo.incident WHERE host = @host AND customer_key = LEFT(@customer, 400) "
+        $"SELECT TOP (@limit) {IncidentColumns.List} FROM dbo.incident WHERE host = @host AND customer_key = LEFT(@customer, 400) "
         + "AND customer = @customer AND id < @id ORDER BY opened_at DESC, id DESC";
 
     public const string SchemaLock = "EXEC sp_getapplock @Resource = 'helpdesk-schema', @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = 60000";

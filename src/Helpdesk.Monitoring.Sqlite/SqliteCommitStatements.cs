@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Incidents;
 using Microsoft.Data.Sqlite;
 
 namespace Helpdesk.Monitoring.Sqlite;
@@ -11,27 +12,21 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
     private const string InsertEventSql =
         "INSERT INTO applied_event (event_id, incident_id, outcome, applied_at, event_ms) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
 
-    private const string InsertIncidentSql =
-        "INSERT INTO incident (id, instance, host, service, customer, title, status, priority, state, worst_state, last_output, "
-        + "problem_id, opened_at, acknowledged_at, acknowledged_by, acknowledgement_comment, resolved_at, closed_at, reopen_count, updated_at, "
-        + "timeline_count, category, team, tier, flapping, flap_count, flap_quiet_until, in_maintenance, correlation_rule, correlation_key, merged_into, "
-        + "sla_calendar, sla_started_at, response_due_at, resolution_due_at, response_breached, resolution_breached, sla_paused_at, escalations) "
-        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, "
-        + "?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40) "
-        + "ON CONFLICT (id) DO NOTHING";
+    // An incident's columns bind as ?1 .. ?n in IncidentColumns order; this table leaves out the counters (their own
+    // table, added to rather than overwritten) and the description (its own table, read only by the detail view).
+    private static readonly string InsertIncidentSql =
+        $"INSERT INTO incident ({string.Join(", ", InIncidentTable.Select(c => c.Column.Name))}) "
+        + $"VALUES ({string.Join(", ", InIncidentTable.Select(c => $"?{c.Index + 1}"))}) ON CONFLICT (id) DO NOTHING";
 
     private const string InsertDescriptionSql =
         "INSERT INTO incident_description (id, description) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING";
 
-    private const string UpdateIncidentSql =
-        "UPDATE incident SET status = ?2, priority = ?3, state = ?4, worst_state = ?5, last_output = ?6, acknowledged_at = ?7, "
-        + "acknowledged_by = ?8, acknowledgement_comment = ?9, resolved_at = ?10, closed_at = ?11, reopen_count = ?12, updated_at = ?13, "
-        + "timeline_count = ?14, flapping = ?15, flap_count = ?16, flap_quiet_until = ?17, in_maintenance = ?18, "
-        + "tier = ?19, merged_into = ?20, sla_calendar = ?21, sla_started_at = ?22, response_due_at = ?23, resolution_due_at = ?24, "
-        + "response_breached = ?25, resolution_breached = ?26, sla_paused_at = ?27, escalations = ?28 WHERE id = ?1";
+    // The id binds as ?1, the changing columns as ?2 .. in IncidentColumns.Changing order.
+    private static readonly string UpdateIncidentSql =
+        $"UPDATE incident SET {string.Join(", ", IncidentColumns.Changing.Select((c, k) => $"{c.Name} = ?{k + 2}"))} WHERE id = ?1";
 
     private const string UpsertMemberSql =
-        "INSERT INTO incident_member (" + IncidentColumns.MemberList + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "INSERT INTO incident_member (" + SqliteRows.MemberList + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
         + "ON CONFLICT (incident_id, instance, host, service) DO UPDATE SET state = ?7, recovered = ?8, problem_id = ?9, alert_count = ?10, "
         + "last_seen_at = ?12, last_output = ?13";
 
@@ -47,6 +42,9 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
     private const string InsertIncidentEventSql =
         "INSERT INTO incident_event (incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text) "
         + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING";
+
+    private static IEnumerable<(IncidentColumn Column, int Index)> InIncidentTable =>
+        IncidentColumns.All.Select((c, i) => (c, i)).Where(c => c.c.Role is ColumnRole.Identity or ColumnRole.Changing);
 
     public RawStatement InsertEvent { get; } = new(writer, InsertEventSql);
 

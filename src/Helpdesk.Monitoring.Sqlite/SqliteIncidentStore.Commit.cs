@@ -129,16 +129,8 @@ public sealed partial class SqliteIncidentStore
         foreach (var i in incidents)
         {
             var insert = Statements.InsertIncident;
-            insert.Bind(1, i.Id).Bind(2, i.Instance).Bind(3, i.Host).Bind(4, i.Service).Bind(5, i.Customer).Bind(6, i.Title)
-                .Bind(7, i.Description).Bind(8, IncidentNames.Of(i.Status)).Bind(9, IncidentNames.Of(i.Priority)).Bind(10, NagiosNames.Of(i.State))
-                .Bind(11, NagiosNames.Of(i.WorstState)).Bind(12, i.LastOutput).Bind(13, i.ProblemId).Bind(14, ColumnText.Ms(i.OpenedAt))
-                .Bind(15, ColumnText.MsOrNull(i.AcknowledgedAt)).Bind(16, i.AcknowledgedBy).Bind(17, i.AcknowledgementComment)
-                .Bind(18, ColumnText.MsOrNull(i.ResolvedAt)).Bind(19, ColumnText.MsOrNull(i.ClosedAt)).Bind(20, i.ReopenCount)
-                .Bind(21, ColumnText.Ms(i.UpdatedAt)).Bind(22, i.TimelineCount).Bind(23, i.Category).Bind(24, i.Team).Bind(25, i.Tier)
-                .Bind(26, i.Flapping ? 1 : 0).Bind(27, i.FlapCount).Bind(28, ColumnText.MsOrNull(i.FlapQuietUntil)).Bind(29, i.InMaintenance ? 1 : 0)
-                .Bind(30, i.CorrelationRule).Bind(31, i.CorrelationKey).Bind(32, i.MergedInto).Bind(33, i.Sla.Calendar)
-                .Bind(34, ColumnText.MsOrNull(i.Sla.StartedAt)).Bind(35, ColumnText.MsOrNull(i.Sla.ResponseDueAt)).Bind(36, ColumnText.MsOrNull(i.Sla.ResolutionDueAt))
-                .Bind(37, i.Sla.ResponseBreached ? 1 : 0).Bind(38, i.Sla.ResolutionBreached ? 1 : 0).Bind(39, ColumnText.MsOrNull(i.Sla.PausedAt)).Bind(40, i.Sla.Escalations);
+            var row = new StatementRow(insert);
+            IncidentColumns.Write(i, ref row);
             if (insert.Execute() == 0)
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
@@ -172,15 +164,9 @@ public sealed partial class SqliteIncidentStore
         foreach (var c in changes)
         {
             var update = Statements.UpdateIncident;
-            update.Bind(1, c.Id).Bind(2, IncidentNames.Of(c.Status)).Bind(3, IncidentNames.Of(c.Priority)).Bind(4, NagiosNames.Of(c.State))
-                .Bind(5, NagiosNames.Of(c.WorstState)).Bind(6, c.LastOutput).Bind(7, ColumnText.MsOrNull(c.AcknowledgedAt))
-                .Bind(8, c.AcknowledgedBy).Bind(9, c.AcknowledgementComment).Bind(10, ColumnText.MsOrNull(c.ResolvedAt))
-                .Bind(11, ColumnText.MsOrNull(c.ClosedAt)).Bind(12, c.ReopenCount).Bind(13, ColumnText.Ms(c.UpdatedAt)).Bind(14, c.TimelineCount)
-                .Bind(15, c.Flapping ? 1 : 0).Bind(16, c.FlapCount).Bind(17, ColumnText.MsOrNull(c.FlapQuietUntil)).Bind(18, c.InMaintenance ? 1 : 0)
-                .Bind(19, c.Tier).Bind(20, c.MergedInto).Bind(21, c.Sla.Calendar).Bind(22, ColumnText.MsOrNull(c.Sla.StartedAt))
-                .Bind(23, ColumnText.MsOrNull(c.Sla.ResponseDueAt)).Bind(24, ColumnText.MsOrNull(c.Sla.ResolutionDueAt)).Bind(25, c.Sla.ResponseBreached ? 1 : 0)
-                .Bind(26, c.Sla.ResolutionBreached ? 1 : 0).Bind(27, ColumnText.MsOrNull(c.Sla.PausedAt)).Bind(28, c.Sla.Escalations)
-                .Execute();
+            var row = new StatementRow(update);
+            IncidentColumns.WriteChange(c, ref row);
+            update.Execute();
             var counters = Statements.UpdateCounters;
             counters.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
         }

@@ -47,7 +47,7 @@ public sealed partial class SqliteIncidentStore
         {
             while (reader.Read())
             {
-                items.Add(IncidentColumns.Read(reader));
+                items.Add(SqliteRows.Incident(reader));
             }
         }
 
@@ -65,7 +65,7 @@ public sealed partial class SqliteIncidentStore
         {
             if (reader.Read())
             {
-                incident = IncidentColumns.Read(reader);
+                incident = SqliteRows.Incident(reader);
             }
         }
 
@@ -85,13 +85,13 @@ public sealed partial class SqliteIncidentStore
             }
         }
 
-        command.CommandText = $"SELECT {IncidentColumns.MemberList} FROM incident_member WHERE incident_id = @id ORDER BY joined_at, host, service";
+        command.CommandText = $"SELECT {SqliteRows.MemberList} FROM incident_member WHERE incident_id = @id ORDER BY joined_at, host, service";
         var members = new List<AlertMember>();
         using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (reader.Read())
             {
-                members.Add(IncidentColumns.ReadMember(reader));
+                members.Add(SqliteRows.Member(reader));
             }
         }
 
@@ -126,7 +126,7 @@ public sealed partial class SqliteIncidentStore
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (reader.Read())
         {
-            history.Add(IncidentColumns.Read(reader));
+            history.Add(SqliteRows.Incident(reader));
         }
 
         return history;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.Data.Sqlite;
 
@@ -50,10 +51,10 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         try
         {
             var connection = Writer;
-            var live = ReadAll(connection, $"SELECT {IncidentColumns.List} FROM incident_row WHERE status <> 'closed' ORDER BY id", IncidentColumns.Read);
+            var live = ReadAll(connection, $"SELECT {IncidentColumns.List} FROM incident_row WHERE status <> 'closed' ORDER BY id", SqliteRows.Incident);
             var members = ReadAll(connection,
-                $"SELECT {IncidentColumns.MemberList} FROM incident_member WHERE incident_id IN (SELECT id FROM incident WHERE status <> 'closed')",
-                IncidentColumns.ReadMember);
+                $"SELECT {SqliteRows.MemberList} FROM incident_member WHERE incident_id IN (SELECT id FROM incident WHERE status <> 'closed')",
+                SqliteRows.Member);
 
             var lastId = Scalar(connection, "SELECT COALESCE(MAX(id), 0) FROM incident");
             var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");

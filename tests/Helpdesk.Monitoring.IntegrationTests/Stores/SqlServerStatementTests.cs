@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.SqlServer;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 
@@ -22,6 +23,21 @@ public sealed class SqlServerStatementTests
 
         Assert.True(errors.Count == 0, $"{name}:\n{string.Join("\n", errors.Select(e => $"line {e.Line}, column {e.Column}: {e.Message}"))}\n{sql}");
         Assert.NotEmpty(((TSqlScript)fragment).Batches);
+    }
+
+    [Fact]
+    public void The_incident_table_type_the_commit_fills_has_the_incident_columns_in_their_order()
+    {
+        // The commit fills @inserts and @updates from IncidentColumns by position: the type must declare the same
+        // columns in the same order, in the last migration that (re)creates it.
+        var declared = SqlServerSchema.Migrations.SelectMany(SqlServerSchema.Statements)
+            .Select(sql => new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _))
+            .SelectMany(f => ((TSqlScript)f).Batches.SelectMany(b => b.Statements))
+            .OfType<CreateTypeTableStatement>()
+            .Last(t => t.Name.BaseIdentifier.Value == "helpdesk_incident")
+            .Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value);
+
+        Assert.Equal(IncidentColumns.All.Select(c => c.Name), declared);
     }
 
     [Fact]
