@@ -86,27 +86,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
 
     private void Consume(IObserver<InboundNotification> observer, CancellationToken cancellationToken)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(options))
-            .SetPartitionsAssignedHandler((c, partitions) =>
-            {
-                log($"kafka: assigned {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
-                Interlocked.Add(ref _assigned, partitions.Count);
-                NoteCommitted(c, partitions);
-                PartitionsAssigned?.Invoke();
-            })
-            .SetPartitionsRevokedHandler((c, partitions) =>
-            {
-                Interlocked.Add(ref _assigned, -partitions.Count);
-                HandOver(c, partitions.Select(p => p.TopicPartition).ToList());
-            })
-            .SetPartitionsLostHandler((_, partitions) =>
-            {
-                log($"kafka: lost {partitions.Count} partitions; their records will be read again by the new owner", null);
-                Interlocked.Add(ref _assigned, -partitions.Count);
-                _offsets.Forget(partitions.Select(p => p.TopicPartition));
-            })
-            .SetErrorHandler((_, e) => log($"kafka consumer: {e.Reason}", null))
-            .Build();
+        using var consumer = BuildConsumer();
         using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options)).Build();
         _consumer = consumer;
         consumer.Subscribe(options.Topic);
@@ -116,28 +96,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var full = _offsets.Count >= options.MaxInFlight;
-                if (full != paused)
-                {
-                    // Bounded memory while the store is slow or down: stop fetching, keep polling (group membership,
-                    // max.poll.interval.ms); resume when commits made room.
-                    if (full)
-                    {
-                        consumer.Pause(consumer.Assignment);
-                    }
-                    else
-                    {
-                        consumer.Resume(consumer.Assignment);
-                    }
-
-                    paused = full;
-                }
-
-                if (paused)
-                {
-                    _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
-                }
-
+                paused = PauseWhileFull(consumer, paused, cancellationToken);
                 ConsumeResult<byte[]?, byte[]?>? result;
                 try
                 {
@@ -176,6 +135,58 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         }
 
         observer.OnCompleted();
+    }
+
+    /// <summary>The consumer, with the handlers that follow partitions as the group moves them.</summary>
+    private IConsumer<byte[]?, byte[]?> BuildConsumer() =>
+        new ConsumerBuilder<byte[]?, byte[]?>(ConsumerConfig(options))
+            .SetPartitionsAssignedHandler((c, partitions) =>
+            {
+                log($"kafka: assigned {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
+                Interlocked.Add(ref _assigned, partitions.Count);
+                NoteCommitted(c, partitions);
+                PartitionsAssigned?.Invoke();
+            })
+            .SetPartitionsRevokedHandler((c, partitions) =>
+            {
+                Interlocked.Add(ref _assigned, -partitions.Count);
+                HandOver(c, partitions.Select(p => p.TopicPartition).ToList());
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                log($"kafka: lost {partitions.Count} partitions; their records will be read again by the new owner", null);
+                Interlocked.Add(ref _assigned, -partitions.Count);
+                _offsets.Forget(partitions.Select(p => p.TopicPartition));
+            })
+            .SetErrorHandler((_, e) => log($"kafka consumer: {e.Reason}", null))
+            .Build();
+
+    /// <summary>
+    /// Bounded memory while the store is slow or down: with <see cref="KafkaOptions.MaxInFlight"/> records unsettled,
+    /// stop fetching but keep polling (group membership, max.poll.interval.ms), and wait a little for room; resume when
+    /// commits made room. Returns whether fetching is paused now.
+    /// </summary>
+    private bool PauseWhileFull(IConsumer<byte[]?, byte[]?> consumer, bool paused, CancellationToken cancellationToken)
+    {
+        var full = _offsets.Count >= options.MaxInFlight;
+        if (full != paused)
+        {
+            if (full)
+            {
+                consumer.Pause(consumer.Assignment);
+            }
+            else
+            {
+                consumer.Resume(consumer.Assignment);
+            }
+        }
+
+        if (full)
+        {
+            _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        return full;
     }
 
     private void Take(ConsumeResult<byte[]?, byte[]?> result, IObserver<InboundNotification> observer, IProducer<byte[]?, byte[]?> deadLetters)

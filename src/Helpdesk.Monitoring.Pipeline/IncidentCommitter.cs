@@ -16,13 +16,14 @@ public sealed class IncidentCommitter
     private readonly IIncidentStore _store;
     private readonly IDeadLetterSink _deadLetters;
     private readonly IncidentPolicy _policy;
-    private readonly PipelineOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception?> _log;
     private readonly Polly.ResiliencePipeline _commitRetries;
     private readonly Polly.ResiliencePipeline _storeRetries;
     private readonly SharedStateSync _sync;
     private readonly HelpdeskMetrics _metrics;
+    private readonly StoreWatch _storeWatch;
+    private readonly AppliedEventPruning _pruning;
 
     // Copied on subscribe (rare, at start-up), read on every turn without a lock.
     private IIncidentEventSubscriber[] _subscribers;
@@ -31,11 +32,12 @@ public sealed class IncidentCommitter
         HelpdeskMetrics metrics, Action<string, Exception?> log, IncidentDecider decider)
     {
         _metrics = metrics;
+        _storeWatch = new StoreWatch(time);
+        _pruning = new AppliedEventPruning(store, options, log);
         _subscribers = [new IncidentEventCounters(metrics)];
         _store = store;
         _deadLetters = deadLetters;
         _policy = policy;
-        _options = options;
         _time = time;
         _log = log;
         _commitRetries = StoreRetries.ForCommit(options, time, metrics, log);
@@ -46,29 +48,13 @@ public sealed class IncidentCommitter
 
     public IncidentDecider Decider { get; private set; }
 
-    // Small slices: a prune runs on the pipeline thread between batches and must not stall ingest for long.
-    private const int PruneSlice = 10_000;
-
-    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
-
-    // Since when the store has been asked for something it has not yet done (UTC ticks; 0 when the last call
-    // succeeded): a failing store and one stuck on a lock look the same from here. Read by /readyz on request threads.
-    private long _waitingSinceTicks;
     private int _rebuildRequested;
 
     /// <summary>
     /// How long the store has gone without doing what was asked (failing, or stuck on one call); zero once a call
     /// succeeds. A healthy store shows the length of the call in progress, milliseconds.
     /// </summary>
-    public TimeSpan StoreFailingFor(DateTimeOffset now)
-    {
-        var since = Interlocked.Read(ref _waitingSinceTicks);
-        return since == 0 ? TimeSpan.Zero : now - new DateTimeOffset(since, TimeSpan.Zero);
-    }
-
-    private void StoreAsked() => Interlocked.CompareExchange(ref _waitingSinceTicks, _time.GetUtcNow().UtcTicks, 0);
-
-    private void StoreWorked() => Interlocked.Exchange(ref _waitingSinceTicks, 0);
+    public TimeSpan StoreFailingFor(DateTimeOffset now) => _storeWatch.FailingFor(now);
 
     /// <summary>
     /// Asks for the state to be rebuilt from the store before the next batch is decided: another instance may have
@@ -138,7 +124,7 @@ public sealed class IncidentCommitter
 
                 var outcome = Settle(batch, outcomes, plan, rebuilds);
                 Publish(plan.IncidentEvents);
-                await PruneIfDueAsync(now, cancellationToken);
+                await _pruning.RunIfDueAsync(now, cancellationToken);
                 return outcome;
             }
 
@@ -170,9 +156,9 @@ public sealed class IncidentCommitter
             return await _commitRetries.ExecuteAsync(static async (state, ct) =>
             {
                 var (committer, plan) = state;
-                committer.StoreAsked();
+                committer._storeWatch.Asked();
                 var result = await committer._store.CommitAsync(plan, ct);
-                committer.StoreWorked();
+                committer._storeWatch.Worked();
                 return result;
             }, (this, plan), cancellationToken);
         }
@@ -181,30 +167,6 @@ public sealed class IncidentCommitter
             _metrics.CommitFailed();
             _log($"commit failed {StoreRetries.CommitAttempts} times; rebuilding state from the store and deciding the batch again", ex);
             return null;
-        }
-    }
-
-    /// <summary>Keeps the idempotency table bounded: one slice of old ids per interval, after a batch is settled.</summary>
-    private async Task PruneIfDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (now < _nextPrune)
-        {
-            return;
-        }
-
-        _nextPrune = now + _options.PruneInterval;
-        try
-        {
-            var pruned = await _store.PruneAppliedEventsAsync(now - _options.AppliedEventRetention, PruneSlice, cancellationToken);
-            if (pruned == PruneSlice)
-            {
-                // More is waiting: come back after the next batch rather than stall this one.
-                _nextPrune = now;
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _log("pruning old applied event ids failed; will retry", ex);
         }
     }
 
@@ -306,9 +268,9 @@ public sealed class IncidentCommitter
         await _storeRetries.ExecuteAsync(static async (state, ct) =>
         {
             var (committer, operation) = state;
-            committer.StoreAsked();
+            committer._storeWatch.Asked();
             var result = await operation(ct);
-            committer.StoreWorked();
+            committer._storeWatch.Worked();
             return result;
         }, (this, operation), cancellationToken);
 
