@@ -73,10 +73,6 @@ public sealed class NamesTests
         Assert.Equal("serviceProblemId", WireFieldText.Of(WireField.ServiceProblemId));
     }
 
-    [Fact]
-    public void Every_wire_field_name_has_a_slot_of_its_own_so_a_match_is_one_comparison() =>
-        Assert.Equal(WireFields.Rows.Length, WireFields.Rows.Select(r => WireFieldNames.SlotOf(r.Utf8.Length, r.Utf8[0], r.Utf8[^1])).Distinct().Count());
-
     [Theory]
     [InlineData("")]
     [InlineData("V")]
