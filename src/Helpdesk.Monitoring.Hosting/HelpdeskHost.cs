@@ -2,6 +2,7 @@ using Helpdesk.Monitoring.Hosting.Api;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Hosting.Metrics;
+using Helpdesk.Monitoring.Outbound;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
@@ -110,7 +111,7 @@ public static class HelpdeskHost
         services.AddSingleton(new AgentKeys(options.Api.AllAgentKeys()));
         services.AddSingleton<PipelineReadiness>();
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
-        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka));
+        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka, OutboundMetrics.Labels(options.Outbound.ChannelNames)));
         services.AddProblemDetails();
 
         if (options.UsesSqlServer)
@@ -125,6 +126,7 @@ public static class HelpdeskHost
             services.AddSingleton(store);
             services.AddSingleton<IIncidentStore>(store);
             services.AddSingleton<IIncidentQueries>(store);
+            services.AddSingleton<IDeliveryQueue>(store);
         }
 
         // One set of instruments per service: everything that counts gets this instance, and /metrics publishes it.
@@ -150,6 +152,8 @@ public static class HelpdeskHost
             kafka.Rejected += reason => metrics.Rejected(reason, "kafka");
             return kafka;
         });
+        services.AddSingleton<OutboundService>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboundService>());
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
     }

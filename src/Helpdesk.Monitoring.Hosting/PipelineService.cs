@@ -22,6 +22,7 @@ namespace Helpdesk.Monitoring.Hosting;
 /// </summary>
 public sealed class PipelineService(
     IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, KafkaSource kafka, HttpIngest http, PipelineReadiness readiness, HelpdeskMetrics metrics,
+    OutboundService outbound,
     IOptions<HelpdeskOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PipelineService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -57,6 +58,10 @@ public sealed class PipelineService(
             lifetime.StopApplication();
             return;
         }
+
+        // Each committed event is queued for the channels that want it, in the commit's transaction; the senders wake.
+        committer.Route = outbound.Route;
+        committer.Subscribe(outbound);
 
         await using var sharedState = shared;
         if (shared is not null)

@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Diagnostics;
@@ -47,6 +48,12 @@ public sealed class IncidentCommitter
     }
 
     public IncidentDecider Decider { get; private set; }
+
+    /// <summary>
+    /// The outbound channels each incident event goes to: the commit writes one delivery per event and channel, in
+    /// its transaction. Null: no channel, nothing queued.
+    /// </summary>
+    public Func<OutboundEvent, IEnumerable<string>>? Route { get; set; }
 
     private int _rebuildRequested;
 
@@ -107,6 +114,10 @@ public sealed class IncidentCommitter
             await DecideAsync(batch, knownApplied, now, plan, outcomes, cancellationToken);
             Decider.ApplyTimers(now, plan);
             plan.Seal();
+            if (Route is { } route)
+            {
+                plan.Route(route, now);
+            }
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })
             {

@@ -46,7 +46,13 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
     private static IEnumerable<(IncidentColumn Column, int Index)> InIncidentTable =>
         IncidentColumns.All.Select((c, i) => (c, i)).Where(c => c.c.Role is ColumnRole.Identity or ColumnRole.Changing);
 
+    private const string InsertDeliverySql =
+        "INSERT INTO delivery (channel, event_id, incident_id, seq, state, attempts, queued_at, next_at, last_error) "
+        + "VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5, '') ON CONFLICT DO NOTHING";
+
     public RawStatement InsertEvent { get; } = new(writer, InsertEventSql);
+
+    public RawStatement InsertDelivery { get; } = new(writer, InsertDeliverySql);
 
     public RawStatement UpsertMember { get; } = new(writer, UpsertMemberSql);
 
@@ -66,7 +72,7 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateCounters, InsertTimeline, InsertIncidentEvent })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateCounters, InsertTimeline, InsertIncidentEvent })
         {
             statement.Dispose();
         }

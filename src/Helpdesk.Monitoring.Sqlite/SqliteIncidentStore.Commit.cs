@@ -58,10 +58,22 @@ public sealed partial class SqliteIncidentStore
         UpsertMembers(plan.Members);
         var changedElsewhere = InsertTimelineEntries(plan.Timeline);
         InsertIncidentEvents(plan.IncidentEvents);
+        InsertDeliveries(plan.Deliveries);
         return changedElsewhere;
     }
 
     /// <summary>The outbox: an event written before (the same clock decision by two instances) stays as it was.</summary>
+    private void InsertDeliveries(IReadOnlyList<Delivery> deliveries)
+    {
+        var insert = Statements.InsertDelivery;
+        Span<byte> id = stackalloc byte[16];
+        foreach (var d in deliveries)
+        {
+            d.EventId.TryWriteBytes(id, bigEndian: true, out _);
+            insert.Bind(1, d.Channel).Bind(2, id).Bind(3, d.IncidentId).Bind(4, d.Seq).Bind(5, ColumnText.Ms(d.QueuedAt)).Execute();
+        }
+    }
+
     private void InsertIncidentEvents(IReadOnlyList<IncidentEvent> events)
     {
         Span<byte> id = stackalloc byte[16];

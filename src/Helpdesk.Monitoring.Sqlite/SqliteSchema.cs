@@ -170,6 +170,26 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX ix_incident_event_at ON incident_event(at);
         """,
+        """
+        -- v7: the delivery queue. One row per incident event and outbound channel, written in the transaction of the
+        -- decision. A sender claims a due row by moving next_at past a lease; sent and dead rows stay, with when.
+        CREATE TABLE delivery (
+            channel TEXT NOT NULL,
+            event_id BLOB NOT NULL,
+            incident_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            queued_at INTEGER NOT NULL,
+            next_at INTEGER NOT NULL,
+            done_at INTEGER,
+            last_error TEXT NOT NULL,
+            PRIMARY KEY (channel, event_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_delivery_due ON delivery(channel, next_at) WHERE state = 'pending';
+        CREATE INDEX ix_delivery_order ON delivery(channel, incident_id, seq) WHERE state = 'pending';
+        CREATE INDEX ix_delivery_dead ON delivery(channel) WHERE state = 'dead';
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -55,7 +55,8 @@ public sealed class ArchitectureTests
         ["SqlServer"] = ["Core"],
         ["Cli"] = ["Files"],
         ["Relay"] = ["Kafka", "Spool"],
-        ["Hosting"] = ["Kafka", "Pipeline", "Redis", "SqlServer", "Sqlite", "Spool"],
+        ["Outbound"] = ["Core"],
+        ["Hosting"] = ["Kafka", "Outbound", "Pipeline", "Redis", "SqlServer", "Sqlite", "Spool"],
         ["Service"] = ["Hosting"],
     };
 

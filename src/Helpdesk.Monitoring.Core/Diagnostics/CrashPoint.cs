@@ -38,6 +38,9 @@ public static class CrashPoint
     /// <summary>The broker acknowledged a relayed record; its spool file is not yet deleted.</summary>
     public const string RelayBeforeDelete = "relay.before-delete";
 
+    /// <summary>A receiver took an incident event (2xx); the delivery is not yet marked sent.</summary>
+    public const string OutboundAfterSend = "outbound.after-send";
+
     private static readonly (string? Name, int Arrival) Armed = Parse(Environment.GetEnvironmentVariable(Variable));
     private static int _arrivals;
 
@@ -45,7 +48,7 @@ public static class CrashPoint
     public static IReadOnlyList<string> All { get; } =
     [
         DurableWriteBeforeRename, DurableWriteBeforeDirectorySync, CommitterAfterCommit, CommitterBeforeSettle, SpoolBeforeDelete,
-        HttpBeforeAnswer, KafkaBeforeOffsetStore, RelayBeforeDelete,
+        HttpBeforeAnswer, KafkaBeforeOffsetStore, RelayBeforeDelete, OutboundAfterSend,
     ];
 
     /// <summary>Kills the process here if this point is the armed one and this is the arrival it waits for.</summary>

@@ -1,3 +1,5 @@
+using Helpdesk.Monitoring.Policy;
+
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
@@ -18,6 +20,10 @@ public sealed class CommitPlan
     private readonly HashSet<MemberState> _dirtyMembers = [];
     private readonly List<AlertMember> _members = [];
     private readonly Dictionary<long, int> _newProblems = [];
+    private readonly List<Delivery> _deliveries = [];
+
+    // Beside each incident event, what routing looks at (team, customer, maintenance are not in the event's row).
+    private readonly List<OutboundEvent> _outbound = [];
 
     public IReadOnlyList<AppliedEvent> Events => _events;
 
@@ -34,6 +40,12 @@ public sealed class CommitPlan
 
     /// <summary>What happened, one event per timeline entry, each with the incident as it stood right after it.</summary>
     public IReadOnlyList<IncidentEvent> IncidentEvents => _incidentEvents;
+
+    /// <summary>
+    /// The incident events to send, one per channel that wants each: written in the commit's transaction, so the
+    /// store's delivery queue holds exactly what was committed (added by <see cref="Route"/>).
+    /// </summary>
+    public IReadOnlyList<Delivery> Deliveries => _deliveries;
 
     /// <summary>Correlated alerts that joined or changed, as they stand at the end of the batch (write after the incidents).</summary>
     public IReadOnlyList<AlertMember> Members => _members;
@@ -77,7 +89,21 @@ public sealed class CommitPlan
         _timeline.Add(new TimelineEntry(incident.Id, seq, at, kind, eventId, text));
         _incidentEvents.Add(new IncidentEvent(IncidentEvent.IdOf(incident.Id, seq), happened, at, incident.Id, seq, eventId, incident.Status,
             incident.Priority, incident.Tier, incident.State, incident.AlertCount, incident.MergedInto, text));
+        _outbound.Add(new OutboundEvent(IncidentEventKindNames.Of(happened), incident.Priority, incident.Tier, incident.Team, incident.Customer, incident.InMaintenance));
         Changed(incident, ChangeKind.Mutable);
+    }
+
+    /// <summary>Queues each incident event for the channels <paramref name="channelsFor"/> names; call once, after <see cref="Seal"/>.</summary>
+    public void Route(Func<OutboundEvent, IEnumerable<string>> channelsFor, DateTimeOffset now)
+    {
+        for (var i = 0; i < _incidentEvents.Count; i++)
+        {
+            var e = _incidentEvents[i];
+            foreach (var channel in channelsFor(_outbound[i]))
+            {
+                _deliveries.Add(new Delivery(channel, e.Id, e.IncidentId, e.Seq, now));
+            }
+        }
     }
 
     /// <summary>Takes the changes; call once, after the last decision of the batch.</summary>
@@ -129,11 +155,13 @@ public sealed class CommitPlan
         _opened.Clear();
         _timeline.Clear();
         _incidentEvents.Clear();
+        _outbound.Clear();
         _inserts.Clear();
         _updates.Clear();
         _counters.Clear();
         _dirtyMembers.Clear();
         _members.Clear();
         _newProblems.Clear();
+        _deliveries.Clear();
     }
 }

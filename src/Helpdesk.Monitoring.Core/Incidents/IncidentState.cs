@@ -44,7 +44,15 @@ internal sealed partial class IncidentState
         MergedInto = r.MergedInto;
         Tier = r.Tier;
         Sla = r.Sla;
+        Team = r.Team;
+        Customer = r.Customer;
     }
+
+    /// <summary>Never changes after opening; kept so that what happens to the incident can be routed to people.</summary>
+    public string Team { get; }
+
+    /// <summary>Never changes after opening; kept for routing, like <see cref="Team"/>.</summary>
+    public string Customer { get; }
 
     public string Instance { get; }
     public string Host { get; }

@@ -13,6 +13,9 @@ public sealed record HelpdeskRules
 
     public SlaPolicy Sla { get; init; } = new();
 
+    /// <summary>Which incident events go to which outbound channels.</summary>
+    public OutboundRules Outbound { get; init; } = new();
+
     /// <summary>Lifecycle settings that override the service's configuration when the file gives them.</summary>
     public LifecycleRules? Dedup { get; init; }
 }

@@ -32,7 +32,7 @@ public static partial class RulesFile
                 return (null, ["the rules file must be a JSON object"]);
             }
 
-            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla");
+            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla", "outbound");
             if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
             {
                 errors.Add("version: must be 1");
@@ -45,6 +45,7 @@ public static partial class RulesFile
                 Correlation = root.TryGetProperty("correlation", out var c) ? ReadCorrelation(c, errors) : new CorrelationPolicy(),
                 Sla = root.TryGetProperty("sla", out var s) ? ReadSla(s, errors) : new SlaPolicy(),
                 Dedup = root.TryGetProperty("dedup", out var d) ? ReadDedup(d, errors) : null,
+                Outbound = root.TryGetProperty("outbound", out var o) ? ReadOutbound(o, errors) : new OutboundRules(),
             };
             return errors.Count == 0 ? (rules, errors) : (null, errors);
         }

@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Kafka;
+using Helpdesk.Monitoring.Outbound;
 using Helpdesk.Monitoring.Redis;
 using Helpdesk.Monitoring.SqlServer;
 using Helpdesk.Monitoring.Pipeline;
@@ -45,6 +46,9 @@ public sealed class HelpdeskOptions
     public PipelineOptions Pipeline { get; set; } = new();
 
     public ApiSection Api { get; set; } = new();
+
+    /// <summary>Helpdesk:Outbound: the channels incident events are sent to (webhooks, ...) and how deliveries are retried.</summary>
+    public OutboundOptions Outbound { get; set; } = new();
 
     public string SpoolPath => Resolve(Spool.Path, "spool");
 
@@ -132,6 +136,12 @@ public sealed class HelpdeskOptions
         if (Topology.ReloadInterval < TimeSpan.FromSeconds(1))
         {
             errors.Add("Helpdesk:Topology:ReloadInterval must be at least one second");
+        }
+
+        errors.AddRange(Outbound.Validate());
+        if (UsesSqlServer && Outbound.ChannelNames.Count > 0)
+        {
+            errors.Add("Helpdesk:Outbound: sending to channels needs the SQLite store for now; the SQL Server store has no delivery queue yet");
         }
 
         AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());

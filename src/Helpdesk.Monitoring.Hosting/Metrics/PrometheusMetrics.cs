@@ -17,10 +17,13 @@ public sealed class PrometheusMetrics : IDisposable
     private readonly ConcurrentDictionary<Instrument, PublishedInstrument> _published = new();
     private readonly IMetricFactory _factory;
     private readonly bool _kafka;
+    private readonly IReadOnlyDictionary<string, MetricLabel[]> _labels;
 
-    public PrometheusMetrics(bool kafka)
+    /// <param name="labels">Labels of instruments beyond the core's (each adapter's, with the values its configuration gives).</param>
+    public PrometheusMetrics(bool kafka, IReadOnlyDictionary<string, MetricLabel[]>? labels = null)
     {
         _kafka = kafka;
+        _labels = labels ?? new Dictionary<string, MetricLabel[]>();
         Registry = Prometheus.Metrics.NewCustomRegistry();
         _factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         DotNetStats.Register(Registry);
@@ -56,7 +59,9 @@ public sealed class PrometheusMetrics : IDisposable
 
     private PublishedInstrument Publish(Instrument instrument)
     {
-        var labels = HelpdeskMetricLabels.ByInstrument.TryGetValue(instrument.Name, out var declared) ? declared : [];
+        var labels = HelpdeskMetricLabels.ByInstrument.TryGetValue(instrument.Name, out var declared) || _labels.TryGetValue(instrument.Name, out declared)
+            ? declared
+            : [];
         var names = labels.Select(l => l.Name).ToArray();
         var help = instrument.Description ?? instrument.Name;
         Func<string[], Action<double>> series = instrument switch

@@ -1,0 +1,76 @@
+using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Outbound;
+using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Ports;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Helpdesk.Monitoring.Hosting;
+
+/// <summary>
+/// Sends incident events to people: routes each committed event to the channels that want it (written into the
+/// store's delivery queue in the commit's transaction), and runs one sender per channel over that queue. Told of
+/// each commit, it wakes the senders; otherwise they sleep until a retry comes due.
+/// </summary>
+public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceProvider services, TimeProvider time, ILogger<OutboundService> logger)
+    : BackgroundService, IIncidentEventSubscriber
+{
+    private readonly OutboundOptions _outbound = options.Value.Outbound;
+    private volatile ChannelSender[] _senders = [];
+
+    /// <summary>The channels each event goes to, for the committer; null when no channel is configured.</summary>
+    public Func<OutboundEvent, IEnumerable<string>>? Route
+    {
+        get
+        {
+            var names = _outbound.ChannelNames;
+            if (names.Count == 0)
+            {
+                return null;
+            }
+
+            var rules = options.Value.Incidents.Rules.Outbound;
+            return e => rules.ChannelsFor(e, names);
+        }
+    }
+
+    public void Committed(IReadOnlyList<IncidentEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var sender in _senders)
+        {
+            sender.Wake();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_outbound.ChannelNames.Count == 0)
+        {
+            logger.LogInformation("No outbound channel is configured (Helpdesk:Outbound): incident events are kept in the store's outbox only");
+            return;
+        }
+
+        var queue = services.GetRequiredService<IDeliveryQueue>();
+        using var metrics = new OutboundMetrics();
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        var senderLog = logger;
+        void Log(string message, Exception? error) => senderLog.LogWarning(error, "{Message}", message);
+
+        _senders = [.. _outbound.Webhooks.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w =>
+            new ChannelSender(new WebhookChannel(w.Key, w.Value, http, time, _outbound.UrlOf), queue, _outbound, metrics, time, Log))];
+        foreach (var sender in _senders)
+        {
+            logger.LogInformation("Outbound channel {Channel}: webhook {Url}", sender.Name, WebhookChannel.Redacted(_outbound.Webhooks[sender.Name].Url));
+        }
+
+        await Task.WhenAll(_senders.Select(s => s.RunAsync(stoppingToken)));
+    }
+}

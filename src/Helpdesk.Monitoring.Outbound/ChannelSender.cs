@@ -1,0 +1,131 @@
+using Helpdesk.Monitoring.Diagnostics;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Ports;
+
+namespace Helpdesk.Monitoring.Outbound;
+
+/// <summary>
+/// Sends one channel's queued deliveries: claims what is due (a window at a time), sends each, and marks it sent, to
+/// retry (backoff with jitter), or dead. It sleeps until a commit queues something new (<see cref="Wake"/>) or the next
+/// retry comes due: an idle channel costs nothing, and a slow or failing receiver holds up only its own channel.
+/// </summary>
+public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue, OutboundOptions options, OutboundMetrics metrics,
+    TimeProvider time, Action<string, Exception?> log)
+{
+    // Released by Wake: at most one pending signal, since one pass takes everything due anyway.
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    public string Name => channel.Name;
+
+    /// <summary>Something new may be due (a commit queued deliveries): look now.</summary>
+    public void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var storeFailures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                var now = time.GetUtcNow();
+                var due = await queue.ClaimDueAsync(channel.Name, now, now + options.Lease, options.Window, cancellationToken);
+                foreach (var delivery in due)
+                {
+                    await SendAsync(delivery, cancellationToken);
+                }
+
+                storeFailures = 0;
+                if (due.Count > 0)
+                {
+                    // Sending made room, or an incident's next event is now first in its line: look again at once.
+                    continue;
+                }
+
+                var next = await queue.NextDueAsync(channel.Name, cancellationToken);
+                wait = next is { } at ? Max(at - time.GetUtcNow(), TimeSpan.FromMilliseconds(10)) : Timeout.InfiniteTimeSpan;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The store failed (the deliveries stay queued in it): try again, less often while it keeps failing.
+                storeFailures++;
+                log($"outbound channel {channel.Name}: reading or marking the delivery queue failed; retrying", ex);
+                wait = TimeSpan.FromSeconds(Math.Min(30, 1 << Math.Min(storeFailures, 5)));
+            }
+
+            await SleepAsync(wait, cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    {
+        var kind = delivery.Event.Kind;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.SendTimeout);
+            try
+            {
+                await channel.SendAsync(delivery, timeout.Token);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new DeliveryFailedException($"no answer within {options.SendTimeout.TotalSeconds:0.#} s", permanent: false, ex);
+            }
+
+            CrashPoint.Reach(CrashPoint.OutboundAfterSend);
+            var now = time.GetUtcNow();
+            await queue.MarkSentAsync(channel.Name, delivery.Event.Id, now, cancellationToken);
+            metrics.Sent(channel.Name, kind, now - delivery.QueuedAt);
+        }
+        catch (DeliveryFailedException ex)
+        {
+            var now = time.GetUtcNow();
+            var what = $"{delivery.Event.Number} {IncidentEventKindNames.Of(kind)} (event {delivery.Event.Id}, attempt {delivery.Attempts})";
+            if (ex.Permanent || delivery.Attempts >= options.MaxAttempts)
+            {
+                await queue.MarkDeadAsync(channel.Name, delivery.Event.Id, now, ex.Message, cancellationToken);
+                metrics.Dead(channel.Name, kind);
+                log($"outbound channel {channel.Name}: gave up on {what}: {ex.Message}; it stays in the queue as dead", null);
+                return;
+            }
+
+            var retryAt = now + RetryDelay(delivery.Attempts);
+            await queue.MarkRetryAsync(channel.Name, delivery.Event.Id, retryAt, ex.Message, cancellationToken);
+            metrics.Failed(channel.Name, kind);
+            log($"outbound channel {channel.Name}: {what} failed: {ex.Message}; retrying at {retryAt:u}", null);
+        }
+    }
+
+    /// <summary>Doubling from <see cref="OutboundOptions.RetryDelay"/>, capped, with ±20 % jitter so receivers that fail together do not get retried together.</summary>
+    private TimeSpan RetryDelay(int attempts)
+    {
+        var doubled = options.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
+        var capped = Math.Min(doubled, options.MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    /// <summary>Until woken, or <paramref name="wait"/> passed on the sender's clock, or stopping.</summary>
+    private async Task SleepAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var woken = _wake.WaitAsync(either.Token);
+        var timer = wait == Timeout.InfiniteTimeSpan ? Task.Delay(Timeout.Infinite, either.Token) : Task.Delay(wait, time, either.Token);
+        await Task.WhenAny(woken, timer);
+
+        // The other wait ends cancelled; a signal taken meanwhile is not lost, this pass looks at everything due.
+        await either.CancelAsync();
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,100 @@
+namespace Helpdesk.Monitoring.Outbound;
+
+/// <summary>
+/// Helpdesk:Outbound: the channels incident events are sent to, each under a name the rules file's routes use, and
+/// how deliveries are retried. Secrets come from configuration or the environment (Helpdesk__Outbound__...), never
+/// from the rules file.
+/// </summary>
+public sealed class OutboundOptions
+{
+    /// <summary>Generic webhooks by channel name: one JSON document per event.</summary>
+    public Dictionary<string, WebhookOptions> Webhooks { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Where a person opens an incident, with <c>{number}</c> for its number (for example
+    /// <c>https://helpdesk.example.com/incidents/{number}</c>); sent as the incident's url. Empty: no url.
+    /// </summary>
+    public string IncidentUrl { get; set; } = "";
+
+    public string UrlOf(string number) => IncidentUrl.Replace("{number}", number, StringComparison.Ordinal);
+
+    /// <summary>Attempts before a delivery is given up (dead, kept with its reason).</summary>
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>The first retry's wait; each later one doubles it (with jitter), up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a claimed delivery is this sender's: a sender that dies mid-send lets it be sent again after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one send may take before it counts as failed; shorter than the lease.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Deliveries one channel claims at a time: its in-flight window.</summary>
+    public int Window { get; set; } = 32;
+
+    public IReadOnlyList<string> ChannelNames => [.. Webhooks.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Every problem, each naming its key.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        foreach (var (name, webhook) in Webhooks)
+        {
+            if (!ChannelName.IsValid(name))
+            {
+                errors.Add($"Helpdesk:Outbound:Webhooks:{name}: a channel name is letters, digits, '-' and '_' (up to 64)");
+            }
+
+            if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Helpdesk:Outbound:Webhooks:{name}:Url must be an absolute http or https URL");
+            }
+        }
+
+        if (IncidentUrl.Length > 0 && !Uri.TryCreate(UrlOf("INC-000001"), UriKind.Absolute, out _))
+        {
+            errors.Add("Helpdesk:Outbound:IncidentUrl must be an absolute URL (with {number} where the incident number goes)");
+        }
+
+        if (MaxAttempts < 1)
+        {
+            errors.Add("Helpdesk:Outbound:MaxAttempts must be at least 1");
+        }
+
+        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        {
+            errors.Add("Helpdesk:Outbound:RetryDelay must be positive and at most MaxRetryDelay");
+        }
+
+        if (SendTimeout <= TimeSpan.Zero || Lease <= SendTimeout)
+        {
+            errors.Add("Helpdesk:Outbound:Lease must be longer than SendTimeout (a send must end before its claim lapses)");
+        }
+
+        if (Window < 1)
+        {
+            errors.Add("Helpdesk:Outbound:Window must be at least 1");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>One generic webhook.</summary>
+public sealed class WebhookOptions
+{
+    public string Url { get; set; } = "";
+
+    /// <summary>When set, each request is signed (HMAC-SHA256 of the timestamp and body; see <see cref="WebhookSignature"/>).</summary>
+    public string Secret { get; set; } = "";
+}
+
+/// <summary>Channel names: what routes and metrics labels use.</summary>
+public static class ChannelName
+{
+    public static bool IsValid(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}

@@ -1,0 +1,158 @@
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Ports;
+using Microsoft.Data.Sqlite;
+
+namespace Helpdesk.Monitoring.Sqlite;
+
+/// <summary>The delivery queue on SQLite: claims and marks are short writes on the writer, between the pipeline's commits.</summary>
+public sealed partial class SqliteIncidentStore : IDeliveryQueue
+{
+    // Claim by moving next_at past the lease: the row is due again only if the claimant never marks it.
+    private const string ClaimSql = """
+        UPDATE delivery SET next_at = @lease, attempts = attempts + 1
+        WHERE (channel, event_id) IN (
+            SELECT d.channel, d.event_id FROM delivery d
+            WHERE d.channel = @channel AND d.state = 'pending' AND d.next_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM delivery p WHERE p.channel = d.channel AND p.incident_id = d.incident_id
+                              AND p.state = 'pending' AND p.seq < d.seq)
+            ORDER BY d.next_at, d.incident_id, d.seq LIMIT @limit)
+        RETURNING event_id
+        """;
+
+    private const string ClaimedSql = """
+        SELECT d.attempts, d.queued_at, e.event_id, e.kind, e.at, e.incident_id, e.seq, e.cause, e.status, e.priority, e.tier, e.state,
+               e.alert_count, e.merged_into, e.text, i.title, i.team, i.customer, i.host, i.service
+        FROM delivery d JOIN incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq JOIN incident i ON i.id = d.incident_id
+        WHERE d.channel = @channel AND d.event_id = @id
+        """;
+
+    public async ValueTask<IReadOnlyList<PendingDelivery>> ClaimDueAsync(string channel, DateTimeOffset now, DateTimeOffset leaseUntil, int limit,
+        CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = Writer.BeginTransaction(deferred: false);
+            var claimed = new List<byte[]>();
+            using (var claim = Writer.CreateCommand())
+            {
+                claim.Transaction = transaction;
+                claim.CommandText = ClaimSql;
+                claim.Parameters.AddWithValue("@channel", channel);
+                claim.Parameters.AddWithValue("@now", ColumnText.Ms(now));
+                claim.Parameters.AddWithValue("@lease", ColumnText.Ms(leaseUntil));
+                claim.Parameters.AddWithValue("@limit", limit);
+                using var reader = claim.ExecuteReader();
+                while (reader.Read())
+                {
+                    claimed.Add((byte[])reader[0]);
+                }
+            }
+
+            var deliveries = new List<PendingDelivery>(claimed.Count);
+            using (var read = Writer.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = ClaimedSql;
+                read.Parameters.AddWithValue("@channel", channel);
+                var id = read.Parameters.Add("@id", SqliteType.Blob);
+                foreach (var eventId in claimed)
+                {
+                    id.Value = eventId;
+                    using var reader = read.ExecuteReader();
+                    if (reader.Read())
+                    {
+                        deliveries.Add(Pending(channel, reader));
+                    }
+                }
+            }
+
+            transaction.Commit();
+
+            // Claimed in due order; the reads above went by id.
+            return [.. deliveries.OrderBy(d => d.QueuedAt).ThenBy(d => d.Event.IncidentId).ThenBy(d => d.Event.Seq)];
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    public async ValueTask<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        // Only the first waiting event of each incident can be claimed: the ones behind it come due after it is sent.
+        command.CommandText = """
+            SELECT MIN(d.next_at) FROM delivery d
+            WHERE d.channel = @channel AND d.state = 'pending'
+              AND NOT EXISTS (SELECT 1 FROM delivery p WHERE p.channel = d.channel AND p.incident_id = d.incident_id
+                              AND p.state = 'pending' AND p.seq < d.seq)
+            """;
+        command.Parameters.AddWithValue("@channel", channel);
+        return await command.ExecuteScalarAsync(cancellationToken) is long ms ? ColumnText.At(ms) : null;
+    }
+
+    public ValueTask MarkSentAsync(string channel, Guid eventId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        MarkAsync("UPDATE delivery SET state = 'sent', done_at = @at, last_error = '' WHERE channel = @channel AND event_id = @id",
+            channel, eventId, at, "", cancellationToken);
+
+    public ValueTask MarkRetryAsync(string channel, Guid eventId, DateTimeOffset nextAt, string error, CancellationToken cancellationToken) =>
+        MarkAsync("UPDATE delivery SET next_at = @at, last_error = @error WHERE channel = @channel AND event_id = @id AND state = 'pending'",
+            channel, eventId, nextAt, error, cancellationToken);
+
+    public ValueTask MarkDeadAsync(string channel, Guid eventId, DateTimeOffset at, string error, CancellationToken cancellationToken) =>
+        MarkAsync("UPDATE delivery SET state = 'dead', done_at = @at, last_error = @error WHERE channel = @channel AND event_id = @id AND state = 'pending'",
+            channel, eventId, at, error, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT channel, SUM(pending), SUM(dead) FROM (
+                SELECT channel, COUNT(*) AS pending, 0 AS dead FROM delivery WHERE state = 'pending' GROUP BY channel
+                UNION ALL
+                SELECT channel, 0, COUNT(*) FROM delivery WHERE state = 'dead' GROUP BY channel)
+            GROUP BY channel ORDER BY channel
+            """;
+        var backlog = new List<ChannelBacklog>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (reader.Read())
+        {
+            backlog.Add(new ChannelBacklog(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return backlog;
+    }
+
+    private async ValueTask MarkAsync(string sql, string channel, Guid eventId, DateTimeOffset at, string error, CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = Writer.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("@channel", channel);
+            command.Parameters.AddWithValue("@id", ColumnText.Bytes(eventId));
+            command.Parameters.AddWithValue("@at", ColumnText.Ms(at));
+            command.Parameters.AddWithValue("@error", error);
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    private static PendingDelivery Pending(string channel, SqliteDataReader r)
+    {
+        var e = new IncidentEvent(ColumnText.Guid((byte[])r[2]), IncidentEventKindNames.Parse(r.GetString(3)), ColumnText.At(r.GetInt64(4)),
+            r.GetInt64(5), r.GetInt32(6), r.IsDBNull(7) ? null : ColumnText.Guid((byte[])r[7]), IncidentNames.ParseStatus(r.GetString(8)),
+            IncidentNames.ParsePriority(r.GetString(9)), r.GetString(10), NagiosNames.ParseState(r.GetString(11)), r.GetInt64(12),
+            r.IsDBNull(13) ? null : r.GetInt64(13), r.GetString(14));
+        var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19));
+        return new PendingDelivery(channel, e, incident, r.GetInt32(0), ColumnText.At(r.GetInt64(1)));
+    }
+}
