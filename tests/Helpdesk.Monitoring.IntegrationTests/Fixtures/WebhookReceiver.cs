@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Helpdesk.Monitoring.Outbound;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Fixtures;
+
+/// <summary>
+/// A real HTTP receiver on loopback (HttpListener): records every POST it takes (its Idempotency-Key, body and whether
+/// the signature verified with <see cref="Secret"/>), and can be told to answer 503 for a while, as a receiver that is
+/// down would.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    public const string Secret = "receiver-secret-9d2c";
+
+    private readonly HttpListener _listener = new();
+    private readonly Task _loop;
+    private int _failNext;
+
+    public WebhookReceiver()
+    {
+        var port = ServiceProcess.FreePort();
+        Url = $"http://127.0.0.1:{port}/hook/";
+        _listener.Prefixes.Add(Url);
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public string Url { get; }
+
+    /// <summary>Every request taken with a 2xx, in arrival order.</summary>
+    public ConcurrentQueue<Received> Taken { get; } = new();
+
+    /// <summary>Requests answered 503.</summary>
+    public int Refused => Volatile.Read(ref _refused);
+
+    private int _refused;
+
+    /// <summary>The next <paramref name="count"/> requests are answered 503 Service Unavailable.</summary>
+    public void FailNext(int count) => Volatile.Write(ref _failNext, count);
+
+    public async Task<List<Received>> WaitForAsync(Func<List<Received>, bool> condition, TimeSpan timeout, Func<string> context)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var taken = Taken.ToList();
+            if (condition(taken))
+            {
+                return taken;
+            }
+
+            Assert.True(deadline.Elapsed < timeout, $"the receiver took {taken.Count}: {string.Join(", ", taken.Select(t => t.Event))}\n{context()}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try
+        {
+            await _loop;
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var bytes = body.ToArray();
+            if (Interlocked.Decrement(ref _failNext) >= 0)
+            {
+                Interlocked.Increment(ref _refused);
+                context.Response.StatusCode = 503;
+                context.Response.Close();
+                continue;
+            }
+
+            var signature = context.Request.Headers[WebhookSignature.Header] ?? "";
+            using var json = JsonDocument.Parse(bytes);
+            var root = json.RootElement;
+            Taken.Enqueue(new Received(
+                context.Request.Headers["Idempotency-Key"] ?? "",
+                root.GetProperty("eventId").GetString()!,
+                root.GetProperty("event").GetString()!,
+                root.GetProperty("incident").GetProperty("number").GetString()!,
+                WebhookSignature.Verify(Secret, signature, bytes, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)),
+                context.Request.ContentType ?? "",
+                root.Clone()));
+            context.Response.StatusCode = 202;
+            context.Response.Close();
+        }
+    }
+
+    public sealed record Received(string IdempotencyKey, string EventId, string Event, string Number, bool SignatureValid, string ContentType, JsonElement Body);
+}
