@@ -102,6 +102,23 @@ public sealed class ContainerStackTests : IDisposable
     }
 
     [Fact]
+    public async Task The_alert_rules_pass_promtool_and_fire_on_a_dead_or_stuck_channel_only()
+    {
+        var (exit, stdout, stderr) = await ExternalCommand.RunAsync("promtool", ["check", "rules", Path.Combine(Deploy, "alerts.yml")]);
+        Assert.True(exit == 0, stdout + stderr);
+
+        // The unit tests beside the rules feed Prometheus the series of a channel whose receiver went down, and of a
+        // busy one, and say when each alert must (and must not) fire.
+        (exit, stdout, stderr) = await ExternalCommand.RunAsync("promtool", ["test", "rules", Path.Combine(Deploy, "alerts.test.yml")]);
+        Assert.True(exit == 0, stdout + stderr);
+
+        // The stack mounts them where prometheus.yml loads them from.
+        var prometheus = (await ServicesAsync("embedded", Secrets()))["prometheus"];
+        Assert.Contains(prometheus.GetProperty("volumes").EnumerateArray(), v =>
+            (v.ValueKind == JsonValueKind.String ? v.GetString()! : v.GetProperty("target").GetString()!).Contains("/etc/prometheus/alerts.yml", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_tls_job_makes_a_certificate_for_sqlserver_that_its_ca_verifies_and_keeps_it_on_a_second_run()
     {
         var tls = _dir.Combine("tls");
