@@ -64,11 +64,20 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         var senderLog = logger;
         void Log(string message, Exception? error) => senderLog.LogWarning(error, "{Message}", message);
 
-        _senders = [.. _outbound.Webhooks.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w =>
-            new ChannelSender(new WebhookChannel(w.Key, w.Value, http, time, _outbound.UrlOf), queue, _outbound, metrics, time, Log))];
-        foreach (var sender in _senders)
+        IEnumerable<IOutboundChannel> channels =
+        [
+            .. _outbound.Webhooks.Select(w => (IOutboundChannel)new WebhookChannel(w.Key, w.Value, http, time, _outbound.UrlOf)),
+            .. _outbound.Email.Select(m => (IOutboundChannel)new EmailChannel(m.Key, m.Value, _outbound.UrlOf)),
+        ];
+        _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log))];
+        foreach (var (name, webhook) in _outbound.Webhooks)
         {
-            logger.LogInformation("Outbound channel {Channel}: webhook {Url}", sender.Name, WebhookChannel.Redacted(_outbound.Webhooks[sender.Name].Url));
+            logger.LogInformation("Outbound channel {Channel}: webhook {Url}", name, WebhookChannel.Redacted(webhook.Url));
+        }
+
+        foreach (var (name, email) in _outbound.Email)
+        {
+            logger.LogInformation("Outbound channel {Channel}: e-mail to {To} through {Host}:{Port}", name, string.Join(", ", email.To), email.Smtp.Host, email.Smtp.Port);
         }
 
         await Task.WhenAll(_senders.Select(s => s.RunAsync(stoppingToken)));

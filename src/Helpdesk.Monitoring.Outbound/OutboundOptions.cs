@@ -10,6 +10,9 @@ public sealed class OutboundOptions
     /// <summary>Generic webhooks by channel name: one JSON document per event.</summary>
     public Dictionary<string, WebhookOptions> Webhooks { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>E-mail channels by name: one mail per event, threaded per incident.</summary>
+    public Dictionary<string, EmailOptions> Email { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Where a person opens an incident, with <c>{number}</c> for its number (for example
     /// <c>https://helpdesk.example.com/incidents/{number}</c>); sent as the incident's url. Empty: no url.
@@ -35,7 +38,7 @@ public sealed class OutboundOptions
     /// <summary>Deliveries one channel claims at a time: its in-flight window.</summary>
     public int Window { get; set; } = 32;
 
-    public IReadOnlyList<string> ChannelNames => [.. Webhooks.Keys.Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> ChannelNames => [.. Webhooks.Keys.Concat(Email.Keys).Order(StringComparer.Ordinal)];
 
     /// <summary>Every problem, each naming its key.</summary>
     public IReadOnlyList<string> Validate()
@@ -52,6 +55,21 @@ public sealed class OutboundOptions
             {
                 errors.Add($"Helpdesk:Outbound:Webhooks:{name}:Url must be an absolute http or https URL");
             }
+        }
+
+        foreach (var name in Webhooks.Keys.Intersect(Email.Keys, StringComparer.Ordinal))
+        {
+            errors.Add($"Helpdesk:Outbound: the channel name '{name}' is used twice (Webhooks and Email); routes name channels, so each name must be one channel");
+        }
+
+        foreach (var (name, email) in Email)
+        {
+            if (!ChannelName.IsValid(name))
+            {
+                errors.Add($"Helpdesk:Outbound:Email:{name}: a channel name is letters, digits, '-' and '_' (up to 64)");
+            }
+
+            errors.AddRange(email.Validate($"Helpdesk:Outbound:Email:{name}"));
         }
 
         if (IncidentUrl.Length > 0 && !Uri.TryCreate(UrlOf("INC-000001"), UriKind.Absolute, out _))

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Ports;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Helpdesk.Monitoring.Outbound;
+
+/// <summary>
+/// E-mail through SMTP (MailKit): one mail per event, plain text and HTML, subject with the incident's number, priority
+/// and title. Threaded per incident: every mail names the incident's thread root in In-Reply-To and References, so a
+/// mail client groups an incident's updates; its Message-ID is made from the event id, the same on every attempt.
+/// </summary>
+public sealed class EmailChannel(string name, EmailOptions options, Func<string, string> incidentUrl) : IOutboundChannel
+{
+    private readonly string _domain = MailboxAddress.Parse(options.From).Domain is { Length: > 0 } d ? d : "helpdesk.invalid";
+
+    public string Name => name;
+
+    public async Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    {
+        var message = Compose(delivery);
+        using var smtp = new SmtpClient();
+        try
+        {
+            await smtp.ConnectAsync(options.Smtp.Host, options.Smtp.Port, Security(options.Smtp.Security), cancellationToken);
+            if (options.Smtp.User.Length > 0)
+            {
+                await smtp.AuthenticateAsync(new NetworkCredential(options.Smtp.User, options.Smtp.Password), cancellationToken);
+            }
+
+            await smtp.SendAsync(message, cancellationToken);
+            await smtp.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (SmtpCommandException ex)
+        {
+            // 5xx: the server refuses this message for good (a bad address); 4xx: try again later.
+            throw new DeliveryFailedException($"the mail server {options.Smtp.Host}:{options.Smtp.Port} answered {(int)ex.StatusCode}: {ex.Message}",
+                permanent: (int)ex.StatusCode >= 500, ex);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or AuthenticationException or SslHandshakeException
+            or ServiceNotConnectedException or ServiceNotAuthenticatedException)
+        {
+            throw new DeliveryFailedException($"the mail server {options.Smtp.Host}:{options.Smtp.Port} could not take the mail: {ex.Message}", permanent: false, ex);
+        }
+    }
+
+    /// <summary>The mail for one event: what a person on call reads first is in the subject.</summary>
+    public MimeMessage Compose(PendingDelivery delivery)
+    {
+        var e = delivery.Event;
+        var i = delivery.Incident;
+        var what = IncidentEventKindNames.Of(e.Kind).Replace('_', ' ');
+        var message = new MimeMessage
+        {
+            Subject = $"[{i.Number}] {IncidentNames.Of(e.Priority)} {what}: {i.Title}",
+            MessageId = $"{e.Id}@{_domain}",
+            Date = e.At,
+        };
+        message.From.Add(MailboxAddress.Parse(options.From));
+        foreach (var to in options.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        var root = ThreadRoot(i.Number);
+        message.InReplyTo = root;
+        message.References.Add(root);
+        message.Headers.Add("X-Helpdesk-Incident", i.Number);
+        message.Headers.Add("X-Helpdesk-Event", what);
+
+        var url = incidentUrl(i.Number);
+        var where = i.Service.Length > 0 ? $"{i.Host} / {i.Service}" : i.Host;
+        var facts = new (string Name, string Value)[]
+        {
+            ("Incident", i.Number), ("Event", what), ("Priority", IncidentNames.Of(e.Priority)), ("Status", IncidentNames.Of(e.Status)),
+            ("State", NagiosNames.Of(e.State)), ("Team / tier", $"{i.Team} / {e.Tier}"), ("Customer", i.Customer), ("Host / service", where),
+            ("Alerts", e.AlertCount.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("When", e.At.ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        var body = new BodyBuilder
+        {
+            TextBody = $"{e.Text}\n\n{string.Join("\n", facts.Select(f => $"{f.Name}: {f.Value}"))}\n{(url.Length > 0 ? "\n" + url + "\n" : "")}",
+            HtmlBody = $"<p>{Html(e.Text)}</p><table>{string.Concat(facts.Select(f => $"<tr><th align=\"left\">{Html(f.Name)}</th><td>{Html(f.Value)}</td></tr>"))}</table>"
+                + (url.Length > 0 ? $"<p><a href=\"{Html(url)}\">Open {Html(i.Number)}</a></p>" : ""),
+        };
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    /// <summary>The Message-ID every mail of an incident replies to, so that a mail client threads them.</summary>
+    public string ThreadRoot(string number) => $"{number}@{_domain}";
+
+    private static SecureSocketOptions Security(string security) => security switch
+    {
+        "None" => SecureSocketOptions.None,
+        "SslOnConnect" => SecureSocketOptions.SslOnConnect,
+        "Auto" => SecureSocketOptions.Auto,
+        _ => SecureSocketOptions.StartTls,
+    };
+
+    private static string Html(string text) => WebUtility.HtmlEncode(text);
+}

@@ -1,0 +1,58 @@
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Outbound;
+
+/// <summary>The service, as a real process, mails its incident events through a real SMTP server (aiosmtpd), threaded per incident.</summary>
+public sealed class EmailDeliveryIntegrationTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Each_event_is_one_mail_with_number_priority_and_title_in_the_subject_threaded_under_its_incident()
+    {
+        await using var smtp = await SmtpSink.StartAsync(_dir.Path);
+        var settings = new Dictionary<string, string>
+        {
+            ["Helpdesk__Outbound__Email__oncall__Smtp__Host"] = "127.0.0.1",
+            ["Helpdesk__Outbound__Email__oncall__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Helpdesk__Outbound__Email__oncall__Smtp__Security"] = "None",
+            ["Helpdesk__Outbound__Email__oncall__From"] = "Helpdesk <helpdesk@example.com>",
+            ["Helpdesk__Outbound__Email__oncall__To__0"] = "oncall@example.com",
+            ["Helpdesk__Outbound__Email__oncall__To__1"] = "noc@example.com",
+            ["Helpdesk__Outbound__IncidentUrl"] = "https://helpdesk.example.com/incidents/{number}",
+        };
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+        await service.IngestAsync(
+            Records.Service(NotificationType.Problem, host: "web01"),
+            Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: Records.T0 + 1),
+            Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", timeT: Records.T0 + 2));
+
+        // web01: opened, acknowledged; db01: opened (plus each incident's later events the clock may add).
+        var mails = await smtp.WaitForAsync(3, TimeSpan.FromSeconds(30), () => service.Output);
+        var web = mails.Where(m => m.Headers["X-Helpdesk-Incident"] == "INC-000001").ToList();
+        Assert.Equal(["opened", "acknowledged"], web.Take(2).Select(m => m.Headers["X-Helpdesk-Event"]));
+        Assert.Matches(@"^\[INC-000001\] P\d opened: ", web[0].Subject);
+        Assert.Equal(["oncall@example.com", "noc@example.com"], web[0].To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("helpdesk@example.com", web[0].From.Mailboxes.Single().Address);
+
+        // Threaded: both name INC-000001's root; each has its own Message-ID, made from its event id.
+        Assert.All(web, m =>
+        {
+            Assert.Equal("INC-000001@example.com", m.InReplyTo);
+            Assert.Equal(["INC-000001@example.com"], m.References);
+        });
+        Assert.Equal(web.Count, web.Select(m => m.MessageId).Distinct().Count());
+        var db = mails.First(m => m.Headers["X-Helpdesk-Incident"] == "INC-000002");
+        Assert.Equal("INC-000002@example.com", db.InReplyTo);
+
+        // Plain text and HTML, both with what happened and where to open it.
+        Assert.Contains("Acknowledged by alice: on it", web[1].TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://helpdesk.example.com/incidents/INC-000001", web[1].TextBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://helpdesk.example.com/incidents/INC-000001\">", web[1].HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("web01 / HTTP", web[0].TextBody, StringComparison.Ordinal);
+    }
+}
