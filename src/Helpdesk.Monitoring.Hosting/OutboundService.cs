@@ -67,12 +67,18 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         IEnumerable<IOutboundChannel> channels =
         [
             .. _outbound.Webhooks.Select(w => (IOutboundChannel)new WebhookChannel(w.Key, w.Value, http, time, _outbound.UrlOf)),
+            .. _outbound.Teams.Select(t => (IOutboundChannel)new TeamsChannel(t.Key, t.Value, http, _outbound.UrlOf)),
             .. _outbound.Email.Select(m => (IOutboundChannel)new EmailChannel(m.Key, m.Value, _outbound.UrlOf)),
         ];
         _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log))];
         foreach (var (name, webhook) in _outbound.Webhooks)
         {
             logger.LogInformation("Outbound channel {Channel}: webhook {Url}", name, WebhookChannel.Redacted(webhook.Url));
+        }
+
+        foreach (var (name, teams) in _outbound.Teams)
+        {
+            logger.LogInformation("Outbound channel {Channel}: Microsoft Teams {Url}", name, WebhookChannel.Redacted(teams.Url));
         }
 
         foreach (var (name, email) in _outbound.Email)

@@ -10,6 +10,9 @@ public sealed class OutboundOptions
     /// <summary>Generic webhooks by channel name: one JSON document per event.</summary>
     public Dictionary<string, WebhookOptions> Webhooks { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Microsoft Teams channels by name: an Adaptive Card per event, posted to a workflow or incoming webhook.</summary>
+    public Dictionary<string, TeamsOptions> Teams { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>E-mail channels by name: one mail per event, threaded per incident.</summary>
     public Dictionary<string, EmailOptions> Email { get; set; } = new(StringComparer.Ordinal);
 
@@ -38,7 +41,7 @@ public sealed class OutboundOptions
     /// <summary>Deliveries one channel claims at a time: its in-flight window.</summary>
     public int Window { get; set; } = 32;
 
-    public IReadOnlyList<string> ChannelNames => [.. Webhooks.Keys.Concat(Email.Keys).Order(StringComparer.Ordinal)];
+    public IReadOnlyList<string> ChannelNames => [.. Webhooks.Keys.Concat(Teams.Keys).Concat(Email.Keys).Order(StringComparer.Ordinal)];
 
     /// <summary>Every problem, each naming its key.</summary>
     public IReadOnlyList<string> Validate()
@@ -57,9 +60,22 @@ public sealed class OutboundOptions
             }
         }
 
-        foreach (var name in Webhooks.Keys.Intersect(Email.Keys, StringComparer.Ordinal))
+        foreach (var name in Webhooks.Keys.Concat(Teams.Keys).Concat(Email.Keys).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
         {
-            errors.Add($"Helpdesk:Outbound: the channel name '{name}' is used twice (Webhooks and Email); routes name channels, so each name must be one channel");
+            errors.Add($"Helpdesk:Outbound: the channel name '{name}' is used twice (among Webhooks, Teams and Email); routes name channels, so each name must be one channel");
+        }
+
+        foreach (var (name, teams) in Teams)
+        {
+            if (!ChannelName.IsValid(name))
+            {
+                errors.Add($"Helpdesk:Outbound:Teams:{name}: a channel name is letters, digits, '-' and '_' (up to 64)");
+            }
+
+            if (!Uri.TryCreate(teams.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Helpdesk:Outbound:Teams:{name}:Url must be an absolute http or https URL");
+            }
         }
 
         foreach (var (name, email) in Email)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.Outbound;
@@ -12,40 +10,19 @@ public sealed class WebhookChannel(string name, WebhookOptions options, HttpClie
 {
     public string Name => name;
 
-    public async Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    public Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
         var body = OutboundJson.Event(delivery, incidentUrl(delivery.Incident.Number));
-        using var request = new HttpRequestMessage(HttpMethod.Post, options.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add("Idempotency-Key", delivery.Event.Id.ToString());
-        if (options.Secret.Length > 0)
+        return HttpDelivery.PostAsync(http, options.Url, body, request =>
         {
-            request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(options.Secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
-        }
-
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new DeliveryFailedException($"the webhook {Redacted(options.Url)} could not be reached: {ex.Message}", permanent: false, ex);
-        }
-
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
+            request.Headers.Add("Idempotency-Key", delivery.Event.Id.ToString());
+            if (options.Secret.Length > 0)
             {
-                // A receiver that says the message itself is wrong will say so again: give up at once (kept as dead).
-                var permanent = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity;
-                throw new DeliveryFailedException(
-                    $"the webhook {Redacted(options.Url)} answered {(int)response.StatusCode} {response.ReasonPhrase}", permanent);
+                request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(options.Secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
             }
-        }
+        }, cancellationToken);
     }
 
     /// <summary>The URL without its query: webhook URLs often carry a token there, which must not reach a log.</summary>
-    public static string Redacted(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Path) : "(invalid URL)";
+    public static string Redacted(string url) => HttpDelivery.Redacted(url);
 }

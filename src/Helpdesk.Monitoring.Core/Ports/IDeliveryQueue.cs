@@ -38,7 +38,11 @@ public interface IDeliveryQueue
 /// A claimed delivery: the event, what the message says about its incident, how many times it was claimed (this one
 /// included), and when it was queued (its commit).
 /// </summary>
-public sealed record PendingDelivery(string Channel, IncidentEvent Event, OutboundIncident Incident, int Attempts, DateTimeOffset QueuedAt);
+public sealed record PendingDelivery(string Channel, IncidentEvent Event, OutboundIncident Incident, int Attempts, DateTimeOffset QueuedAt)
+{
+    /// <summary>The incident's SLA deadlines as the store holds them when the delivery is claimed (they move: escalations, pauses).</summary>
+    public IncidentSla Sla { get; init; } = IncidentSla.None;
+}
 
 /// <summary>What never changes after an incident opened, for a message about it; the event has the rest.</summary>
 public sealed record OutboundIncident(long Id, string Title, string Team, string Customer, string Host, string Service)

@@ -98,11 +98,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var signature = context.Request.Headers[WebhookSignature.Header] ?? "";
             using var json = JsonDocument.Parse(bytes);
             var root = json.RootElement;
+            // A webhook's body names its event; a Teams card does not (the test reads it from the body it keeps).
+            var generic = root.TryGetProperty("eventId", out var eventId);
             Taken.Enqueue(new Received(
                 context.Request.Headers["Idempotency-Key"] ?? "",
-                root.GetProperty("eventId").GetString()!,
-                root.GetProperty("event").GetString()!,
-                root.GetProperty("incident").GetProperty("number").GetString()!,
+                generic ? eventId.GetString()! : "",
+                generic ? root.GetProperty("event").GetString()! : "",
+                generic ? root.GetProperty("incident").GetProperty("number").GetString()! : "",
                 WebhookSignature.Verify(Secret, signature, bytes, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)),
                 context.Request.ContentType ?? "",
                 root.Clone()));

@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Helpdesk.Monitoring.Outbound;
+
+/// <summary>One JSON POST to a receiver, its answer turned into sent, retry or give up.</summary>
+internal static class HttpDelivery
+{
+    public static async Task PostAsync(HttpClient http, string url, byte[] body, Action<HttpRequestMessage> headers, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        headers(request);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new DeliveryFailedException($"{Redacted(url)} could not be reached: {ex.Message}", permanent: false, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                // A receiver that says the message itself is wrong will say so again: give up at once (kept as dead).
+                var permanent = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity;
+                throw new DeliveryFailedException($"{Redacted(url)} answered {(int)response.StatusCode} {response.ReasonPhrase}", permanent);
+            }
+        }
+    }
+
+    /// <summary>The URL without its query: webhook URLs often carry a token there, which must not reach a log.</summary>
+    public static string Redacted(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Path) : "(invalid URL)";
+}

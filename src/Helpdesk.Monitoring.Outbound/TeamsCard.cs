@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Ports;
+
+namespace Helpdesk.Monitoring.Outbound;
+
+/// <summary>
+/// The Microsoft Teams message for one event: an Adaptive Card (schema 1.4, which Teams renders in channels and
+/// chats) in the envelope Teams workflows and incoming webhooks take. A band coloured by priority (or green once
+/// resolved), the title, the timeline's sentence, the facts an on-call person needs (customer, host/service, status,
+/// team and tier, SLA deadlines) and a button to open the incident.
+/// </summary>
+public static class TeamsCard
+{
+    public const string Version = "1.4";
+
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <param name="sla">The incident's SLA deadlines as the store holds them now, when known.</param>
+    public static byte[] Message(PendingDelivery delivery, string incidentUrl, IncidentSla? sla = null)
+    {
+        var e = delivery.Event;
+        var i = delivery.Incident;
+        var buffer = new ArrayBufferWriter<byte>(2048);
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "message");
+            w.WriteStartArray("attachments");
+            w.WriteStartObject();
+            w.WriteString("contentType", "application/vnd.microsoft.card.adaptive");
+            w.WriteNull("contentUrl");
+            w.WriteStartObject("content");
+            w.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+            w.WriteString("type", "AdaptiveCard");
+            w.WriteString("version", Version);
+            w.WriteStartArray("body");
+
+            w.WriteStartObject();
+            w.WriteString("type", "Container");
+            w.WriteString("style", Style(e));
+            w.WriteBoolean("bleed", true);
+            w.WriteStartArray("items");
+            Text(w, $"{i.Number} · {IncidentNames.Of(e.Priority)} · {IncidentEventKindNames.Of(e.Kind).Replace('_', ' ')}", size: "Small", weight: "Bolder", subtle: true);
+            Text(w, i.Title, size: "Medium", weight: "Bolder");
+            w.WriteEndArray();
+            w.WriteEndObject();
+
+            Text(w, e.Text, size: null, weight: null, subtle: false);
+
+            w.WriteStartObject();
+            w.WriteString("type", "FactSet");
+            w.WriteStartArray("facts");
+            Fact(w, "Customer", i.Customer);
+            Fact(w, "Host / service", i.Service.Length > 0 ? $"{i.Host} / {i.Service}" : i.Host);
+            Fact(w, "State", NagiosNames.Of(e.State));
+            Fact(w, "Status", IncidentNames.Of(e.Status));
+            Fact(w, "Team / tier", $"{i.Team} / {e.Tier}");
+            if (sla is { } s)
+            {
+                Fact(w, "Response due", Time(s.ResponseDueAt) + (s.ResponseBreached ? " (breached)" : ""));
+                Fact(w, "Resolution due", Time(s.ResolutionDueAt) + (s.ResolutionBreached ? " (breached)" : ""));
+            }
+
+            Fact(w, "Alerts", e.AlertCount.ToString(CultureInfo.InvariantCulture));
+            Fact(w, "When", e.At.ToString("u", CultureInfo.InvariantCulture));
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndArray();
+
+            if (incidentUrl.Length > 0)
+            {
+                w.WriteStartArray("actions");
+                w.WriteStartObject();
+                w.WriteString("type", "Action.OpenUrl");
+                w.WriteString("title", $"Open {i.Number}");
+                w.WriteString("url", incidentUrl);
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Green once it is over; otherwise red for P1/P2, amber for P3, the host's accent below that.</summary>
+    public static string Style(IncidentEvent e) =>
+        e.Status is IncidentStatus.Resolved or IncidentStatus.Closed ? "good"
+        : e.Priority <= Priority.P2 ? "attention"
+        : e.Priority == Priority.P3 ? "warning"
+        : "accent";
+
+    private static void Text(Utf8JsonWriter w, string text, string? size, string? weight, bool subtle = false)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "TextBlock");
+        w.WriteString("text", text);
+        w.WriteBoolean("wrap", true);
+        if (size is not null)
+        {
+            w.WriteString("size", size);
+        }
+
+        if (weight is not null)
+        {
+            w.WriteString("weight", weight);
+        }
+
+        if (subtle)
+        {
+            w.WriteBoolean("isSubtle", true);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void Fact(Utf8JsonWriter w, string title, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("title", title);
+        w.WriteString("value", value.Length > 0 ? value : "-");
+        w.WriteEndObject();
+    }
+
+    private static string Time(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "-";
+}
