@@ -59,7 +59,7 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         }
 
         var queue = services.GetRequiredService<IDeliveryQueue>();
-        using var metrics = new OutboundMetrics();
+        using var metrics = new OutboundMetrics(_outbound.ChannelNames);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         var senderLog = logger;
         void Log(string message, Exception? error) => senderLog.LogWarning(error, "{Message}", message);

@@ -61,6 +61,7 @@ public sealed class PipelineService(
 
         // Each committed event is queued for the channels that want it, in the commit's transaction; the senders wake.
         committer.Route = outbound.Route;
+        committer.FoldWindow = o.Outbound.FoldWindow;
         committer.Subscribe(outbound);
 
         await using var sharedState = shared;

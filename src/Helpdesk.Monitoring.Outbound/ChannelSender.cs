@@ -52,6 +52,8 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
                     continue;
                 }
 
+                // Idle now: the backlog gauges show what the store holds (read here, not on a timer: an idle service costs nothing).
+                metrics.Backlog(await queue.BacklogAsync(cancellationToken));
                 var next = await queue.NextDueAsync(channel.Name, cancellationToken);
                 wait = next is { } at ? Max(at - time.GetUtcNow(), TimeSpan.FromMilliseconds(10)) : Timeout.InfiniteTimeSpan;
             }
@@ -85,8 +87,8 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
 
             CrashPoint.Reach(CrashPoint.OutboundAfterSend);
             var now = time.GetUtcNow();
-            await queue.MarkSentAsync(channel.Name, delivery.Event.Id, now, cancellationToken);
-            metrics.Sent(channel.Name, kind, now - delivery.QueuedAt);
+            await queue.MarkSentAsync(channel.Name, delivery.Ids, now, cancellationToken);
+            metrics.Sent(channel.Name, kind, now - delivery.QueuedAt, delivery.Folded.Count);
         }
         catch (DeliveryFailedException ex)
         {
@@ -94,14 +96,14 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
             var what = $"{delivery.Event.Number} {IncidentEventKindNames.Of(kind)} (event {delivery.Event.Id}, attempt {delivery.Attempts})";
             if (ex.Permanent || delivery.Attempts >= options.MaxAttempts)
             {
-                await queue.MarkDeadAsync(channel.Name, delivery.Event.Id, now, ex.Message, cancellationToken);
+                await queue.MarkDeadAsync(channel.Name, delivery.Ids, now, ex.Message, cancellationToken);
                 metrics.Dead(channel.Name, kind);
                 log($"outbound channel {channel.Name}: gave up on {what}: {ex.Message}; it stays in the queue as dead", null);
                 return;
             }
 
             var retryAt = now + RetryDelay(delivery.Attempts);
-            await queue.MarkRetryAsync(channel.Name, delivery.Event.Id, retryAt, ex.Message, cancellationToken);
+            await queue.MarkRetryAsync(channel.Name, delivery.Ids, retryAt, ex.Message, cancellationToken);
             metrics.Failed(channel.Name, kind);
             log($"outbound channel {channel.Name}: {what} failed: {ex.Message}; retrying at {retryAt:u}", null);
         }

@@ -57,7 +57,7 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
         var what = IncidentEventKindNames.Of(e.Kind).Replace('_', ' ');
         var message = new MimeMessage
         {
-            Subject = $"[{i.Number}] {IncidentNames.Of(e.Priority)} {what}: {i.Title}",
+            Subject = $"[{i.Number}] {IncidentNames.Of(e.Priority)} {what}: {i.Title}{Folded(delivery)}",
             MessageId = $"{e.Id}@{_domain}",
             Date = e.At,
         };
@@ -83,7 +83,7 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
         };
         var body = new BodyBuilder
         {
-            TextBody = $"{e.Text}\n\n{string.Join("\n", facts.Select(f => $"{f.Name}: {f.Value}"))}\n{(url.Length > 0 ? "\n" + url + "\n" : "")}",
+            TextBody = $"{e.Text}{Folded(delivery)}\n\n{string.Join("\n", facts.Select(f => $"{f.Name}: {f.Value}"))}\n{(url.Length > 0 ? "\n" + url + "\n" : "")}",
             HtmlBody = $"<p>{Html(e.Text)}</p><table>{string.Concat(facts.Select(f => $"<tr><th align=\"left\">{Html(f.Name)}</th><td>{Html(f.Value)}</td></tr>"))}</table>"
                 + (url.Length > 0 ? $"<p><a href=\"{Html(url)}\">Open {Html(i.Number)}</a></p>" : ""),
         };
@@ -93,6 +93,9 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
 
     /// <summary>The Message-ID every mail of an incident replies to, so that a mail client threads them.</summary>
     public string ThreadRoot(string number) => $"{number}@{_domain}";
+
+    private static string Folded(PendingDelivery delivery) =>
+        delivery.Folded.Count == 0 ? "" : $" (and {delivery.Folded.Count} earlier update{(delivery.Folded.Count == 1 ? "" : "s")})";
 
     private static SecureSocketOptions Security(string security) => security switch
     {

@@ -28,6 +28,16 @@ public static class OutboundJson
             w.WriteString("event", IncidentEventKindNames.Of(e.Kind));
             w.WriteString("occurredAt", e.At);
             w.WriteString("text", e.Text);
+
+            // Earlier updates of the incident this message stands for (sent as one, see FoldWindow); oldest first.
+            w.WriteNumber("folded", delivery.Folded.Count);
+            w.WriteStartArray("foldedEventIds");
+            foreach (var id in delivery.Folded)
+            {
+                w.WriteStringValue(id);
+            }
+
+            w.WriteEndArray();
             w.WriteStartObject("incident");
             w.WriteString("number", i.Number);
             w.WriteString("title", i.Title);

@@ -17,19 +17,25 @@ public sealed class OutboundMetrics : IDisposable
     public const string LatencyName = "helpdesk_outbound_delivery_seconds";
     public const string PendingName = "helpdesk_outbound_pending";
     public const string DeadWaitingName = "helpdesk_outbound_dead_waiting";
+    public const string FoldedName = "helpdesk_outbound_folded";
 
     private readonly Meter _meter = new(HelpdeskMetrics.MeterName, "1.0");
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;
     private readonly Counter<long> _dead;
     private readonly Histogram<double> _latency;
+    private readonly Counter<long> _folded;
+    private readonly IReadOnlyList<string> _channels;
     private volatile IReadOnlyList<ChannelBacklog> _backlog = [];
 
-    public OutboundMetrics()
+    /// <param name="channels">Every configured channel: each shows a backlog, 0 when the store has none for it.</param>
+    public OutboundMetrics(IReadOnlyList<string> channels)
     {
+        _channels = channels;
         _sent = _meter.CreateCounter<long>(SentName, description: "Incident events a receiver took (2xx), by channel and event.");
         _failed = _meter.CreateCounter<long>(FailedName, description: "Delivery attempts that failed and will be retried, by channel and event.");
         _dead = _meter.CreateCounter<long>(DeadName, description: "Deliveries given up (too many attempts, or refused as wrong), by channel and event.");
+        _folded = _meter.CreateCounter<long>(FoldedName, description: "Updates folded into another message of the same incident instead of a message each, by channel.");
         _latency = _meter.CreateHistogram<double>(LatencyName, unit: "s", description: "From an event's commit to its receiver's 2xx, by channel.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900] });
         _meter.CreateObservableGauge(PendingName, () => _backlog.Select(b => new Measurement<long>(b.Pending, new KeyValuePair<string, object?>("channel", b.Channel))),
@@ -49,14 +55,21 @@ public sealed class OutboundMetrics : IDisposable
             [FailedName] = [channel, events],
             [DeadName] = [channel, events],
             [LatencyName] = [channel],
+            [FoldedName] = [channel],
             [PendingName] = [channel],
             [DeadWaitingName] = [channel],
         };
     }
 
-    public void Sent(string channel, IncidentEventKind kind, TimeSpan sinceCommit)
+    /// <param name="folded">Events this message stood for besides its own (counted as sent with it).</param>
+    public void Sent(string channel, IncidentEventKind kind, TimeSpan sinceCommit, int folded = 0)
     {
         _sent.Add(1, Tag("channel", channel), Tag("event", IncidentEventKindNames.Of(kind)));
+        if (folded > 0)
+        {
+            _folded.Add(folded, Tag("channel", channel));
+        }
+
         _latency.Record(Math.Max(0, sinceCommit.TotalSeconds), Tag("channel", channel));
     }
 
@@ -65,7 +78,8 @@ public sealed class OutboundMetrics : IDisposable
     public void Dead(string channel, IncidentEventKind kind) => _dead.Add(1, Tag("channel", channel), Tag("event", IncidentEventKindNames.Of(kind)));
 
     /// <summary>The backlog as last read from the store; the gauges show it when Prometheus scrapes.</summary>
-    public void Backlog(IReadOnlyList<ChannelBacklog> backlog) => _backlog = backlog;
+    public void Backlog(IReadOnlyList<ChannelBacklog> backlog) =>
+        _backlog = [.. _channels.Select(c => backlog.FirstOrDefault(b => b.Channel == c) ?? new ChannelBacklog(c, 0, 0))];
 
     public void Dispose() => _meter.Dispose();
 

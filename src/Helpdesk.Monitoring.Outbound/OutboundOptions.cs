@@ -24,6 +24,12 @@ public sealed class OutboundOptions
 
     public string UrlOf(string number) => IncidentUrl.Replace("{number}", number, StringComparison.Ordinal);
 
+    /// <summary>
+    /// How long an update, a correlated alert or a note waits before it is sent, so that the ones right after it on
+    /// the same incident go with it as one message (a storm's thousands of joined alerts are a few messages).
+    /// </summary>
+    public TimeSpan FoldWindow { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Attempts before a delivery is given up (dead, kept with its reason).</summary>
     public int MaxAttempts { get; set; } = 12;
 
@@ -91,6 +97,11 @@ public sealed class OutboundOptions
         if (IncidentUrl.Length > 0 && !Uri.TryCreate(UrlOf("INC-000001"), UriKind.Absolute, out _))
         {
             errors.Add("Helpdesk:Outbound:IncidentUrl must be an absolute URL (with {number} where the incident number goes)");
+        }
+
+        if (FoldWindow < TimeSpan.Zero || FoldWindow > TimeSpan.FromHours(1))
+        {
+            errors.Add("Helpdesk:Outbound:FoldWindow must be between 0 and one hour");
         }
 
         if (MaxAttempts < 1)

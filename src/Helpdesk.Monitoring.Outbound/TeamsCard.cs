@@ -51,7 +51,8 @@ public static class TeamsCard
             w.WriteEndArray();
             w.WriteEndObject();
 
-            Text(w, e.Text, size: null, weight: null, subtle: false);
+            Text(w, delivery.Folded.Count == 0 ? e.Text : $"{e.Text} (and {delivery.Folded.Count} earlier update{(delivery.Folded.Count == 1 ? "" : "s")})",
+                size: null, weight: null, subtle: false);
 
             w.WriteStartObject();
             w.WriteString("type", "FactSet");

@@ -55,6 +55,9 @@ public sealed class IncidentCommitter
     /// </summary>
     public Func<OutboundEvent, IEnumerable<string>>? Route { get; set; }
 
+    /// <summary>How long a foldable event (an update, a correlated alert, a note) waits for the ones after it: see <see cref="Delivery"/>.</summary>
+    public TimeSpan FoldWindow { get; set; }
+
     private int _rebuildRequested;
 
     /// <summary>
@@ -116,7 +119,7 @@ public sealed class IncidentCommitter
             plan.Seal();
             if (Route is { } route)
             {
-                plan.Route(route, now);
+                plan.Route(route, now, FoldWindow);
             }
             var result = plan.IsEmpty ? CommitResult.Committed : await CommitAsync(plan, cancellationToken);
             if (result is { IsCommitted: true })

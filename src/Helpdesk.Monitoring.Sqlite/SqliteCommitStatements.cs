@@ -47,8 +47,8 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
         IncidentColumns.All.Select((c, i) => (c, i)).Where(c => c.c.Role is ColumnRole.Identity or ColumnRole.Changing);
 
     private const string InsertDeliverySql =
-        "INSERT INTO delivery (channel, event_id, incident_id, seq, state, attempts, queued_at, next_at, last_error) "
-        + "VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5, '') ON CONFLICT DO NOTHING";
+        "INSERT INTO delivery (channel, event_id, incident_id, seq, state, foldable, attempts, queued_at, next_at, last_error) "
+        + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, 0, ?6, ?7, '') ON CONFLICT DO NOTHING";
 
     public RawStatement InsertEvent { get; } = new(writer, InsertEventSql);
 

@@ -70,7 +70,8 @@ public sealed partial class SqliteIncidentStore
         foreach (var d in deliveries)
         {
             d.EventId.TryWriteBytes(id, bigEndian: true, out _);
-            insert.Bind(1, d.Channel).Bind(2, id).Bind(3, d.IncidentId).Bind(4, d.Seq).Bind(5, ColumnText.Ms(d.QueuedAt)).Execute();
+            insert.Bind(1, d.Channel).Bind(2, id).Bind(3, d.IncidentId).Bind(4, d.Seq).Bind(5, d.Foldable ? 1 : 0).Bind(6, ColumnText.Ms(d.QueuedAt))
+                .Bind(7, ColumnText.Ms(d.DueAt)).Execute();
         }
     }
 

@@ -17,7 +17,16 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
               AND NOT EXISTS (SELECT 1 FROM delivery p WHERE p.channel = d.channel AND p.incident_id = d.incident_id
                               AND p.state = 'pending' AND p.seq < d.seq)
             ORDER BY d.next_at, d.incident_id, d.seq LIMIT @limit)
-        RETURNING event_id
+        RETURNING event_id, incident_id, seq, foldable
+        """;
+
+    // The foldable events right behind a claimed foldable one, up to the incident's next event that is not foldable.
+    private const string ClaimRunSql = """
+        UPDATE delivery SET next_at = @lease, attempts = attempts + 1
+        WHERE channel = @channel AND incident_id = @incident AND state = 'pending' AND seq > @seq AND foldable = 1
+          AND seq < COALESCE((SELECT MIN(x.seq) FROM delivery x WHERE x.channel = @channel AND x.incident_id = @incident
+                              AND x.state = 'pending' AND x.seq > @seq AND x.foldable = 0), 9223372036854775807)
+        RETURNING event_id, seq
         """;
 
     private const string ClaimedSql = """
@@ -36,7 +45,7 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
         try
         {
             using var transaction = Writer.BeginTransaction(deferred: false);
-            var claimed = new List<byte[]>();
+            var claimed = new List<(byte[] Id, long Incident, long Seq, bool Foldable)>();
             using (var claim = Writer.CreateCommand())
             {
                 claim.Transaction = transaction;
@@ -48,24 +57,64 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
                 using var reader = claim.ExecuteReader();
                 while (reader.Read())
                 {
-                    claimed.Add((byte[])reader[0]);
+                    claimed.Add(((byte[])reader[0], reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3) != 0));
                 }
             }
 
-            var deliveries = new List<PendingDelivery>(claimed.Count);
+            // Each claimed delivery, with the run folded into it: the message shows the run's latest event.
+            var runs = new List<(byte[] Shown, List<Guid> Folded)>(claimed.Count);
+            using (var run = Writer.CreateCommand())
+            {
+                run.Transaction = transaction;
+                run.CommandText = ClaimRunSql;
+                run.Parameters.AddWithValue("@channel", channel);
+                run.Parameters.AddWithValue("@lease", ColumnText.Ms(leaseUntil));
+                var incident = run.Parameters.Add("@incident", SqliteType.Integer);
+                var seq = run.Parameters.Add("@seq", SqliteType.Integer);
+                foreach (var c in claimed)
+                {
+                    if (!c.Foldable)
+                    {
+                        runs.Add((c.Id, []));
+                        continue;
+                    }
+
+                    incident.Value = c.Incident;
+                    seq.Value = c.Seq;
+                    var behind = new List<(byte[] Id, long Seq)>();
+                    using (var reader = run.ExecuteReader())
+                    {
+                        while (reader.Read())
+                        {
+                            behind.Add(((byte[])reader[0], reader.GetInt64(1)));
+                        }
+                    }
+
+                    if (behind.Count == 0)
+                    {
+                        runs.Add((c.Id, []));
+                        continue;
+                    }
+
+                    var ordered = behind.OrderBy(b => b.Seq).ToList();
+                    runs.Add((ordered[^1].Id, [ColumnText.Guid(c.Id), .. ordered.SkipLast(1).Select(b => ColumnText.Guid(b.Id))]));
+                }
+            }
+
+            var deliveries = new List<PendingDelivery>(runs.Count);
             using (var read = Writer.CreateCommand())
             {
                 read.Transaction = transaction;
                 read.CommandText = ClaimedSql;
                 read.Parameters.AddWithValue("@channel", channel);
                 var id = read.Parameters.Add("@id", SqliteType.Blob);
-                foreach (var eventId in claimed)
+                foreach (var (shown, folded) in runs)
                 {
-                    id.Value = eventId;
+                    id.Value = shown;
                     using var reader = read.ExecuteReader();
                     if (reader.Read())
                     {
-                        deliveries.Add(Pending(channel, reader));
+                        deliveries.Add(Pending(channel, reader) with { Folded = folded });
                     }
                 }
             }
@@ -96,17 +145,17 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
         return await command.ExecuteScalarAsync(cancellationToken) is long ms ? ColumnText.At(ms) : null;
     }
 
-    public ValueTask MarkSentAsync(string channel, Guid eventId, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public ValueTask MarkSentAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, CancellationToken cancellationToken) =>
         MarkAsync("UPDATE delivery SET state = 'sent', done_at = @at, last_error = '' WHERE channel = @channel AND event_id = @id",
-            channel, eventId, at, "", cancellationToken);
+            channel, eventIds, at, "", cancellationToken);
 
-    public ValueTask MarkRetryAsync(string channel, Guid eventId, DateTimeOffset nextAt, string error, CancellationToken cancellationToken) =>
+    public ValueTask MarkRetryAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset nextAt, string error, CancellationToken cancellationToken) =>
         MarkAsync("UPDATE delivery SET next_at = @at, last_error = @error WHERE channel = @channel AND event_id = @id AND state = 'pending'",
-            channel, eventId, nextAt, error, cancellationToken);
+            channel, eventIds, nextAt, error, cancellationToken);
 
-    public ValueTask MarkDeadAsync(string channel, Guid eventId, DateTimeOffset at, string error, CancellationToken cancellationToken) =>
+    public ValueTask MarkDeadAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken) =>
         MarkAsync("UPDATE delivery SET state = 'dead', done_at = @at, last_error = @error WHERE channel = @channel AND event_id = @id AND state = 'pending'",
-            channel, eventId, at, error, cancellationToken);
+            channel, eventIds, at, error, cancellationToken);
 
     public async ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken)
     {
@@ -129,18 +178,27 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
         return backlog;
     }
 
-    private async ValueTask MarkAsync(string sql, string channel, Guid eventId, DateTimeOffset at, string error, CancellationToken cancellationToken)
+    /// <summary>Marks a delivery and the events folded into it, in one transaction.</summary>
+    private async ValueTask MarkAsync(string sql, string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken)
     {
         await _writerGate.WaitAsync(cancellationToken);
         try
         {
+            using var transaction = Writer.BeginTransaction(deferred: false);
             using var command = Writer.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = sql;
             command.Parameters.AddWithValue("@channel", channel);
-            command.Parameters.AddWithValue("@id", ColumnText.Bytes(eventId));
+            var id = command.Parameters.Add("@id", SqliteType.Blob);
             command.Parameters.AddWithValue("@at", ColumnText.Ms(at));
             command.Parameters.AddWithValue("@error", error);
-            command.ExecuteNonQuery();
+            foreach (var eventId in eventIds)
+            {
+                id.Value = ColumnText.Bytes(eventId);
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
         }
         finally
         {

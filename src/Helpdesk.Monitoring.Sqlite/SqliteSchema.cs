@@ -179,6 +179,7 @@ internal static class SqliteSchema
             incident_id INTEGER NOT NULL,
             seq INTEGER NOT NULL,
             state TEXT NOT NULL,
+            foldable INTEGER NOT NULL,
             attempts INTEGER NOT NULL,
             queued_at INTEGER NOT NULL,
             next_at INTEGER NOT NULL,

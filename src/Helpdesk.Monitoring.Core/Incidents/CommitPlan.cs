@@ -93,15 +93,19 @@ public sealed class CommitPlan
         Changed(incident, ChangeKind.Mutable);
     }
 
-    /// <summary>Queues each incident event for the channels <paramref name="channelsFor"/> names; call once, after <see cref="Seal"/>.</summary>
-    public void Route(Func<OutboundEvent, IEnumerable<string>> channelsFor, DateTimeOffset now)
+    /// <summary>
+    /// Queues each incident event for the channels <paramref name="channelsFor"/> names; call once, after
+    /// <see cref="Seal"/>. Foldable events wait <paramref name="foldWindow"/> for the updates that follow them.
+    /// </summary>
+    public void Route(Func<OutboundEvent, IEnumerable<string>> channelsFor, DateTimeOffset now, TimeSpan foldWindow)
     {
         for (var i = 0; i < _incidentEvents.Count; i++)
         {
             var e = _incidentEvents[i];
             foreach (var channel in channelsFor(_outbound[i]))
             {
-                _deliveries.Add(new Delivery(channel, e.Id, e.IncidentId, e.Seq, now));
+                var foldable = Delivery.IsFoldable(e.Kind);
+                _deliveries.Add(new Delivery(channel, e.Id, e.IncidentId, e.Seq, now, foldable ? now + foldWindow : now, foldable));
             }
         }
     }

@@ -13,7 +13,8 @@ public interface IDeliveryQueue
     /// <summary>
     /// Claims up to <paramref name="limit"/> of a channel's deliveries due by <paramref name="now"/> until
     /// <paramref name="leaseUntil"/>: oldest first, and of each incident only the earliest not yet sent, so that an
-    /// incident's events reach a receiver in order.
+    /// incident's events reach a receiver in order. When that one is foldable, the foldable events right behind it
+    /// (up to the next event that is not) come with it as one delivery (see <see cref="PendingDelivery.Folded"/>).
     /// </summary>
     ValueTask<IReadOnlyList<PendingDelivery>> ClaimDueAsync(string channel, DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
 
@@ -23,12 +24,14 @@ public interface IDeliveryQueue
     /// </summary>
     ValueTask<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken);
 
-    ValueTask MarkSentAsync(string channel, Guid eventId, DateTimeOffset at, CancellationToken cancellationToken);
+    // Each mark takes a delivery's event and the events folded into it (PendingDelivery.Ids): they share its fate.
 
-    ValueTask MarkRetryAsync(string channel, Guid eventId, DateTimeOffset nextAt, string error, CancellationToken cancellationToken);
+    ValueTask MarkSentAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, CancellationToken cancellationToken);
+
+    ValueTask MarkRetryAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset nextAt, string error, CancellationToken cancellationToken);
 
     /// <summary>Gives up on a delivery: kept, with the reason, for an operator to see (and re-queue by hand).</summary>
-    ValueTask MarkDeadAsync(string channel, Guid eventId, DateTimeOffset at, string error, CancellationToken cancellationToken);
+    ValueTask MarkDeadAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken);
 
     /// <summary>Deliveries waiting and given up, per channel: for /metrics and the API.</summary>
     ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken);
@@ -42,6 +45,15 @@ public sealed record PendingDelivery(string Channel, IncidentEvent Event, Outbou
 {
     /// <summary>The incident's SLA deadlines as the store holds them when the delivery is claimed (they move: escalations, pauses).</summary>
     public IncidentSla Sla { get; init; } = IncidentSla.None;
+
+    /// <summary>
+    /// Earlier foldable events of the same incident claimed with this one (oldest first): this message stands for them
+    /// too, and they are marked with it. <see cref="Event"/> is then the latest of the run.
+    /// </summary>
+    public IReadOnlyList<Guid> Folded { get; init; } = [];
+
+    /// <summary>The delivery's event and those folded into it: what a mark marks.</summary>
+    public IReadOnlyList<Guid> Ids => [.. Folded, Event.Id];
 }
 
 /// <summary>What never changes after an incident opened, for a message about it; the event has the rest.</summary>

@@ -38,7 +38,7 @@ public sealed class SqliteDeliveryQueueTests : IAsyncDisposable
             Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: Records.T0 + 1),
             Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "OK", timeT: Records.T0 + 2),
             Records.Service(NotificationType.Problem, host: "db01", timeT: Records.T0 + 3));
-        plan.Route(_ => channels, Now);
+        plan.Route(_ => channels, Now, TimeSpan.Zero);
         Assert.True((await _store.CommitAsync(plan, default)).IsCommitted);
         return plan;
     }
@@ -62,7 +62,7 @@ public sealed class SqliteDeliveryQueueTests : IAsyncDisposable
         // Claimed: not due again within the lease.
         Assert.Empty(await _store.ClaimDueAsync("hook", Now.AddSeconds(1), Now.AddSeconds(1) + Lease, 10, default));
 
-        await _store.MarkSentAsync("hook", web.Event.Id, Now.AddSeconds(1), default);
+        await _store.MarkSentAsync("hook", [web.Event.Id], Now.AddSeconds(1), default);
         var next = await _store.ClaimDueAsync("hook", Now.AddSeconds(1), Now.AddSeconds(1) + Lease, 10, default);
         Assert.Equal([IncidentEventKind.Acknowledged], next.Select(d => d.Event.Kind));
     }
@@ -86,13 +86,13 @@ public sealed class SqliteDeliveryQueueTests : IAsyncDisposable
         await CommitAsync("hook");
         var claimed = await _store.ClaimDueAsync("hook", Now, Now + Lease, 10, default);
         var web = claimed[0];
-        await _store.MarkSentAsync("hook", claimed[1].Event.Id, Now, default);
+        await _store.MarkSentAsync("hook", [claimed[1].Event.Id], Now, default);
 
-        await _store.MarkRetryAsync("hook", web.Event.Id, Now.AddMinutes(5), "the webhook answered 503", default);
+        await _store.MarkRetryAsync("hook", [web.Event.Id], Now.AddMinutes(5), "the webhook answered 503", default);
         Assert.Empty(await _store.ClaimDueAsync("hook", Now.AddMinutes(1), Now.AddMinutes(2), 10, default));
         Assert.Equal(Now.AddMinutes(5), await _store.NextDueAsync("hook", default));
 
-        await _store.MarkDeadAsync("hook", web.Event.Id, Now.AddMinutes(1), "the webhook answered 400", default);
+        await _store.MarkDeadAsync("hook", [web.Event.Id], Now.AddMinutes(1), "the webhook answered 400", default);
         var next = await _store.ClaimDueAsync("hook", Now.AddMinutes(1), Now.AddMinutes(2), 10, default);
         Assert.Equal([IncidentEventKind.Acknowledged], next.Select(d => d.Event.Kind));
         Assert.Equal([new Ports.ChannelBacklog("hook", 2, 1)], await _store.BacklogAsync(default));
@@ -108,5 +108,46 @@ public sealed class SqliteDeliveryQueueTests : IAsyncDisposable
         var mail = await _store.ClaimDueAsync("mail", Now, Now + Lease, 10, default);
         Assert.Equal(2, mail.Count);
         Assert.Null(await _store.NextDueAsync("other", default));
+    }
+
+    [Fact]
+    public async Task The_updates_an_incident_gathers_in_the_fold_window_go_out_as_one_delivery_and_its_other_events_alone()
+    {
+        await _store.InitializeAsync(default);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var window = TimeSpan.FromSeconds(30);
+        var plan = Plans.Decide(decider,
+        [
+            Records.Host(NotificationType.Problem, host: "router01"),
+            .. Enumerable.Range(1, 4).Select(k => Records.Service(NotificationType.Problem, host: "router01", service: $"svc{k}", timeT: Records.T0 + k)),
+            Records.Host(NotificationType.Acknowledgement, host: "router01", timeT: Records.T0 + 5) with { Author = "alice", Comment = "on it" },
+            Records.Service(NotificationType.Problem, host: "router01", service: "svc5", timeT: Records.T0 + 6),
+        ]);
+        plan.Route(_ => ["hook"], Now, window);
+        Assert.True((await _store.CommitAsync(plan, default)).IsCommitted);
+
+        var opened = Assert.Single(await _store.ClaimDueAsync("hook", Now, Now + Lease, 10, default));
+        Assert.Equal(IncidentEventKind.Opened, opened.Event.Kind);
+        await _store.MarkSentAsync("hook", opened.Ids, Now, default);
+
+        // The joined services wait out the window: nothing is due before it ends.
+        Assert.Empty(await _store.ClaimDueAsync("hook", Now.AddSeconds(29), Now.AddSeconds(29) + Lease, 10, default));
+        Assert.Equal(Now + window, await _store.NextDueAsync("hook", default));
+
+        var folded = Assert.Single(await _store.ClaimDueAsync("hook", Now + window, Now + window + Lease, 10, default));
+        Assert.Equal(IncidentEventKind.Correlated, folded.Event.Kind);
+        Assert.Contains("svc4", folded.Event.Text, StringComparison.Ordinal);
+        Assert.Equal(3, folded.Folded.Count);
+        Assert.Equal(4, folded.Ids.Count);
+        await _store.MarkSentAsync("hook", folded.Ids, Now + window, default);
+
+        // Then the acknowledgement on its own, and the update after it waits for nothing else.
+        var ack = Assert.Single(await _store.ClaimDueAsync("hook", Now + window, Now + window + Lease, 10, default));
+        Assert.Equal(IncidentEventKind.Acknowledged, ack.Event.Kind);
+        await _store.MarkSentAsync("hook", ack.Ids, Now + window, default);
+        var last = Assert.Single(await _store.ClaimDueAsync("hook", Now + window, Now + window + Lease, 10, default));
+        Assert.Equal((IncidentEventKind.Correlated, 0), (last.Event.Kind, last.Folded.Count));
+        await _store.MarkSentAsync("hook", last.Ids, Now + window, default);
+        Assert.Empty(await _store.BacklogAsync(default));
     }
 }

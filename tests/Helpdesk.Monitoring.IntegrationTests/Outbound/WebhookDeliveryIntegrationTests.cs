@@ -105,4 +105,32 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
         Assert.Equal(taken[1].IdempotencyKey, taken[2].IdempotencyKey);
         Assert.Equal(4, taken.Select(t => t.IdempotencyKey).Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_storm_of_5000_problems_in_a_minute_is_a_bounded_number_of_messages()
+    {
+        var settings = Settings();
+        settings["Helpdesk__Outbound__FoldWindow"] = "00:00:02";
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        for (var batch = 0; batch < 10; batch++)
+        {
+            await service.IngestAsync([.. Enumerable.Range(batch * 500, 500).Select(i =>
+                Records.Service(NotificationType.Problem, host: $"host{i:D4}", timeT: now + (i / 100)))]);
+        }
+
+        // Everything queued is sent, and stays so for a moment.
+        await service.WaitForMetricAsync("helpdesk_outbound_pending{channel=\"ops\"}", v => v == 0, TimeSpan.FromSeconds(60));
+        await Task.Delay(3000);
+        await service.WaitForMetricAsync("helpdesk_outbound_pending{channel=\"ops\"}", v => v == 0, TimeSpan.FromSeconds(60));
+        var taken = _receiver.Taken.ToList();
+
+        // Storm mode opens 100 incidents before it starts (the default threshold), then one storm incident takes the
+        // other 4,900 problems; their joins fold into a message every fold window or so.
+        Assert.Equal(100, taken.Count(t => t.Event == "opened"));
+        Assert.Contains(taken, t => t.Event == "storm_started");
+        Assert.True(taken.Count <= 130, $"{taken.Count} messages: {string.Join(", ", taken.GroupBy(t => t.Event).Select(g => $"{g.Key} {g.Count()}"))}");
+        var folded = taken.Where(t => t.Event == "correlated").Sum(t => 1 + t.Body.GetProperty("folded").GetInt32());
+        Assert.Equal(4900, folded);
+    }
 }
