@@ -111,7 +111,7 @@ public static class HelpdeskHost
         services.AddSingleton(new AgentKeys(options.Api.AllAgentKeys()));
         services.AddSingleton<PipelineReadiness>();
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
-        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka, OutboundMetrics.Labels(options.Outbound.ChannelNames)));
+        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka, OutboundMetrics.Labels(options.DeliveryChannels)));
         services.AddProblemDetails();
 
         if (options.UsesSqlServer)

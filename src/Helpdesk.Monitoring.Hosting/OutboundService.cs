@@ -19,7 +19,14 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
     : BackgroundService, IIncidentEventSubscriber
 {
     private readonly OutboundOptions _outbound = options.Value.Outbound;
+    private readonly NagiosOptions _nagios = options.Value.Nagios;
     private volatile ChannelSender[] _senders = [];
+
+    // The pipeline opens (and migrates) the store; the senders start reading its queue after that.
+    private readonly TaskCompletionSource _storeOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The pipeline opened the store: the delivery queue can be read.</summary>
+    public void StoreOpened() => _storeOpen.TrySetResult();
 
     /// <summary>The channels each event goes to, for the committer; null when no channel is configured.</summary>
     public Func<OutboundEvent, IEnumerable<string>>? Route
@@ -27,13 +34,17 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         get
         {
             var names = _outbound.ChannelNames;
-            if (names.Count == 0)
+            var toNagios = _nagios.CommandFiles.Count > 0;
+            if (names.Count == 0 && !toNagios)
             {
                 return null;
             }
 
             var rules = options.Value.Incidents.Rules.Outbound;
-            return e => rules.ChannelsFor(e, names);
+            string[] nagios = [NagiosAcknowledgements.ChannelName];
+
+            // An agent's acknowledgement also goes to Nagios, whatever the routes say: it stops Nagios re-notifying.
+            return e => toNagios && e.ByAgent && e.Name == "acknowledged" ? rules.ChannelsFor(e, names).Concat(nagios) : rules.ChannelsFor(e, names);
         }
     }
 
@@ -52,14 +63,15 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_outbound.ChannelNames.Count == 0)
+        if (options.Value.DeliveryChannels.Count == 0)
         {
             logger.LogInformation("No outbound channel is configured (Helpdesk:Outbound): incident events are kept in the store's outbox only");
             return;
         }
 
+        await _storeOpen.Task.WaitAsync(stoppingToken);
         var queue = services.GetRequiredService<IDeliveryQueue>();
-        using var metrics = new OutboundMetrics(_outbound.ChannelNames);
+        using var metrics = new OutboundMetrics(options.Value.DeliveryChannels);
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         var senderLog = logger;
         void Log(string message, Exception? error) => senderLog.LogWarning(error, "{Message}", message);
@@ -69,6 +81,7 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             .. _outbound.Webhooks.Select(w => (IOutboundChannel)new WebhookChannel(w.Key, w.Value, http, time, _outbound.UrlOf)),
             .. _outbound.Teams.Select(t => (IOutboundChannel)new TeamsChannel(t.Key, t.Value, http, _outbound.UrlOf)),
             .. _outbound.Email.Select(m => (IOutboundChannel)new EmailChannel(m.Key, m.Value, _outbound.UrlOf)),
+            .. _nagios.CommandFiles.Count == 0 ? [] : new[] { (IOutboundChannel)new NagiosAcknowledgements(_nagios, services.GetRequiredService<IIncidentQueries>(), time, Log) },
         ];
         _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log))];
         foreach (var (name, webhook) in _outbound.Webhooks)
@@ -79,6 +92,11 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         foreach (var (name, teams) in _outbound.Teams)
         {
             logger.LogInformation("Outbound channel {Channel}: Microsoft Teams {Url}", name, WebhookChannel.Redacted(teams.Url));
+        }
+
+        foreach (var (instance, path) in _nagios.CommandFiles)
+        {
+            logger.LogInformation("Agents' acknowledgements are written to the Nagios instance {Instance} through {Path}", instance, path);
         }
 
         foreach (var (name, email) in _outbound.Email)

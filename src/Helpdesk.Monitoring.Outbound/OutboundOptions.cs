@@ -57,7 +57,7 @@ public sealed class OutboundOptions
         {
             if (!ChannelName.IsValid(name))
             {
-                errors.Add($"Helpdesk:Outbound:Webhooks:{name}: a channel name is letters, digits, '-' and '_' (up to 64)");
+                errors.Add($"Helpdesk:Outbound:Webhooks:{name}: a channel name is letters, digits, '-' and '_' (up to 64), and not 'nagios' (the service's own)");
             }
 
             if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -75,7 +75,7 @@ public sealed class OutboundOptions
         {
             if (!ChannelName.IsValid(name))
             {
-                errors.Add($"Helpdesk:Outbound:Teams:{name}: a channel name is letters, digits, '-' and '_' (up to 64)");
+                errors.Add($"Helpdesk:Outbound:Teams:{name}: a channel name is letters, digits, '-' and '_' (up to 64), and not 'nagios' (the service's own)");
             }
 
             if (!Uri.TryCreate(teams.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -88,7 +88,7 @@ public sealed class OutboundOptions
         {
             if (!ChannelName.IsValid(name))
             {
-                errors.Add($"Helpdesk:Outbound:Email:{name}: a channel name is letters, digits, '-' and '_' (up to 64)");
+                errors.Add($"Helpdesk:Outbound:Email:{name}: a channel name is letters, digits, '-' and '_' (up to 64), and not 'nagios' (the service's own)");
             }
 
             errors.AddRange(email.Validate($"Helpdesk:Outbound:Email:{name}"));
@@ -141,5 +141,5 @@ public sealed class WebhookOptions
 public static class ChannelName
 {
     public static bool IsValid(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') && name != NagiosAcknowledgements.ChannelName;
 }

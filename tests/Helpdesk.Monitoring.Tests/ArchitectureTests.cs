@@ -55,7 +55,7 @@ public sealed class ArchitectureTests
         ["SqlServer"] = ["Core"],
         ["Cli"] = ["Files"],
         ["Relay"] = ["Kafka", "Spool"],
-        ["Outbound"] = ["Core"],
+        ["Outbound"] = ["Core", "Files"],
         ["Hosting"] = ["Kafka", "Outbound", "Pipeline", "Redis", "SqlServer", "Sqlite", "Spool"],
         ["Service"] = ["Hosting"],
     };

@@ -83,13 +83,14 @@ public sealed class CommitPlan
         Append(incident, at, kind, IncidentEventKindNames.Of(kind), eventId, text);
 
     /// <summary>A timeline entry, and the event it is when that says more than its kind (maintenance, flapping).</summary>
-    internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, IncidentEventKind happened, Guid? eventId, string text)
+    /// <param name="byAgent">A person acted in the helpdesk (not a notification, not the clock): what Nagios is told of.</param>
+    internal void Append(IncidentState incident, DateTimeOffset at, TimelineKind kind, IncidentEventKind happened, Guid? eventId, string text, bool byAgent = false)
     {
         var seq = ++incident.TimelineCount;
         _timeline.Add(new TimelineEntry(incident.Id, seq, at, kind, eventId, text));
         _incidentEvents.Add(new IncidentEvent(IncidentEvent.IdOf(incident.Id, seq), happened, at, incident.Id, seq, eventId, incident.Status,
             incident.Priority, incident.Tier, incident.State, incident.AlertCount, incident.MergedInto, text));
-        _outbound.Add(new OutboundEvent(IncidentEventKindNames.Of(happened), incident.Priority, incident.Tier, incident.Team, incident.Customer, incident.InMaintenance));
+        _outbound.Add(new OutboundEvent(IncidentEventKindNames.Of(happened), incident.Priority, incident.Tier, incident.Team, incident.Customer, incident.InMaintenance, byAgent));
         Changed(incident, ChangeKind.Mutable);
     }
 

@@ -36,8 +36,8 @@ public sealed partial class IncidentDecider
         }
 
         incident.Acknowledge(now, action.By, action.Comment, now);
-        plan.Append(incident, now, TimelineKind.Acknowledged, action.Id,
-            $"Acknowledged in the helpdesk by {action.By}{(action.Comment.Length > 0 ? ": " + action.Comment : "")}");
+        plan.Append(incident, now, TimelineKind.Acknowledged, IncidentEventKind.Acknowledged, action.Id,
+            $"Acknowledged in the helpdesk by {action.By}{(action.Comment.Length > 0 ? ": " + action.Comment : "")}", byAgent: true);
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }
 }

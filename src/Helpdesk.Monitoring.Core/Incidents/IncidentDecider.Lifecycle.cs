@@ -66,7 +66,7 @@ public sealed partial class IncidentDecider
 
         var author = NotificationDecoder.Text(record, f.Author);
         var comment = NotificationDecoder.Text(record, f.Comment);
-        if (incident.Status == IncidentStatus.Acknowledged && author == incident.AcknowledgedBy && comment == incident.AcknowledgementComment)
+        if (incident.Status == IncidentStatus.Acknowledged && (SameAcknowledgement(incident, author, comment) || IsEcho(incident, author, comment)))
         {
             return new Decision(ApplyOutcome.Repeated, incident.Id);
         }
@@ -77,6 +77,17 @@ public sealed partial class IncidentDecider
             $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}");
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }
+
+    private static bool SameAcknowledgement(IncidentState incident, string author, string comment) =>
+        author == incident.AcknowledgedBy && comment == incident.AcknowledgementComment;
+
+    /// <summary>
+    /// The ACKNOWLEDGEMENT Nagios sends after the helpdesk wrote an agent's acknowledgement to it: the same person,
+    /// and the comment as the helpdesk wrote it (with the incident's number). Nothing new happened: no second entry.
+    /// </summary>
+    private static bool IsEcho(IncidentState incident, string author, string comment) =>
+        author == NagiosCommand.Field(incident.AcknowledgedBy)
+        && comment == NagiosCommand.Field(NagiosCommand.AcknowledgementComment(incident.AcknowledgementComment, IncidentNumber.Format(incident.Id)));
 
     /// <summary>CUSTOM notifications are notes on the timeline (a repeated copy is not added twice).</summary>
     private static Decision Note(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)

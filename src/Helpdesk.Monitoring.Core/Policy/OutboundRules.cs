@@ -69,8 +69,8 @@ public sealed record OutboundRules
     }
 }
 
-/// <summary>What a route looks at in an incident event.</summary>
-public readonly record struct OutboundEvent(string Name, Priority Priority, string Tier, string Team, string Customer, bool InMaintenance);
+/// <summary>What a route looks at in an incident event; <see cref="ByAgent"/>: a person did it in the helpdesk.</summary>
+public readonly record struct OutboundEvent(string Name, Priority Priority, string Tier, string Team, string Customer, bool InMaintenance, bool ByAgent = false);
 
 /// <summary>One outbound route: the events it takes (each list empty means any), and the channels they go to.</summary>
 public sealed record OutboundRoute(

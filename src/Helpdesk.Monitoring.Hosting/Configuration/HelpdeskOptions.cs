@@ -50,6 +50,13 @@ public sealed class HelpdeskOptions
     /// <summary>Helpdesk:Outbound: the channels incident events are sent to (webhooks, ...) and how deliveries are retried.</summary>
     public OutboundOptions Outbound { get; set; } = new();
 
+    /// <summary>Helpdesk:Nagios: each Nagios instance's command file, so agents' acknowledgements reach Nagios.</summary>
+    public NagiosOptions Nagios { get; set; } = new();
+
+    /// <summary>Every channel deliveries are queued for: the configured ones, and Nagios' when a command file is set.</summary>
+    public IReadOnlyList<string> DeliveryChannels =>
+        Nagios.CommandFiles.Count == 0 ? Outbound.ChannelNames : [.. Outbound.ChannelNames, NagiosAcknowledgements.ChannelName];
+
     public string SpoolPath => Resolve(Spool.Path, "spool");
 
     public string DeadLetterFolder => Resolve(DeadLetterPath, "dead-letter");
@@ -139,9 +146,10 @@ public sealed class HelpdeskOptions
         }
 
         errors.AddRange(Outbound.Validate());
-        if (UsesSqlServer && Outbound.ChannelNames.Count > 0)
+        errors.AddRange(Nagios.Validate());
+        if (UsesSqlServer && DeliveryChannels.Count > 0)
         {
-            errors.Add("Helpdesk:Outbound: sending to channels needs the SQLite store for now; the SQL Server store has no delivery queue yet");
+            errors.Add("Helpdesk:Outbound and Helpdesk:Nagios:CommandFiles need the SQLite store for now; the SQL Server store has no delivery queue yet");
         }
 
         AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());

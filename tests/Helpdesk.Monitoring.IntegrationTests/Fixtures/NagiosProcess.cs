@@ -127,6 +127,7 @@ public sealed class NagiosProcess : IAsyncDisposable
             object_cache_file={dir}/objects.cache
             precached_object_file={dir}/objects.precache
             status_file={dir}/status.dat
+            status_update_interval=1
             temp_file={dir}/nagios.tmp
             temp_path={dir}
             lock_file={dir}/nagios.lock

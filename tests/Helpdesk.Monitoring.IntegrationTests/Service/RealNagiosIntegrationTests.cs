@@ -122,6 +122,72 @@ public sealed class RealNagiosIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task An_acknowledgement_in_the_helpdesk_is_written_to_nagios_and_the_acknowledgement_nagios_sends_back_adds_nothing()
+    {
+        const string agentKey = "agent-key-5e1d";
+        await using var nagios = await StartNagiosAsync(Objects);
+        await using var service = await StartServiceAsync(new Dictionary<string, string>
+        {
+            ["HELPDESK_AGENT_KEY"] = agentKey,
+            ["Helpdesk__Nagios__CommandFiles__nagios-e2e"] = Path.Combine(NagiosDirectory, "nagios.cmd"),
+        });
+        await nagios.ServiceResultAsync("web01", "HTTP", 2, "CRITICAL - down");
+        await service.WaitForAsync("/api/v1/incidents/INC-000001", _ => true, TimeSpan.FromSeconds(60));
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/incidents/INC-000001/acknowledge")
+        {
+            Content = new StringContent("""{"by":"carol","comment":"looking; rebooting"}""", System.Text.Encoding.UTF8, "application/json"),
+        })
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", agentKey);
+            using var acknowledged = await service.Http.SendAsync(request);
+            Assert.True(acknowledged.IsSuccessStatusCode, await acknowledged.Content.ReadAsStringAsync());
+        }
+
+        // Nagios took the command: its status shows the service acknowledged, by carol, with the incident's number.
+        var status = Path.Combine(NagiosDirectory, "status.dat");
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!ServiceStatus(status, "web01", "HTTP").Contains("problem_has_been_acknowledged=1", StringComparison.Ordinal))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(45),
+                $"Nagios never showed the acknowledgement\n{(File.Exists(status) ? File.ReadAllText(status) : "(no status.dat)")}\n{nagios.Log}\n{service.Output}");
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("ACKNOWLEDGE_SVC_PROBLEM;web01;HTTP;2;1;0;carol;looking, rebooting (INC-000001)", nagios.Log, StringComparison.Ordinal);
+
+        // Nagios notified its contacts of the acknowledgement (through helpdesk notify, back to the service): the
+        // service applied it and recognised its own, so the timeline still has one acknowledgement.
+        await service.WaitForMetricAsync("helpdesk_notifications_ingested_total{type=\"ACKNOWLEDGEMENT\"}", v => v >= 1, TimeSpan.FromSeconds(60));
+        var detail = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
+        var timeline = detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(1, timeline.Count(k => k == "acknowledged"));
+        Assert.Equal("carol", detail.GetProperty("incident").GetProperty("acknowledgedBy").GetString());
+        Assert.Equal(1, await service.MetricAsync("helpdesk_outbound_sent_total{channel=\"nagios\",event=\"acknowledged\"}"));
+    }
+
+    /// <summary>The servicestatus block of one service in Nagios' status.dat; empty until Nagios wrote it.</summary>
+    private static string ServiceStatus(string statusFile, string host, string service)
+    {
+        if (!File.Exists(statusFile))
+        {
+            return "";
+        }
+
+        var text = File.ReadAllText(statusFile);
+        foreach (var block in text.Split("servicestatus {").Skip(1))
+        {
+            var body = block[..block.IndexOf('}', StringComparison.Ordinal)];
+            if (body.Contains($"host_name={host}\n", StringComparison.Ordinal) && body.Contains($"service_description={service}\n", StringComparison.Ordinal))
+            {
+                return body;
+            }
+        }
+
+        return "";
+    }
+
+    [Fact]
     public async Task A_critical_service_notified_to_three_contacts_is_one_incident_that_is_acknowledged_and_resolved()
     {
         var spool = Spool;

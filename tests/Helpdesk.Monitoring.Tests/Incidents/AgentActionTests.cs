@@ -35,6 +35,44 @@ public sealed class AgentActionTests
     }
 
     [Fact]
+    public void An_agents_acknowledgement_is_routed_as_one_and_nagios_echo_of_it_adds_nothing()
+    {
+        var decider = new DeciderDriver();
+        decider.Apply(Records.Service(NotificationType.Problem));
+        var id = decider.Single().Id;
+
+        // The acknowledgement is marked as a person's, for the channel that writes it to Nagios.
+        var plan = new CommitPlan();
+        decider.Decider.Apply(Acknowledge(id, "looking"), decider.Now, false, plan);
+        plan.Seal();
+        var routed = new List<Helpdesk.Monitoring.Policy.OutboundEvent>();
+        plan.Route(e => { routed.Add(e); return []; }, decider.Now, TimeSpan.Zero);
+        Assert.Equal([("acknowledged", true)], routed.Select(e => (e.Name, e.ByAgent)));
+        var entries = decider.Decider.LiveCount;
+
+        // Nagios then notifies ACKNOWLEDGEMENT by alice with the comment as the helpdesk wrote it: an echo, nothing new.
+        var echo = Records.Service(NotificationType.Acknowledgement, author: "alice", comment: "looking (INC-000001)", timeT: Records.T0 + 60);
+        var record = Records.Bytes(echo);
+        var fields = Records.Parse(record);
+        var echoPlan = new CommitPlan();
+        Assert.Equal(ApplyOutcome.Repeated, decider.Decider.Apply(record, in fields, decider.Now, false, echoPlan));
+        echoPlan.Seal();
+        Assert.Empty(echoPlan.Timeline);
+
+        // Another person's acknowledgement in Nagios is news: it is recorded, and not routed back to Nagios.
+        var other = Records.Service(NotificationType.Acknowledgement, author: "bob", comment: "mine now", timeT: Records.T0 + 90);
+        record = Records.Bytes(other);
+        fields = Records.Parse(record);
+        var otherPlan = new CommitPlan();
+        Assert.Equal(ApplyOutcome.Acknowledged, decider.Decider.Apply(record, in fields, decider.Now, false, otherPlan));
+        otherPlan.Seal();
+        routed.Clear();
+        otherPlan.Route(e => { routed.Add(e); return []; }, decider.Now, TimeSpan.Zero);
+        Assert.Equal([("acknowledged", false)], routed.Select(e => (e.Name, e.ByAgent)));
+        Assert.Equal(entries, decider.Decider.LiveCount);
+    }
+
+    [Fact]
     public void Without_a_comment_the_timeline_says_only_who()
     {
         var decider = new DeciderDriver();
