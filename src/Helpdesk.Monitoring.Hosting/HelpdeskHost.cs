@@ -99,6 +99,7 @@ public static class HelpdeskHost
         app.MapNotificationEndpoints();
         app.MapIncidentEndpoints();
         app.MapAgentEndpoints();
+        app.MapDeliveryEndpoints();
         app.MapHealthEndpoints();
         return app;
     }

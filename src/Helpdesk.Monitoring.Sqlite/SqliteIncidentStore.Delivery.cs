@@ -179,6 +179,34 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
     }
 
     /// <summary>Marks a delivery and the events folded into it, in one transaction.</summary>
+    public async ValueTask<IReadOnlyList<DeliveryState>> ListAsync(string state, string? channel, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT d.channel, d.event_id, d.incident_id, e.kind, d.state, d.attempts, d.queued_at, d.next_at, d.done_at, d.last_error
+            FROM delivery d JOIN incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq
+            WHERE d.state = @state{(channel is null ? "" : " AND d.channel = @channel")}
+            ORDER BY d.queued_at DESC, d.incident_id DESC, d.seq DESC LIMIT @limit
+            """;
+        command.Parameters.AddWithValue("@state", state);
+        command.Parameters.AddWithValue("@limit", limit);
+        if (channel is not null)
+        {
+            command.Parameters.AddWithValue("@channel", channel);
+        }
+
+        var list = new List<DeliveryState>();
+        using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (r.Read())
+        {
+            list.Add(new DeliveryState(r.GetString(0), ColumnText.Guid((byte[])r[1]), r.GetInt64(2), IncidentEventKindNames.Parse(r.GetString(3)), r.GetString(4),
+                r.GetInt32(5), ColumnText.At(r.GetInt64(6)), ColumnText.At(r.GetInt64(7)), At(r, 8), r.GetString(9)));
+        }
+
+        return list;
+    }
+
     private async ValueTask MarkAsync(string sql, string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken)
     {
         await _writerGate.WaitAsync(cancellationToken);

@@ -35,6 +35,9 @@ public interface IDeliveryQueue
 
     /// <summary>Deliveries waiting and given up, per channel: for /metrics and the API.</summary>
     ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken);
+
+    /// <summary>The newest deliveries in a state (pending, sent, dead), of one channel or all: what the API shows an operator.</summary>
+    ValueTask<IReadOnlyList<DeliveryState>> ListAsync(string state, string? channel, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -63,3 +66,11 @@ public sealed record OutboundIncident(long Id, string Title, string Team, string
 }
 
 public sealed record ChannelBacklog(string Channel, long Pending, long Dead);
+
+/// <summary>Where one delivery stands, with the receiver's last answer when it failed.</summary>
+public sealed record DeliveryState(
+    string Channel, Guid EventId, long IncidentId, IncidentEventKind Kind, string State, int Attempts, DateTimeOffset QueuedAt, DateTimeOffset NextAt,
+    DateTimeOffset? DoneAt, string LastError)
+{
+    public string Number => IncidentNumber.Format(IncidentId);
+}

@@ -17,6 +17,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
     private int _failNext;
+    private int _failStatus = 503;
 
     public WebhookReceiver()
     {
@@ -32,13 +33,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Every request taken with a 2xx, in arrival order.</summary>
     public ConcurrentQueue<Received> Taken { get; } = new();
 
-    /// <summary>Requests answered 503.</summary>
+    /// <summary>Requests answered with a failure.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
     private int _refused;
 
-    /// <summary>The next <paramref name="count"/> requests are answered 503 Service Unavailable.</summary>
-    public void FailNext(int count) => Volatile.Write(ref _failNext, count);
+    /// <summary>The next <paramref name="count"/> requests are answered <paramref name="status"/> (503 Service Unavailable unless said).</summary>
+    public void FailNext(int count, int status = 503)
+    {
+        Volatile.Write(ref _failStatus, status);
+        Volatile.Write(ref _failNext, count);
+    }
 
     public async Task<List<Received>> WaitForAsync(Func<List<Received>, bool> condition, TimeSpan timeout, Func<string> context)
     {
@@ -90,7 +95,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             if (Interlocked.Decrement(ref _failNext) >= 0)
             {
                 Interlocked.Increment(ref _refused);
-                context.Response.StatusCode = 503;
+                context.Response.StatusCode = Volatile.Read(ref _failStatus);
                 context.Response.Close();
                 continue;
             }

@@ -26,15 +26,17 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
             ["Helpdesk__Outbound__IncidentUrl"] = "https://helpdesk.example.com/incidents/{number}",
         };
         await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+        // Nagios' times are now: no SLA clock comes due while the test runs.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await service.IngestAsync(
-            Records.Service(NotificationType.Problem, host: "web01"),
-            Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: Records.T0 + 1),
-            Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", timeT: Records.T0 + 2));
+            Records.Service(NotificationType.Problem, host: "web01", timeT: now),
+            Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: now + 1),
+            Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", timeT: now + 2));
 
-        // web01: opened, acknowledged; db01: opened (plus each incident's later events the clock may add).
+        // web01: opened, acknowledged; db01: opened.
         var mails = await smtp.WaitForAsync(3, TimeSpan.FromSeconds(30), () => service.Output);
         var web = mails.Where(m => m.Headers["X-Helpdesk-Incident"] == "INC-000001").ToList();
-        Assert.Equal(["opened", "acknowledged"], web.Take(2).Select(m => m.Headers["X-Helpdesk-Event"]));
+        Assert.Equal(["opened", "acknowledged"], web.Select(m => m.Headers["X-Helpdesk-Event"]));
         Assert.Matches(@"^\[INC-000001\] P\d opened: ", web[0].Subject);
         Assert.Equal(["oncall@example.com", "noc@example.com"], web[0].To.Mailboxes.Select(m => m.Address));
         Assert.Equal("helpdesk@example.com", web[0].From.Mailboxes.Single().Address);

@@ -31,6 +31,7 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
             ["Helpdesk__Outbound__RetryDelay"] = "00:00:00.200",
             ["Helpdesk__Outbound__SendTimeout"] = "00:00:01",
             ["Helpdesk__Outbound__Lease"] = "00:00:02",
+            ["Helpdesk__Incidents__VerificationHold"] = "00:00:01",
         };
         if (crashAt is not null)
         {
@@ -41,15 +42,20 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
     }
 
     /// <summary>
-    /// web01: PROBLEM, ACKNOWLEDGEMENT, RECOVERY: opened, acknowledged, resolved, and closed (Nagios' times are days
-    /// old, so the verification hold has passed by the first clock tick).
+    /// web01 now: PROBLEM, ACKNOWLEDGEMENT, RECOVERY: opened, acknowledged, resolved, and closed a second later (the
+    /// verification hold is one second here). Nagios' times are now, so no SLA clock is due meanwhile, however the
+    /// group commit splits the request.
     /// </summary>
-    private static Notification[] OneIncidentsLife() =>
-    [
-        Records.Service(NotificationType.Problem, host: "web01"),
-        Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: Records.T0 + 1),
-        Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "OK", timeT: Records.T0 + 2),
-    ];
+    private static Notification[] OneIncidentsLife()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return
+        [
+            Records.Service(NotificationType.Problem, host: "web01", timeT: now),
+            Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: now + 1),
+            Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "OK", timeT: now + 2),
+        ];
+    }
 
     [Fact]
     public async Task Each_event_reaches_the_receiver_once_in_order_signed_and_keyed_by_its_id_after_the_receiver_came_back()
@@ -132,5 +138,29 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
         Assert.True(taken.Count <= 130, $"{taken.Count} messages: {string.Join(", ", taken.GroupBy(t => t.Event).Select(g => $"{g.Key} {g.Count()}"))}");
         var folded = taken.Where(t => t.Event == "correlated").Sum(t => 1 + t.Body.GetProperty("folded").GetInt32());
         Assert.Equal(4900, folded);
+    }
+
+    [Fact]
+    public async Task A_delivery_the_receiver_refuses_as_wrong_is_dead_at_once_shown_by_the_api_and_holds_up_nothing()
+    {
+        _receiver.FailNext(1, status: 422);
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, Settings());
+        await service.IngestAsync(OneIncidentsLife());
+
+        var taken = await _receiver.WaitForAsync(t => t.Any(r => r.Event == "closed"), TimeSpan.FromSeconds(30), () => service.Output);
+        Assert.Equal(["acknowledged", "resolved", "closed"], taken.Select(t => t.Event));
+
+        var deliveries = await service.GetJsonAsync("/api/v1/deliveries?state=dead");
+        var dead = Assert.Single(deliveries.GetProperty("items").EnumerateArray());
+        Assert.Equal(("ops", "INC-000001", "opened", "dead", 1), (dead.GetProperty("channel").GetString(), dead.GetProperty("incident").GetString(),
+            dead.GetProperty("event").GetString(), dead.GetProperty("state").GetString(), dead.GetProperty("attempts").GetInt32()));
+        Assert.EndsWith("answered 422 Unprocessable Entity", dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("?", dead.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        var backlog = Assert.Single(deliveries.GetProperty("backlog").EnumerateArray());
+        Assert.Equal(1, backlog.GetProperty("dead").GetInt64());
+        await service.WaitForMetricAsync("helpdesk_outbound_dead_total{channel=\"ops\",event=\"opened\"}", v => v == 1, TimeSpan.FromSeconds(10));
+
+        using var wrong = await service.Http.GetAsync("/api/v1/deliveries?state=lost");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
     }
 }
