@@ -22,7 +22,11 @@ internal static class ReplayCommand
         var rules = new Option<FileInfo?>("--rules") { Description = "Rules file to apply (default: built-in rules)" };
         var hold = new Option<TimeSpan?>("--verification-hold") { Description = "Verification hold (default 00:30:00)" };
         var objects = new Option<FileInfo?>("--objects-cache") { Description = "Nagios objects.cache for parents and dependencies (default: none)" };
-        var command = new Command("replay", "Dry run: which incidents would these notifications produce, and why?") { file, rules, hold, objects };
+        var channels = new Option<string[]>("--channel")
+        {
+            Description = "An outbound channel the service has (repeatable); each event says which it would be sent to (default: the channels the rules file names)",
+        };
+        var command = new Command("replay", "Dry run: which incidents would these notifications produce, why, and what would be sent?") { file, rules, hold, objects, channels };
         command.SetAction(parse =>
         {
             var policy = new IncidentPolicy { VerificationHold = parse.GetValue(hold) ?? new IncidentPolicy().VerificationHold };
@@ -64,7 +68,7 @@ internal static class ReplayCommand
 
             try
             {
-                var replay = Replay(File.ReadAllBytes(path), policy);
+                var replay = Replay(File.ReadAllBytes(path), policy, parse.GetValue(channels) is { Length: > 0 } named ? named : null);
                 Console.Write(replay.Output);
                 if (replay.Notifications == 0)
                 {
@@ -89,8 +93,12 @@ internal static class ReplayCommand
     /// <summary>What a replay printed, and how many records it replayed and refused.</summary>
     public sealed record Result(string Output, int Notifications, int Refused);
 
-    public static Result Replay(byte[] input, IncidentPolicy policy)
+    /// <param name="channels">The outbound channels to route events to; null: the channels the rules file names.</param>
+    public static Result Replay(byte[] input, IncidentPolicy policy, IReadOnlyList<string>? channels = null)
     {
+        var outbound = policy.Rules.Outbound;
+        channels ??= [.. outbound.Routes.SelectMany(r => r.Channels).Concat(outbound.Default).Where(c => c != OutboundRules.EveryChannel).Distinct().Order(StringComparer.Ordinal)];
+        var sent = new Dictionary<(long Incident, int Seq), string>();
         var records = Split(input);
         var decider = new IncidentDecider(policy, [], 0, long.MaxValue);
         var projection = new IncidentProjection();
@@ -120,6 +128,16 @@ internal static class ReplayCommand
             decider.ApplyTimers(clock.Value, plan);
             decider.Apply(record.Span, in fields, clock.Value, knownApplied: false, plan);
             plan.Seal();
+            // Route calls back once per incident event, in the plan's order: the i-th call is the i-th event.
+            var events = plan.IncidentEvents;
+            var i = 0;
+            plan.Route(e =>
+            {
+                var to = outbound.ChannelsFor(e, channels).ToList();
+                var incidentEvent = events[i++];
+                sent[(incidentEvent.IncidentId, incidentEvent.Seq)] = to.Count == 0 ? "" : string.Join(", ", to);
+                return to;
+            }, clock.Value, TimeSpan.Zero);
             projection.Apply(plan);
         }
 
@@ -136,7 +154,8 @@ internal static class ReplayCommand
 
             foreach (var entry in projection.Timeline.Where(e => e.IncidentId == incident.Id))
             {
-                output.AppendLine(CultureInfo.InvariantCulture, $"    {entry.At:yyyy-MM-dd HH:mm:ss} {TimelineKindNames.Of(entry.Kind)}: {entry.Text}");
+                var to = sent.GetValueOrDefault((entry.IncidentId, entry.Seq), "");
+                output.AppendLine(CultureInfo.InvariantCulture, $"    {entry.At:yyyy-MM-dd HH:mm:ss} {TimelineKindNames.Of(entry.Kind)}: {entry.Text}{(to.Length > 0 ? $"  -> {to}" : "")}");
             }
         }
 

@@ -42,6 +42,27 @@ public sealed class ReplayCommandTests
         Assert.Contains("team=acme-ops/L2", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Each_event_says_which_channels_it_would_be_sent_to()
+    {
+        var input = Encoding.UTF8.GetBytes(Lines(
+            Records.Service(NotificationType.Problem, timeT: Records.T0),
+            Records.Service(NotificationType.Acknowledgement, author: "alice", comment: "on it", timeT: Records.T0 + 1),
+            Records.Service(NotificationType.Recovery, state: AlertState.Ok, output: "OK", timeT: Records.T0 + 2)));
+        var rules = RulesFile.Parse("""
+            { "version": 1, "outbound": { "routes": [ { "events": ["opened", "resolved"], "channels": ["noc"] }, { "channels": ["ops"] } ], "default": [] } }
+            """).Rules!;
+
+        var named = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules }).Output;
+        var given = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules }, ["ops"]).Output;
+
+        Assert.Contains("opened: Opened from PROBLEM: CRITICAL: CRITICAL - connection refused  -> noc, ops", named, StringComparison.Ordinal);
+        Assert.Contains("acknowledged: Acknowledged by alice: on it  -> ops", named, StringComparison.Ordinal);
+        Assert.Contains("resolved: Recovered (OK): OK  -> noc, ops", named, StringComparison.Ordinal);
+        Assert.Contains("resolved: Recovered (OK): OK  -> ops", given, StringComparison.Ordinal);
+        Assert.DoesNotContain("noc", given, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("{\"v\":1,\"type\":\"PROBLEM\"}\nnot json at all\n", 1)]
     [InlineData("", 1)]
