@@ -120,6 +120,7 @@ public static class HelpdeskHost
             var sqlServer = new SqlServerIncidentStore(options.Store.SqlServer);
             services.AddSingleton<IIncidentStore>(sqlServer);
             services.AddSingleton<IIncidentQueries>(sqlServer);
+            services.AddSingleton<IDeliveryQueue>(sqlServer);
         }
         else
         {

@@ -12,7 +12,7 @@ namespace Helpdesk.Monitoring.SqlServer;
 /// if any event was applied, or another instance extended an incident's timeline), then counters, updates, inserts (refusing an id another instance gave to a different incident),
 /// members (MERGE) and timeline. Every write is an absolute value, so a repeated plan changes nothing.
 /// </summary>
-public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options) : IIncidentStore, IIncidentQueries
+public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options) : IIncidentStore, IIncidentQueries, IDeliveryQueue
 {
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
@@ -56,6 +56,7 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
             SqlServerRows.Table("@members", "dbo.helpdesk_member", SqlServerRows.Members(plan.Members)),
             SqlServerRows.Table("@timeline", "dbo.helpdesk_timeline", SqlServerRows.Timeline(plan.Timeline)),
             SqlServerRows.Table("@incident_events", "dbo.helpdesk_incident_event", SqlServerRows.IncidentEvents(plan.IncidentEvents)),
+            SqlServerRows.Table("@deliveries", "dbo.helpdesk_delivery", SqlServerRows.Deliveries(plan.Deliveries)),
         ], cancellationToken);
         if (refused.Count == 0)
         {

@@ -81,6 +81,18 @@ internal static class SqlServerRows
         return table;
     }
 
+    public static DataTable Deliveries(IEnumerable<Delivery> deliveries)
+    {
+        var table = Columns(("channel", typeof(string)), ("event_id", typeof(byte[])), ("incident_id", typeof(long)), ("seq", typeof(int)),
+            ("foldable", typeof(bool)), ("queued_at", typeof(long)), ("next_at", typeof(long)));
+        foreach (var d in deliveries)
+        {
+            table.Rows.Add(d.Channel, Id(d.EventId), d.IncidentId, d.Seq, d.Foldable, Ms(d.QueuedAt), Ms(d.DueAt));
+        }
+
+        return table;
+    }
+
     public static DataTable Timeline(IEnumerable<TimelineEntry> entries)
     {
         var table = Columns(("incident_id", typeof(long)), ("seq", typeof(int)), ("at", typeof(long)), ("kind", typeof(string)),

@@ -93,6 +93,22 @@ internal static class SqlServerSchema
             cause BINARY(16) NULL, status VARCHAR(16) NOT NULL, priority VARCHAR(2) NOT NULL, tier VARCHAR(8) NOT NULL, state VARCHAR(16) NOT NULL,
             alert_count BIGINT NOT NULL, merged_into BIGINT NULL, text NVARCHAR(MAX) NOT NULL, PRIMARY KEY (incident_id, seq));
         """,
+        """
+        -- v3: the delivery queue. One row per incident event and outbound channel, written in the transaction of the
+        -- decision. A sender claims a due row by moving next_at past a lease; sent and dead rows stay, with when.
+        CREATE TABLE dbo.delivery (
+            channel VARCHAR(64) NOT NULL, event_id BINARY(16) NOT NULL, incident_id BIGINT NOT NULL, seq INT NOT NULL,
+            state VARCHAR(8) NOT NULL, foldable BIT NOT NULL, attempts INT NOT NULL, queued_at BIGINT NOT NULL, next_at BIGINT NOT NULL,
+            done_at BIGINT NULL, last_error NVARCHAR(2000) NOT NULL,
+            CONSTRAINT pk_delivery PRIMARY KEY (channel, event_id)
+        );
+        CREATE INDEX ix_delivery_due ON dbo.delivery (channel, next_at) WHERE state = 'pending';
+        CREATE INDEX ix_delivery_order ON dbo.delivery (channel, incident_id, seq) INCLUDE (foldable) WHERE state = 'pending';
+        CREATE INDEX ix_delivery_dead ON dbo.delivery (channel) WHERE state = 'dead';
+        CREATE TYPE dbo.helpdesk_delivery AS TABLE (
+            channel VARCHAR(64) NOT NULL, event_id BINARY(16) NOT NULL, incident_id BIGINT NOT NULL, seq INT NOT NULL, foldable BIT NOT NULL,
+            queued_at BIGINT NOT NULL, next_at BIGINT NOT NULL, PRIMARY KEY (channel, event_id));
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -70,7 +70,72 @@ internal static class SqlServerStatements
         INSERT dbo.incident_event ({EventColumns})
             SELECT {EventColumns} FROM @incident_events n
             WHERE NOT EXISTS (SELECT 1 FROM dbo.incident_event x WHERE x.incident_id = n.incident_id AND x.seq = n.seq);
+        INSERT dbo.delivery (channel, event_id, incident_id, seq, state, foldable, attempts, queued_at, next_at, last_error)
+            SELECT channel, event_id, incident_id, seq, 'pending', foldable, 0, queued_at, next_at, N'' FROM @deliveries n
+            WHERE NOT EXISTS (SELECT 1 FROM dbo.delivery x WHERE x.channel = n.channel AND x.event_id = n.event_id);
         COMMIT TRANSACTION;
+        """;
+
+    // Claims a channel's due deliveries (of each incident the first waiting one) and, behind each foldable one, the
+    // foldable run up to the incident's next event that is not; READPAST lets instances claim side by side.
+    public const string ClaimDeliveries = """
+        SET XACT_ABORT ON;
+        BEGIN TRANSACTION;
+        DECLARE @claimed TABLE (event_id BINARY(16) NOT NULL, incident_id BIGINT NOT NULL, seq INT NOT NULL, foldable BIT NOT NULL);
+        DECLARE @run TABLE (event_id BINARY(16) NOT NULL, incident_id BIGINT NOT NULL, seq INT NOT NULL);
+        WITH due AS (
+            SELECT TOP (@limit) d.* FROM dbo.delivery d WITH (UPDLOCK, READPAST, ROWLOCK)
+            WHERE d.channel = @channel AND d.state = 'pending' AND d.next_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM dbo.delivery p WHERE p.channel = d.channel AND p.incident_id = d.incident_id
+                              AND p.state = 'pending' AND p.seq < d.seq)
+            ORDER BY d.next_at, d.incident_id, d.seq)
+        UPDATE due SET next_at = @lease, attempts = attempts + 1
+            OUTPUT inserted.event_id, inserted.incident_id, inserted.seq, inserted.foldable INTO @claimed;
+        UPDATE r SET next_at = @lease, attempts = r.attempts + 1
+            OUTPUT inserted.event_id, inserted.incident_id, inserted.seq INTO @run
+            FROM dbo.delivery r JOIN @claimed c ON c.incident_id = r.incident_id AND c.foldable = 1
+            WHERE r.channel = @channel AND r.state = 'pending' AND r.seq > c.seq AND r.foldable = 1
+              AND r.seq < COALESCE((SELECT MIN(x.seq) FROM dbo.delivery x WHERE x.channel = @channel AND x.incident_id = c.incident_id
+                                    AND x.state = 'pending' AND x.seq > c.seq AND x.foldable = 0), 2147483647);
+        COMMIT TRANSACTION;
+        SELECT event_id, incident_id, seq, foldable, CAST(0 AS BIT) FROM @claimed
+        UNION ALL SELECT event_id, incident_id, seq, CAST(1 AS BIT), CAST(1 AS BIT) FROM @run;
+        """;
+
+    public const string ClaimedDelivery = """
+        SELECT d.attempts, d.queued_at, e.event_id, e.kind, e.at, e.incident_id, e.seq, e.cause, e.status, e.priority, e.tier, e.state,
+               e.alert_count, e.merged_into, e.text, i.title, i.team, i.customer, i.host, i.service,
+               i.sla_calendar, i.sla_started_at, i.response_due_at, i.resolution_due_at, i.response_breached, i.resolution_breached,
+               i.sla_paused_at, i.escalations
+        FROM dbo.delivery d JOIN dbo.incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq JOIN dbo.incident i ON i.id = d.incident_id
+        WHERE d.channel = @channel AND d.event_id = @id
+        """;
+
+    public const string NextDelivery = """
+        SELECT MIN(d.next_at) FROM dbo.delivery d
+        WHERE d.channel = @channel AND d.state = 'pending'
+          AND NOT EXISTS (SELECT 1 FROM dbo.delivery p WHERE p.channel = d.channel AND p.incident_id = d.incident_id AND p.state = 'pending' AND p.seq < d.seq)
+        """;
+
+    public const string MarkSent =
+        "UPDATE d SET state = 'sent', done_at = @at, last_error = N'' FROM dbo.delivery d JOIN @ids i ON i.event_id = d.event_id WHERE d.channel = @channel";
+
+    public const string MarkRetry =
+        "UPDATE d SET next_at = @at, last_error = LEFT(@error, 2000) FROM dbo.delivery d JOIN @ids i ON i.event_id = d.event_id WHERE d.channel = @channel AND d.state = 'pending'";
+
+    public const string MarkDead =
+        "UPDATE d SET state = 'dead', done_at = @at, last_error = LEFT(@error, 2000) FROM dbo.delivery d JOIN @ids i ON i.event_id = d.event_id WHERE d.channel = @channel AND d.state = 'pending'";
+
+    public const string DeliveryBacklog = """
+        SELECT channel, SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END)
+        FROM dbo.delivery WHERE state IN ('pending', 'dead') GROUP BY channel ORDER BY channel
+        """;
+
+    public static string ListDeliveries(bool oneChannel) => $"""
+        SELECT TOP (@limit) d.channel, d.event_id, d.incident_id, e.kind, d.state, d.attempts, d.queued_at, d.next_at, d.done_at, d.last_error
+        FROM dbo.delivery d JOIN dbo.incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq
+        WHERE d.state = @state{(oneChannel ? " AND d.channel = @channel" : "")}
+        ORDER BY d.queued_at DESC, d.incident_id DESC, d.seq DESC
         """;
 
     public static readonly string LoadLive = $"SELECT {IncidentColumns.List} FROM dbo.incident WHERE status <> 'closed' ORDER BY id";
@@ -135,6 +200,15 @@ internal static class SqlServerStatements
 
         string[] filters = [StatusFilter, CustomerFilter, HostFilter, PriorityFilter];
         yield return (nameof(Commit), Commit);
+        yield return (nameof(ClaimDeliveries), ClaimDeliveries);
+        yield return (nameof(ClaimedDelivery), ClaimedDelivery);
+        yield return (nameof(NextDelivery), NextDelivery);
+        yield return (nameof(MarkSent), MarkSent);
+        yield return (nameof(MarkRetry), MarkRetry);
+        yield return (nameof(MarkDead), MarkDead);
+        yield return (nameof(DeliveryBacklog), DeliveryBacklog);
+        yield return ("ListDeliveries (every channel)", ListDeliveries(false));
+        yield return ("ListDeliveries (one channel)", ListDeliveries(true));
         yield return (nameof(LoadLive), LoadLive);
         yield return (nameof(LoadLiveMembers), LoadLiveMembers);
         yield return (nameof(LoadHighestIds), LoadHighestIds);

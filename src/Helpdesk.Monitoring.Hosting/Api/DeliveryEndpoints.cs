@@ -3,7 +3,6 @@ using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Helpdesk.Monitoring.Hosting.Api;
 
@@ -17,13 +16,8 @@ public static class DeliveryEndpoints
 
     public static void MapDeliveryEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/v1/deliveries", ListAsync);
 
-    private static async Task<IResult> ListAsync(HttpRequest request, IServiceProvider services, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpRequest request, IDeliveryQueue queue, CancellationToken cancellationToken)
     {
-        if (services.GetService<IDeliveryQueue>() is not { } queue)
-        {
-            return Results.Problem(statusCode: 404, title: "No delivery queue", detail: "this store keeps no delivery queue (outbound channels need the SQLite store for now)");
-        }
-
         var state = request.Query["state"].ToString() is { Length: > 0 } s ? s : "dead";
         if (!States.Contains(state))
         {

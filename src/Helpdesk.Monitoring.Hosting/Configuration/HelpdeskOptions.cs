@@ -147,10 +147,6 @@ public sealed class HelpdeskOptions
 
         errors.AddRange(Outbound.Validate());
         errors.AddRange(Nagios.Validate());
-        if (UsesSqlServer && DeliveryChannels.Count > 0)
-        {
-            errors.Add("Helpdesk:Outbound and Helpdesk:Nagios:CommandFiles need the SQLite store for now; the SQL Server store has no delivery queue yet");
-        }
 
         AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());
         AddIfAny(errors, "Helpdesk:", Pipeline.Validate());

@@ -323,4 +323,133 @@ public abstract class IncidentStoreContract
         var changed = (await store.Reads.GetAsync(1, default))!.Incident;
         Assert.Equal((AlertState.Warning, 7L), (changed.State, changed.AlertCount));
     }
+
+    private static readonly DateTimeOffset DeliveryNow = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100);
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    /// <summary>web01 opens, then acknowledges and recovers; db01 opens: four events, routed to the channels given.</summary>
+    private static async Task<CommitPlan> CommitDeliveriesAsync(Store store, params string[] channels)
+    {
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var plan = Plans.Decide(decider,
+            Records.Service(NotificationType.Problem, host: "web01"),
+            Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: Records.T0 + 1),
+            Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "OK", timeT: Records.T0 + 2),
+            Records.Service(NotificationType.Problem, host: "db01", timeT: Records.T0 + 3));
+        plan.Route(_ => channels, DeliveryNow, TimeSpan.Zero);
+        Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+        return plan;
+    }
+
+    protected async Task ACommittedPlansDeliveriesAreClaimedOldestFirstOnePerIncidentAtATime()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        var plan = await CommitDeliveriesAsync(store, "hook");
+        Assert.Equal(4, plan.Deliveries.Count);
+
+        var first = await queue.ClaimDueAsync("hook", DeliveryNow, DeliveryNow + Lease, 10, default);
+
+        // web01's first event and db01's: web01's later events wait until its first is sent.
+        Assert.Equal([("INC-000001", IncidentEventKind.Opened), ("INC-000002", IncidentEventKind.Opened)],
+            first.Select(d => (d.Event.Number, d.Event.Kind)));
+        Assert.All(first, d => Assert.Equal(1, d.Attempts));
+        var web = first[0];
+        Assert.Equal(("web01", "HTTP", "helpdesk", "acme"), (web.Incident.Host, web.Incident.Service, web.Incident.Team, web.Incident.Customer));
+        Assert.Equal(DeliveryNow, web.QueuedAt);
+
+        // Claimed: not due again within the lease.
+        Assert.Empty(await queue.ClaimDueAsync("hook", DeliveryNow.AddSeconds(1), DeliveryNow.AddSeconds(1) + Lease, 10, default));
+
+        await queue.MarkSentAsync("hook", [web.Event.Id], DeliveryNow.AddSeconds(1), default);
+        var next = await queue.ClaimDueAsync("hook", DeliveryNow.AddSeconds(1), DeliveryNow.AddSeconds(1) + Lease, 10, default);
+        Assert.Equal([IncidentEventKind.Acknowledged], next.Select(d => d.Event.Kind));
+    }
+
+    protected async Task ALapsedLeaseMakesADeliveryDueAgainWithItsAttemptsCounted()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        await CommitDeliveriesAsync(store, "hook");
+        var claimed = await queue.ClaimDueAsync("hook", DeliveryNow, DeliveryNow + Lease, 10, default);
+        Assert.Equal(DeliveryNow + Lease, await queue.NextDueAsync("hook", default));
+
+        var again = await queue.ClaimDueAsync("hook", DeliveryNow + Lease, DeliveryNow + Lease + Lease, 10, default);
+
+        Assert.Equal(claimed.Select(d => d.Event.Id), again.Select(d => d.Event.Id));
+        Assert.All(again, d => Assert.Equal(2, d.Attempts));
+    }
+
+    protected async Task ARetryWaitsAndHoldsBackTheIncidentsLaterEventsAndADeadOneLetsThemGo()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        await CommitDeliveriesAsync(store, "hook");
+        var claimed = await queue.ClaimDueAsync("hook", DeliveryNow, DeliveryNow + Lease, 10, default);
+        var web = claimed[0];
+        await queue.MarkSentAsync("hook", [claimed[1].Event.Id], DeliveryNow, default);
+
+        await queue.MarkRetryAsync("hook", [web.Event.Id], DeliveryNow.AddMinutes(5), "the webhook answered 503", default);
+        Assert.Empty(await queue.ClaimDueAsync("hook", DeliveryNow.AddMinutes(1), DeliveryNow.AddMinutes(2), 10, default));
+        Assert.Equal(DeliveryNow.AddMinutes(5), await queue.NextDueAsync("hook", default));
+
+        await queue.MarkDeadAsync("hook", [web.Event.Id], DeliveryNow.AddMinutes(1), "the webhook answered 400", default);
+        var next = await queue.ClaimDueAsync("hook", DeliveryNow.AddMinutes(1), DeliveryNow.AddMinutes(2), 10, default);
+        Assert.Equal([IncidentEventKind.Acknowledged], next.Select(d => d.Event.Kind));
+        Assert.Equal([new Ports.ChannelBacklog("hook", 2, 1)], await queue.BacklogAsync(default));
+    }
+
+    protected async Task ChannelsAreQueuedApartAndAPlanWrittenTwiceQueuesNothingTwice()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        var plan = await CommitDeliveriesAsync(store, "hook", "mail");
+        await store.Writes.CommitAsync(plan, default);
+
+        Assert.Equal([new Ports.ChannelBacklog("hook", 4, 0), new Ports.ChannelBacklog("mail", 4, 0)], await queue.BacklogAsync(default));
+        var mail = await queue.ClaimDueAsync("mail", DeliveryNow, DeliveryNow + Lease, 10, default);
+        Assert.Equal(2, mail.Count);
+        Assert.Null(await queue.NextDueAsync("other", default));
+    }
+
+    protected async Task TheUpdatesAnIncidentGathersInTheFoldWindowGoOutAsOneDeliveryAndItsOtherEventsAlone()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+                var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var window = TimeSpan.FromSeconds(30);
+        var plan = Plans.Decide(decider,
+        [
+            Records.Host(NotificationType.Problem, host: "router01"),
+            .. Enumerable.Range(1, 4).Select(k => Records.Service(NotificationType.Problem, host: "router01", service: $"svc{k}", timeT: Records.T0 + k)),
+            Records.Host(NotificationType.Acknowledgement, host: "router01", timeT: Records.T0 + 5) with { Author = "alice", Comment = "on it" },
+            Records.Service(NotificationType.Problem, host: "router01", service: "svc5", timeT: Records.T0 + 6),
+        ]);
+        plan.Route(_ => ["hook"], DeliveryNow, window);
+        Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+
+        var opened = Assert.Single(await queue.ClaimDueAsync("hook", DeliveryNow, DeliveryNow + Lease, 10, default));
+        Assert.Equal(IncidentEventKind.Opened, opened.Event.Kind);
+        await queue.MarkSentAsync("hook", opened.Ids, DeliveryNow, default);
+
+        // The joined services wait out the window: nothing is due before it ends.
+        Assert.Empty(await queue.ClaimDueAsync("hook", DeliveryNow.AddSeconds(29), DeliveryNow.AddSeconds(29) + Lease, 10, default));
+        Assert.Equal(DeliveryNow + window, await queue.NextDueAsync("hook", default));
+
+        var folded = Assert.Single(await queue.ClaimDueAsync("hook", DeliveryNow + window, DeliveryNow + window + Lease, 10, default));
+        Assert.Equal(IncidentEventKind.Correlated, folded.Event.Kind);
+        Assert.Contains("svc4", folded.Event.Text, StringComparison.Ordinal);
+        Assert.Equal(3, folded.Folded.Count);
+        Assert.Equal(4, folded.Ids.Count);
+        await queue.MarkSentAsync("hook", folded.Ids, DeliveryNow + window, default);
+
+        // Then the acknowledgement on its own, and the update after it waits for nothing else.
+        var ack = Assert.Single(await queue.ClaimDueAsync("hook", DeliveryNow + window, DeliveryNow + window + Lease, 10, default));
+        Assert.Equal(IncidentEventKind.Acknowledged, ack.Event.Kind);
+        await queue.MarkSentAsync("hook", ack.Ids, DeliveryNow + window, default);
+        var last = Assert.Single(await queue.ClaimDueAsync("hook", DeliveryNow + window, DeliveryNow + window + Lease, 10, default));
+        Assert.Equal((IncidentEventKind.Correlated, 0), (last.Event.Kind, last.Folded.Count));
+        await queue.MarkSentAsync("hook", last.Ids, DeliveryNow + window, default);
+        Assert.Empty(await queue.BacklogAsync(default));
+    }
 }

@@ -12,6 +12,21 @@ namespace Helpdesk.Monitoring.IntegrationTests.Stores;
 public sealed class SqlServerStoreContractTests : IncidentStoreContract
 {
     [SqlServerFact]
+    public Task A_committed_plans_deliveries_are_claimed_oldest_first_one_per_incident_at_a_time() => ACommittedPlansDeliveriesAreClaimedOldestFirstOnePerIncidentAtATime();
+
+    [SqlServerFact]
+    public Task A_lapsed_lease_makes_a_delivery_due_again_with_its_attempts_counted() => ALapsedLeaseMakesADeliveryDueAgainWithItsAttemptsCounted();
+
+    [SqlServerFact]
+    public Task A_retry_waits_and_holds_back_the_incidents_later_events_and_a_dead_one_lets_them_go() => ARetryWaitsAndHoldsBackTheIncidentsLaterEventsAndADeadOneLetsThemGo();
+
+    [SqlServerFact]
+    public Task Channels_are_queued_apart_and_a_plan_written_twice_queues_nothing_twice() => ChannelsAreQueuedApartAndAPlanWrittenTwiceQueuesNothingTwice();
+
+    [SqlServerFact]
+    public Task The_updates_an_incident_gathers_in_the_fold_window_go_out_as_one_delivery_and_its_other_events_alone() => TheUpdatesAnIncidentGathersInTheFoldWindowGoOutAsOneDeliveryAndItsOtherEventsAlone();
+
+    [SqlServerFact]
     public Task Commits_and_loads_incidents_members_and_clocks() => CommitsAndLoadsIncidentsMembersAndClocks();
 
     [SqlServerFact]
