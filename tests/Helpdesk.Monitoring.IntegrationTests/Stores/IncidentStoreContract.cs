@@ -416,7 +416,7 @@ public abstract class IncidentStoreContract
     {
         await using var store = await CreateAsync();
         var queue = (IDeliveryQueue)store.Writes;
-                var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
         var window = TimeSpan.FromSeconds(30);
         var plan = Plans.Decide(decider,
         [
