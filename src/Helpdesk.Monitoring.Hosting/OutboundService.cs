@@ -83,7 +83,8 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             .. _outbound.Email.Select(m => (IOutboundChannel)new EmailChannel(m.Key, m.Value, _outbound.UrlOf)),
             .. _nagios.CommandFiles.Count == 0 ? [] : new[] { (IOutboundChannel)new NagiosAcknowledgements(_nagios, services.GetRequiredService<IIncidentQueries>(), time, Log) },
         ];
-        _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log))];
+        _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log,
+            c is NagiosAcknowledgements ? null : new RateBound(_outbound.MaxPerMinute, time)))];
         foreach (var (name, webhook) in _outbound.Webhooks)
         {
             logger.LogInformation("Outbound channel {Channel}: webhook {Url}", name, WebhookChannel.Redacted(webhook.Url));

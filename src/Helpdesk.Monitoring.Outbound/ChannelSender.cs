@@ -10,8 +10,10 @@ namespace Helpdesk.Monitoring.Outbound;
 /// retry comes due: an idle channel costs nothing, and a slow or failing receiver holds up only its own channel.
 /// </summary>
 public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue, OutboundOptions options, OutboundMetrics metrics,
-    TimeProvider time, Action<string, Exception?> log)
+    TimeProvider time, Action<string, Exception?> log, RateBound? bound = null)
 {
+    private readonly RateBound _bound = bound ?? new RateBound(0, time);
+
     // Released by Wake: at most one pending signal, since one pass takes everything due anyway.
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -38,11 +40,21 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
             TimeSpan wait;
             try
             {
+                var room = _bound.Room;
+                if (room <= 0)
+                {
+                    metrics.Backlog(await queue.BacklogAsync(cancellationToken));
+                    await HoldBackAsync(cancellationToken);
+                    await SleepUntilAsync(_bound.RoomAt, cancellationToken);
+                    continue;
+                }
+
                 var now = time.GetUtcNow();
-                var due = await queue.ClaimDueAsync(channel.Name, now, now + options.Lease, options.Window, cancellationToken);
+                var due = await queue.ClaimDueAsync(channel.Name, now, now + options.Lease, Math.Min(options.Window, room), cancellationToken);
                 foreach (var delivery in due)
                 {
                     await SendAsync(delivery, cancellationToken);
+                    _bound.Sent();
                 }
 
                 storeFailures = 0;
@@ -108,6 +120,32 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
             log($"outbound channel {channel.Name}: {what} failed: {ex.Message}; retrying at {retryAt:u}", null);
         }
     }
+
+    /// <summary>The bound is hit: once per flood, the receiver hears how many wait (if anything does).</summary>
+    private async Task HoldBackAsync(CancellationToken cancellationToken)
+    {
+        if (await queue.NextDueAsync(channel.Name, cancellationToken) is not { } next || next > time.GetUtcNow() || !_bound.TakeSummary())
+        {
+            return;
+        }
+
+        var waiting = (await queue.BacklogAsync(cancellationToken)).FirstOrDefault(b => b.Channel == channel.Name)?.Pending ?? 0;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.SendTimeout);
+            await channel.SendHeldBackAsync(waiting, options.MaxPerMinute, timeout.Token);
+            metrics.HeldBack(channel.Name);
+            log($"outbound channel {channel.Name}: more than {options.MaxPerMinute} messages a minute; {waiting} waiting follow as the minute frees room", null);
+        }
+        catch (Exception ex) when (ex is DeliveryFailedException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            log($"outbound channel {channel.Name}: the summary of {waiting} held-back messages could not be sent: {ex.Message}", null);
+        }
+    }
+
+    private async Task SleepUntilAsync(DateTimeOffset at, CancellationToken cancellationToken) =>
+        await SleepAsync(Max(at - time.GetUtcNow(), TimeSpan.FromMilliseconds(10)), cancellationToken);
 
     /// <summary>Doubling from <see cref="OutboundOptions.RetryDelay"/>, capped, with ±20 % jitter so receivers that fail together do not get retried together.</summary>
     private TimeSpan RetryDelay(int attempts)

@@ -21,9 +21,23 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
 
     public string Name => name;
 
-    public async Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    public Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken) => SendAsync(Compose(delivery), cancellationToken);
+
+    public Task SendHeldBackAsync(long waiting, int perMinute, CancellationToken cancellationToken)
     {
-        var message = Compose(delivery);
+        var message = new MimeMessage { Subject = $"[helpdesk] {waiting} notifications held back (more than {perMinute} a minute)" };
+        message.From.Add(MailboxAddress.Parse(options.From));
+        foreach (var to in options.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        message.Body = new TextPart("plain") { Text = $"More than {perMinute} mails a minute: {waiting} waiting incident events follow at {perMinute} a minute. The helpdesk has them all.\n" };
+        return SendAsync(message, cancellationToken);
+    }
+
+    private async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
         using var smtp = new SmtpClient();
         try
         {

@@ -9,6 +9,12 @@ public interface IOutboundChannel
 
     /// <summary>Sends one event; returns once the receiver took it, throws <see cref="DeliveryFailedException"/> otherwise.</summary>
     Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Tells the receiver that the channel hit its rate bound: <paramref name="waiting"/> events wait and follow at
+    /// <paramref name="perMinute"/> a minute. Best effort, once per flood; not queued.
+    /// </summary>
+    Task SendHeldBackAsync(long waiting, int perMinute, CancellationToken cancellationToken);
 }
 
 /// <summary>A receiver did not take a message; <see cref="Permanent"/> when sending it again cannot help.</summary>

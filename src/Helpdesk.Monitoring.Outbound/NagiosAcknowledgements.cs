@@ -18,6 +18,9 @@ public sealed class NagiosAcknowledgements(NagiosOptions options, IIncidentQueri
 
     public string Name => ChannelName;
 
+    /// <summary>Nagios' channel has no rate bound: each write stops re-notifications, which is what a flood needs.</summary>
+    public Task SendHeldBackAsync(long waiting, int perMinute, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
         if (await incidents.GetAsync(delivery.Event.IncidentId, cancellationToken) is not { } detail)

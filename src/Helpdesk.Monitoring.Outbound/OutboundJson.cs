@@ -57,4 +57,23 @@ public static class OutboundJson
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>The summary a webhook gets when its channel hit its rate bound: no incident, no event id.</summary>
+    public static byte[] HeldBack(string channel, long waiting, int perMinute, DateTimeOffset at)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("event", "held_back");
+            w.WriteString("occurredAt", at);
+            w.WriteString("channel", channel);
+            w.WriteNumber("waiting", waiting);
+            w.WriteNumber("perMinute", perMinute);
+            w.WriteString("text", $"More than {perMinute} messages a minute: {waiting} waiting incident events follow at {perMinute} a minute");
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -18,6 +18,7 @@ public sealed class OutboundMetrics : IDisposable
     public const string PendingName = "helpdesk_outbound_pending";
     public const string DeadWaitingName = "helpdesk_outbound_dead_waiting";
     public const string FoldedName = "helpdesk_outbound_folded";
+    public const string HeldBackName = "helpdesk_outbound_held_back";
 
     private readonly Meter _meter = new(HelpdeskMetrics.MeterName, "1.0");
     private readonly Counter<long> _sent;
@@ -25,6 +26,7 @@ public sealed class OutboundMetrics : IDisposable
     private readonly Counter<long> _dead;
     private readonly Histogram<double> _latency;
     private readonly Counter<long> _folded;
+    private readonly Counter<long> _heldBack;
     private readonly IReadOnlyList<string> _channels;
     private volatile IReadOnlyList<ChannelBacklog> _backlog = [];
 
@@ -36,6 +38,7 @@ public sealed class OutboundMetrics : IDisposable
         _failed = _meter.CreateCounter<long>(FailedName, description: "Delivery attempts that failed and will be retried, by channel and event.");
         _dead = _meter.CreateCounter<long>(DeadName, description: "Deliveries given up (too many attempts, or refused as wrong), by channel and event.");
         _folded = _meter.CreateCounter<long>(FoldedName, description: "Updates folded into another message of the same incident instead of a message each, by channel.");
+        _heldBack = _meter.CreateCounter<long>(HeldBackName, description: "Times a channel hit its rate bound (Helpdesk:Outbound:MaxPerMinute) and said how many messages wait, by channel.");
         _latency = _meter.CreateHistogram<double>(LatencyName, unit: "s", description: "From an event's commit to its receiver's 2xx, by channel.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900] });
         _meter.CreateObservableGauge(PendingName, () => _backlog.Select(b => new Measurement<long>(b.Pending, new KeyValuePair<string, object?>("channel", b.Channel))),
@@ -56,6 +59,7 @@ public sealed class OutboundMetrics : IDisposable
             [DeadName] = [channel, events],
             [LatencyName] = [channel],
             [FoldedName] = [channel],
+            [HeldBackName] = [channel],
             [PendingName] = [channel],
             [DeadWaitingName] = [channel],
         };
@@ -72,6 +76,8 @@ public sealed class OutboundMetrics : IDisposable
 
         _latency.Record(Math.Max(0, sinceCommit.TotalSeconds), Tag("channel", channel));
     }
+
+    public void HeldBack(string channel) => _heldBack.Add(1, Tag("channel", channel));
 
     public void Failed(string channel, IncidentEventKind kind) => _failed.Add(1, Tag("channel", channel), Tag("event", IncidentEventKindNames.Of(kind)));
 

@@ -30,6 +30,12 @@ public sealed class OutboundOptions
     /// </summary>
     public TimeSpan FoldWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Messages a channel (webhook, Teams, e-mail) sends in any minute at most; past it, one message says how many
+    /// wait, and they follow as the minute frees room. 0: no bound.
+    /// </summary>
+    public int MaxPerMinute { get; set; } = 60;
+
     /// <summary>Attempts before a delivery is given up (dead, kept with its reason).</summary>
     public int MaxAttempts { get; set; } = 12;
 
@@ -102,6 +108,11 @@ public sealed class OutboundOptions
         if (FoldWindow < TimeSpan.Zero || FoldWindow > TimeSpan.FromHours(1))
         {
             errors.Add("Helpdesk:Outbound:FoldWindow must be between 0 and one hour");
+        }
+
+        if (MaxPerMinute < 0)
+        {
+            errors.Add("Helpdesk:Outbound:MaxPerMinute must not be negative (0: no bound)");
         }
 
         if (MaxAttempts < 1)

@@ -134,4 +134,33 @@ public static class TeamsCard
     }
 
     private static string Time(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>The card a Teams channel gets when it hit its rate bound.</summary>
+    public static byte[] HeldBack(long waiting, int perMinute)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "message");
+            w.WriteStartArray("attachments");
+            w.WriteStartObject();
+            w.WriteString("contentType", "application/vnd.microsoft.card.adaptive");
+            w.WriteNull("contentUrl");
+            w.WriteStartObject("content");
+            w.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+            w.WriteString("type", "AdaptiveCard");
+            w.WriteString("version", Version);
+            w.WriteStartArray("body");
+            Text(w, $"{waiting} helpdesk messages held back", size: "Medium", weight: "Bolder");
+            Text(w, $"More than {perMinute} a minute: they follow at {perMinute} a minute. The helpdesk has them all.", size: null, weight: null);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

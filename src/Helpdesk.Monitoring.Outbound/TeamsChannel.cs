@@ -14,6 +14,9 @@ public sealed class TeamsChannel(string name, TeamsOptions options, HttpClient h
     public Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken) =>
         HttpDelivery.PostAsync(http, options.Url, TeamsCard.Message(delivery, incidentUrl(delivery.Incident.Number), delivery.Sla),
             request => request.Headers.Add("Idempotency-Key", delivery.Event.Id.ToString()), cancellationToken);
+
+    public Task SendHeldBackAsync(long waiting, int perMinute, CancellationToken cancellationToken) =>
+        HttpDelivery.PostAsync(http, options.Url, TeamsCard.HeldBack(waiting, perMinute), _ => { }, cancellationToken);
 }
 
 /// <summary>One Teams channel: the workflow's or incoming webhook's URL (it holds a secret token: keep it in the environment).</summary>

@@ -23,6 +23,18 @@ public sealed class WebhookChannel(string name, WebhookOptions options, HttpClie
         }, cancellationToken);
     }
 
+    public Task SendHeldBackAsync(long waiting, int perMinute, CancellationToken cancellationToken)
+    {
+        var body = OutboundJson.HeldBack(name, waiting, perMinute, time.GetUtcNow());
+        return HttpDelivery.PostAsync(http, options.Url, body, request =>
+        {
+            if (options.Secret.Length > 0)
+            {
+                request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(options.Secret, time.GetUtcNow().ToUnixTimeSeconds(), body));
+            }
+        }, cancellationToken);
+    }
+
     /// <summary>The URL without its query: webhook URLs often carry a token there, which must not reach a log.</summary>
     public static string Redacted(string url) => HttpDelivery.Redacted(url);
 }

@@ -104,7 +104,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var json = JsonDocument.Parse(bytes);
             var root = json.RootElement;
             // A webhook's body names its event; a Teams card does not (the test reads it from the body it keeps).
-            var generic = root.TryGetProperty("eventId", out var eventId);
+            var generic = root.TryGetProperty("eventId", out var eventId) && root.TryGetProperty("incident", out _);
             Taken.Enqueue(new Received(
                 context.Request.Headers["Idempotency-Key"] ?? "",
                 generic ? eventId.GetString()! : "",

@@ -117,6 +117,7 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
     {
         var settings = Settings();
         settings["Helpdesk__Outbound__FoldWindow"] = "00:00:02";
+        settings["Helpdesk__Outbound__MaxPerMinute"] = "0";
         await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         for (var batch = 0; batch < 10; batch++)
@@ -162,5 +163,30 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
 
         using var wrong = await service.Http.GetAsync("/api/v1/deliveries?state=lost");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_channel_past_its_rate_bound_sends_the_bound_and_one_summary_of_what_waits()
+    {
+        var settings = Settings();
+        settings["Helpdesk__Outbound__MaxPerMinute"] = "5";
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await service.IngestAsync([.. Enumerable.Range(0, 20).Select(i => Records.Service(NotificationType.Problem, host: $"host{i:D2}", timeT: now))]);
+
+        var taken = await _receiver.WaitForAsync(t => t.Any(r => r.Body.TryGetProperty("event", out var e) && e.GetString() == "held_back"),
+            TimeSpan.FromSeconds(30), () => service.Output);
+        await Task.Delay(2000);
+        taken = [.. _receiver.Taken];
+
+        // Five incidents' openings within the minute, then one summary saying fifteen wait (they follow as the minute frees room).
+        Assert.Equal(5, taken.Count(t => t.Event == "opened"));
+        var summary = Assert.Single(taken, t => t.Body.GetProperty("event").GetString() == "held_back");
+        Assert.Equal(15, summary.Body.GetProperty("waiting").GetInt64());
+        Assert.Equal(5, summary.Body.GetProperty("perMinute").GetInt32());
+        Assert.True(summary.SignatureValid, "the summary is signed like every message");
+        Assert.Equal(6, taken.Count);
+        Assert.Equal(1, await service.MetricAsync("helpdesk_outbound_held_back_total{channel=\"ops\"}"));
+        Assert.Equal(15, await service.MetricAsync("helpdesk_outbound_pending{channel=\"ops\"}"));
     }
 }
