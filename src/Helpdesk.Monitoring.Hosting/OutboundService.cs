@@ -61,6 +61,16 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         }
     }
 
+    /// <summary>A note of the service's own on an incident's timeline: into the pipeline like an agent's action, not awaited.</summary>
+    private void Note(AgentAction note)
+    {
+        var ingest = services.GetRequiredService<Ingest.HttpIngest>();
+        if (ingest.TryReserve(1))
+        {
+            ingest.Push(new InboundNotification(note, new Ingest.ActionReceipt(ingest)));
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.DeliveryChannels.Count == 0)
@@ -81,7 +91,7 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             .. _outbound.Webhooks.Select(w => (IOutboundChannel)new WebhookChannel(w.Key, w.Value, http, time, _outbound.UrlOf)),
             .. _outbound.Teams.Select(t => (IOutboundChannel)new TeamsChannel(t.Key, t.Value, http, _outbound.UrlOf)),
             .. _outbound.Email.Select(m => (IOutboundChannel)new EmailChannel(m.Key, m.Value, _outbound.UrlOf)),
-            .. _nagios.CommandFiles.Count == 0 ? [] : new[] { (IOutboundChannel)new NagiosAcknowledgements(_nagios, services.GetRequiredService<IIncidentQueries>(), time, Log) },
+            .. _nagios.CommandFiles.Count == 0 ? [] : new[] { (IOutboundChannel)new NagiosAcknowledgements(_nagios, services.GetRequiredService<IIncidentQueries>(), time, Log, Note) },
         ];
         _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log,
             c is NagiosAcknowledgements ? null : new RateBound(_outbound.MaxPerMinute, time)))];

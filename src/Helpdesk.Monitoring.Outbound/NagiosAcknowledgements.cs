@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Files;
+using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 
@@ -11,7 +12,9 @@ namespace Helpdesk.Monitoring.Outbound;
 /// number, which is how the ACKNOWLEDGEMENT Nagios sends back is recognised as this one's echo. A delivery like any
 /// other: queued with the acknowledgement, retried while Nagios is stopped.
 /// </summary>
-public sealed class NagiosAcknowledgements(NagiosOptions options, IIncidentQueries incidents, TimeProvider time, Action<string, Exception?> log) : IOutboundChannel
+/// <param name="note">Puts a note on an incident's timeline (the service's own, through the pipeline like an agent's action).</param>
+public sealed class NagiosAcknowledgements(NagiosOptions options, IIncidentQueries incidents, TimeProvider time, Action<string, Exception?> log,
+    Action<AgentAction> note) : IOutboundChannel
 {
     /// <summary>The channel's name; routes of the rules file do not use it (every agent acknowledgement goes here).</summary>
     public const string ChannelName = "nagios";
@@ -60,6 +63,13 @@ public sealed class NagiosAcknowledgements(NagiosOptions options, IIncidentQueri
             }
             catch (IOException ex)
             {
+                // Said on the timeline once (the first failure), in the log and the metrics every time; retried.
+                if (delivery.Attempts == 1)
+                {
+                    note(AgentAction.ServiceNote(incident.Id, delivery.Event.Id,
+                        $"Nagios ({instance.Key}) could not be told of the acknowledgement yet: {ex.Message}; retrying"));
+                }
+
                 throw new DeliveryFailedException(ex.Message, permanent: false, ex);
             }
         }

@@ -13,7 +13,12 @@ public sealed partial class IncidentDecider
 
         _seen.Remember(action.Id);
         var decision = _index.TryGet(action.IncidentId, out var incident) && incident.IsActive
-            ? action.Kind == AgentActionKind.Resolve ? ResolveByAgent(incident, action, now, plan) : AcknowledgeByAgent(incident, action, now, plan)
+            ? action.Kind switch
+            {
+                AgentActionKind.Resolve => ResolveByAgent(incident, action, now, plan),
+                AgentActionKind.Note => NoteByService(incident, action, now, plan),
+                _ => AcknowledgeByAgent(incident, action, now, plan),
+            }
             : new Decision(ApplyOutcome.Ignored, action.IncidentId);
         plan.Applied(new AppliedEvent(action.Id, decision.IncidentId, decision.Outcome, now));
         return decision.Outcome;
@@ -26,6 +31,13 @@ public sealed partial class IncidentDecider
         MarkResolved(incident, now, action.Id,
             $"Resolved by {action.By}{(action.Comment.Length > 0 ? ": " + action.Comment : "")}{(waiting > 0 ? $" ({waiting} correlated alerts still failing)" : "")}", plan);
         return new Decision(ApplyOutcome.Resolved, incident.Id);
+    }
+
+    private static Decision NoteByService(IncidentState incident, AgentAction action, DateTimeOffset now, CommitPlan plan)
+    {
+        incident.UpdatedAt = now;
+        plan.Append(incident, now, TimelineKind.Note, action.Id, action.Comment);
+        return new Decision(ApplyOutcome.Noted, incident.Id);
     }
 
     private static Decision AcknowledgeByAgent(IncidentState incident, AgentAction action, DateTimeOffset now, CommitPlan plan)

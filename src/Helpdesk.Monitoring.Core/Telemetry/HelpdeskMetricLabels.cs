@@ -27,7 +27,7 @@ public static class HelpdeskMetricLabels
         [HelpdeskMetrics.DuplicatesName] = [new("kind", ["redelivery", "repeat"])],
         [HelpdeskMetrics.AgentActionsName] =
         [
-            new("action", ["acknowledge", "resolve"]),
+            new("action", ["acknowledge", "resolve", "note"]),
             new("outcome", [.. Enum.GetValues<ApplyOutcome>().Select(IncidentNames.Of).Distinct()]),
         ],
         [HelpdeskMetrics.SharedStateFailuresName] = [new("operation", ["read", "write", "connection"])],

@@ -151,7 +151,7 @@ public sealed class HelpdeskMetrics : IDisposable
     }
 
     public void AgentActed(AgentActionKind kind, ApplyOutcome outcome) =>
-        _agentActions.Add(1, new KeyValuePair<string, object?>("action", kind == AgentActionKind.Resolve ? "resolve" : "acknowledge"),
+        _agentActions.Add(1, new KeyValuePair<string, object?>("action", kind switch { AgentActionKind.Resolve => "resolve", AgentActionKind.Note => "note", _ => "acknowledge" }),
             new KeyValuePair<string, object?>("outcome", IncidentNames.Of(outcome)));
 
     public void Rejected(RejectReason reason, string source) =>

@@ -1,3 +1,4 @@
+using System.Text;
 using Helpdesk.Monitoring.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
@@ -188,5 +189,43 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
         Assert.Equal(6, taken.Count);
         Assert.Equal(1, await service.MetricAsync("helpdesk_outbound_held_back_total{channel=\"ops\"}"));
         Assert.Equal(15, await service.MetricAsync("helpdesk_outbound_pending{channel=\"ops\"}"));
+    }
+
+    [Fact]
+    public async Task A_service_killed_after_the_commit_or_while_the_receiver_is_down_delivers_everything_once_after_a_restart()
+    {
+        // Killed right after the first commit, before anything was sent.
+        await using (var crashing = await ServiceProcess.StartAsync(_dir.Path, Settings(CrashPoint.CommitterAfterCommit)))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/notifications")
+            {
+                Content = new ByteArrayContent(Encoding.UTF8.GetBytes("[" + string.Join(",", OneIncidentsLife().Select(n => Encoding.UTF8.GetString(Records.Bytes(n)))) + "]")),
+            };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceProcess.IngestKey);
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => crashing.Http.SendAsync(request));
+            Assert.Equal(137, await crashing.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        Assert.Empty(_receiver.Taken);
+
+        // Restarted while the receiver is down: the opening committed before the kill waits, and so do the rest of the
+        // incident's life, sent again by Nagios (new ids, the same incident); the service is killed again meanwhile.
+        _receiver.FailNext(int.MaxValue);
+        await using (var down = await ServiceProcess.StartAsync(_dir.Path, Settings()))
+        {
+            await down.IngestAsync(OneIncidentsLife());
+            await down.WaitForMetricAsync("helpdesk_outbound_failed_total{channel=\"ops\",event=\"opened\"}", v => v >= 1, TimeSpan.FromSeconds(30));
+            down.Kill();
+        }
+
+        // The receiver is back and the service restarts: every event arrives, each once, in order.
+        _receiver.FailNext(0);
+        await using var restarted = await ServiceProcess.StartAsync(_dir.Path, Settings());
+        var taken = await _receiver.WaitForAsync(t => t.Any(r => r.Event == "closed"), TimeSpan.FromSeconds(60), () => restarted.Output);
+        await Task.Delay(1000);
+        taken = [.. _receiver.Taken];
+        Assert.Equal(["opened", "acknowledged", "resolved", "closed"], taken.Select(t => t.Event));
+        Assert.Equal(4, taken.Select(t => t.IdempotencyKey).Distinct().Count());
+        Assert.All(taken, t => Assert.Equal("INC-000001", t.Number));
     }
 }
