@@ -18,6 +18,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly Task _loop;
     private int _failNext;
     private int _failStatus = 503;
+    private int _hang;
 
     public WebhookReceiver()
     {
@@ -37,6 +38,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public int Refused => Volatile.Read(ref _refused);
 
     private int _refused;
+
+    /// <summary>From now on, requests get no answer at all (a receiver that hangs), until <see cref="Answer"/>.</summary>
+    public void Hang() => Volatile.Write(ref _hang, 1);
+
+    public void Answer() => Volatile.Write(ref _hang, 0);
 
     /// <summary>The next <paramref name="count"/> requests are answered <paramref name="status"/> (503 Service Unavailable unless said).</summary>
     public void FailNext(int count, int status = 503)
@@ -87,6 +93,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
             catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
+            }
+
+            if (Volatile.Read(ref _hang) == 1)
+            {
+                // Never answered: the sender's timeout ends it. The connection is left to the listener's shutdown.
+                continue;
             }
 
             using var body = new MemoryStream();

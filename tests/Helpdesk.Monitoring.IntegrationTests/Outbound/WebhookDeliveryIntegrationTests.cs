@@ -228,4 +228,23 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
         Assert.Equal(4, taken.Select(t => t.IdempotencyKey).Distinct().Count());
         Assert.All(taken, t => Assert.Equal("INC-000001", t.Number));
     }
+
+    [Fact]
+    public async Task A_receiver_that_hangs_holds_up_neither_ingest_nor_another_channel()
+    {
+        await using var hanging = new WebhookReceiver();
+        hanging.Hang();
+        var settings = Settings();
+        settings["Helpdesk__Outbound__Webhooks__stuck__Url"] = hanging.Url;
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+
+        // Ingest answers as fast as ever, and the healthy channel gets every event while the other waits on its receiver.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await service.IngestAsync(OneIncidentsLife());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"ingest took {watch.Elapsed}");
+        var taken = await _receiver.WaitForAsync(t => t.Any(r => r.Event == "closed"), TimeSpan.FromSeconds(30), () => service.Output);
+        Assert.Equal(["opened", "acknowledged", "resolved", "closed"], taken.Select(t => t.Event));
+        await service.WaitForMetricAsync("helpdesk_outbound_failed_total{channel=\"stuck\",event=\"opened\"}", v => v >= 1, TimeSpan.FromSeconds(30));
+        Assert.Empty(hanging.Taken);
+    }
 }
