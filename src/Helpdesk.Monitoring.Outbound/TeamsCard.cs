@@ -26,19 +26,8 @@ public static class TeamsCard
     {
         var e = delivery.Event;
         var i = delivery.Incident;
-        var buffer = new ArrayBufferWriter<byte>(2048);
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        return Card(w =>
         {
-            w.WriteStartObject();
-            w.WriteString("type", "message");
-            w.WriteStartArray("attachments");
-            w.WriteStartObject();
-            w.WriteString("contentType", "application/vnd.microsoft.card.adaptive");
-            w.WriteNull("contentUrl");
-            w.WriteStartObject("content");
-            w.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
-            w.WriteString("type", "AdaptiveCard");
-            w.WriteString("version", Version);
             w.WriteStartArray("body");
 
             w.WriteStartObject();
@@ -84,14 +73,7 @@ public static class TeamsCard
                 w.WriteEndObject();
                 w.WriteEndArray();
             }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        });
     }
 
     /// <summary>Green once it is over; otherwise red for P1/P2, amber for P3, the host's accent below that.</summary>
@@ -136,9 +118,18 @@ public static class TeamsCard
     private static string Time(DateTimeOffset? at) => at?.ToString("u", CultureInfo.InvariantCulture) ?? "-";
 
     /// <summary>The card a Teams channel gets when it hit its rate bound.</summary>
-    public static byte[] HeldBack(long waiting, int perMinute)
+    public static byte[] HeldBack(long waiting, int perMinute) => Card(w =>
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        w.WriteStartArray("body");
+        Text(w, $"{waiting} helpdesk messages held back", size: "Medium", weight: "Bolder");
+        Text(w, $"More than {perMinute} a minute: they follow at {perMinute} a minute. The helpdesk has them all.", size: null, weight: null);
+        w.WriteEndArray();
+    });
+
+    /// <summary>A Teams message holding one Adaptive Card, whose body (and actions) <paramref name="content"/> writes.</summary>
+    private static byte[] Card(Action<Utf8JsonWriter> content)
+    {
+        var buffer = new ArrayBufferWriter<byte>(2048);
         using (var w = new Utf8JsonWriter(buffer, Options))
         {
             w.WriteStartObject();
@@ -151,10 +142,7 @@ public static class TeamsCard
             w.WriteString("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
             w.WriteString("type", "AdaptiveCard");
             w.WriteString("version", Version);
-            w.WriteStartArray("body");
-            Text(w, $"{waiting} helpdesk messages held back", size: "Medium", weight: "Bolder");
-            Text(w, $"More than {perMinute} a minute: they follow at {perMinute} a minute. The helpdesk has them all.", size: null, weight: null);
-            w.WriteEndArray();
+            content(w);
             w.WriteEndObject();
             w.WriteEndObject();
             w.WriteEndArray();
@@ -163,4 +151,5 @@ public static class TeamsCard
 
         return buffer.WrittenSpan.ToArray();
     }
+
 }

@@ -51,6 +51,15 @@ public sealed class TeamsDeliveryIntegrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public void The_held_back_summary_is_a_valid_card_too()
+    {
+        var card = JsonDocument.Parse(TeamsCard.HeldBack(15, 60)).RootElement.GetProperty("attachments")[0].GetProperty("content");
+
+        Assert.Empty(AdaptiveCardSchema.Violations(card));
+        Assert.Equal("15 helpdesk messages held back", card.GetProperty("body")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void The_schema_check_catches_what_teams_would_refuse()
     {
         var card = JsonDocument.Parse("""
