@@ -147,10 +147,13 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         await service.EventuallyAsync(async () => await Matches(service, [.. first, .. second]), TimeSpan.FromSeconds(60), () => "during the failures: " + _lastDifference);
 
         // The consumer keeps committing (each second) until a commit after the five refused ones is sent; whether it
-        // landed is what the restart below proves.
+        // landed is what the restart below proves. The mock broker records a request before it answers, and the
+        // service is killed next: half a second lets the answer arrive (without it, a busy machine sometimes killed
+        // the service between the two, and the restart rightly read the second traffic again).
         await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(60));
         await service.EventuallyAsync(() => Task.FromResult(_cluster.Requests().Count(r => r.Api == KafkaApi.OffsetCommit) > 5), TimeSpan.FromSeconds(30),
             "the refused offset commits were never retried");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]
