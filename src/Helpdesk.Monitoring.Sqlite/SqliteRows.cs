@@ -39,21 +39,9 @@ internal static class SqliteRows
 
         public DateTimeOffset Instant() => ColumnText.At(reader.GetInt64(_next++));
 
-        public DateTimeOffset? InstantOrNull() => reader.IsDBNull(_next) ? Skip() : ColumnText.At(reader.GetInt64(_next++));
+        public DateTimeOffset? InstantOrNull() => reader.IsDBNull(_next++) ? null : ColumnText.At(reader.GetInt64(_next - 1));
 
-        public long? Int64OrNull() => reader.IsDBNull(_next) ? SkipNumber() : reader.GetInt64(_next++);
-
-        private DateTimeOffset? Skip()
-        {
-            _next++;
-            return null;
-        }
-
-        private long? SkipNumber()
-        {
-            _next++;
-            return null;
-        }
+        public long? Int64OrNull() => reader.IsDBNull(_next++) ? null : reader.GetInt64(_next - 1);
     }
 }
 
