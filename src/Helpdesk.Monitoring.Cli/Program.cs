@@ -7,6 +7,7 @@ var root = new RootCommand("helpdesk: Nagios notifications to helpdesk incidents
     CheckCommand.Create(),
     RulesCommand.Create(),
     ReplayCommand.Create(),
+    UsersCommand.Create(),
 };
 // No response files: '@10:20' is a Nagios threshold range, not a file of arguments.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -16,7 +16,9 @@ public static partial class DurableFile
     public const UnixFileMode SharedDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
         | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.SetGroup;
 
-    public static void Write(string temporaryDirectory, string finalPath, ReadOnlySpan<byte> content)
+    /// <param name="replace">Replace a file already at <paramref name="finalPath"/> (atomically: readers see the old file or the new one).</param>
+    /// <param name="group">A group id to give the file before it is in place (-1: the creator's), so that a reader in that group never sees it without access.</param>
+    public static void Write(string temporaryDirectory, string finalPath, ReadOnlySpan<byte> content, bool replace = false, long group = -1)
     {
         var temporary = Path.Combine(temporaryDirectory, Guid.NewGuid().ToString("N") + ".tmp");
         try
@@ -31,12 +33,17 @@ public static partial class DurableFile
             {
                 // The umask (077 is common for daemons) applies to the mode given at creation, not to fchmod.
                 File.SetUnixFileMode(stream.SafeFileHandle, SharedFileMode);
+                if (group >= 0)
+                {
+                    UnixStat.TrySetGroup(stream.SafeFileHandle, group);
+                }
+
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
 
             CrashPoint.Reach(CrashPoint.DurableWriteBeforeRename);
-            File.Move(temporary, finalPath, overwrite: false);
+            File.Move(temporary, finalPath, overwrite: replace);
         }
         catch
         {

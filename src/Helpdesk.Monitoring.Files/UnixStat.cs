@@ -26,6 +26,15 @@ public static partial class UnixStat
         return ok;
     }
 
+    /// <summary>The type-and-mode bits of a path, read without following a link (so a link says it is one); -1 when it cannot be read.</summary>
+    public static int ModeOf(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return Statx(AtFdCwd, path, AtSymlinkNoFollow, Basic, ref MemoryMarshal.GetReference(buffer)) == 0
+            ? BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..])
+            : -1;
+    }
+
     /// <summary>The owner's user id, read without following a link; uint.MaxValue when it cannot be read.</summary>
     public static uint OwnerOf(string path)
     {
@@ -34,6 +43,22 @@ public static partial class UnixStat
             ? BinaryPrimitives.ReadUInt32LittleEndian(buffer[20..])
             : uint.MaxValue;
     }
+
+    /// <summary>The group id of a path, read without following a link; -1 when it cannot be read.</summary>
+    public static long GroupOf(string path)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        return Statx(AtFdCwd, path, AtSymlinkNoFollow, Basic, ref MemoryMarshal.GetReference(buffer)) == 0
+            ? BinaryPrimitives.ReadUInt32LittleEndian(buffer[24..])
+            : -1;
+    }
+
+    /// <summary>Gives an open file to a group (owner unchanged); false when not allowed (not root, not a member).</summary>
+    public static bool TrySetGroup(Microsoft.Win32.SafeHandles.SafeFileHandle file, long group) =>
+        Fchown((int)file.DangerousGetHandle(), uint.MaxValue, (uint)group) == 0;
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    private static partial int Fchown(int fd, uint owner, uint group);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();

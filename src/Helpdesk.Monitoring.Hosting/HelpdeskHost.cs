@@ -1,5 +1,7 @@
 using Helpdesk.Monitoring.Hosting.Api;
 using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Hosting.Identity;
+using Helpdesk.Monitoring.People;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Hosting.Metrics;
 using Helpdesk.Monitoring.Outbound;
@@ -82,13 +84,32 @@ public static class HelpdeskHost
             }
         }
 
+        var (users, userErrors) = UsersFile.Read(options.UsersPath);
+        problems.AddRange(userErrors);
+        SigningKey? signingKey = null;
+        try
+        {
+            signingKey = problems.Count == 0 ? SigningKey.Load(options.Api.SessionKey, options.SessionKeyPath) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            problems.Add($"the session key {options.SessionKeyPath} cannot be read or made: {ex.Message}");
+        }
+
         errors = problems;
         if (errors.Count > 0)
         {
             return null;
         }
 
+        var urls = builder.Configuration["urls"] is { Length: > 0 } configuredUrls ? configuredUrls : builder.Configuration["Urls"] ?? DefaultUrl;
+        var readsNeedSignIn = options.Api.ReadsNeedSignIn ?? !ListenAddresses.LoopbackOnly(urls);
         AddServices(builder.Services, options);
+        builder.Services.AddSingleton(sp => new UserSource(options.UsersPath, users!, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserSource>>()));
+        builder.Services.AddSingleton(new SessionCookie(signingKey!, options.Api.SessionLifetime));
+        builder.Services.AddSingleton(sp => new Access(sp.GetRequiredService<UserSource>(), sp.GetRequiredService<AgentKeys>(),
+            sp.GetRequiredService<SessionCookie>(), readsNeedSignIn, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<LiveFeed>();
         var app = builder.Build();
 
         // The exporter listens from the start, so no measurement before the first scrape is missed.
@@ -101,7 +122,38 @@ public static class HelpdeskHost
         app.MapAgentEndpoints();
         app.MapDeliveryEndpoints();
         app.MapHealthEndpoints();
+        app.MapSessionEndpoints();
+        app.Services.GetRequiredService<LiveFeed>().Map(app);
+        app.MapBoard();
+        app.MapOpenApiDocument();
+        SayWhoMayRead(app, users!, readsNeedSignIn, options);
         return app;
+    }
+
+    /// <summary>Says at start who may read and act, so an open board is a decision someone saw, never an accident.</summary>
+    private static void SayWhoMayRead(WebApplication app, UserDirectory users, bool readsNeedSignIn, HelpdeskOptions options)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Helpdesk.Monitoring.Access");
+        if (readsNeedSignIn)
+        {
+            log.LogInformation("Reading incidents needs a sign-in (the board, or a user's API token); users file {Path}: {Count} users",
+                options.UsersPath, users.Users.Count);
+        }
+        else
+        {
+            log.LogWarning("Reading incidents needs no sign-in: the service listens on loopback only (set Helpdesk:Api:ReadsNeedSignIn to true to require it); acting always needs one");
+        }
+
+        if (users.Users.Count == 0)
+        {
+            log.LogWarning("The users file {Path} has no users yet: nobody can sign in to the board. Add one with: helpdesk users add NAME --role admin --users-file {Path}",
+                options.UsersPath, options.UsersPath);
+        }
+
+        if (options.Api.AllAgentKeys().Any())
+        {
+            log.LogWarning("A shared agent key is configured: actions taken with it are recorded under the name the caller gives in \"by\"; give each person a token instead (helpdesk users token NAME)");
+        }
     }
 
     private static void AddServices(IServiceCollection services, HelpdeskOptions options)
@@ -114,6 +166,7 @@ public static class HelpdeskHost
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
         services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka, OutboundMetrics.Labels(options.DeliveryChannels)));
         services.AddProblemDetails();
+        services.AddOpenApiDocument();
 
         if (options.UsesSqlServer)
         {

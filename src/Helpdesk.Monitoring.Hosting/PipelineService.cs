@@ -1,5 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Linq;
+using Helpdesk.Monitoring.Hosting.Api;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Kafka;
@@ -22,7 +23,7 @@ namespace Helpdesk.Monitoring.Hosting;
 /// </summary>
 public sealed class PipelineService(
     IIncidentStore store, IDeadLetterSink deadLetters, SpoolSource spool, KafkaSource kafka, HttpIngest http, PipelineReadiness readiness, HelpdeskMetrics metrics,
-    OutboundService outbound,
+    OutboundService outbound, LiveFeed live,
     IOptions<HelpdeskOptions> options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<PipelineService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,6 +65,7 @@ public sealed class PipelineService(
         committer.Route = outbound.Route;
         committer.FoldWindow = o.Outbound.FoldWindow;
         committer.Subscribe(outbound);
+        committer.Subscribe(live);
 
         await using var sharedState = shared;
         if (shared is not null)

@@ -11,12 +11,8 @@ public sealed partial class SqlServerIncidentStore
     {
         var where = new List<string>();
         var parameters = new List<SqlParameter>();
-        if (query.Status is { } status)
-        {
-            where.Add(SqlServerStatements.StatusFilter);
-            parameters.Add(new SqlParameter("@status", SqlDbType.VarChar, 16) { Value = IncidentNames.Of(status) });
-        }
-
+        In("status", SqlDbType.VarChar, 16, query.Statuses.Select(IncidentNames.Of).ToList(), where, parameters);
+        In("priority", SqlDbType.VarChar, 2, query.Priorities.Select(IncidentNames.Of).ToList(), where, parameters);
         if (!string.IsNullOrEmpty(query.Customer))
         {
             where.Add(SqlServerStatements.CustomerFilter);
@@ -29,12 +25,9 @@ public sealed partial class SqlServerIncidentStore
             parameters.Add(new SqlParameter("@host", SqlDbType.NVarChar, 255) { Value = query.Host });
         }
 
-        if (query.Priority is { } priority)
-        {
-            where.Add(SqlServerStatements.PriorityFilter);
-            parameters.Add(new SqlParameter("@priority", SqlDbType.VarChar, 2) { Value = priority.ToString() });
-        }
-
+        Equal("team", SqlDbType.NVarChar, -1, query.Team, where, parameters);
+        Equal("tier", SqlDbType.VarChar, 8, query.Tier, where, parameters);
+        Equal("assigned_to", SqlDbType.NVarChar, 255, query.AssignedTo, where, parameters);
         var filter = SqlServerStatements.Where(where);
         await using var connection = await OpenAsync(cancellationToken);
         await using var count = new SqlCommand(SqlServerStatements.CountIncidents(filter), connection);
@@ -42,10 +35,28 @@ public sealed partial class SqlServerIncidentStore
         var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         parameters.Add(new SqlParameter("@offset", SqlDbType.BigInt) { Value = (long)(query.Page - 1) * query.PageSize });
         parameters.Add(new SqlParameter("@limit", SqlDbType.Int) { Value = query.PageSize });
-        var items = await ReadAllAsync(connection,
-            SqlServerStatements.PageIncidents(filter),
-            SqlServerRows.ReadIncident, [.. parameters], cancellationToken);
-        return new IncidentPage(items, query.Page, query.PageSize, total);
+        var rows = await ReadAllAsync(connection,
+            SqlServerStatements.PageIncidents(filter, query.OrderBy),
+            r => (Incident: SqlServerRows.ReadIncident(r), Members: r.GetInt32(IncidentColumns.All.Count)), [.. parameters], cancellationToken);
+        return new IncidentPage([.. rows.Select(r => r.Incident)], query.Page, query.PageSize, total) { MemberCounts = [.. rows.Select(r => r.Members)] };
+    }
+
+    private static void In(string column, SqlDbType type, int size, IReadOnlyList<string> values, List<string> where, List<SqlParameter> parameters)
+    {
+        if (values.Count > 0)
+        {
+            where.Add(SqlServerStatements.InFilter(column, values.Count));
+            parameters.AddRange(values.Select((v, i) => new SqlParameter($"@{column}{i}", type, size) { Value = v }));
+        }
+    }
+
+    private static void Equal(string column, SqlDbType type, int size, string? value, List<string> where, List<SqlParameter> parameters)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            where.Add($"{column} = @{column}");
+            parameters.Add(new SqlParameter("@" + column, type, size) { Value = value });
+        }
     }
 
     public async ValueTask<IncidentDetail?> GetAsync(long id, CancellationToken cancellationToken)

@@ -109,6 +109,27 @@ internal static class SqlServerSchema
             channel VARCHAR(64) NOT NULL, event_id BINARY(16) NOT NULL, incident_id BIGINT NOT NULL, seq INT NOT NULL, foldable BIT NOT NULL,
             queued_at BIGINT NOT NULL, next_at BIGINT NOT NULL, PRIMARY KEY (channel, event_id));
         """,
+        """
+        -- v4: people work incidents: who has it, and the cause and fix written when a person resolved it. A table type
+        -- cannot be altered: the incident rows' type is made again with the new columns.
+        ALTER TABLE dbo.incident ADD
+            assigned_to NVARCHAR(255) NOT NULL CONSTRAINT df_incident_assigned_to DEFAULT '',
+            resolution_cause NVARCHAR(MAX) NOT NULL CONSTRAINT df_incident_resolution_cause DEFAULT '',
+            resolution_fix NVARCHAR(MAX) NOT NULL CONSTRAINT df_incident_resolution_fix DEFAULT '';
+        DROP TYPE dbo.helpdesk_incident;
+        CREATE TYPE dbo.helpdesk_incident AS TABLE (
+            id BIGINT NOT NULL PRIMARY KEY, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL,
+            customer NVARCHAR(MAX) NOT NULL, title NVARCHAR(MAX) NOT NULL, description NVARCHAR(MAX) NOT NULL, status VARCHAR(16) NOT NULL,
+            priority VARCHAR(2) NOT NULL, state VARCHAR(16) NOT NULL, worst_state VARCHAR(16) NOT NULL, last_output NVARCHAR(MAX) NOT NULL,
+            problem_id NVARCHAR(255) NOT NULL, alert_count BIGINT NOT NULL, opened_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL,
+            acknowledged_at BIGINT NULL, acknowledged_by NVARCHAR(MAX) NOT NULL, acknowledgement_comment NVARCHAR(MAX) NOT NULL,
+            resolved_at BIGINT NULL, closed_at BIGINT NULL, reopen_count INT NOT NULL, updated_at BIGINT NOT NULL, timeline_count INT NOT NULL,
+            category NVARCHAR(MAX) NOT NULL, team NVARCHAR(MAX) NOT NULL, tier VARCHAR(8) NOT NULL, flapping BIT NOT NULL, flap_count INT NOT NULL,
+            flap_quiet_until BIGINT NULL, in_maintenance BIT NOT NULL, correlation_rule NVARCHAR(MAX) NOT NULL, correlation_key NVARCHAR(MAX) NOT NULL,
+            merged_into BIGINT NULL, sla_calendar NVARCHAR(MAX) NOT NULL, sla_started_at BIGINT NULL, response_due_at BIGINT NULL,
+            resolution_due_at BIGINT NULL, response_breached BIT NOT NULL, resolution_breached BIT NOT NULL, sla_paused_at BIGINT NULL, escalations INT NOT NULL,
+            assigned_to NVARCHAR(255) NOT NULL, resolution_cause NVARCHAR(MAX) NOT NULL, resolution_fix NVARCHAR(MAX) NOT NULL);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

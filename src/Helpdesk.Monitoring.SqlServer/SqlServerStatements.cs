@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Ports;
 using System.Globalization;
 using Helpdesk.Monitoring.Incidents;
 
@@ -150,21 +151,22 @@ internal static class SqlServerStatements
     public const string PruneApplied =
         "DELETE TOP (@max) FROM dbo.applied_event WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff AND applied_at < @cutoff";
 
-    public const string StatusFilter = "status = @status";
+    /// <summary>"column IN (@column0, @column1, ...)" for <paramref name="count"/> values.</summary>
+    public static string InFilter(string column, int count) =>
+        $"{column} IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"@{column}{i}"))})";
 
     // The indexed prefix narrows, the whole value decides.
     public const string CustomerFilter = "customer_key = LEFT(@customer, 400) AND customer = @customer";
 
     public const string HostFilter = "host = @host";
 
-    public const string PriorityFilter = "priority = @priority";
 
     public static string Where(IReadOnlyCollection<string> clauses) => clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
 
     public static string CountIncidents(string filter) => $"SELECT COUNT_BIG(*) FROM dbo.incident{filter}";
 
-    public static string PageIncidents(string filter) =>
-        $"SELECT {IncidentColumns.List} FROM dbo.incident{filter} ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
+    public static string PageIncidents(string filter, string orderBy) =>
+        $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM dbo.incident_member m WHERE m.incident_id = dbo.incident.id) AS member_count FROM dbo.incident{filter} ORDER BY {orderBy} OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
 
     public static readonly string GetIncident = $"SELECT {IncidentColumns.List} FROM dbo.incident WHERE id = @id";
 
@@ -198,7 +200,7 @@ internal static class SqlServerStatements
             }
         }
 
-        string[] filters = [StatusFilter, CustomerFilter, HostFilter, PriorityFilter];
+        string[] filters = [InFilter("status", 2), CustomerFilter, HostFilter, InFilter("priority", 3), "team = @team", "tier = @tier", "assigned_to = @assigned_to"];
         yield return (nameof(Commit), Commit);
         yield return (nameof(ClaimDeliveries), ClaimDeliveries);
         yield return (nameof(ClaimedDelivery), ClaimedDelivery);
@@ -216,8 +218,8 @@ internal static class SqlServerStatements
         yield return (nameof(PruneApplied), PruneApplied);
         yield return ("CountIncidents (no filter)", CountIncidents(Where([])));
         yield return ("CountIncidents (every filter)", CountIncidents(Where(filters)));
-        yield return ("PageIncidents (no filter)", PageIncidents(Where([])));
-        yield return ("PageIncidents (every filter)", PageIncidents(Where(filters)));
+        yield return ("PageIncidents (no filter)", PageIncidents(Where([]), new IncidentQuery().OrderBy));
+        yield return ("PageIncidents (every filter, by due)", PageIncidents(Where(filters), new IncidentQuery { Order = IncidentOrder.Due }.OrderBy));
         yield return (nameof(GetIncident), GetIncident);
         yield return (nameof(GetTimeline), GetTimeline);
         yield return (nameof(GetMembers), GetMembers);

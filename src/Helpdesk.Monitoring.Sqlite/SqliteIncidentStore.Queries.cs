@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
@@ -11,47 +12,56 @@ public sealed partial class SqliteIncidentStore
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var command = connection.CreateCommand();
         var where = new List<string>();
-        if (query.Status is { } status)
-        {
-            where.Add("status = @status");
-            command.Parameters.AddWithValue("@status", IncidentNames.Of(status));
-        }
-
-        if (!string.IsNullOrEmpty(query.Customer))
-        {
-            where.Add("customer = @customer");
-            command.Parameters.AddWithValue("@customer", query.Customer);
-        }
-
-        if (!string.IsNullOrEmpty(query.Host))
-        {
-            where.Add("host = @host");
-            command.Parameters.AddWithValue("@host", query.Host);
-        }
-
-        if (query.Priority is { } priority)
-        {
-            where.Add("priority = @priority");
-            command.Parameters.AddWithValue("@priority", IncidentNames.Of(priority));
-        }
-
+        In("status", query.Statuses.Select(IncidentNames.Of).ToList(), where, command);
+        In("priority", query.Priorities.Select(IncidentNames.Of).ToList(), where, command);
+        Equal("customer", query.Customer, where, command);
+        Equal("host", query.Host, where, command);
+        Equal("team", query.Team, where, command);
+        Equal("tier", query.Tier, where, command);
+        Equal("assigned_to", query.AssignedTo, where, command);
         var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
         command.CommandText = $"SELECT COUNT(*) FROM incident{filter}";
         var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
-        command.CommandText = $"SELECT {IncidentColumns.List} FROM incident_row{filter} ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset";
+        command.CommandText = $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM incident_member m WHERE m.incident_id = incident_row.id) FROM incident_row{filter} ORDER BY {query.OrderBy} LIMIT @limit OFFSET @offset";
         command.Parameters.AddWithValue("@limit", query.PageSize);
         command.Parameters.AddWithValue("@offset", (long)(query.Page - 1) * query.PageSize);
         var items = new List<IncidentRecord>();
+        var members = new List<int>();
         using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (reader.Read())
             {
                 items.Add(SqliteRows.Incident(reader));
+                members.Add(reader.GetInt32(IncidentColumns.All.Count));
             }
         }
 
-        return new IncidentPage(items, query.Page, query.PageSize, total);
+        return new IncidentPage(items, query.Page, query.PageSize, total) { MemberCounts = members };
+    }
+
+    private static void In(string column, IReadOnlyList<string> values, List<string> where, SqliteCommand command)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        var names = values.Select((v, i) => $"@{column}{i}").ToList();
+        where.Add($"{column} IN ({string.Join(", ", names)})");
+        for (var i = 0; i < values.Count; i++)
+        {
+            command.Parameters.AddWithValue(names[i], values[i]);
+        }
+    }
+
+    private static void Equal(string column, string? value, List<string> where, SqliteCommand command)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            where.Add($"{column} = @{column}");
+            command.Parameters.AddWithValue("@" + column, value);
+        }
     }
 
     public async ValueTask<IncidentDetail?> GetAsync(long id, CancellationToken cancellationToken)

@@ -191,6 +191,22 @@ internal static class SqliteSchema
         CREATE INDEX ix_delivery_order ON delivery(channel, incident_id, seq) WHERE state = 'pending';
         CREATE INDEX ix_delivery_dead ON delivery(channel) WHERE state = 'dead';
         """,
+        """
+        -- v8: people work incidents: who has it, and the cause and fix written when a person resolved it.
+        ALTER TABLE incident ADD COLUMN assigned_to TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN resolution_cause TEXT NOT NULL DEFAULT '';
+        ALTER TABLE incident ADD COLUMN resolution_fix TEXT NOT NULL DEFAULT '';
+        DROP VIEW incident_row;
+        CREATE VIEW incident_row AS
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
+                   i.last_output, i.problem_id, c.alert_count, i.opened_at, c.last_seen_at, i.acknowledged_at, i.acknowledged_by,
+                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count,
+                   i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until, i.in_maintenance,
+                   i.correlation_rule, i.correlation_key, i.merged_into, i.sla_calendar, i.sla_started_at, i.response_due_at,
+                   i.resolution_due_at, i.response_breached, i.resolution_breached, i.sla_paused_at, i.escalations,
+                   i.assigned_to, i.resolution_cause, i.resolution_fix
+            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -11,5 +11,5 @@ public readonly record struct Delivery(string Channel, Guid EventId, long Incide
     /// The events several of which make one message when they come together (a storm's hundreds of correlated alerts
     /// are one "N alerts joined" message, not hundreds): they change what an incident holds, not what someone must do.
     /// </summary>
-    public static bool IsFoldable(IncidentEventKind kind) => kind is IncidentEventKind.Updated or IncidentEventKind.Correlated or IncidentEventKind.Noted;
+    public static bool IsFoldable(IncidentEventKind kind) => kind is IncidentEventKind.Updated or IncidentEventKind.Correlated or IncidentEventKind.Noted or IncidentEventKind.CustomerNote;
 }

@@ -19,6 +19,12 @@ public sealed record IncidentChange(
     /// </summary>
     public long AlertsAdded { get; init; }
 
+    public string AssignedTo { get; init; } = "";
+
+    public string ResolutionCause { get; init; } = "";
+
+    public string ResolutionFix { get; init; } = "";
+
     public IncidentRecord ApplyTo(IncidentRecord r) => r with
     {
         Status = Status,
@@ -43,6 +49,9 @@ public sealed record IncidentChange(
         Tier = Tier,
         MergedInto = MergedInto,
         Sla = Sla,
+        AssignedTo = AssignedTo,
+        ResolutionCause = ResolutionCause,
+        ResolutionFix = ResolutionFix,
     };
 }
 

@@ -54,6 +54,9 @@ public static class IncidentColumns
         new("resolution_breached", ColumnType.Flag, ColumnRole.Changing),
         new("sla_paused_at", ColumnType.InstantOrNull, ColumnRole.Changing),
         new("escalations", ColumnType.Int32, ColumnRole.Changing),
+        new("assigned_to", ColumnType.Text, ColumnRole.Changing),
+        new("resolution_cause", ColumnType.Text, ColumnRole.Changing),
+        new("resolution_fix", ColumnType.Text, ColumnRole.Changing),
     ];
 
     /// <summary>Every column's name, comma-separated, in <see cref="All"/>'s order: what a store selects and reads.</summary>
@@ -100,6 +103,9 @@ public static class IncidentColumns
         w.Text(i.CorrelationKey);
         w.Int64OrNull(i.MergedInto);
         WriteSla(i.Sla, ref w);
+        w.Text(i.AssignedTo);
+        w.Text(i.ResolutionCause);
+        w.Text(i.ResolutionFix);
     }
 
     /// <summary>Writes the id, then the value of each of the <see cref="Changing"/> columns, in order.</summary>
@@ -126,6 +132,9 @@ public static class IncidentColumns
         w.Flag(c.InMaintenance);
         w.Int64OrNull(c.MergedInto);
         WriteSla(c.Sla, ref w);
+        w.Text(c.AssignedTo);
+        w.Text(c.ResolutionCause);
+        w.Text(c.ResolutionFix);
     }
 
     /// <summary>Reads a row selected with <see cref="List"/>.</summary>
@@ -167,6 +176,9 @@ public static class IncidentColumns
         CorrelationKey = r.Text(),
         MergedInto = r.Int64OrNull(),
         Sla = new IncidentSla(r.Text(), r.InstantOrNull(), r.InstantOrNull(), r.InstantOrNull(), r.Flag(), r.Flag(), r.InstantOrNull(), r.Int32()),
+        AssignedTo = r.Text(),
+        ResolutionCause = r.Text(),
+        ResolutionFix = r.Text(),
     };
 
     private static void WriteSla<TWriter>(IncidentSla sla, ref TWriter w) where TWriter : IColumnWriter

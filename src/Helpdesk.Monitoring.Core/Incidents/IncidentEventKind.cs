@@ -32,4 +32,10 @@ public enum IncidentEventKind : byte
 
     /// <summary>Anything else worth a line on the timeline: a custom note, a recovery that did not resolve yet.</summary>
     Noted,
+
+    /// <summary>A person took the incident, or gave it to someone.</summary>
+    Assigned,
+
+    /// <summary>A person wrote a note for the customer: the customer's status updates carry it.</summary>
+    CustomerNote,
 }

@@ -21,6 +21,8 @@ public static class IncidentEventKindNames
         IncidentEventKind.Closed => "closed",
         IncidentEventKind.StormStarted => "storm_started",
         IncidentEventKind.StormEnded => "storm_ended",
+        IncidentEventKind.Assigned => "assigned",
+        IncidentEventKind.CustomerNote => "customer_note",
         _ => "noted",
     };
 
@@ -44,6 +46,9 @@ public static class IncidentEventKindNames
         TimelineKind.Breached => IncidentEventKind.Breached,
         TimelineKind.StormStarted => IncidentEventKind.StormStarted,
         TimelineKind.StormEnded => IncidentEventKind.StormEnded,
+        TimelineKind.Assigned => IncidentEventKind.Assigned,
+        TimelineKind.PriorityChanged => IncidentEventKind.Updated,
+        TimelineKind.CustomerNote => IncidentEventKind.CustomerNote,
         _ => IncidentEventKind.Noted,
     };
 }

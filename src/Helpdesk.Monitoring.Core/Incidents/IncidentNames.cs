@@ -27,6 +27,21 @@ public static class IncidentNames
 
     public static Priority ParsePriority(string text) => (Priority)(text[1] - '0');
 
+    /// <summary>P1 to P5 (either case) and nothing else: not "P9", not "1", not "99".</summary>
+    public static bool TryParsePriority(string text, out Priority priority)
+    {
+        priority = text is [('P' or 'p'), >= '1' and <= '5'] ? (Priority)(text[1] - '0') : 0;
+        return priority != 0;
+    }
+
+    /// <summary>open, acknowledged, resolved or closed (either case) and nothing else.</summary>
+    public static bool TryParseStatus(string text, out IncidentStatus status)
+    {
+        var lower = text.ToLowerInvariant();
+        status = ParseStatus(lower);
+        return lower is "open" or "acknowledged" or "resolved" or "closed";
+    }
+
     public static string Of(ApplyOutcome outcome) => outcome switch
     {
         ApplyOutcome.Redelivered => "redelivered",

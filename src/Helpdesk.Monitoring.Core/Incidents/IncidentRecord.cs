@@ -65,9 +65,22 @@ public sealed record IncidentRecord
 
     public IncidentSla Sla { get; init; } = IncidentSla.None;
 
+    /// <summary>The user name of the person working on it; empty until someone takes it or is given it.</summary>
+    public string AssignedTo { get; init; } = "";
+
+    /// <summary>What caused it and what fixed it, as the person who resolved it wrote; empty unless a person resolved it.</summary>
+    public string ResolutionCause { get; init; } = "";
+
+    public string ResolutionFix { get; init; } = "";
+
     /// <summary>The mutable columns, as an update writes them.</summary>
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
         AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
-        Tier, MergedInto, Sla);
+        Tier, MergedInto, Sla)
+    {
+        AssignedTo = AssignedTo,
+        ResolutionCause = ResolutionCause,
+        ResolutionFix = ResolutionFix,
+    };
 }

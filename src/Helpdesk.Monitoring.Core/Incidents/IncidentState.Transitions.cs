@@ -31,6 +31,8 @@ internal sealed partial class IncidentState
         AcknowledgedAt = null;
         AcknowledgedBy = "";
         AcknowledgementComment = "";
+        ResolutionCause = "";
+        ResolutionFix = "";
         ReopenCount++;
         AlertCount++;
         UpdatedAt = now;

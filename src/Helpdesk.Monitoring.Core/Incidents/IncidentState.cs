@@ -46,7 +46,16 @@ internal sealed partial class IncidentState
         Sla = r.Sla;
         Team = r.Team;
         Customer = r.Customer;
+        AssignedTo = r.AssignedTo;
+        ResolutionCause = r.ResolutionCause;
+        ResolutionFix = r.ResolutionFix;
     }
+
+    public string AssignedTo { get; set; }
+
+    public string ResolutionCause { get; set; }
+
+    public string ResolutionFix { get; set; }
 
     /// <summary>Never changes after opening; kept so that what happens to the incident can be routed to people.</summary>
     public string Team { get; }
@@ -122,7 +131,12 @@ internal sealed partial class IncidentState
     public IncidentChange ToChange() => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
         AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
-        Tier, MergedInto, Sla);
+        Tier, MergedInto, Sla)
+    {
+        AssignedTo = AssignedTo,
+        ResolutionCause = ResolutionCause,
+        ResolutionFix = ResolutionFix,
+    };
 }
 
 /// <summary>How much of an incident a batch changed: counters only, or its mutable columns.</summary>

@@ -51,6 +51,27 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         Schedule(incident);
     }
 
+    /// <summary>
+    /// A person set the priority: that priority's targets apply from the same start, earlier or later, except to a
+    /// target already breached (a breach is history, not undone by a lower priority).
+    /// </summary>
+    public void Retarget(IncidentState incident)
+    {
+        if (incident.Sla.StartedAt is not { } start || incident.Sla.PausedAt is not null)
+        {
+            return;
+        }
+
+        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var target = policy.Rules.Sla.Targets[incident.Priority];
+        incident.Sla = incident.Sla with
+        {
+            ResponseDueAt = incident.Sla.ResponseBreached ? incident.Sla.ResponseDueAt : calendar.Add(start, target.Response),
+            ResolutionDueAt = incident.Sla.ResolutionBreached ? incident.Sla.ResolutionDueAt : calendar.Add(start, target.Resolution),
+        };
+        Schedule(incident);
+    }
+
     /// <summary>Maintenance started: the SLA clock stops; escalation waits.</summary>
     public static void Pause(IncidentState incident, DateTimeOffset at)
     {

@@ -20,4 +20,13 @@ public enum TimelineKind : byte
     Breached,
     StormStarted,
     StormEnded,
+
+    /// <summary>A person took the incident or gave it to someone.</summary>
+    Assigned,
+
+    /// <summary>A person set the priority, with a reason.</summary>
+    PriorityChanged,
+
+    /// <summary>A note written for the customer: their status updates carry it.</summary>
+    CustomerNote,
 }

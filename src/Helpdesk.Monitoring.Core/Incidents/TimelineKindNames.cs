@@ -17,6 +17,9 @@ public static class TimelineKindNames
         TimelineKind.Breached => "breached",
         TimelineKind.StormStarted => "storm_started",
         TimelineKind.StormEnded => "storm_ended",
+        TimelineKind.Assigned => "assigned",
+        TimelineKind.PriorityChanged => "priority_changed",
+        TimelineKind.CustomerNote => "customer_note",
         _ => "note",
     };
 
@@ -34,6 +37,9 @@ public static class TimelineKindNames
         "breached" => TimelineKind.Breached,
         "storm_started" => TimelineKind.StormStarted,
         "storm_ended" => TimelineKind.StormEnded,
+        "assigned" => TimelineKind.Assigned,
+        "priority_changed" => TimelineKind.PriorityChanged,
+        "customer_note" => TimelineKind.CustomerNote,
         _ => TimelineKind.Note,
     };
 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Hosting.Identity;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,34 +13,41 @@ using Microsoft.Extensions.Options;
 namespace Helpdesk.Monitoring.Hosting.Api;
 
 /// <summary>
-/// POST /api/v1/incidents/{number}/acknowledge and /resolve: an agent acknowledges or resolves an incident (resolving by
-/// hand is how incidents under the "manual" resolve policy end). Body: {"by": "alice", "comment": "..."}. An
-/// Idempotency-Key header (a UUID) makes a retried request safe; without one, every request is a new action.
+/// What people do to an incident: POST /api/v1/incidents/{number}/ acknowledge, assign, notes, priority, resolve and
+/// reopen. Who acts is the signed-in user (token or board session); a tool with the shared agent key says it in "by".
+/// An Idempotency-Key header (a UUID) makes a retried request safe; without one, every request is a new action.
 /// </summary>
 public static class AgentEndpoints
 {
     private const int MaxBodyBytes = 16 * 1024;
     private const int MaxByLength = 200;
-    private const int MaxCommentLength = 4000;
+    private const int MaxTextLength = 4000;
 
     public static void MapAgentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/incidents/{number}/acknowledge", (HttpContext http, string number, [AsParameters] Dependencies d, CancellationToken ct) =>
-            ActAsync(http, number, AgentActionKind.Acknowledge, d, ct));
-        app.MapPost("/api/v1/incidents/{number}/resolve", (HttpContext http, string number, [AsParameters] Dependencies d, CancellationToken ct) =>
-            ActAsync(http, number, AgentActionKind.Resolve, d, ct));
+        Map(app, "acknowledge", AgentActionKind.Acknowledge);
+        Map(app, "resolve", AgentActionKind.Resolve);
+        Map(app, "assign", AgentActionKind.Assign);
+        Map(app, "notes", AgentActionKind.Comment);
+        Map(app, "priority", AgentActionKind.Prioritize);
+        Map(app, "reopen", AgentActionKind.Reopen);
     }
 
+    private static void Map(IEndpointRouteBuilder app, string verb, AgentActionKind kind) =>
+        app.MapPost($"/api/v1/incidents/{{number}}/{verb}", (HttpContext http, string number, [AsParameters] Dependencies d, CancellationToken ct) =>
+            ActAsync(http, number, kind, d, ct))
+            .WithSummary($"An agent action: {verb}").Accepts<AgentRequestJson>("application/json")
+            .Produces<AgentActionResultJson>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
+
     /// <summary>What the endpoints need, resolved from the container as one parameter.</summary>
-    public sealed record Dependencies(AgentKeys Keys, HttpIngest Ingest, PipelineReadiness Readiness, IIncidentQueries Queries, IOptions<HelpdeskOptions> Options, TimeProvider Time);
+    public sealed record Dependencies(Access Access, HttpIngest Ingest, PipelineReadiness Readiness, IIncidentQueries Queries, IOptions<HelpdeskOptions> Options, TimeProvider Time);
 
     private static async Task<IResult> ActAsync(HttpContext http, string number, AgentActionKind kind, Dependencies d, CancellationToken cancellationToken)
     {
-        if (!d.Keys.Allows(http.Request))
+        var (caller, refusal) = d.Access.CheckWrite(http);
+        if (caller is null)
         {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Problem(statusCode: 401, title: "Unauthorized",
-                detail: d.Keys.Configured ? "send an agent key as 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'" : "agent actions are disabled: no agent key is configured (Helpdesk:Api:AgentKey)");
+            return refusal!;
         }
 
         if (!IncidentNumber.TryParse(number, out var id))
@@ -56,6 +65,12 @@ public static class AgentEndpoints
         if (http.Request.Headers.TryGetValue("Idempotency-Key", out var key) && !Guid.TryParse(key.ToString(), out actionId))
         {
             return Results.Problem(statusCode: 400, title: "Bad Idempotency-Key", detail: "the Idempotency-Key header must be a UUID");
+        }
+
+        var (action, problem) = AgentRequests.Make(request, kind, actionId, id, caller, d.Access.Users.Current);
+        if (action is null)
+        {
+            return problem!;
         }
 
         if (!d.Readiness.IsReady)
@@ -76,7 +91,7 @@ public static class AgentEndpoints
         }
 
         var receipt = new ActionReceipt(d.Ingest);
-        d.Ingest.Push(new InboundNotification(new AgentAction(actionId, id, kind, request.By, request.Comment ?? ""), receipt));
+        d.Ingest.Push(new InboundNotification(action, receipt));
         ApplyOutcome outcome;
         try
         {
@@ -91,40 +106,55 @@ public static class AgentEndpoints
 
         var incident = (await d.Queries.GetAsync(id, cancellationToken))!.Incident;
         return outcome == ApplyOutcome.Ignored
-            ? Results.Problem(statusCode: 409, title: "Not open", detail: $"{incident.Number} is {IncidentNames.Of(incident.Status)}: only open or acknowledged incidents can be {(kind == AgentActionKind.Resolve ? "resolved" : "acknowledged")}")
+            ? Results.Problem(statusCode: 409, title: action.AppliesTo(IncidentStatus.Resolved) ? "Not resolved" : "Not open",
+                detail: $"{incident.Number} is {IncidentNames.Of(incident.Status)}: {AgentRequests.WhatAppliesTo(kind)}")
             : Results.Ok(new AgentActionResultJson(IncidentNames.Of(outcome), actionId, IncidentJson.From(incident)));
     }
 
-    private static async Task<(AgentActionJson? Request, string Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
+    private static async Task<(AgentRequestJson? Request, string Error)> ReadAsync(HttpContext http, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > MaxBodyBytes)
         {
             return (null, $"the body must be at most {MaxBodyBytes} bytes");
         }
 
-        AgentActionJson? request;
+        AgentRequestJson? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync<AgentActionJson>(http.Request.Body, JsonSerializerOptions.Web, cancellationToken);
+            request = http.Request.ContentLength == 0
+                ? new AgentRequestJson()
+                : await JsonSerializer.DeserializeAsync<AgentRequestJson>(http.Request.Body, JsonSerializerOptions.Web, cancellationToken);
         }
         catch (JsonException ex)
         {
-            return (null, $"the body must be JSON like {{\"by\": \"alice\", \"comment\": \"...\"}}: {ex.Message}");
+            return (null, $"the body must be a JSON object such as {{\"comment\": \"...\"}}: {ex.Message}");
         }
 
-        if (request is null || string.IsNullOrWhiteSpace(request.By) || request.By.Length > MaxByLength)
+        if (request is null)
         {
-            return (null, $"\"by\" (who acts) is required, at most {MaxByLength} characters");
+            return (null, "the body must be a JSON object");
         }
 
-        return request.Comment is { Length: > MaxCommentLength }
-            ? (null, $"\"comment\" must be at most {MaxCommentLength} characters")
+        if (request.By is { Length: > MaxByLength })
+        {
+            return (null, $"\"by\" must be at most {MaxByLength} characters");
+        }
+
+        string?[] texts = [request.Comment, request.Cause, request.Fix, request.Text, request.Reason, request.To];
+        return texts.Any(t => t is { Length: > MaxTextLength })
+            ? (null, $"every text must be at most {MaxTextLength} characters")
             : (request, "");
     }
 }
 
-/// <summary>The body of an agent action.</summary>
-public sealed record AgentActionJson(string By, string? Comment);
+/// <summary>
+/// The body of an action on an incident; which fields count depends on the action: "comment" (acknowledge, reopen,
+/// assign), "cause" and "fix" (resolve, both required), "to" (assign), "text" and "forCustomer" (notes), "priority"
+/// and "reason" (priority). "by" only with the shared agent key: a signed-in user is who acts.
+/// </summary>
+public sealed record AgentRequestJson(
+    string? By = null, string? Comment = null, string? Cause = null, string? Fix = null, string? To = null, string? Text = null,
+    bool? ForCustomer = null, string? Priority = null, string? Reason = null);
 
 /// <summary>What an agent action did: resolved, acknowledged, repeated (already so) or redelivered (same key again).</summary>
 public sealed record AgentActionResultJson(string Outcome, Guid ActionId, IncidentJson Incident);

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Hosting.Identity;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;
@@ -14,10 +15,17 @@ public static class DeliveryEndpoints
 {
     private static readonly string[] States = ["pending", "sent", "dead"];
 
-    public static void MapDeliveryEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/v1/deliveries", ListAsync);
+    public static void MapDeliveryEndpoints(this IEndpointRouteBuilder app) => app.MapGet("/api/v1/deliveries", ListAsync)
+        .WithSummary("Each outbound channel's backlog and its newest deliveries in a state").Produces<DeliveriesJson>().ProducesValidationProblem().ProducesProblem(401);
 
-    private static async Task<IResult> ListAsync(HttpRequest request, IDeliveryQueue queue, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, Access access, IDeliveryQueue queue, CancellationToken cancellationToken)
     {
+        if (access.CheckRead(http) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var request = http.Request;
         var state = request.Query["state"].ToString() is { Length: > 0 } s ? s : "dead";
         if (!States.Contains(state))
         {

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Hosting.Identity;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Ports;
@@ -7,43 +8,39 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Helpdesk.Monitoring.Hosting.Api;
 
-/// <summary>GET /api/v1/incidents (filtered, newest first, paged) and GET /api/v1/incidents/{number}.</summary>
+/// <summary>GET /api/v1/incidents (filtered, newest first or by SLA due, paged) and GET /api/v1/incidents/{number}.</summary>
 public static class IncidentEndpoints
 {
     public static void MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/incidents", ListAsync);
-        app.MapGet("/api/v1/incidents/{number}", GetAsync);
+        app.MapGet("/api/v1/incidents", ListAsync).WithSummary("The incident queue: filtered, newest first or by SLA due, paged")
+            .Produces<IncidentPageJson>().ProducesValidationProblem().ProducesProblem(401);
+        app.MapGet("/api/v1/incidents/{number}", GetAsync).WithSummary("One incident with its members, timeline, events and the customer's history")
+            .Produces<IncidentDetailJson>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, IIncidentQueries queries, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, Access access, IIncidentQueries queries, CancellationToken cancellationToken)
     {
-        var q = request.Query;
-        var errors = new Dictionary<string, string[]>();
-        IncidentStatus? status = null;
-        if (q["status"].ToString() is { Length: > 0 } statusText)
+        if (access.CheckRead(http) is { } refusal)
         {
-            if (Enum.TryParse<IncidentStatus>(statusText, ignoreCase: true, out var parsed) && !int.TryParse(statusText, out _))
-            {
-                status = parsed;
-            }
-            else
-            {
-                errors["status"] = ["must be open, acknowledged, resolved or closed"];
-            }
+            return refusal;
         }
 
-        Priority? priority = null;
-        if (q["priority"].ToString() is { Length: > 0 } priorityText)
+        var q = http.Request.Query;
+        var errors = new Dictionary<string, string[]>();
+        var statuses = Values(q["status"], "status", "open, acknowledged, resolved or closed (several: status=open,acknowledged)", errors,
+            static (string t, out IncidentStatus s) => IncidentNames.TryParseStatus(t, out s));
+        var priorities = Values(q["priority"], "priority", "P1, P2, P3, P4 or P5 (several: priority=P1,P2)", errors,
+            static (string t, out Priority p) => IncidentNames.TryParsePriority(t, out p));
+        var order = q["sort"].ToString() switch
         {
-            if (priorityText.Length == 2 && Enum.TryParse<Priority>(priorityText, ignoreCase: true, out var parsed))
-            {
-                priority = parsed;
-            }
-            else
-            {
-                errors["priority"] = ["must be P1, P2, P3, P4 or P5"];
-            }
+            "" or "newest" => IncidentOrder.Newest,
+            "due" => IncidentOrder.Due,
+            _ => (IncidentOrder?)null,
+        };
+        if (order is null)
+        {
+            errors["sort"] = ["must be newest (newest problem first) or due (nearest SLA deadline first)"];
         }
 
         var page = IntParameter(q["page"].ToString(), 1, 1, int.MaxValue / IncidentQuery.MaxPageSize, "page", errors);
@@ -55,21 +52,54 @@ public static class IncidentEndpoints
 
         var result = await queries.ListAsync(new IncidentQuery
         {
-            Status = status,
-            Priority = priority,
+            Statuses = statuses,
+            Priorities = priorities,
             Customer = NullIfEmpty(q["customer"].ToString()),
             Host = NullIfEmpty(q["host"].ToString()),
+            Team = NullIfEmpty(q["team"].ToString()),
+            Tier = NullIfEmpty(q["tier"].ToString()),
+            AssignedTo = NullIfEmpty(q["assignedTo"].ToString()),
+            Order = order!.Value,
             Page = page,
             PageSize = pageSize,
         }, cancellationToken);
-        return Results.Ok(new IncidentPageJson(result.Items.Select(IncidentJson.From).ToList(), result.Page, result.PageSize, result.Total));
+        var items = result.Items.Select((r, i) => IncidentJson.From(r) with { MemberCount = i < result.MemberCounts.Count ? result.MemberCounts[i] : 0 }).ToList();
+        return Results.Ok(new IncidentPageJson(items, result.Page, result.PageSize, result.Total));
+    }
+
+    private delegate bool Parser<T>(string text, out T value);
+
+    /// <summary>A filter that takes several values, comma-separated or repeated (status=open,acknowledged or status=open&amp;status=acknowledged).</summary>
+    private static List<T> Values<T>(Microsoft.Extensions.Primitives.StringValues raw, string name, string allowed, Dictionary<string, string[]> errors, Parser<T> parse)
+    {
+        var values = new List<T>();
+        foreach (var word in raw.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!parse(word, out var value))
+            {
+                errors[name] = [$"'{word}' is not allowed: each value must be {allowed}"];
+                return [];
+            }
+
+            if (!values.Contains(value))
+            {
+                values.Add(value);
+            }
+        }
+
+        return values;
     }
 
     /// <summary>How many earlier incidents of the same host and customer a detail shows.</summary>
     private const int HistoryLength = 20;
 
-    private static async Task<IResult> GetAsync(string number, IIncidentQueries queries, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext http, string number, Access access, IIncidentQueries queries, CancellationToken cancellationToken)
     {
+        if (access.CheckRead(http) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (!IncidentNumber.TryParse(number, out var id))
         {
             return Results.Problem(statusCode: 400, title: "Invalid incident number", detail: $"'{number}' is not an incident number like INC-000042");

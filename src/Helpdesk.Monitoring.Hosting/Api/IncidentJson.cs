@@ -10,13 +10,17 @@ public sealed record IncidentJson(
     string State, string WorstState, long AlertCount, string LastOutput, string ProblemId, DateTimeOffset OpenedAt, DateTimeOffset LastSeenAt,
     DateTimeOffset? AcknowledgedAt, string AcknowledgedBy, string AcknowledgementComment, DateTimeOffset? ResolvedAt,
     DateTimeOffset? ClosedAt, int ReopenCount, bool Flapping, int FlapCount, bool InMaintenance, DateTimeOffset UpdatedAt, string Description,
-    string CorrelationRule, string CorrelationKey, string? MergedInto, SlaJson Sla)
+    string CorrelationRule, string CorrelationKey, string? MergedInto, SlaJson Sla, string AssignedTo, string ResolutionCause, string ResolutionFix)
 {
+    /// <summary>Alerts the incident holds besides its cause (in lists; a detail lists the members themselves).</summary>
+    public int MemberCount { get; init; }
+
     public static IncidentJson From(IncidentRecord r) => new(
         r.Number, r.Title, IncidentNames.Of(r.Status), IncidentNames.Of(r.Priority), r.Category, r.Team, r.Tier, r.Instance, r.Host, r.Service, r.Customer,
         NagiosNames.Of(r.State), NagiosNames.Of(r.WorstState), r.AlertCount, r.LastOutput, r.ProblemId, r.OpenedAt, r.LastSeenAt,
         r.AcknowledgedAt, r.AcknowledgedBy, r.AcknowledgementComment, r.ResolvedAt, r.ClosedAt, r.ReopenCount, r.Flapping, r.FlapCount, r.InMaintenance, r.UpdatedAt, r.Description,
-        r.CorrelationRule, r.CorrelationKey, r.MergedInto is { } merged ? IncidentNumber.Format(merged) : null, SlaJson.From(r.Sla));
+        r.CorrelationRule, r.CorrelationKey, r.MergedInto is { } merged ? IncidentNumber.Format(merged) : null, SlaJson.From(r.Sla),
+        r.AssignedTo, r.ResolutionCause, r.ResolutionFix);
 
 }
 
@@ -43,7 +47,7 @@ public sealed record IncidentDetailJson(
     IncidentJson Incident, IReadOnlyList<MemberJson> Members, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<IncidentEventJson> Events, IReadOnlyList<HistoryJson> History)
 {
     public static IncidentDetailJson From(IncidentDetail d, IReadOnlyList<IncidentRecord> history) =>
-        new(IncidentJson.From(d.Incident), d.Members.Select(MemberJson.From).ToList(), d.Timeline.Select(TimelineJson.From).ToList(),
+        new(IncidentJson.From(d.Incident) with { MemberCount = d.Members.Count }, d.Members.Select(MemberJson.From).ToList(), d.Timeline.Select(TimelineJson.From).ToList(),
             d.Events.Select(IncidentEventJson.From).ToList(), history.Select(HistoryJson.From).ToList());
 }
 

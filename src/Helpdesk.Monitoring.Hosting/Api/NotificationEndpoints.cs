@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Hosting.Identity;
 using System.Buffers;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
@@ -18,7 +19,9 @@ namespace Helpdesk.Monitoring.Hosting.Api;
 public static class NotificationEndpoints
 {
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/notifications", PostAsync);
+        app.MapPost("/api/v1/notifications", PostAsync)
+            .WithSummary("Notifications in: one wire record, a JSON array of them, or JSON lines; answers after the durable commit")
+            .Produces<IngestResultJson>().Produces<IngestResultJson>(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(503);
 
     private static async Task<IResult> PostAsync(HttpContext http, IngestKeys keys, HttpIngest ingest, PipelineReadiness readiness,
         DeadLetterDirectory deadLetters, HelpdeskMetrics metrics, IOptions<HelpdeskOptions> options, TimeProvider time, CancellationToken cancellationToken)

@@ -63,6 +63,10 @@ public sealed class HelpdeskOptions
 
     public string SqlitePath => Resolve(Store.Sqlite.Path, "helpdesk.db");
 
+    public string UsersPath => Resolve(Api.UsersPath, "users.json");
+
+    public string SessionKeyPath => Resolve("", "session.key");
+
     public bool UsesSqlServer => string.Equals(Store.Provider, "sqlserver", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The store as logs name it: the SQLite path, or just "SQL Server" (its connection string holds secrets).</summary>
@@ -111,6 +115,16 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:Api:AgentKey(s) must differ from the ingest keys: a Nagios server's key must not resolve incidents");
         }
 
+        if (Api.SessionKey.Length > 0 && !(TryBase64(Api.SessionKey) is { Length: >= 32 }))
+        {
+            errors.Add("Helpdesk:Api:SessionKey must be base64 of at least 32 random bytes (for example: head -c 32 /dev/urandom | base64)");
+        }
+
+        if (Api.SessionLifetime < TimeSpan.FromMinutes(5) || Api.SessionLifetime > TimeSpan.FromDays(30))
+        {
+            errors.Add("Helpdesk:Api:SessionLifetime must be between 5 minutes and 30 days");
+        }
+
         if (Api.MaxInFlight < 1)
         {
             errors.Add("Helpdesk:Api:MaxInFlight must be at least 1");
@@ -157,6 +171,12 @@ public sealed class HelpdeskOptions
 
     private string Resolve(string configured, string defaultName) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(DataDirectory, defaultName) : configured);
+
+    private static byte[]? TryBase64(string text)
+    {
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
+    }
 
     private static void AddIfAny(List<string> errors, string prefix, string? error)
     {
@@ -241,4 +261,22 @@ public sealed class ApiSection
     public string AgentKey { get; set; } = "";
 
     public IEnumerable<string> AllAgentKeys() => AgentKeys.Append(AgentKey).Where(k => !string.IsNullOrEmpty(k));
+
+    /// <summary>The users file (people, roles, credential hashes); default: users.json in the data directory.</summary>
+    public string UsersPath { get; set; } = "";
+
+    /// <summary>
+    /// The key that signs sign-in sessions and the links sent to customers (base64, at least 32 bytes). Empty: one is
+    /// made on first start and kept in the data directory (session.key, mode 0600). Instances behind one address must share it.
+    /// </summary>
+    public string SessionKey { get; set; } = "";
+
+    /// <summary>How long a board sign-in lasts.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// Whether reading incidents needs a sign-in. Unset: only when the service listens beyond loopback (on 127.0.0.1
+    /// alone, reads stay open, as they have been, and the log says so at start).
+    /// </summary>
+    public bool? ReadsNeedSignIn { get; set; }
 }

@@ -43,7 +43,7 @@ public sealed class AgentActionIntegrationTests : IDisposable
         }
 
         var key = Guid.CreateVersion7().ToString();
-        using (var resolved = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"alice","comment":"replaced the PSU"}""", key))
+        using (var resolved = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"alice","cause":"the power supply failed","fix":"replaced the PSU"}""", key))
         {
             var json = await BodyAsync(resolved);
             Assert.True(resolved.StatusCode == HttpStatusCode.OK, json.ToString());
@@ -52,7 +52,7 @@ public sealed class AgentActionIntegrationTests : IDisposable
         }
 
         // The same request again (a retry) changes nothing; a new one finds the incident no longer open.
-        using (var retried = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"alice","comment":"replaced the PSU"}""", key))
+        using (var retried = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"alice","cause":"the power supply failed","fix":"replaced the PSU"}""", key))
         {
             Assert.Equal("redelivered", (await BodyAsync(retried)).GetProperty("outcome").GetString());
         }
@@ -63,11 +63,14 @@ public sealed class AgentActionIntegrationTests : IDisposable
         }
 
         var detail = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
-        Assert.Single(detail.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString() == "Resolved by alice: replaced the PSU");
+        Assert.Single(detail.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString() == "Resolved by alice. Cause: the power supply failed Fix: replaced the PSU");
+        Assert.Equal(("the power supply failed", "replaced the PSU"),
+            (detail.GetProperty("incident").GetProperty("resolutionCause").GetString(), detail.GetProperty("incident").GetProperty("resolutionFix").GetString()));
 
         // The same, as the event people and other systems are told: what happened, by whose action, the incident after it.
         var resolvedEvent = Assert.Single(detail.GetProperty("events").EnumerateArray(), e => e.GetProperty("event").GetString() == "resolved");
-        Assert.Equal(("resolved", "Resolved by alice: replaced the PSU"), (resolvedEvent.GetProperty("status").GetString(), resolvedEvent.GetProperty("text").GetString()));
+        Assert.Equal(("resolved", "Resolved by alice. Cause: the power supply failed Fix: replaced the PSU"),
+            (resolvedEvent.GetProperty("status").GetString(), resolvedEvent.GetProperty("text").GetString()));
         Assert.Equal(detail.GetProperty("timeline").GetArrayLength(), detail.GetProperty("events").GetArrayLength());
     }
 
@@ -95,7 +98,7 @@ public sealed class AgentActionIntegrationTests : IDisposable
         Assert.Equal("L1", kept.GetProperty("tier").GetString());
         Assert.Equal(0, kept.GetProperty("sla").GetProperty("escalations").GetInt32());
 
-        using (var missing = await ActAsync(service, "INC-000099", "resolve", AgentKey, """{"by":"carol"}"""))
+        using (var missing = await ActAsync(service, "INC-000099", "resolve", AgentKey, """{"by":"carol","cause":"c","fix":"f"}"""))
         {
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }

@@ -100,9 +100,9 @@ public sealed class SqliteIncidentStoreIntegrationTests : IAsyncLifetime
         var page = await _store.ListAsync(new IncidentQuery { Customer = "acme", PageSize = 5, Page = 1 }, default);
         Assert.Equal(8, page.Total);
         Assert.Equal(["h11", "h10", "h9", "h8", "h7"], page.Items.Select(i => i.Host));
-        var warnings = await _store.ListAsync(new IncidentQuery { Priority = Priority.P4 }, default);
+        var warnings = await _store.ListAsync(new IncidentQuery { Priorities = [Priority.P4] }, default);
         Assert.Equal(4, warnings.Total);
-        Assert.Empty((await _store.ListAsync(new IncidentQuery { Status = IncidentStatus.Closed }, default)).Items);
+        Assert.Empty((await _store.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Closed] }, default)).Items);
         Assert.Equal(1, (await _store.ListAsync(new IncidentQuery { Host = "h3" }, default)).Total);
     }
 

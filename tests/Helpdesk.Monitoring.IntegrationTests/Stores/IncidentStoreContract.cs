@@ -262,7 +262,22 @@ public abstract class IncidentStoreContract
         Assert.Equal(2, page.Total);
         Assert.Equal("HTTP", Assert.Single(page.Items).Service);
         Assert.Equal(1, (await store.Reads.ListAsync(new IncidentQuery { Host = "web02" }, default)).Total);
-        Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Status = IncidentStatus.Open, Priority = Priority.P2 }, default)).Total);
+        Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Open], Priorities = [Priority.P2] }, default)).Total);
+
+        // Several values of one filter are "any of them"; none of them is "none of these".
+        Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Open, IncidentStatus.Acknowledged] }, default)).Total);
+        Assert.Equal(0, (await store.Reads.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Resolved, IncidentStatus.Closed] }, default)).Total);
+        Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Priorities = [Priority.P1, Priority.P2] }, default)).Total);
+        Assert.Equal(0, (await store.Reads.ListAsync(new IncidentQuery { Team = "no-such-team" }, default)).Total);
+        Assert.Equal(0, (await store.Reads.ListAsync(new IncidentQuery { AssignedTo = "alice" }, default)).Total);
+        var all = await store.Reads.ListAsync(new IncidentQuery(), default);
+        Assert.Equal(3, (await store.Reads.ListAsync(new IncidentQuery { Tier = all.Items[0].Tier }, default)).Total);
+        Assert.Equal([0, 0, 0], all.MemberCounts);
+
+        // By due: the nearest response deadline first (all three opened a second apart with one target: oldest first).
+        var byDue = await store.Reads.ListAsync(new IncidentQuery { Order = IncidentOrder.Due }, default);
+        Assert.Equal([1L, 2L, 3L], byDue.Items.Select(i => i.Id));
+        Assert.Equal([3L, 2L, 1L], all.Items.Select(i => i.Id));
         var disk = (await store.Reads.GetAsync(2, default))!.Incident;
         Assert.Equal(["HTTP"], (await store.Reads.HistoryAsync(disk, 20, default)).Select(i => i.Service));
     }

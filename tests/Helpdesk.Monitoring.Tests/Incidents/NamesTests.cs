@@ -20,7 +20,8 @@ public sealed class NamesTests
             [TimelineKind.Resolved] = "resolved", [TimelineKind.Reopened] = "reopened", [TimelineKind.Closed] = "closed",
             [TimelineKind.Note] = "note", [TimelineKind.Correlated] = "correlated", [TimelineKind.Merged] = "merged",
             [TimelineKind.Escalated] = "escalated", [TimelineKind.Breached] = "breached", [TimelineKind.StormStarted] = "storm_started",
-            [TimelineKind.StormEnded] = "storm_ended",
+            [TimelineKind.StormEnded] = "storm_ended", [TimelineKind.Assigned] = "assigned", [TimelineKind.PriorityChanged] = "priority_changed",
+            [TimelineKind.CustomerNote] = "customer_note",
         };
         Assert.Equal(Enum.GetValues<TimelineKind>().Order(), expected.Keys.Order());
         foreach (var (kind, name) in expected)

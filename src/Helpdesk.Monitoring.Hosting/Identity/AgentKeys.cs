@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Helpdesk.Monitoring.Hosting.Api;
+namespace Helpdesk.Monitoring.Hosting.Identity;
 
 /// <summary>
 /// Keys that let helpdesk agents (and their tools) act on incidents. Separate from the ingest keys on purpose: the key

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
-namespace Helpdesk.Monitoring.Hosting.Api;
+namespace Helpdesk.Monitoring.Hosting.Identity;
 
 /// <summary>API-key check for writes: "Authorization: Bearer KEY" or "X-Api-Key: KEY", compared in constant time.</summary>
 public sealed class IngestKeys(IEnumerable<string> keys)

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Helpdesk.Monitoring.People;
+
+/// <summary>
+/// The users file: every person who may sign in, by name and by token hash. Immutable: a change makes a new directory
+/// (the CLI writes it; the service reads it again when the file changes).
+/// </summary>
+public sealed class UserDirectory
+{
+    /// <summary>A user name: what the timeline records and a person types, so short, lower case, no spaces.</summary>
+    public const string NameRule = "1 to 64 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit";
+
+    private const int MaxTextLength = 200;
+    private readonly Dictionary<string, User> _byName;
+    private readonly Dictionary<string, User> _byTokenHash;
+
+    public UserDirectory(IEnumerable<User> users)
+    {
+        Users = [.. users.OrderBy(u => u.Name, StringComparer.Ordinal)];
+        _byName = Users.ToDictionary(u => u.Name, StringComparer.Ordinal);
+        _byTokenHash = new Dictionary<string, User>(StringComparer.Ordinal);
+        foreach (var user in Users)
+        {
+            foreach (var token in user.Tokens)
+            {
+                _byTokenHash[token.Hash] = user;
+            }
+        }
+    }
+
+    public static UserDirectory Empty { get; } = new([]);
+
+    public IReadOnlyList<User> Users { get; }
+
+    public User? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>The user a token belongs to, or null.</summary>
+    public User? FindByToken(string token) =>
+        token.StartsWith(Credentials.TokenPrefix, StringComparison.Ordinal) ? _byTokenHash.GetValueOrDefault(Credentials.HashToken(token)) : null;
+
+    public UserDirectory With(User user) => new(Users.Where(u => u.Name != user.Name).Append(user));
+
+    public UserDirectory Without(string name) => new(Users.Where(u => u.Name != name));
+
+    public static bool IsValidName(string name) =>
+        name.Length is > 0 and <= 64 && char.IsAsciiLetterLower(name[0]) | char.IsAsciiDigit(name[0])
+        && name.AsSpan().IndexOfAnyExcept(NameCharacters) < 0;
+
+    private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._-");
+
+    /// <summary>The users file's text, or the sentences that say what is wrong with it.</summary>
+    public static (UserDirectory? Directory, IReadOnlyList<string> Errors) Parse(string json)
+    {
+        var errors = new List<string>();
+        var users = new List<User>();
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("users", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                return (null, ["the users file must be a JSON object with a \"users\" array"]);
+            }
+
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ParseUser(item, $"users[{index}]", errors) is { } user)
+                {
+                    if (users.Any(u => u.Name == user.Name))
+                    {
+                        errors.Add($"users[{index}]: the user name '{user.Name}' is used twice");
+                    }
+
+                    users.Add(user);
+                }
+
+                index++;
+            }
+        }
+        catch (JsonException ex)
+        {
+            return (null, [$"the users file is not valid JSON: {ex.Message}"]);
+        }
+
+        return errors.Count > 0 ? (null, errors) : (new UserDirectory(users), []);
+    }
+
+    private static User? ParseUser(JsonElement item, string at, List<string> errors)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"{at}: each user must be a JSON object");
+            return null;
+        }
+
+        var before = errors.Count;
+        var name = Text(item, "name", at, errors);
+        if (!IsValidName(name))
+        {
+            errors.Add($"{at}: \"name\" must be {NameRule}");
+        }
+
+        var roleText = Text(item, "role", at, errors);
+        if (!UserRoles.TryParse(roleText, out var role))
+        {
+            errors.Add($"{at}: \"role\" must be agent, lead or admin, not '{roleText}'");
+        }
+
+        var password = Text(item, "password", at, errors);
+        if (password.Length > 0 && !Credentials.IsPasswordHash(password))
+        {
+            errors.Add($"{at}: \"password\" must be a hash made by 'helpdesk users password', never the password itself");
+        }
+
+        var tokens = new List<UserToken>();
+        if (item.TryGetProperty("tokens", out var tokenList) && tokenList.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var token in tokenList.EnumerateArray())
+            {
+                var hash = token.ValueKind == JsonValueKind.Object ? Text(token, "hash", at, errors) : "";
+                if (!Credentials.IsTokenHash(hash))
+                {
+                    errors.Add($"{at}: every token must have a \"hash\" made by 'helpdesk users token', never the token itself");
+                    continue;
+                }
+
+                var created = token.TryGetProperty("created", out var c) && c.TryGetDateTimeOffset(out var at2) ? at2 : DateTimeOffset.UnixEpoch;
+                tokens.Add(new UserToken(Credentials.TokenId(hash), hash, created, Text(token, "label", at, errors)));
+            }
+        }
+
+        return errors.Count > before
+            ? null
+            : new User(name, Text(item, "displayName", at, errors) is { Length: > 0 } display ? display : name, Text(item, "team", at, errors),
+                Text(item, "tier", at, errors), role) { PasswordHash = password, Tokens = tokens };
+    }
+
+    private static string Text(JsonElement item, string property, string at, List<string> errors)
+    {
+        if (!item.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return "";
+        }
+
+        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length > MaxTextLength)
+        {
+            errors.Add($"{at}: \"{property}\" must be text of at most {MaxTextLength} characters");
+            return "";
+        }
+
+        return value.GetString()!;
+    }
+
+    /// <summary>The directory as the users file keeps it (indented, so a diff of two versions reads well).</summary>
+    public byte[] ToJson()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("users");
+            foreach (var u in Users)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", u.Name);
+                w.WriteString("displayName", u.DisplayName);
+                w.WriteString("team", u.Team);
+                w.WriteString("tier", u.Tier);
+                w.WriteString("role", UserRoles.Of(u.Role));
+                w.WriteString("password", u.PasswordHash);
+                w.WriteStartArray("tokens");
+                foreach (var t in u.Tokens)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("hash", t.Hash);
+                    w.WriteString("created", t.CreatedAt);
+                    w.WriteString("label", t.Label);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+}

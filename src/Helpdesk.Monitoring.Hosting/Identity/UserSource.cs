@@ -1,0 +1,62 @@
+using Helpdesk.Monitoring.Files;
+using Helpdesk.Monitoring.People;
+using Microsoft.Extensions.Logging;
+
+namespace Helpdesk.Monitoring.Hosting.Identity;
+
+/// <summary>
+/// The users file as the service knows it. <c>helpdesk users</c> changes the file while the service runs: it is read
+/// again when its time or size changed, looked at no more than every two seconds and only when someone signs in or
+/// calls with a token, so an idle service does nothing. A file that became unreadable or wrong keeps the last good
+/// version in force, and the log says why.
+/// </summary>
+public sealed class UserSource(string path, UserDirectory initial, TimeProvider time, ILogger<UserSource> log)
+{
+    private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(2);
+    private readonly Lock _gate = new();
+    private UserDirectory _current = initial;
+    private (DateTime, long) _version = UsersFile.Version(path);
+    private long _lookedAt = time.GetTimestamp();
+
+    public string Path => path;
+
+    public UserDirectory Current
+    {
+        get
+        {
+            if (time.GetElapsedTime(Volatile.Read(ref _lookedAt)) < LookEvery)
+            {
+                return Volatile.Read(ref _current);
+            }
+
+            lock (_gate)
+            {
+                if (time.GetElapsedTime(_lookedAt) >= LookEvery)
+                {
+                    _lookedAt = time.GetTimestamp();
+                    var version = UsersFile.Version(path);
+                    if (version != _version)
+                    {
+                        _version = version;
+                        Reload();
+                    }
+                }
+
+                return _current;
+            }
+        }
+    }
+
+    private void Reload()
+    {
+        var (directory, errors) = UsersFile.Read(path);
+        if (directory is null)
+        {
+            log.LogError("The users file changed but cannot be used, so the users read before stay in force: {Errors}", string.Join("; ", errors));
+            return;
+        }
+
+        Volatile.Write(ref _current, directory);
+        log.LogInformation("Read the users file {Path} again: {Count} users", path, directory.Users.Count);
+    }
+}
