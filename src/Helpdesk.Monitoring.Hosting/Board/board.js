@@ -2,7 +2,7 @@
 // Every text from an incident (Nagios output, notes) is set as text, never as HTML.
 "use strict";
 
-const state = { me: null, readsOpen: false, users: [], filters: null, refreshTimer: null, tick: null, view: null };
+const state = { me: null, users: [], filters: null, refreshTimer: null, view: null, source: null };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -138,6 +138,7 @@ function showSignIn() {
     try {
       await api("/api/v1/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       await whoAmI();
+      connectLive();
       location.hash = "#/";
     } catch (error) {
       notice(error.message);
@@ -339,16 +340,22 @@ function scheduleRefresh() {
   }, 250);
 }
 
+// A refused stream (not signed in yet) is not retried by the browser itself: the board tries again, and again after a sign-in.
 function connectLive() {
   const live = document.getElementById("live");
+  if (state.source) state.source.close();
   const source = new EventSource("/api/v1/events");
+  state.source = source;
   source.addEventListener("hello", () => { live.textContent = "Live"; scheduleRefresh(); });
   source.addEventListener("incident", (event) => {
     const e = JSON.parse(event.data);
     live.textContent = `Live: ${e.number} ${e.event.replace(/_/g, " ")}`;
     if (state.view === "queue" || state.view === e.number) scheduleRefresh();
   });
-  source.onerror = () => { live.textContent = "Reconnecting…"; };
+  source.onerror = () => {
+    live.textContent = "Reconnecting…";
+    if (source.readyState === EventSource.CLOSED && state.source === source) setTimeout(() => { if (state.source === source) connectLive(); }, 3000);
+  };
 }
 
 async function route() {

@@ -1,0 +1,113 @@
+using System.Net.Http.Headers;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Tests;
+using Microsoft.Playwright;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Workplace;
+
+/// <summary>
+/// The board in a real browser: sign in, watch an incident appear live when a notification arrives, acknowledge it,
+/// and find the acknowledgement in the API under the person's name; on a desktop and on a phone screen, with an
+/// accessibility scan (axe-core) of every page. Screenshots are kept in artifacts/test-results/board.
+/// </summary>
+public sealed class BoardBrowserTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task An_agent_signs_in_sees_a_new_incident_live_and_acknowledges_it()
+    {
+        var users = _dir.Combine("users.json");
+        var token = await UsersCli.AddAsync(users, "bob", "agent");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Api__UsersPath"] = users,
+            ["Helpdesk__Api__ReadsNeedSignIn"] = "true",
+        });
+        await using var browser = await Browser.LaunchAsync();
+        var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("401", StringComparison.Ordinal))
+            {
+                errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+
+        // Reads need a sign-in here: the board sends a stranger to the sign-in form.
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/");
+        await page.GetByLabel("or API token").WaitForAsync();
+        await ScanAsync(page, "sign-in");
+        await page.GetByLabel("or API token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Incident queue" }).WaitForAsync();
+        await page.GetByText("bob (test) (agent, L1)").WaitForAsync();
+        await page.GetByText("Live", new() { Exact = true }).WaitForAsync();
+
+        // A notification arrives: the row appears without a reload.
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", customer: "acme",
+            output: "CRITICAL - Socket timeout <script>alert(1)</script>", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        var row = page.Locator("tr[data-number='INC-000001']");
+        await row.WaitForAsync(new() { Timeout = 15_000 });
+        Assert.Contains("web01 / HTTP", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Matches("(response|resolution) in", await row.Locator("td[data-label='SLA']").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "queue.png"), FullPage = true });
+        await ScanAsync(page, "queue");
+
+        // The incident page: everything the API has, and the actions. Notification text stays text.
+        await row.GetByRole(AriaRole.Link, new() { Name = "INC-000001" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "INC-000001: web01 / HTTP is CRITICAL" }).WaitForAsync();
+        Assert.Contains("<script>alert(1)</script>", await page.Locator("pre").First.InnerTextAsync(), StringComparison.Ordinal);
+        await ScanAsync(page, "incident");
+        await page.GetByLabel("Comment (optional)").FillAsync("looking at it from the board");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+        await page.GetByText("Acknowledged in the helpdesk by bob: looking at it from the board").WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "incident.png"), FullPage = true });
+
+        // The API says the same, under the person's name.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/incidents/INC-000001");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await service.Http.SendAsync(request);
+        var incident = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("incident");
+        Assert.Equal(("acknowledged", "bob"), (incident.GetProperty("status").GetString(), incident.GetProperty("acknowledgedBy").GetString()));
+
+        // On a phone: the queue reads as cards, every control still reachable and labelled.
+        var phone = await context.NewPageAsync();
+        await phone.SetViewportSizeAsync(390, 844);
+        await phone.GotoAsync($"http://127.0.0.1:{service.Port}/");
+        await phone.Locator("tr[data-number='INC-000001']").WaitForAsync();
+        var width = await phone.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the queue is {width} px wide on a 390 px screen");
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "queue-phone.png"), FullPage = true });
+        await ScanAsync(phone, "queue on a phone");
+
+        // The keyboard alone reaches the first incident from the top of the page.
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/#/");
+        await page.Locator("tr[data-number='INC-000001']").WaitForAsync();
+        var reached = false;
+        for (var i = 0; i < 40 && !reached; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached = await page.EvaluateAsync<string>("document.activeElement && document.activeElement.textContent") == "INC-000001";
+        }
+
+        Assert.True(reached, "Tab never reached the incident's link");
+        Assert.Empty(errors);
+    }
+
+    private static async Task ScanAsync(IPage page, string what)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}").ToList();
+        Assert.True(serious.Count == 0, $"accessibility on the {what} page:\n{string.Join("\n", serious)}");
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Playwright;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Workplace;
+
+/// <summary>
+/// Debian's chromium, headless, driven by Playwright: the browser the test command installs (apt-get install
+/// chromium), never one Playwright would download.
+/// </summary>
+internal sealed class Browser : IAsyncDisposable
+{
+    public const string Chromium = "/usr/bin/chromium";
+    private readonly IPlaywright _playwright;
+
+    private Browser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Instance = browser;
+    }
+
+    public IBrowser Instance { get; }
+
+    /// <summary>Where screenshots are kept: artifacts/test-results/board at the repository's root.</summary>
+    public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(Fixtures.Programs.Root, "artifacts", "test-results", "board")).FullName;
+
+    public static async Task<Browser> LaunchAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: ./build.sh test installs Debian's chromium package");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            // The sandbox needs user namespaces a root test run does not have; the pages are our own.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+        });
+        return new Browser(playwright, browser);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Instance.CloseAsync();
+        _playwright.Dispose();
+    }
+}
