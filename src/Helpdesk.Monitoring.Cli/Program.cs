@@ -8,6 +8,8 @@ var root = new RootCommand("helpdesk: Nagios notifications to helpdesk incidents
     RulesCommand.Create(),
     ReplayCommand.Create(),
     UsersCommand.Create(),
+    IncidentsCommand.Create(),
+    CompletionCommand.Create(),
 };
 // No response files: '@10:20' is a Nagios threshold range, not a file of arguments.
 var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -16,6 +18,19 @@ var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer
 if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == CheckCommand.Name)
 {
     return CheckCommand.UsageError(parse.Errors[0].Message);
+}
+
+// The agent's and the administrator's commands say a wrong command line apart from a refusal: exit 2 (1 is "the
+// service or the users file said no", 3 "the service could not be reached").
+if (parse.Errors.Count > 0 && args.Length > 0 && args[0] is "incidents" or "users")
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"helpdesk {args[0]}: {error.Message}");
+    }
+
+    Console.Error.WriteLine($"(helpdesk {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2))} --help shows the usage)");
+    return 2;
 }
 
 return await parse.InvokeAsync();
