@@ -84,7 +84,14 @@ run() {
   HELPDESK_INGEST_KEY=${HELPDESK_INGEST_KEY:-$(key_file var/ingest-key)}
   HELPDESK_AGENT_KEY=${HELPDESK_AGENT_KEY:-$(key_file var/agent-key)}
   export HELPDESK_INGEST_KEY HELPDESK_AGENT_KEY
-  say "ingest key (POST /api/v1/notifications) in var/ingest-key; agent key (acknowledge, resolve) in var/agent-key"
+  say "ingest key (POST /api/v1/notifications) in var/ingest-key; agent key (tools that say who acts in \"by\") in var/agent-key"
+  # A first person for the board: admin, with an API token kept like the keys (shown once by helpdesk users, so kept here).
+  if [ ! -s var/admin-token ]; then
+    (umask 077; artifacts/cli/helpdesk users add admin --role admin --display-name "Administrator" --users-file var/users.json > var/admin-token 2>/dev/null \
+      || artifacts/cli/helpdesk users token admin --users-file var/users.json > var/admin-token) \
+      || fail "could not add the first user (admin) to var/users.json"
+  fi
+  say "board: http://127.0.0.1:8080/ (sign in with the API token in var/admin-token, or set a password: artifacts/cli/helpdesk users password admin --users-file var/users.json)"
   # A 32 MiB gen0 budget halves GC pauses under alert storms (docs/configuration.md, "Tuning"); the runtimeconfig cannot set it.
   export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x2000000}
   say "helpdesk-service on ${HELPDESK_URLS:-http://127.0.0.1:8080}; spool: var/spool; store: var/helpdesk.db; notify with artifacts/cli/helpdesk"
@@ -102,8 +109,9 @@ test_all() {
   # promtool checks /metrics; a real Nagios 4 drives the end-to-end tests; the Kafka tests use librdkafka's mock
   # cluster from the client's own bundled library; the shared-state tests start their own redis-server; the install
   # test verifies units with systemd-analyze; docker-compose (no engine) validates the container stack; strace shows
-  # that a durable write really fsyncs the file and its folder.
-  apt_install prometheus nagios4-core redis-server systemd time docker-compose openssl strace python3-aiosmtpd
+  # that a durable write really fsyncs the file and its folder; Debian's chromium runs the board's browser tests
+  # (Playwright drives it; no browser is ever downloaded).
+  apt_install prometheus nagios4-core redis-server systemd time docker-compose openssl strace python3-aiosmtpd chromium
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
   [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build

@@ -74,6 +74,7 @@ public sealed class PipelineService(
         }
 
         metrics.ObserveActiveIncidents(() => committer.Decider.ActiveCount);
+        metrics.ObserveReady(() => readiness.IsReady ? 1 : 0);
         metrics.ObserveStoreFailing(() => committer.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
         using var spoolMetrics = new SpoolMetrics(spool);
         using var kafkaMetrics = o.ConsumesKafka ? new KafkaMetrics(kafka) : null;

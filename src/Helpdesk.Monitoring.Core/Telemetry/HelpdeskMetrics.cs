@@ -45,6 +45,7 @@ public sealed class HelpdeskMetrics : IDisposable
     private Func<long> _activeIncidents = static () => 0;
     private Func<long> _stormActive = static () => 0;
     private Func<long> _topologyHosts = static () => 0;
+    private Func<long> _ready = static () => 0;
 
     public HelpdeskMetrics()
     {
@@ -75,6 +76,7 @@ public sealed class HelpdeskMetrics : IDisposable
         _meter.CreateObservableGauge("helpdesk_store_failing_seconds", () => _storeFailingSeconds(),
             unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
         _meter.CreateObservableGauge("helpdesk_active_incidents", () => _activeIncidents(), description: "Incidents open or acknowledged.");
+        _meter.CreateObservableGauge("helpdesk_ready", () => _ready(), description: "1 while the service has rebuilt its state, consumes, and its store commits (what /readyz says); 0 otherwise.");
     }
 
     /// <summary>The meter the instruments are on: a test listens to exactly this service's instruments through it.</summary>
@@ -89,6 +91,8 @@ public sealed class HelpdeskMetrics : IDisposable
     public void ObserveStorm(Func<long> active) => _stormActive = active;
 
     public void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
+
+    public void ObserveReady(Func<long> ready) => _ready = ready;
 
     public void Dispose() => _meter.Dispose();
 

@@ -123,6 +123,13 @@ install_all() {
   fi
   chown root:root "$confdir/keys.env"; chmod 0600 "$confdir/keys.env"
 
+  # People who sign in to the board: the service's group reads the file; only root (helpdesk users) changes it.
+  if [ ! -e "$confdir/users.json" ]; then
+    (umask 027; printf '{\n  "users": []\n}\n' > "$confdir/users.json")
+    say "users: $confdir/users.json (empty: add the first person with helpdesk users add NAME --role admin)"
+  fi
+  chown root:"$group" "$confdir/users.json"; chmod 0640 "$confdir/users.json"
+
   if [ ! -e "$confdir/relay.env" ]; then
     (umask 077; printf '# The Kafka brokers helpdesk-relay ships the spool to (scale-out only).\n#HELPDESK_KAFKA_BOOTSTRAP_SERVERS=kafka1:9092,kafka2:9092\n' > "$confdir/relay.env")
   fi
@@ -138,6 +145,7 @@ install_all() {
   "Urls": "$listen",
   "Helpdesk": {
     "DataDirectory": "$datadir",
+    "Api": { "UsersPath": "$confdir/users.json" },
     "Spool": { "Path": "$spooldir" },
     "Topology": { "ObjectsCachePath": "$cache" }
   }
@@ -170,8 +178,10 @@ JSON
 Installed. Next:
   1. In Nagios' main configuration: enable_environment_macros=1 and cfg_file=$confdir/nagios/helpdesk.cfg
      (it defines the notify-helpdesk command and a helpdesk contact for instance '$instance'); then restart Nagios.
-  2. Keys (ingest for senders, agent for people's tools) are in $confdir/keys.env, readable by root only.
-  3. Watch it: $plugindir/check_helpdesk -H 127.0.0.1 -p ${listen##*:}
+  2. Keys (ingest for senders, agent for older tools) are in $confdir/keys.env, readable by root only.
+  3. People: $bindir/helpdesk users add NAME --role admin --users-file $confdir/users.json prints their token once;
+     helpdesk users password NAME --users-file $confdir/users.json sets a password for the board.
+  4. Watch it: $plugindir/check_helpdesk -H 127.0.0.1 -p ${listen##*:}
 DONE
 }
 

@@ -102,7 +102,7 @@ public sealed class ContainerStackTests : IDisposable
     }
 
     [Fact]
-    public async Task The_alert_rules_pass_promtool_and_fire_on_a_dead_or_stuck_channel_only()
+    public async Task The_alert_rules_pass_promtool_and_fire_on_a_broken_pipeline_or_channel_only()
     {
         var (exit, stdout, stderr) = await ExternalCommand.RunAsync("promtool", ["check", "rules", Path.Combine(Deploy, "alerts.yml")]);
         Assert.True(exit == 0, stdout + stderr);

@@ -58,6 +58,25 @@ public sealed class ProductionInstallTests : IDisposable
         Assert.Equal("nagios-installed", page.GetProperty("items")[0].GetProperty("instance").GetString());
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Root, "var/spool/helpdesk/rejected")));
 
+        // Root adds the first person with the installed command; the file keeps the service's group, and the running
+        // service (its own user) accepts the new token within seconds.
+        var usersFile = Path.Combine(Root, "etc/helpdesk/users.json");
+        var (added, token, addError) = await ExternalCommand.RunAsync(Path.Combine(Root, "usr/local/bin/helpdesk"), ["users", "add", "olga", "--role", "admin", "--users-file", usersFile]);
+        Assert.True(added == 0, addError);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, Mode("etc/helpdesk/users.json"));
+        Assert.Equal(("root", Group), Owner("etc/helpdesk/users.json"));
+        var signedIn = false;
+        for (var attempt = 0; attempt < 50 && !signedIn; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/session");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
+            using var response = await service.Http.SendAsync(request);
+            signedIn = response.IsSuccessStatusCode;
+            await Task.Delay(signedIn ? 0 : 200);
+        }
+
+        Assert.True(signedIn, "the installed service never accepted the token of the user root added");
+
         // The installed check plugin, as Nagios would run it.
         var (code, line) = await RunAsync(new ProcessStartInfo(Path.Combine(Root, "usr/lib/nagios/plugins/check_helpdesk"), ["-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)]));
         Assert.True(code == 0, line);
