@@ -110,6 +110,7 @@ public static class HelpdeskHost
         builder.Services.AddSingleton(sp => new Access(sp.GetRequiredService<UserSource>(), sp.GetRequiredService<AgentKeys>(),
             sp.GetRequiredService<SessionCookie>(), readsNeedSignIn, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddSingleton(new Helpdesk.Monitoring.Customers.CustomerLinks(signingKey!.For("customer-link")));
         var app = builder.Build();
 
         // The exporter listens from the start, so no measurement before the first scrape is missed.
@@ -125,6 +126,7 @@ public static class HelpdeskHost
         app.MapSessionEndpoints();
         app.Services.GetRequiredService<LiveFeed>().Map(app);
         app.MapBoard();
+        app.MapCustomerEndpoints();
         app.MapOpenApiDocument();
         SayWhoMayRead(app, users!, readsNeedSignIn, options);
         return app;
@@ -164,7 +166,12 @@ public static class HelpdeskHost
         services.AddSingleton(new AgentKeys(options.Api.AllAgentKeys()));
         services.AddSingleton<PipelineReadiness>();
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));
-        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka, OutboundMetrics.Labels(options.DeliveryChannels)));
+        var routing = options.Incidents.Rules.Routing;
+        var labels = new Dictionary<string, MetricLabel[]>(OutboundMetrics.Labels(options.DeliveryChannels), StringComparer.Ordinal)
+        {
+            [HelpdeskMetricLabels.SatisfactionName] = HelpdeskMetricLabels.Satisfaction(routing.Routes.Select(r => r.Team).Prepend(routing.DefaultTeam)),
+        };
+        services.AddSingleton(new PrometheusMetrics(options.ConsumesKafka, labels));
         services.AddProblemDetails();
         services.AddOpenApiDocument();
 
@@ -174,6 +181,7 @@ public static class HelpdeskHost
             services.AddSingleton<IIncidentStore>(sqlServer);
             services.AddSingleton<IIncidentQueries>(sqlServer);
             services.AddSingleton<IDeliveryQueue>(sqlServer);
+            services.AddSingleton<ISatisfactionRecords>(sqlServer);
         }
         else
         {
@@ -182,6 +190,7 @@ public static class HelpdeskHost
             services.AddSingleton<IIncidentStore>(store);
             services.AddSingleton<IIncidentQueries>(store);
             services.AddSingleton<IDeliveryQueue>(store);
+            services.AddSingleton<ISatisfactionRecords>(store);
         }
 
         // One set of instruments per service: everything that counts gets this instance, and /metrics publishes it.

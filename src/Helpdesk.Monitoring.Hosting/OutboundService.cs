@@ -35,16 +35,25 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         {
             var names = _outbound.ChannelNames;
             var toNagios = _nagios.CommandFiles.Count > 0;
-            if (names.Count == 0 && !toNagios)
+            var toCustomers = _outbound.CustomerMail.Enabled;
+            if (names.Count == 0 && !toNagios && !toCustomers)
             {
                 return null;
             }
 
             var rules = options.Value.Incidents.Rules.Outbound;
+            var customers = options.Value.Incidents.Rules.Customers;
             string[] nagios = [NagiosAcknowledgements.ChannelName];
+            string[] customer = [CustomerMailOptions.ChannelName];
 
             // An agent's acknowledgement also goes to Nagios, whatever the routes say: it stops Nagios re-notifying.
-            return e => toNagios && e.ByAgent && e.Name == "acknowledged" ? rules.ChannelsFor(e, names).Concat(nagios) : rules.ChannelsFor(e, names);
+            // Customers hear only what is written for them; a status update that came due is theirs alone.
+            return e =>
+            {
+                var staff = e.Name == "customer_update" ? [] : rules.ChannelsFor(e, names);
+                var withNagios = toNagios && e.ByAgent && e.Name == "acknowledged" ? staff.Concat(nagios) : staff;
+                return toCustomers && CustomerMail.Wants(e, customers) ? withNagios.Concat(customer) : withNagios;
+            };
         }
     }
 
@@ -92,9 +101,14 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             .. _outbound.Teams.Select(t => (IOutboundChannel)new TeamsChannel(t.Key, t.Value, http, _outbound.UrlOf)),
             .. _outbound.Email.Select(m => (IOutboundChannel)new EmailChannel(m.Key, m.Value, _outbound.UrlOf)),
             .. _nagios.CommandFiles.Count == 0 ? [] : new[] { (IOutboundChannel)new NagiosAcknowledgements(_nagios, services.GetRequiredService<IIncidentQueries>(), time, Log, Note) },
+            .. !_outbound.CustomerMail.Enabled ? [] : new[]
+            {
+                (IOutboundChannel)new CustomerMail(_outbound.CustomerMail, options.Value.Incidents.Rules.Customers,
+                    services.GetRequiredService<Helpdesk.Monitoring.Customers.CustomerLinks>(), services.GetRequiredService<IIncidentQueries>(), time),
+            },
         ];
         _senders = [.. channels.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new ChannelSender(c, queue, _outbound, metrics, time, Log,
-            c is NagiosAcknowledgements ? null : new RateBound(_outbound.MaxPerMinute, time)))];
+            c is NagiosAcknowledgements or CustomerMail ? null : new RateBound(_outbound.MaxPerMinute, time)))];
         foreach (var (name, webhook) in _outbound.Webhooks)
         {
             logger.LogInformation("Outbound channel {Channel}: webhook {Url}", name, WebhookChannel.Redacted(webhook.Url));
@@ -113,6 +127,12 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         foreach (var (name, email) in _outbound.Email)
         {
             logger.LogInformation("Outbound channel {Channel}: e-mail to {To} through {Host}:{Port}", name, string.Join(", ", email.To), email.Smtp.Host, email.Smtp.Port);
+        }
+
+        if (_outbound.CustomerMail.Enabled)
+        {
+            logger.LogInformation("Customers named in the rules file are written to through {Host}:{Port}; their links lead to {Url}",
+                _outbound.CustomerMail.Smtp.Host, _outbound.CustomerMail.Smtp.Port, _outbound.CustomerMail.LinkBaseUrl);
         }
 
         await Task.WhenAll(_senders.Select(s => s.RunAsync(stoppingToken)));

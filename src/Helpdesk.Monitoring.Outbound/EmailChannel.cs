@@ -1,11 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
-using MailKit;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
 
 namespace Helpdesk.Monitoring.Outbound;
@@ -36,32 +32,7 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
         return SendAsync(message, cancellationToken);
     }
 
-    private async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
-    {
-        using var smtp = new SmtpClient();
-        try
-        {
-            await smtp.ConnectAsync(options.Smtp.Host, options.Smtp.Port, Security(options.Smtp.Security), cancellationToken);
-            if (options.Smtp.User.Length > 0)
-            {
-                await smtp.AuthenticateAsync(new NetworkCredential(options.Smtp.User, options.Smtp.Password), cancellationToken);
-            }
-
-            await smtp.SendAsync(message, cancellationToken);
-            await smtp.DisconnectAsync(quit: true, cancellationToken);
-        }
-        catch (SmtpCommandException ex)
-        {
-            // 5xx: the server refuses this message for good (a bad address); 4xx: try again later.
-            throw new DeliveryFailedException($"the mail server {options.Smtp.Host}:{options.Smtp.Port} answered {(int)ex.StatusCode}: {ex.Message}",
-                permanent: (int)ex.StatusCode >= 500, ex);
-        }
-        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or AuthenticationException or SslHandshakeException
-            or ServiceNotConnectedException or ServiceNotAuthenticatedException)
-        {
-            throw new DeliveryFailedException($"the mail server {options.Smtp.Host}:{options.Smtp.Port} could not take the mail: {ex.Message}", permanent: false, ex);
-        }
-    }
+    private Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => SmtpSubmission.SendAsync(options.Smtp, message, cancellationToken);
 
     /// <summary>The mail for one event: what a person on call reads first is in the subject.</summary>
     public MimeMessage Compose(PendingDelivery delivery)
@@ -110,14 +81,6 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
 
     private static string Folded(PendingDelivery delivery) =>
         delivery.Folded.Count == 0 ? "" : $" (and {delivery.Folded.Count} earlier update{(delivery.Folded.Count == 1 ? "" : "s")})";
-
-    private static SecureSocketOptions Security(string security) => security switch
-    {
-        "None" => SecureSocketOptions.None,
-        "SslOnConnect" => SecureSocketOptions.SslOnConnect,
-        "Auto" => SecureSocketOptions.Auto,
-        _ => SecureSocketOptions.StartTls,
-    };
 
     private static string Html(string text) => WebUtility.HtmlEncode(text);
 }

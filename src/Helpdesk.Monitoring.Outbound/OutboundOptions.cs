@@ -16,6 +16,9 @@ public sealed class OutboundOptions
     /// <summary>E-mail channels by name: one mail per event, threaded per incident.</summary>
     public Dictionary<string, EmailOptions> Email { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Mail to customers (their contacts and cadence come from the rules file).</summary>
+    public CustomerMailOptions CustomerMail { get; set; } = new();
+
     /// <summary>
     /// Where a person opens an incident, with <c>{number}</c> for its number (for example
     /// <c>https://helpdesk.example.com/incidents/{number}</c>); sent as the incident's url. Empty: no url.
@@ -58,7 +61,7 @@ public sealed class OutboundOptions
     /// <summary>Every problem, each naming its key.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<string>(CustomerMail.Validate());
         foreach (var (name, webhook) in Webhooks)
         {
             if (!ChannelName.IsValid(name))

@@ -129,6 +129,11 @@ internal static class SqlServerSchema
             merged_into BIGINT NULL, sla_calendar NVARCHAR(MAX) NOT NULL, sla_started_at BIGINT NULL, response_due_at BIGINT NULL,
             resolution_due_at BIGINT NULL, response_breached BIT NOT NULL, resolution_breached BIT NOT NULL, sla_paused_at BIGINT NULL, escalations INT NOT NULL,
             assigned_to NVARCHAR(255) NOT NULL, resolution_cause NVARCHAR(MAX) NOT NULL, resolution_fix NVARCHAR(MAX) NOT NULL);
+        -- The customer's answer to the satisfaction question: one per incident, the first kept.
+        CREATE TABLE dbo.satisfaction (
+            incident_id BIGINT NOT NULL CONSTRAINT pk_satisfaction PRIMARY KEY, score INT NOT NULL, comment NVARCHAR(2000) NOT NULL,
+            contact NVARCHAR(320) NOT NULL, team NVARCHAR(255) NOT NULL, at BIGINT NOT NULL
+        );
         """,
     ];
 

@@ -168,6 +168,15 @@ internal static class SqlServerStatements
     public static string PageIncidents(string filter, string orderBy) =>
         $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM dbo.incident_member m WHERE m.incident_id = dbo.incident.id) AS member_count FROM dbo.incident{filter} ORDER BY {orderBy} OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
 
+    // Two instances taking the same answer at once: the key keeps one, the other inserts nothing (no error).
+    public const string RecordSatisfaction = """
+        INSERT INTO dbo.satisfaction (incident_id, score, comment, contact, team, at)
+        SELECT @id, @score, @comment, @contact, @team, @at
+        WHERE NOT EXISTS (SELECT 1 FROM dbo.satisfaction WITH (UPDLOCK, HOLDLOCK) WHERE incident_id = @id)
+        """;
+
+    public const string GetSatisfaction = "SELECT score, comment, contact, team, at FROM dbo.satisfaction WHERE incident_id = @id";
+
     public static readonly string GetIncident = $"SELECT {IncidentColumns.List} FROM dbo.incident WHERE id = @id";
 
     public const string GetTimeline = "SELECT incident_id, seq, at, kind, event_id, text FROM dbo.timeline WHERE incident_id = @id ORDER BY seq";
@@ -221,6 +230,8 @@ internal static class SqlServerStatements
         yield return ("PageIncidents (no filter)", PageIncidents(Where([]), new IncidentQuery().OrderBy));
         yield return ("PageIncidents (every filter, by due)", PageIncidents(Where(filters), new IncidentQuery { Order = IncidentOrder.Due }.OrderBy));
         yield return (nameof(GetIncident), GetIncident);
+        yield return (nameof(RecordSatisfaction), RecordSatisfaction);
+        yield return (nameof(GetSatisfaction), GetSatisfaction);
         yield return (nameof(GetTimeline), GetTimeline);
         yield return (nameof(GetMembers), GetMembers);
         yield return (nameof(GetEvents), GetEvents);

@@ -18,6 +18,9 @@ internal enum Clock : byte
     /// <summary>The resolution target of the SLA.</summary>
     Resolution,
 
+    /// <summary>The next status update the customer is owed while the incident is open (the rules file's customers).</summary>
+    CustomerUpdate,
+
     /// <summary>The verification hold of a resolved incident: it closes when no new problem came.</summary>
     Close,
 }

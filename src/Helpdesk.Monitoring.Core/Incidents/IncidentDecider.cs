@@ -114,7 +114,7 @@ public sealed partial class IncidentDecider
                     CloseIfDue(incident, now, plan);
                     break;
                 default:
-                    _sla.Run(incident, clock, due, plan);
+                    _sla.Run(incident, clock, due, now, plan);
                     break;
             }
         }

@@ -38,4 +38,7 @@ public enum IncidentEventKind : byte
 
     /// <summary>A person wrote a note for the customer: the customer's status updates carry it.</summary>
     CustomerNote,
+
+    /// <summary>A status update to the customer came due.</summary>
+    CustomerUpdate,
 }

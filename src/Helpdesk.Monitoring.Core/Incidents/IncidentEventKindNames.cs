@@ -23,6 +23,7 @@ public static class IncidentEventKindNames
         IncidentEventKind.StormEnded => "storm_ended",
         IncidentEventKind.Assigned => "assigned",
         IncidentEventKind.CustomerNote => "customer_note",
+        IncidentEventKind.CustomerUpdate => "customer_update",
         _ => "noted",
     };
 
@@ -49,6 +50,7 @@ public static class IncidentEventKindNames
         TimelineKind.Assigned => IncidentEventKind.Assigned,
         TimelineKind.PriorityChanged => IncidentEventKind.Updated,
         TimelineKind.CustomerNote => IncidentEventKind.CustomerNote,
+        TimelineKind.CustomerUpdate => IncidentEventKind.CustomerUpdate,
         _ => IncidentEventKind.Noted,
     };
 }

@@ -107,6 +107,9 @@ internal sealed partial class IncidentState
     public int TimelineCount { get; set; }
     public string LastNote { get; set; } = "";
 
+    /// <summary>When the customer's next status update is due (the one entry in the clocks that counts); kept in memory only.</summary>
+    public DateTimeOffset? CustomerUpdateDue { get; set; }
+
     /// <summary>Nagios' problem id of the episode that opened (or reopened) the incident; empty when Nagios sent none.</summary>
     public string ProblemId { get; set; }
 

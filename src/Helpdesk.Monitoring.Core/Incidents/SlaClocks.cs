@@ -122,16 +122,59 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         {
             clocks.Schedule(incident, Clock.Resolution, resolution);
         }
+
+        ScheduleCustomerUpdate(incident, incident.UpdatedAt);
+    }
+
+    /// <summary>
+    /// The customer's next status update: on the cadence their rules give the incident's priority, counted from the
+    /// SLA's start, the first one after <paramref name="after"/>. None in maintenance or without a cadence.
+    /// </summary>
+    private void ScheduleCustomerUpdate(IncidentState incident, DateTimeOffset after)
+    {
+        if (!incident.IsActive || incident.InMaintenance || policy.Rules.Customers.UpdateInterval(incident.Customer, incident.Priority) is not { } every)
+        {
+            incident.CustomerUpdateDue = null;
+            return;
+        }
+
+        var start = incident.Sla.StartedAt ?? incident.OpenedAt;
+        var due = start + TimeSpan.FromTicks(every.Ticks * (after < start ? 1 : ((after - start).Ticks / every.Ticks) + 1));
+        if (incident.CustomerUpdateDue != due)
+        {
+            incident.CustomerUpdateDue = due;
+            clocks.Schedule(incident, Clock.CustomerUpdate, due);
+        }
+    }
+
+    /// <summary>A status update came due: an event the customer's channel sends, then the next one after now (never a catch-up burst).</summary>
+    private void CustomerUpdate(IncidentState incident, DateTimeOffset due, DateTimeOffset now, CommitPlan plan)
+    {
+        incident.CustomerUpdateDue = null;
+        if (policy.Rules.Customers.UpdateInterval(incident.Customer, incident.Priority) is not { } every)
+        {
+            return;
+        }
+
+        plan.Append(incident, due, TimelineKind.CustomerUpdate, null,
+            $"Status update to the customer (every {Duration.Format(every)} at {IncidentNames.Of(incident.Priority)})");
+        ScheduleCustomerUpdate(incident, now > due ? now : due);
     }
 
     /// <summary>
     /// An SLA clock came due: an escalation or a breach, unless the entry is stale (the deadline moved, the tier or
     /// status changed) or the incident is in maintenance.
     /// </summary>
-    public void Run(IncidentState incident, Clock clock, DateTimeOffset due, CommitPlan plan)
+    public void Run(IncidentState incident, Clock clock, DateTimeOffset due, DateTimeOffset now, CommitPlan plan)
     {
         if (!incident.IsActive || incident.Sla.PausedAt is not null || incident.InMaintenance)
         {
+            // No update is owed while paused; the next is scheduled again when maintenance ends or the incident reopens.
+            if (clock == Clock.CustomerUpdate && incident.CustomerUpdateDue == due)
+            {
+                incident.CustomerUpdateDue = null;
+            }
+
             return;
         }
 
@@ -147,6 +190,9 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
             case Clock.Resolution when !incident.Sla.ResolutionBreached && incident.Sla.ResolutionDueAt == due:
                 incident.Sla = incident.Sla with { ResolutionBreached = true };
                 Breach(incident, due, "Resolution", policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
+                break;
+            case Clock.CustomerUpdate when incident.CustomerUpdateDue == due:
+                CustomerUpdate(incident, due, now, plan);
                 break;
         }
     }

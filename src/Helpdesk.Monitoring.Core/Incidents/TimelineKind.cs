@@ -29,4 +29,7 @@ public enum TimelineKind : byte
 
     /// <summary>A note written for the customer: their status updates carry it.</summary>
     CustomerNote,
+
+    /// <summary>A status update the customer is owed came due (their rules give the cadence per priority).</summary>
+    CustomerUpdate,
 }

@@ -20,6 +20,7 @@ public static class TimelineKindNames
         TimelineKind.Assigned => "assigned",
         TimelineKind.PriorityChanged => "priority_changed",
         TimelineKind.CustomerNote => "customer_note",
+        TimelineKind.CustomerUpdate => "customer_update",
         _ => "note",
     };
 
@@ -40,6 +41,7 @@ public static class TimelineKindNames
         "assigned" => TimelineKind.Assigned,
         "priority_changed" => TimelineKind.PriorityChanged,
         "customer_note" => TimelineKind.CustomerNote,
+        "customer_update" => TimelineKind.CustomerUpdate,
         _ => TimelineKind.Note,
     };
 }

@@ -16,6 +16,9 @@ public sealed record HelpdeskRules
     /// <summary>Which incident events go to which outbound channels.</summary>
     public OutboundRules Outbound { get; init; } = new();
 
+    /// <summary>Customers' contacts, language and status-update intervals.</summary>
+    public CustomerRules Customers { get; init; } = new();
+
     /// <summary>Lifecycle settings that override the service's configuration when the file gives them.</summary>
     public LifecycleRules? Dedup { get; init; }
 }

@@ -32,7 +32,7 @@ public static partial class RulesFile
                 return (null, ["the rules file must be a JSON object"]);
             }
 
-            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla", "outbound");
+            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla", "outbound", "customers");
             if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
             {
                 errors.Add("version: must be 1");
@@ -46,6 +46,7 @@ public static partial class RulesFile
                 Sla = root.TryGetProperty("sla", out var s) ? ReadSla(s, errors) : new SlaPolicy(),
                 Dedup = root.TryGetProperty("dedup", out var d) ? ReadDedup(d, errors) : null,
                 Outbound = root.TryGetProperty("outbound", out var o) ? ReadOutbound(o, errors) : new OutboundRules(),
+                Customers = root.TryGetProperty("customers", out var cu) ? ReadCustomers(cu, errors) : new CustomerRules(),
             };
             return errors.Count == 0 ? (rules, errors) : (null, errors);
         }

@@ -27,10 +27,29 @@ public static class HelpdeskMetricLabels
         [HelpdeskMetrics.DuplicatesName] = [new("kind", ["redelivery", "repeat"])],
         [HelpdeskMetrics.AgentActionsName] =
         [
-            new("action", ["acknowledge", "resolve", "note"]),
+            new("action", [.. Enum.GetValues<AgentActionKind>().Select(ActionName)]),
             new("outcome", [.. Enum.GetValues<ApplyOutcome>().Select(IncidentNames.Of).Distinct()]),
         ],
         [HelpdeskMetrics.SharedStateFailuresName] = [new("operation", ["read", "write", "connection"])],
         [HelpdeskMetrics.DeadLettersDroppedName] = [new("source", Sources)],
     };
+
+    /// <summary>An action as the agent-actions metric names it.</summary>
+    public static string ActionName(AgentActionKind kind) => kind switch
+    {
+        AgentActionKind.Resolve => "resolve",
+        AgentActionKind.Note => "note",
+        AgentActionKind.Assign => "assign",
+        AgentActionKind.Comment => "comment",
+        AgentActionKind.Prioritize => "prioritize",
+        AgentActionKind.Reopen => "reopen",
+        AgentActionKind.Confirm => "confirm",
+        _ => "acknowledge",
+    };
+
+    public const string SatisfactionName = "helpdesk_satisfaction_ratings";
+
+    /// <summary>The satisfaction answers' labels: every team the rules route to (and "none"), and the five scores.</summary>
+    public static MetricLabel[] Satisfaction(IEnumerable<string> teams) =>
+        [new("team", [.. teams.Append("none").Distinct(StringComparer.Ordinal)]), new("score", ["1", "2", "3", "4", "5"])];
 }

@@ -46,6 +46,7 @@ public sealed class HelpdeskMetrics : IDisposable
     private Func<long> _stormActive = static () => 0;
     private Func<long> _topologyHosts = static () => 0;
     private Func<long> _ready = static () => 0;
+    private readonly Counter<long> _ratings;
 
     public HelpdeskMetrics()
     {
@@ -61,7 +62,7 @@ public sealed class HelpdeskMetrics : IDisposable
         _escalations = _meter.CreateCounter<long>("helpdesk_escalations", description: "Incidents moved up a tier (L1 window passed, or an SLA target breached).");
         _breaches = _meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
         _storms = _meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
-        _agentActions = _meter.CreateCounter<long>(AgentActionsName, description: "Acknowledgements and resolves by helpdesk agents through the API, by action and outcome.");
+        _agentActions = _meter.CreateCounter<long>(AgentActionsName, description: "What people did to incidents (board, CLI, API, customers' links), by action and outcome.");
         _sharedStateFailures = _meter.CreateCounter<long>(SharedStateFailuresName, description: "Reads and writes of the shared state (Redis) that failed, and connections to it lost; decisions fell back to the store.");
         _commitConflicts = _meter.CreateCounter<long>("helpdesk_store_commit_conflicts",
             description: "Commits refused because another instance changed one of their incidents first; the batch was decided again.");
@@ -76,6 +77,7 @@ public sealed class HelpdeskMetrics : IDisposable
         _meter.CreateObservableGauge("helpdesk_store_failing_seconds", () => _storeFailingSeconds(),
             unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
         _meter.CreateObservableGauge("helpdesk_active_incidents", () => _activeIncidents(), description: "Incidents open or acknowledged.");
+        _ratings = _meter.CreateCounter<long>(HelpdeskMetricLabels.SatisfactionName, description: "Customers' answers to the satisfaction question after closure, by team and score (1 to 5).");
         _meter.CreateObservableGauge("helpdesk_ready", () => _ready(), description: "1 while the service has rebuilt its state, consumes, and its store commits (what /readyz says); 0 otherwise.");
     }
 
@@ -93,6 +95,10 @@ public sealed class HelpdeskMetrics : IDisposable
     public void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
 
     public void ObserveReady(Func<long> ready) => _ready = ready;
+
+    /// <summary>A customer answered the satisfaction question: counted per team and score (an average is sum over count).</summary>
+    public void Rated(string team, int score) =>
+        _ratings.Add(1, new KeyValuePair<string, object?>("team", team.Length > 0 ? team : "none"), new KeyValuePair<string, object?>("score", score.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public void Dispose() => _meter.Dispose();
 
@@ -155,7 +161,7 @@ public sealed class HelpdeskMetrics : IDisposable
     }
 
     public void AgentActed(AgentActionKind kind, ApplyOutcome outcome) =>
-        _agentActions.Add(1, new KeyValuePair<string, object?>("action", kind switch { AgentActionKind.Resolve => "resolve", AgentActionKind.Note => "note", _ => "acknowledge" }),
+        _agentActions.Add(1, new KeyValuePair<string, object?>("action", HelpdeskMetricLabels.ActionName(kind)),
             new KeyValuePair<string, object?>("outcome", IncidentNames.Of(outcome)));
 
     public void Rejected(RejectReason reason, string source) =>

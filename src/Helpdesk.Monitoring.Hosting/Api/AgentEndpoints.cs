@@ -84,24 +84,14 @@ public static class AgentEndpoints
             return Results.Problem(statusCode: 404, title: "Not found", detail: $"no incident {IncidentNumber.Format(id)}");
         }
 
-        if (!d.Ingest.TryReserve(1))
+        var (committed, queued) = await ActionSubmission.SubmitAsync(d.Ingest, action, d.Options.Value.Api.CommitTimeout, d.Time, cancellationToken);
+        if (committed is not { } outcome)
         {
-            http.Response.Headers.RetryAfter = "1";
-            return Results.Problem(statusCode: 503, title: "Busy", detail: "too many records are waiting for the store; retry shortly");
-        }
-
-        var receipt = new ActionReceipt(d.Ingest);
-        d.Ingest.Push(new InboundNotification(action, receipt));
-        ApplyOutcome outcome;
-        try
-        {
-            outcome = await receipt.Done.WaitAsync(d.Options.Value.Api.CommitTimeout, d.Time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            http.Response.Headers.RetryAfter = "5";
-            return Results.Problem(statusCode: 503, title: "Not committed yet",
-                detail: "the action was not committed in time; it stays queued, and sending it again with the same Idempotency-Key is safe");
+            http.Response.Headers.RetryAfter = queued ? "5" : "1";
+            return queued
+                ? Results.Problem(statusCode: 503, title: "Not committed yet",
+                    detail: "the action was not committed in time; it stays queued, and sending it again with the same Idempotency-Key is safe")
+                : Results.Problem(statusCode: 503, title: "Busy", detail: "too many records are waiting for the store; retry shortly");
         }
 
         var incident = (await d.Queries.GetAsync(id, cancellationToken))!.Incident;

@@ -93,7 +93,8 @@ public static class IncidentEndpoints
     /// <summary>How many earlier incidents of the same host and customer a detail shows.</summary>
     private const int HistoryLength = 20;
 
-    private static async Task<IResult> GetAsync(HttpContext http, string number, Access access, IIncidentQueries queries, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(HttpContext http, string number, Access access, IIncidentQueries queries, ISatisfactionRecords ratings,
+        CancellationToken cancellationToken)
     {
         if (access.CheckRead(http) is { } refusal)
         {
@@ -112,7 +113,8 @@ public static class IncidentEndpoints
         }
 
         var history = await queries.HistoryAsync(detail.Incident, HistoryLength, cancellationToken);
-        return Results.Ok(IncidentDetailJson.From(detail, history));
+        var rating = await ratings.RatingAsync(id, cancellationToken);
+        return Results.Ok(IncidentDetailJson.From(detail, history) with { Satisfaction = rating is null ? null : new SatisfactionJson(rating.Score, rating.Comment, rating.At) });
     }
 
     private static int IntParameter(string text, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)

@@ -46,6 +46,9 @@ public sealed record MemberJson(
 public sealed record IncidentDetailJson(
     IncidentJson Incident, IReadOnlyList<MemberJson> Members, IReadOnlyList<TimelineJson> Timeline, IReadOnlyList<IncidentEventJson> Events, IReadOnlyList<HistoryJson> History)
 {
+    /// <summary>The customer's answer to the satisfaction question, once they gave it.</summary>
+    public SatisfactionJson? Satisfaction { get; init; }
+
     public static IncidentDetailJson From(IncidentDetail d, IReadOnlyList<IncidentRecord> history) =>
         new(IncidentJson.From(d.Incident) with { MemberCount = d.Members.Count }, d.Members.Select(MemberJson.From).ToList(), d.Timeline.Select(TimelineJson.From).ToList(),
             d.Events.Select(IncidentEventJson.From).ToList(), history.Select(HistoryJson.From).ToList());
@@ -67,6 +70,9 @@ public sealed record HistoryJson(string Number, string Title, string Service, st
     public static HistoryJson From(IncidentRecord r) =>
         new(r.Number, r.Title, r.Service, IncidentNames.Of(r.Status), IncidentNames.Of(r.Priority), r.OpenedAt, r.ResolvedAt, r.ClosedAt);
 }
+
+/// <summary>A customer's satisfaction answer: 1 (poor) to 5 (excellent), and their comment.</summary>
+public sealed record SatisfactionJson(int Score, string Comment, DateTimeOffset At);
 
 /// <summary>One timeline entry.</summary>
 public sealed record TimelineJson(int Seq, DateTimeOffset At, string Kind, Guid? EventId, string Text)

@@ -307,6 +307,7 @@ async function showIncident(number) {
       el("div", {},
         el("h2", {}, "Description"), el("pre", {}, i.description || i.lastOutput),
         i.resolutionCause ? [el("h2", {}, "Resolution"), facts([["Cause", i.resolutionCause], ["Fix", i.resolutionFix]])] : null,
+        detail.satisfaction ? [el("h2", {}, "Customer satisfaction"), facts([["Score", `${detail.satisfaction.score} of 5`], ["Comment", detail.satisfaction.comment]])] : null,
         el("h2", {}, "SLA"),
         facts([["Now", el("span", { class: c.breached ? "breached" : "due-ok" }, c.text)], ["Calendar", i.sla.calendar], ["Response due", when(i.sla.responseDueAt)],
           ["Response", i.sla.responseBreached ? el("span", { class: "breached" }, "breached") : "within target"],

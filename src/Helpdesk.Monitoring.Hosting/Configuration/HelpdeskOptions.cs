@@ -55,7 +55,11 @@ public sealed class HelpdeskOptions
 
     /// <summary>Every channel deliveries are queued for: the configured ones, and Nagios' when a command file is set.</summary>
     public IReadOnlyList<string> DeliveryChannels =>
-        Nagios.CommandFiles.Count == 0 ? Outbound.ChannelNames : [.. Outbound.ChannelNames, NagiosAcknowledgements.ChannelName];
+    [
+        .. Outbound.ChannelNames,
+        .. Nagios.CommandFiles.Count == 0 ? [] : new[] { NagiosAcknowledgements.ChannelName },
+        .. Outbound.CustomerMail.Enabled ? new[] { CustomerMailOptions.ChannelName } : [],
+    ];
 
     public string SpoolPath => Resolve(Spool.Path, "spool");
 

@@ -16,3 +16,28 @@ internal sealed class ActionReceipt(HttpIngest ingest) : IngestReceipt
         _done.TrySetResult(outcome);
     }
 }
+
+/// <summary>Puts a person's action into the pipeline and waits for its commit, bounded like every other write.</summary>
+internal static class ActionSubmission
+{
+    /// <summary>The outcome once committed; null when the pipeline is full (nothing queued) or the commit took longer than <paramref name="timeout"/> (queued).</summary>
+    public static async Task<(ApplyOutcome? Outcome, bool Queued)> SubmitAsync(HttpIngest ingest, AgentAction action, TimeSpan timeout, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (!ingest.TryReserve(1))
+        {
+            return (null, false);
+        }
+
+        var receipt = new ActionReceipt(ingest);
+        ingest.Push(new InboundNotification(action, receipt));
+        try
+        {
+            return (await receipt.Done.WaitAsync(timeout, time, cancellationToken), true);
+        }
+        catch (TimeoutException)
+        {
+            return (null, true);
+        }
+    }
+}
