@@ -136,6 +136,8 @@ public sealed partial class IncidentDecider
             Instance = incident.Instance,
             Host = incident.Host,
             Service = incident.Service,
+            Customer = incident.Customer,
+            Team = incident.Team,
             Title = "",
             Status = incident.Status,
             Priority = incident.Priority,

@@ -29,6 +29,25 @@ public sealed class SharedDeciderTests
     }
 
     [Fact]
+    public void What_routes_an_incident_and_who_works_it_travel_with_its_copy()
+    {
+        var (a, b) = Pair();
+        a.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", customer: "acme"));
+        var id = a.Single().Id;
+        a.Apply(new AgentAction(Guid.CreateVersion7(), id, AgentActionKind.Assign, "alice", "") { Assignee = "alice" });
+        b.AbsorbFrom(a);
+
+        // Decided on b: the events carry a's customer and team (routing), and the assignee stays.
+        var plan = new CommitPlan();
+        b.Decider.Apply(new AgentAction(Guid.CreateVersion7(), id, AgentActionKind.Comment, "bob", "on it"), b.Now, false, plan);
+        plan.Seal();
+        var routed = new List<OutboundEvent>();
+        plan.Route(e => { routed.Add(e); return []; }, b.Now, TimeSpan.Zero);
+        Assert.Equal([("acme", "helpdesk")], routed.Select(e => (e.Customer, e.Team)));
+        Assert.Equal("alice", Assert.Single(plan.Updates).AssignedTo);
+    }
+
+    [Fact]
     public void A_service_decided_on_another_instance_joins_the_host_incident_it_absorbed()
     {
         var (a, b) = Pair();
