@@ -19,8 +19,8 @@ public static class BoardEndpoints
 
     public static void MapBoard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext http) => Serve(http, "index.html"));
-        app.MapGet("/board/{file}", (HttpContext http, string file) => Serve(http, file));
+        app.MapGet("/", (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
+        app.MapGet("/board/{file}", (HttpContext http, string file) => Serve(http, file)).ExcludeFromDescription();
     }
 
     private static IResult Serve(HttpContext http, string file)

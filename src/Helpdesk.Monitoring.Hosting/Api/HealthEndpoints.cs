@@ -12,9 +12,11 @@ public static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/healthz", () => Results.Text("ok\n")).WithSummary("The process answers").Produces<string>(200, "text/plain");
         app.MapGet("/readyz", (PipelineReadiness readiness) =>
-            readiness.IsReady ? Results.Text("ready\n") : Results.Text("not ready: " + readiness.Reason + "\n", statusCode: 503));
-        app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<PrometheusMetrics>().Registry);
+            readiness.IsReady ? Results.Text("ready\n") : Results.Text("not ready: " + readiness.Reason + "\n", statusCode: 503))
+            .WithSummary("State rebuilt, pipeline consuming, store committing; 503 with the reason otherwise").Produces<string>(200, "text/plain").Produces<string>(503, "text/plain");
+        app.MapMetrics("/metrics", app.ServiceProvider.GetRequiredService<PrometheusMetrics>().Registry)
+            .WithSummary("Prometheus metrics, text format 0.0.4");
     }
 }
