@@ -48,22 +48,8 @@ public sealed class CustomerMail(CustomerMailOptions options, CustomerRules cust
         var i = delivery.Incident;
         var kind = IncidentEventKindNames.Of(e.Kind);
         var t = CustomerTexts.Of(contact.Language);
-        var message = new MimeMessage
-        {
-            Subject = $"[{i.Number}] {t.Subject(kind)}: {Affected(i)}",
-            MessageId = $"customer-{e.Id}@{options.DomainOfFrom}",
-            Date = e.At,
-        };
-        message.From.Add(MailboxAddress.Parse(options.From));
-        foreach (var to in contact.Contacts)
-        {
-            message.To.Add(MailboxAddress.Parse(to));
-        }
-
-        var root = $"customer-{i.Number}@{options.DomainOfFrom}";
-        message.InReplyTo = root;
-        message.References.Add(root);
-        message.Headers.Add("X-Helpdesk-Incident", i.Number);
+        var message = MailEnvelope.Make($"[{i.Number}] {t.Subject(kind)}: {Affected(i)}", options.From, contact.Contacts,
+            $"customer-{e.Id}@{options.DomainOfFrom}", e.At, $"customer-{i.Number}@{options.DomainOfFrom}", i.Number);
 
         var lines = new List<string> { $"{t.Subject(kind)}: {Affected(i)}", "" };
         lines.Add($"{t.Status}: {CustomerTexts.StatusWord(contact.Language, IncidentNames.Of(e.Status))}");

@@ -40,22 +40,8 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
         var e = delivery.Event;
         var i = delivery.Incident;
         var what = IncidentEventKindNames.Of(e.Kind).Replace('_', ' ');
-        var message = new MimeMessage
-        {
-            Subject = $"[{i.Number}] {IncidentNames.Of(e.Priority)} {what}: {i.Title}{Folded(delivery)}",
-            MessageId = $"{e.Id}@{_domain}",
-            Date = e.At,
-        };
-        message.From.Add(MailboxAddress.Parse(options.From));
-        foreach (var to in options.To)
-        {
-            message.To.Add(MailboxAddress.Parse(to));
-        }
-
-        var root = ThreadRoot(i.Number);
-        message.InReplyTo = root;
-        message.References.Add(root);
-        message.Headers.Add("X-Helpdesk-Incident", i.Number);
+        var message = MailEnvelope.Make($"[{i.Number}] {IncidentNames.Of(e.Priority)} {what}: {i.Title}{Folded(delivery)}",
+            options.From, options.To, $"{e.Id}@{_domain}", e.At, ThreadRoot(i.Number), i.Number);
         message.Headers.Add("X-Helpdesk-Event", what);
 
         var url = incidentUrl(i.Number);

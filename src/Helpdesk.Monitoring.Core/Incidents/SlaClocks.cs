@@ -34,28 +34,16 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     }
 
     /// <summary>The priority rose: the higher priority's (shorter) targets apply from the same start.</summary>
-    public void Tighten(IncidentState incident)
-    {
-        if (incident.Sla.StartedAt is not { } start || incident.Sla.PausedAt is not null)
-        {
-            return;
-        }
-
-        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
-        var target = policy.Rules.Sla.Targets[incident.Priority];
-        incident.Sla = incident.Sla with
-        {
-            ResponseDueAt = Earlier(incident.Sla.ResponseDueAt, calendar.Add(start, target.Response)),
-            ResolutionDueAt = Earlier(incident.Sla.ResolutionDueAt, calendar.Add(start, target.Resolution)),
-        };
-        Schedule(incident);
-    }
+    public void Tighten(IncidentState incident) => MoveTargets(incident, static (current, target, _) => Earlier(current, target));
 
     /// <summary>
     /// A person set the priority: that priority's targets apply from the same start, earlier or later, except to a
     /// target already breached (a breach is history, not undone by a lower priority).
     /// </summary>
-    public void Retarget(IncidentState incident)
+    public void Retarget(IncidentState incident) => MoveTargets(incident, static (current, target, breached) => breached ? current : target);
+
+    /// <summary>Each deadline becomes what <paramref name="pick"/> makes of it and the current priority's target from the SLA's start.</summary>
+    private void MoveTargets(IncidentState incident, Func<DateTimeOffset?, DateTimeOffset, bool, DateTimeOffset?> pick)
     {
         if (incident.Sla.StartedAt is not { } start || incident.Sla.PausedAt is not null)
         {
@@ -66,8 +54,8 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         var target = policy.Rules.Sla.Targets[incident.Priority];
         incident.Sla = incident.Sla with
         {
-            ResponseDueAt = incident.Sla.ResponseBreached ? incident.Sla.ResponseDueAt : calendar.Add(start, target.Response),
-            ResolutionDueAt = incident.Sla.ResolutionBreached ? incident.Sla.ResolutionDueAt : calendar.Add(start, target.Resolution),
+            ResponseDueAt = pick(incident.Sla.ResponseDueAt, calendar.Add(start, target.Response), incident.Sla.ResponseBreached),
+            ResolutionDueAt = pick(incident.Sla.ResolutionDueAt, calendar.Add(start, target.Resolution), incident.Sla.ResolutionBreached),
         };
         Schedule(incident);
     }
