@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Incidents;
 
@@ -31,7 +32,7 @@ public sealed partial class IncidentDecider
         incident.FlapCount++;
         incident.UpdatedAt = now;
         plan.Append(incident, reported, TimelineKind.Note, IncidentEventKind.FlappingStarted, f.EventId,
-            $"Flapping started ({incident.FlapCount}x): held open until it has been quiet for {_policy.FlapQuietPeriod.TotalMinutes:0.#} minutes after it stops");
+            $"Flapping started ({incident.FlapCount}x): held open until it has been quiet for {Duration.Words(_policy.FlapQuietPeriod)} after it stops");
         return new Decision(outcome, incident.Id);
     }
 
@@ -49,7 +50,7 @@ public sealed partial class IncidentDecider
         incident.UpdatedAt = now;
         _clocks.Schedule(incident, Clock.FlapQuiet, incident.FlapQuietUntil.Value);
         plan.Append(incident, reported, TimelineKind.Note, IncidentEventKind.FlappingStopped, f.EventId,
-            $"{(f.Type == NotificationType.FlappingDisabled ? "Flap detection disabled" : "Flapping stopped")}: the state applies after {_policy.FlapQuietPeriod.TotalMinutes:0.#} quiet minutes");
+            $"{(f.Type == NotificationType.FlappingDisabled ? "Flap detection disabled" : "Flapping stopped")}: the state applies after {Duration.Words(_policy.FlapQuietPeriod)} of quiet");
         return new Decision(ApplyOutcome.Noted, incident.Id);
     }
 

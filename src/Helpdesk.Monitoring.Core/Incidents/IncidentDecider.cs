@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Incidents;
 
@@ -131,7 +132,7 @@ public sealed partial class IncidentDecider
 
         incident.Close(now);
         plan.Append(incident, now, TimelineKind.Closed, null,
-            $"Closed: no new problem during the verification hold of {_policy.VerificationHold.TotalMinutes:0.#} minutes.");
+            $"Closed: no new problem during the verification hold of {Duration.Words(_policy.VerificationHold)}.");
         Forget(incident);
     }
 

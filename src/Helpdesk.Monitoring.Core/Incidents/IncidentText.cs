@@ -22,7 +22,8 @@ public static class IncidentText
         text.Append(CultureInfo.InvariantCulture, $"{what} is {NagiosNames.Of(n.State)}, reported by Nagios instance '{n.Instance}' at {n.ReportedAt:yyyy-MM-dd HH:mm:ss} UTC.\n");
         if (n.HostAlias.Length > 0 || n.HostAddress.Length > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"Host: {n.Host} ({n.HostAlias}{(n.HostAddress.Length > 0 ? ", " + n.HostAddress : "")})\n");
+            // "db01 (Database 01, 10.0.0.1)", "db01 (Database 01)" or "db01 (10.0.0.1)": never an empty part.
+            text.Append(CultureInfo.InvariantCulture, $"Host: {n.Host} ({string.Join(", ", new[] { n.HostAlias, n.HostAddress }.Where(p => p.Length > 0))})\n");
         }
 
         var customer = Customer(n);

@@ -78,17 +78,38 @@ internal static class NotificationRules
             return NotificationParser.Invalid(field, "is longer than 255 bytes");
         }
 
-        // Control characters would let two different names build the same fingerprint.
-        foreach (var b in bytes)
+        // Control characters would let two different names build the same fingerprint; invisible and direction-changing
+        // characters would let two names that look the same be different identities (a look-alike host).
+        for (var i = 0; i < bytes.Length; i++)
         {
+            var b = bytes[i];
             if (b < 0x20 || b == 0x7F)
             {
                 return NotificationParser.Invalid(field, "contains a control character");
+            }
+
+            if (b >= 0xC2 && IsInvisible(bytes[i..]))
+            {
+                return NotificationParser.Invalid(field, "contains an invisible or text-direction character (U+0080–U+009F, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069 or U+FEFF)");
             }
         }
 
         return ParseFailure.None;
     }
+
+    /// <summary>
+    /// Whether the UTF-8 character at the start is a C1 control (U+0080–U+009F), a zero-width or direction mark
+    /// (U+200B–U+200F), a bidi embedding or override (U+202A–U+202E), a word joiner or isolate (U+2060–U+2069) or a
+    /// byte order mark (U+FEFF). Only reached for non-ASCII bytes, so ASCII names cost nothing more.
+    /// </summary>
+    private static bool IsInvisible(ReadOnlySpan<byte> at) => at switch
+    {
+        [0xC2, >= 0x80 and <= 0x9F, ..] => true,
+        [0xE2, 0x80, (>= 0x8B and <= 0x8F) or (>= 0xAA and <= 0xAE), ..] => true,
+        [0xE2, 0x81, >= 0xA0 and <= 0xA9, ..] => true,
+        [0xEF, 0xBB, 0xBF, ..] => true,
+        _ => false,
+    };
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ParseFailure CheckEscapedName(ReadOnlySpan<byte> record, Utf8Slice slice, WireField field)

@@ -44,6 +44,25 @@ public static class Duration
         return true;
     }
 
+    /// <summary>A duration as a sentence says it: "30 minutes", "6 seconds", "1 hour 30 minutes", "2 days".</summary>
+    public static string Words(TimeSpan value)
+    {
+        var parts = new List<string>();
+        void Add(int n, string unit)
+        {
+            if (n > 0)
+            {
+                parts.Add($"{n} {unit}{(n == 1 ? "" : "s")}");
+            }
+        }
+
+        Add(value.Days, "day");
+        Add(value.Hours, "hour");
+        Add(value.Minutes, "minute");
+        Add(value.Seconds, "second");
+        return parts.Count == 0 ? "0 seconds" : string.Join(" ", parts);
+    }
+
     public static string Format(TimeSpan value) =>
         value.TotalDays >= 1 && value.TotalDays == Math.Floor(value.TotalDays) ? $"{value.TotalDays:0}d"
         : value.TotalHours >= 1 && value.TotalHours == Math.Floor(value.TotalHours) ? $"{value.TotalHours:0}h"

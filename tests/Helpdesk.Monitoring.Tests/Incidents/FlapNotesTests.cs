@@ -17,13 +17,13 @@ public sealed class FlapNotesTests
         Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.FlappingStart, timeT: Records.T0 + 5)));
 
         Assert.Equal(ApplyOutcome.Noted, decider.Apply(Records.Service(NotificationType.FlappingStop, timeT: Records.T0 + 60)));
-        Assert.Equal("Flapping stopped: the state applies after 15 quiet minutes", decider.Timeline[^1].Text);
+        Assert.Equal("Flapping stopped: the state applies after 15 minutes of quiet", decider.Timeline[^1].Text);
         Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.FlappingStop, timeT: Records.T0 + 61)));
 
         Assert.Equal(ApplyOutcome.Noted, decider.Apply(Records.Service(NotificationType.FlappingStart, timeT: Records.T0 + 120)));
         Assert.StartsWith("Flapping started (2x)", decider.Timeline[^1].Text, StringComparison.Ordinal);
         Assert.Equal(ApplyOutcome.Noted, decider.Apply(Records.Service(NotificationType.FlappingDisabled, timeT: Records.T0 + 180)));
-        Assert.Equal("Flap detection disabled: the state applies after 15 quiet minutes", decider.Timeline[^1].Text);
+        Assert.Equal("Flap detection disabled: the state applies after 15 minutes of quiet", decider.Timeline[^1].Text);
     }
 
     [Fact]

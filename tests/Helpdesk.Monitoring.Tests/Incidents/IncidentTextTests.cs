@@ -52,7 +52,7 @@ public sealed class IncidentTextTests
     {
         var host = Records.Host(NotificationType.Problem);
         Assert.Contains("\nHost: router01 (Core router)\n", IncidentText.Description(host with { HostAlias = "Core router" }), StringComparison.Ordinal);
-        Assert.Contains("\nHost: router01 (, 192.0.2.1)\n", IncidentText.Description(host with { HostAddress = "192.0.2.1" }), StringComparison.Ordinal);
+        Assert.Contains("\nHost: router01 (192.0.2.1)\n", IncidentText.Description(host with { HostAddress = "192.0.2.1" }), StringComparison.Ordinal);
     }
 
     [Fact]

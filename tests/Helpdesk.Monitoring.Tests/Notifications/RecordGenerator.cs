@@ -12,7 +12,7 @@ internal static class RecordGenerator
     private static readonly string[] Types = ["PROBLEM", "PROBLEM", "RECOVERY", "ACKNOWLEDGEMENT", "ACKNOWLEDGEMENT", "FLAPPINGSTART", "DOWNTIMEEND", "CUSTOM", "CUSTOM", "PANIC", "problem", ""];
     private static readonly string[] HostStates = ["UP", "DOWN", "UNREACHABLE", "down", ""];
     private static readonly string[] ServiceStates = ["OK", "WARNING", "CRITICAL", "UNKNOWN", "BAD", ""];
-    private static readonly string[] Texts = ["web01", "router-ü", "a\"b", "x\\y", "tab\there", "line\nbreak", "ctl\u0001", "emoji 🚨", "", "|perf=1", "\u007f", "\ud83d"];
+    private static readonly string[] Texts = ["web01", "router-ü", "a\"b", "x\\y", "tab\there", "line\nbreak", "ctl\u0001", "emoji 🚨", "", "|perf=1", "\u007f", "\ud83d", "look\u200balike", "rtl\u202eevil", "c1\u0085", "bom\ufeff", "iso\u2066late", "ok\u2070"];
 
     private static readonly string[] CleanTexts = ["web01", "router-ü", "emoji 🚨", "", "|perf=1", "x y z", "0", "00", "CRITICAL - timeout"];
 

@@ -210,6 +210,7 @@ internal static class ReferenceNotificationParser
     private static bool NameOk(string name, bool required)
     {
         var bytes = System.Text.Encoding.UTF8.GetByteCount(name);
-        return (name.Length > 0 || !required) && bytes <= 255 && !name.Any(c => c < ' ' || c == '\u007f');
+        return (name.Length > 0 || !required) && bytes <= 255 && !name.Any(c => c < ' ' || c == '\u007f'
+            || c is (>= '\u0080' and <= '\u009f') or (>= '\u200b' and <= '\u200f') or (>= '\u202a' and <= '\u202e') or (>= '\u2060' and <= '\u2069') or '\ufeff');
     }
 }
