@@ -6,8 +6,8 @@ public sealed partial class IncidentDecider
 {
     /// <summary>
     /// DOWNTIMESTART: the incident's object is in maintenance. Nothing pages or escalates for it; a recovery still
-    /// resolves it (marked "in maintenance"). Without an incident there is nothing to hold: Nagios itself sends no
-    /// problem notifications during downtime.
+    /// resolves it (marked "in maintenance"). Without an incident there is nothing to hold now, but the downtime is
+    /// remembered: a problem inside it opens in maintenance.
     /// </summary>
     private static Decision MaintenanceStart(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
@@ -32,9 +32,10 @@ public sealed partial class IncidentDecider
     /// <summary>DOWNTIMEEND or DOWNTIMECANCELLED: back to normal; an incident still failing is paged as new.</summary>
     private Decision MaintenanceEnd(IncidentState? incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
+        var services = EndServicesMaintenance(record, in f, now, plan);
         if (incident is null || !incident.InMaintenance)
         {
-            return incident is null ? Decision.Ignored : new Decision(ApplyOutcome.Repeated, incident.Id);
+            return incident is null ? services ?? Decision.Ignored : new Decision(ApplyOutcome.Repeated, incident.Id);
         }
 
         incident.InMaintenance = false;
@@ -55,6 +56,64 @@ public sealed partial class IncidentDecider
             ? $"{ended}{By(record, in f)}; still {NagiosNames.Of(incident.State)}: paged as new"
             : $"{ended}{By(record, in f)}");
         return new Decision(ApplyOutcome.Noted, incident.Id);
+    }
+
+    /// <summary>
+    /// A host's downtime ended: its services' incidents that were in maintenance only through it (they opened inside
+    /// it) are back to normal; one still failing is paged as new. Null when none was.
+    /// </summary>
+    private Decision? EndServicesMaintenance(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        var n = NotificationDecoder.Decode(record, in f);
+        if (n.Service.Length > 0)
+        {
+            return null;
+        }
+
+        Decision? first = null;
+        foreach (var service in _index.CausedOn(n.Instance, n.Host))
+        {
+            if (service.Service.Length == 0 || !service.IsActive || !service.InMaintenance || _downtimes.Covering(n.Instance, n.Host, service.Service) is not null)
+            {
+                continue;
+            }
+
+            service.InMaintenance = false;
+            service.UpdatedAt = now;
+            _sla.Resume(service, n.ReportedAt);
+            plan.Append(service, n.ReportedAt, TimelineKind.Note, IncidentEventKind.MaintenanceEnded, null,
+                $"Maintenance of host {n.Host} {(n.Type == NotificationType.DowntimeCancelled ? "cancelled" : "ended")}; still {NagiosNames.Of(service.State)}: paged as new");
+            first ??= new Decision(ApplyOutcome.Noted, service.Id);
+        }
+
+        return first;
+    }
+
+    /// <summary>Keeps which objects are in scheduled downtime, whatever incident (if any) the notification reaches.</summary>
+    private void RememberDowntime(ReadOnlySpan<byte> record, in NotificationFields f)
+    {
+        var n = NotificationDecoder.Decode(record, in f);
+        if (n.Type == NotificationType.DowntimeStart)
+        {
+            _downtimes.Started(n.Instance, n.Host, n.Service, n.ReportedAt);
+        }
+        else
+        {
+            _downtimes.Ended(n.Instance, n.Host, n.Service);
+        }
+    }
+
+    /// <summary>A problem inside a scheduled downtime: the incident it opens or reopens is in maintenance from the start.</summary>
+    private string EnterScheduledDowntime(IncidentState incident, DateTimeOffset at)
+    {
+        if (incident.InMaintenance || _downtimes.Covering(incident.Instance, incident.Host, incident.Service) is not { } since)
+        {
+            return "";
+        }
+
+        incident.InMaintenance = true;
+        SlaClocks.Pause(incident, at);
+        return $"; in maintenance: scheduled downtime since {since:yyyy-MM-dd HH:mm} UTC, no paging or escalation until it ends";
     }
 
     private static string By(ReadOnlySpan<byte> record, in NotificationFields f)

@@ -100,8 +100,9 @@ public sealed partial class IncidentDecider
         Worsen(incident, record, in f);
         incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.Seen(reported);
+        var downtime = EnterScheduledDowntime(incident, reported);
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
-            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}");
+            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}{downtime}");
         return new Decision(ApplyOutcome.Reopened, incident.Id);
     }
 
@@ -142,10 +143,16 @@ public sealed partial class IncidentDecider
             CorrelationKey = key,
             Sla = _sla.Start(priority, n, customer, reported),
         };
+        if (_downtimes.Covering(n.Instance, n.Host, n.Service) is not null)
+        {
+            opened = opened with { InMaintenance = true, Sla = opened.Sla with { PausedAt = reported } };
+        }
+
         var incident = Track(opened);
         plan.Opened(opened, incident);
+        var downtime = opened.InMaintenance ? $"; in maintenance: scheduled downtime since {_downtimes.Covering(n.Instance, n.Host, n.Service):yyyy-MM-dd HH:mm} UTC, no paging or escalation until it ends" : "";
         plan.Append(incident, reported, TimelineKind.Opened, n.EventId,
-            $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}");
+            $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}{downtime}");
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }
 

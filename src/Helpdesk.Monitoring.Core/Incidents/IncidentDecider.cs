@@ -15,6 +15,7 @@ public sealed partial class IncidentDecider
     private readonly Correlator _correlator;
     private readonly SlaClocks _sla;
     private readonly SeenEvents _seen;
+    private readonly ScheduledDowntimes _downtimes = new();
 
     /// <param name="live">Every incident that is not closed, as the store holds it.</param>
     /// <param name="lastId">The highest incident id ever used.</param>
@@ -81,6 +82,11 @@ public sealed partial class IncidentDecider
         }
 
         _seen.Remember(f.EventId);
+        if (f.Type is NotificationType.DowntimeStart or NotificationType.DowntimeEnd or NotificationType.DowntimeCancelled)
+        {
+            RememberDowntime(record, in f);
+        }
+
         var incident = _index.Find(record, in f, out var member);
         var outcome = member is not null ? ApplyToMember(incident!, member, record, in f, now, plan) : f.Type switch
         {

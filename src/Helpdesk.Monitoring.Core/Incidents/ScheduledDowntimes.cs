@@ -1,0 +1,35 @@
+namespace Helpdesk.Monitoring.Incidents;
+
+/// <summary>
+/// The objects in scheduled downtime now, from DOWNTIMESTART until DOWNTIMEEND or DOWNTIMECANCELLED, whether or not
+/// an incident was open when it started: a problem that begins inside a downtime opens in maintenance. Nagios itself
+/// sends no problem notifications during downtime (nor for a service whose host is down for maintenance), but other
+/// senders, the HTTP API and replays do. A host's downtime covers its services, as it does in Nagios. Kept in memory,
+/// like early recoveries: a restart forgets downtimes that started before it.
+/// </summary>
+internal sealed class ScheduledDowntimes
+{
+    private readonly Dictionary<byte[], DateTimeOffset> _since = new(FingerprintComparer.Instance);
+
+    public int Count => _since.Count;
+
+    public void Started(string instance, string host, string service, DateTimeOffset at) => _since.TryAdd(Fingerprint.Of(instance, host, service), at);
+
+    public void Ended(string instance, string host, string service) => _since.Remove(Fingerprint.Of(instance, host, service));
+
+    /// <summary>When the downtime covering this object started (its own, or its host's for a service); null when none does.</summary>
+    public DateTimeOffset? Covering(string instance, string host, string service)
+    {
+        if (_since.Count == 0)
+        {
+            return null;
+        }
+
+        if (_since.TryGetValue(Fingerprint.Of(instance, host, service), out var own))
+        {
+            return own;
+        }
+
+        return service.Length > 0 && _since.TryGetValue(Fingerprint.Of(instance, host, ""), out var hosts) ? hosts : null;
+    }
+}
