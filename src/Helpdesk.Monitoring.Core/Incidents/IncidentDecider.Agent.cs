@@ -17,6 +17,7 @@ public sealed partial class IncidentDecider
         }
 
         _seen.Remember(action.Id);
+        _now = now;
         var decision = _index.TryGet(action.IncidentId, out var incident) && action.AppliesTo(incident.Status)
             ? action.Kind switch
             {

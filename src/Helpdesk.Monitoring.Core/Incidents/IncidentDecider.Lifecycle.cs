@@ -51,9 +51,10 @@ public sealed partial class IncidentDecider
     /// <summary>The one way an incident becomes resolved: status, active count, timeline and close schedule in step.</summary>
     private void MarkResolved(IncidentState incident, DateTimeOffset at, Guid? eventId, string text, CommitPlan plan)
     {
-        incident.Resolve(at);
+        var (holdFrom, why) = ClockStartOf(at, "the verification hold counts");
+        incident.Resolve(holdFrom);
         _index.Deactivated();
-        plan.Append(incident, at, TimelineKind.Resolved, eventId, text);
+        plan.Append(incident, holdFrom, TimelineKind.Resolved, eventId, text + why);
         ScheduleClose(incident);
     }
 

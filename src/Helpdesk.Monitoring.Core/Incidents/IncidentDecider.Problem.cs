@@ -94,7 +94,8 @@ public sealed partial class IncidentDecider
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         incident.Reopen(now);
         _index.Activated();
-        _sla.Restart(incident, reported);
+        var (clockStart, late) = ClockStartOf(reported, "the SLA clocks count");
+        _sla.Restart(incident, clockStart);
         incident.State = f.State;
         incident.ProblemId = ProblemIdOf(record, in f);
         Worsen(incident, record, in f);
@@ -102,7 +103,7 @@ public sealed partial class IncidentDecider
         incident.Seen(reported);
         var downtime = EnterScheduledDowntime(incident, reported);
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
-            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}{downtime}");
+            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}{late}{downtime}");
         return new Decision(ApplyOutcome.Reopened, incident.Id);
     }
 
@@ -141,7 +142,7 @@ public sealed partial class IncidentDecider
             UpdatedAt = now,
             CorrelationRule = rule,
             CorrelationKey = key,
-            Sla = _sla.Start(priority, n, customer, reported),
+            Sla = _sla.Start(priority, n, customer, ClockStartOf(reported, "").At),
         };
         if (_downtimes.Covering(n.Instance, n.Host, n.Service) is not null)
         {
@@ -150,9 +151,10 @@ public sealed partial class IncidentDecider
 
         var incident = Track(opened);
         plan.Opened(opened, incident);
+        var late = ClockStartOf(reported, "the SLA clocks count").Why;
         var downtime = opened.InMaintenance ? $"; in maintenance: scheduled downtime since {_downtimes.Covering(n.Instance, n.Host, n.Service):yyyy-MM-dd HH:mm} UTC, no paging or escalation until it ends" : "";
         plan.Append(incident, reported, TimelineKind.Opened, n.EventId,
-            $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}{downtime}");
+            $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}{late}{downtime}");
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }
 

@@ -17,6 +17,9 @@ public sealed partial class IncidentDecider
     private readonly SeenEvents _seen;
     private readonly ScheduledDowntimes _downtimes = new();
 
+    /// <summary>The time of the decision being made (each Apply and ApplyTimers sets it): when what is decided arrived.</summary>
+    private DateTimeOffset _now;
+
     /// <param name="live">Every incident that is not closed, as the store holds it.</param>
     /// <param name="lastId">The highest incident id ever used.</param>
     /// <param name="watermarkUnixMs">Event ids created before this are checked against the store.</param>
@@ -82,6 +85,7 @@ public sealed partial class IncidentDecider
         }
 
         _seen.Remember(f.EventId);
+        _now = now;
         if (f.Type is NotificationType.DowntimeStart or NotificationType.DowntimeEnd or NotificationType.DowntimeCancelled)
         {
             RememberDowntime(record, in f);
@@ -109,6 +113,7 @@ public sealed partial class IncidentDecider
     /// </summary>
     public void ApplyTimers(DateTimeOffset now, CommitPlan plan)
     {
+        _now = now;
         _correlator.Storm.EndIfCalm(now, plan);
         while (_clocks.TryTakeDue(now, out var incident, out var clock, out var due))
         {
@@ -173,6 +178,15 @@ public sealed partial class IncidentDecider
         slice.Escaped ? System.Text.Encoding.UTF8.GetBytes(NotificationDecoder.Text(record, slice)) : slice.Of(record).ToArray();
 
     private long NextId() => _index.NextId(_policy.IdSlot, _policy.IdSlots);
+
+    /// <summary>
+    /// When clocks start for something Nagios reported at <paramref name="reported"/>: then, unless it arrived more than
+    /// <see cref="IncidentPolicy.MaxReportAge"/> later; then at its arrival, with the sentence the timeline adds.
+    /// </summary>
+    private (DateTimeOffset At, string Why) ClockStartOf(DateTimeOffset reported, string what) =>
+        _now - reported > _policy.MaxReportAge
+            ? (_now, $" (Nagios reported it at {reported:yyyy-MM-dd HH:mm:ss} UTC, {Duration.Words(TimeSpan.FromSeconds(Math.Floor((_now - reported).TotalSeconds)))} before it arrived: {what} from its arrival)")
+            : (reported, "");
 
     private void ScheduleClose(IncidentState incident) =>
         _clocks.Schedule(incident, Clock.Close, incident.ResolvedAt!.Value + _policy.VerificationHold);

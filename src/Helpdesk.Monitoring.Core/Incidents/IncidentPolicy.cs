@@ -15,6 +15,13 @@ public sealed record IncidentPolicy
     /// <summary>After flapping stops, how long the state must stay quiet before it applies (a recovery then resolves).</summary>
     public TimeSpan FlapQuietPeriod { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// A notification Nagios reported longer ago than this when it arrives (a replayed spool, a backlog, a Nagios with a
+    /// wrong clock) starts its SLA clocks and verification hold at its arrival, not at Nagios' time: an incident is not
+    /// born breached at L3, nor closed the moment it resolves. The timeline says so.
+    /// </summary>
+    public TimeSpan MaxReportAge { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Event ids kept in memory for redelivery checks; older ones are checked against the store.</summary>
     public int SeenEventCapacity { get; init; } = 65_536;
 
@@ -57,6 +64,11 @@ public sealed record IncidentPolicy
         if (ReopenWindow < TimeSpan.Zero)
         {
             return "ReopenWindow must not be negative";
+        }
+
+        if (MaxReportAge < TimeSpan.FromMinutes(1))
+        {
+            return "MaxReportAge must be at least one minute";
         }
 
         if (IdSlots < 1 || IdSlot < 0 || IdSlot >= IdSlots)
