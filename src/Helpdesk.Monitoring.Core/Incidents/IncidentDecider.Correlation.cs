@@ -48,7 +48,7 @@ public sealed partial class IncidentDecider
     /// </summary>
     private void MergeExplained(IncidentState into, string instance, string host, string service, DateTimeOffset now, CommitPlan plan)
     {
-        var cause = new AlertIdentity(instance, host, service, into.State);
+        var cause = new AlertIdentity(instance, host, service, into.State, into.LastSeenAt);
         _correlator.ExplainedBy(_policy.Rules.Correlation, in cause, (explainedHost, explained, rule, key) =>
         {
             foreach (var source in _index.CausedOn(instance, explainedHost))

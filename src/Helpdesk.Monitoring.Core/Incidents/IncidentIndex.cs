@@ -20,6 +20,11 @@ internal sealed class IncidentIndex : ICauseIndex
 
     /// <summary>Live incidents caused by an alert of each host (instance + host), for merging when the host goes down.</summary>
     private readonly Dictionary<HostKey, List<IncidentState>> _byHost = [];
+
+    // A few host incidents per instance, for the rule that correlates UNREACHABLE hosts without a topology; entries
+    // that closed stay until pushed out (the rule checks that what it finds is still live and failing).
+    private const int RecentHostsKept = 8;
+    private readonly Dictionary<string, List<IncidentState>> _recentHosts = new(StringComparer.Ordinal);
     private readonly Func<NagiosTopology> _topology;
     private long _lastId;
     private int _active;
@@ -66,6 +71,11 @@ internal sealed class IncidentIndex : ICauseIndex
         if (incident.IsActive)
         {
             Activated();
+        }
+
+        if (incident.HasCause && incident.Service.Length == 0)
+        {
+            RememberHostIncident(incident);
         }
 
         if (incident.HasCause)
@@ -190,6 +200,25 @@ internal sealed class IncidentIndex : ICauseIndex
         }
 
         return NagiosNames.IsHealthy(incident.State) ? null : incident;
+    }
+
+    /// <summary>The latest host incidents of an instance, newest (by Nagios' time) last.</summary>
+    public IReadOnlyList<IncidentState> RecentHostIncidents(string instance) =>
+        _recentHosts.TryGetValue(instance, out var recent) ? recent : [];
+
+    private void RememberHostIncident(IncidentState incident)
+    {
+        if (!_recentHosts.TryGetValue(incident.Instance, out var recent))
+        {
+            _recentHosts[incident.Instance] = recent = new List<IncidentState>(RecentHostsKept);
+        }
+
+        recent.Add(incident);
+        recent.Sort(static (a, b) => a.OpenedAt.CompareTo(b.OpenedAt));
+        if (recent.Count > RecentHostsKept)
+        {
+            recent.RemoveAt(0);
+        }
     }
 
     /// <summary>The live incidents caused by an alert of this host (a copy: merging changes the index).</summary>

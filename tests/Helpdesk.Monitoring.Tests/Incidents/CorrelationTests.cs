@@ -125,11 +125,25 @@ public sealed class CorrelationTests
     }
 
     [Fact]
-    public void Without_topology_an_unreachable_host_is_its_own_incident()
+    public void Without_topology_an_unreachable_host_joins_the_host_that_went_down_just_before_it_and_not_one_long_ago()
     {
         var d = new DeciderDriver(Policy(topology: ""));
         d.Apply(Records.Host(NotificationType.Problem, host: "core01"));
         d.Apply(Records.Host(NotificationType.Problem, host: "switch01", state: AlertState.Unreachable, timeT: Records.T0 + 2));
+        var incident = Assert.Single(Active(d));
+        Assert.Equal((CorrelationRuleNames.Unreachable, "core01"), d.MembersOf(incident.Id).Select(m => (m.Rule, m.Key)).Single());
+
+        // Ten minutes later, another UNREACHABLE host is not explained by that outage: its own incident.
+        d.Apply(Records.Host(NotificationType.Problem, host: "lab01", state: AlertState.Unreachable, timeT: Records.T0 + 600));
+        Assert.Equal(2, Active(d).Length);
+    }
+
+    [Fact]
+    public void With_a_topology_an_unreachable_host_without_a_failing_parent_stays_apart()
+    {
+        var d = new DeciderDriver(Policy());
+        d.Apply(Records.Host(NotificationType.Problem, host: "core01"));
+        d.Apply(Records.Host(NotificationType.Problem, host: "lab99", state: AlertState.Unreachable, timeT: Records.T0 + 2));
         Assert.Equal(2, Active(d).Length);
     }
 

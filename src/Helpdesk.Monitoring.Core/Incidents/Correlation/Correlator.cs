@@ -17,7 +17,7 @@ internal sealed class Correlator(ICauseIndex causes)
     /// <summary>The incident a new problem joins, or how it opens its own.</summary>
     public Correlation Correlate(CorrelationPolicy policy, Notification n, DateTimeOffset now, CommitPlan plan)
     {
-        var alert = new AlertIdentity(n.Instance, n.Host, n.IsServiceNotification ? n.Service : "", n.State);
+        var alert = new AlertIdentity(n.Instance, n.Host, n.IsServiceNotification ? n.Service : "", n.State, n.ReportedAt);
         foreach (var rule in TopologyRules.Enabled(policy))
         {
             if (rule.Explain(in alert, causes, out var name, out var key) is { } cause)

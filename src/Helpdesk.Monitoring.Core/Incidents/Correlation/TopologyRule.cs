@@ -20,7 +20,7 @@ internal abstract class TopologyRule
 }
 
 /// <summary>An alert as the correlation rules look at it: whose it is and its state.</summary>
-internal readonly record struct AlertIdentity(string Instance, string Host, string Service, AlertState State)
+internal readonly record struct AlertIdentity(string Instance, string Host, string Service, AlertState State, DateTimeOffset At)
 {
     public bool IsHost => Service.Length == 0;
 }
@@ -31,6 +31,9 @@ internal interface ICauseIndex
     NagiosTopology Topology { get; }
 
     IncidentState? FailingIncidentOf(string instance, string host, string service);
+
+    /// <summary>The latest host incidents of an instance (newest last, a few at most): what a rule without topology looks at.</summary>
+    IReadOnlyList<IncidentState> RecentHostIncidents(string instance);
 }
 
 /// <summary>Merges the live single-alert incidents of <paramref name="host"/> that <paramref name="explained"/> picks.</summary>
