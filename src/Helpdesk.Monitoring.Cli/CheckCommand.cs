@@ -112,7 +112,10 @@ internal static class CheckCommand
             : warning.Alerts(s.SpoolBacklog) || setAside?.Alerts(s.SetAside) == true ? Warning
             : Ok;
         var state = code switch { Critical => "CRITICAL", Warning => "WARNING", _ => "OK" };
-        return (code, $"HELPDESK {state} - ready, {text} | {perf}");
+
+        // /readyz says "ready; DETAIL" when there is something an admin should know (no topology): passed on.
+        var detail = s.ReadyText.Trim() is var ready && ready.StartsWith("ready; ", StringComparison.Ordinal) ? ", " + ready["ready; ".Length..] : "";
+        return (code, $"HELPDESK {state} - ready, {text}{detail} | {perf}");
     }
 
     private static async Task<HelpdeskStatus> ReadAsync(Uri baseAddress, TimeSpan timeout, CancellationToken cancellationToken)

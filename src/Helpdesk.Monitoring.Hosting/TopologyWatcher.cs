@@ -23,6 +23,8 @@ public sealed class TopologyWatcher(IOptions<HelpdeskOptions> options, HelpdeskM
         var path = o.Topology.ObjectsCachePath;
         if (path.Length == 0)
         {
+            logger.LogWarning("No Nagios topology: Helpdesk:Topology:ObjectsCachePath is not set, so a router outage is correlated by time only "
+                + "(UNREACHABLE hosts within 5 minutes of a DOWN host of the same Nagios instance). Set it to Nagios' objects.cache to correlate by parents and dependencies");
             return;
         }
 

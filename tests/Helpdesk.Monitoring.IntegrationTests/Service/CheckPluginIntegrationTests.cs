@@ -19,7 +19,7 @@ public sealed class CheckPluginIntegrationTests : IDisposable
             port = service.Port;
             var (code, output) = await Check("-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(0, code);
-            Assert.Matches(@"^HELPDESK OK - ready, spool backlog 0, 0 active incidents, 0 dead-lettered \| backlog=0;1000;10000;0; active=0;;;0; dead_letters=0c set_aside=0;0;;0;\n$", output);
+            Assert.Matches(@"^HELPDESK OK - ready, spool backlog 0, 0 active incidents, 0 dead-lettered, no Nagios topology loaded \(Helpdesk:Topology:ObjectsCachePath\), outages correlated by time, not by parents \| backlog=0;1000;10000;0; active=0;;;0; dead_letters=0c set_aside=0;0;;0;\n$", output);
 
             (code, output) = await Check("-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", "@0:10", "-c", "@0:5");
             Assert.Equal(2, code);

@@ -35,6 +35,7 @@ public sealed class CheckCommandTests
         NagiosRange.TryParse("1000", out var w);
         NagiosRange.TryParse("10000", out var c);
         Assert.Equal(CheckCommand.Ok, CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 3, 12, 0), w!, c!).Code);
+        Assert.Contains("dead-lettered, no topology |", CheckCommand.Evaluate(new HelpdeskStatus(true, "ready; no topology\n", 3, 12, 0), w!, c!).Line, StringComparison.Ordinal);
         Assert.Equal(CheckCommand.Warning, CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 1001, 12, 0), w!, c!).Code);
         var (code, line) = CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 20000, 12, 2), w!, c!);
         Assert.Equal(CheckCommand.Critical, code);
