@@ -43,8 +43,9 @@ public sealed partial class IncidentDecider
     /// <summary>
     /// An alert just started failing in <paramref name="into"/> (it opened the incident, or joined it): the incidents
     /// it explains that opened before it (Nagios often notifies a service before its host) are merged into
-    /// <paramref name="into"/>: services on the host, UNREACHABLE children and dependents. Only plain single-alert
-    /// incidents are merged, never a group or a storm.
+    /// <paramref name="into"/>: services on the host, UNREACHABLE children and dependents. Only single-alert incidents
+    /// are merged: plain ones, and a time-window group's that still holds only the alert that opened it (a failing
+    /// host explains its services before any group does); never a group with members, nor a storm.
     /// </summary>
     private void MergeExplained(IncidentState into, string instance, string host, string service, DateTimeOffset now, CommitPlan plan)
     {
@@ -53,13 +54,17 @@ public sealed partial class IncidentDecider
         {
             foreach (var source in _index.CausedOn(instance, explainedHost))
             {
-                if (!ReferenceEquals(source, into) && source.IsActive && source.CorrelationRule.Length == 0 && explained(source))
+                if (!ReferenceEquals(source, into) && source.IsActive && IsSingleAlert(source) && explained(source))
                 {
                     Merge(source, into, rule, key, now, plan);
                 }
             }
         });
     }
+
+    private static bool IsSingleAlert(IncidentState incident) =>
+        incident.CorrelationRule.Length == 0
+        || (incident.MemberCount == 0 && incident.CorrelationRule.StartsWith(CorrelationRuleNames.GroupPrefix, StringComparison.Ordinal));
 
     /// <summary>Moves an incident's alerts into another and closes it as merged; both timelines say why.</summary>
     private void Merge(IncidentState source, IncidentState into, string rule, string key, DateTimeOffset now, CommitPlan plan)
