@@ -19,6 +19,9 @@ public sealed record IncidentChange(
     /// </summary>
     public long AlertsAdded { get; init; }
 
+    /// <summary>The title as the incident stands now (state and scope): rewritten with every update.</summary>
+    public string Title { get; init; } = "";
+
     public string AssignedTo { get; init; } = "";
 
     public string ResolutionCause { get; init; } = "";
@@ -49,6 +52,7 @@ public sealed record IncidentChange(
         Tier = Tier,
         MergedInto = MergedInto,
         Sla = Sla,
+        Title = Title.Length > 0 ? Title : r.Title,
         AssignedTo = AssignedTo,
         ResolutionCause = ResolutionCause,
         ResolutionFix = ResolutionFix,

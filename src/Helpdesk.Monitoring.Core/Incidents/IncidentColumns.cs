@@ -17,7 +17,7 @@ public static class IncidentColumns
         new("host", ColumnType.Text, ColumnRole.Identity),
         new("service", ColumnType.Text, ColumnRole.Identity),
         new("customer", ColumnType.Text, ColumnRole.Identity),
-        new("title", ColumnType.Text, ColumnRole.Identity),
+        new("title", ColumnType.Text, ColumnRole.Changing),
         new("description", ColumnType.Text, ColumnRole.Detail),
         new("status", ColumnType.Text, ColumnRole.Changing),
         new("priority", ColumnType.Text, ColumnRole.Changing),
@@ -112,6 +112,7 @@ public static class IncidentColumns
     public static void WriteChange<TWriter>(IncidentChange c, ref TWriter w) where TWriter : IColumnWriter
     {
         w.Int64(c.Id);
+        w.Text(c.Title);
         w.Text(IncidentNames.Of(c.Status));
         w.Text(IncidentNames.Of(c.Priority));
         w.Text(NagiosNames.Of(c.State));

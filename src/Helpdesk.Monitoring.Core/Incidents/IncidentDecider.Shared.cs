@@ -138,7 +138,7 @@ public sealed partial class IncidentDecider
             Service = incident.Service,
             Customer = incident.Customer,
             Team = incident.Team,
-            Title = "",
+            Title = incident.Title,
             Status = incident.Status,
             Priority = incident.Priority,
             State = incident.State,

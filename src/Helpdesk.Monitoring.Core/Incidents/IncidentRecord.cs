@@ -79,6 +79,7 @@ public sealed record IncidentRecord
         AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
         Tier, MergedInto, Sla)
     {
+        Title = Title,
         AssignedTo = AssignedTo,
         ResolutionCause = ResolutionCause,
         ResolutionFix = ResolutionFix,

@@ -47,11 +47,42 @@ internal sealed partial class IncidentState
         Team = r.Team;
         Customer = r.Customer;
         AssignedTo = r.AssignedTo;
+        Title = r.Title;
         ResolutionCause = r.ResolutionCause;
         ResolutionFix = r.ResolutionFix;
     }
 
     public string AssignedTo { get; set; }
+
+    /// <summary>The title as last made: a storm's keeps its own; one with a cause is made again from its state and scope while it fails.</summary>
+    public string Title { get; private set; }
+
+    /// <summary>
+    /// What an L1 agent reads first: the cause's current state, and what else the incident holds ("db01 is DOWN:
+    /// 40 hosts unreachable (+3 services)", "fs01 / Disk is CRITICAL (+2 alerts)"). Once its cause recovered it keeps
+    /// the title it had while failing: a resolved incident still says what went wrong.
+    /// </summary>
+    public string CurrentTitle()
+    {
+        if (!HasCause || (!Flapping && Helpdesk.Monitoring.Notifications.NagiosNames.IsHealthy(State)))
+        {
+            return Title;
+        }
+
+        var state = Flapping ? "flapping" : Helpdesk.Monitoring.Notifications.NagiosNames.Of(State);
+        var (hosts, services) = (0, 0);
+        foreach (var member in Members?.Values ?? Enumerable.Empty<MemberState>())
+        {
+            _ = member.Service.Length == 0 ? hosts++ : services++;
+        }
+
+        var others = hosts + services;
+        Title = Service.Length > 0
+            ? others == 0 ? $"{Host} / {Service} is {state}" : $"{Host} / {Service} is {state} (+{others} alert{(others == 1 ? "" : "s")})"
+            : $"{Host} is {state}{(hosts > 0 ? $": {hosts} host{(hosts == 1 ? "" : "s")} unreachable" : "")}"
+                + (services > 0 ? $" (+{services} service{(services == 1 ? "" : "s")})" : "");
+        return Title;
+    }
 
     public string ResolutionCause { get; set; }
 
@@ -136,6 +167,7 @@ internal sealed partial class IncidentState
         AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
         Tier, MergedInto, Sla)
     {
+        Title = CurrentTitle(),
         AssignedTo = AssignedTo,
         ResolutionCause = ResolutionCause,
         ResolutionFix = ResolutionFix,
