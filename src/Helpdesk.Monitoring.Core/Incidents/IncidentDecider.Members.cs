@@ -140,7 +140,39 @@ public sealed partial class IncidentDecider
 
         // A host that joined (an UNREACHABLE child) brings along what it explains: its services' earlier incidents.
         MergeExplained(incident, n.Instance, n.Host, n.Service, now, plan);
+        RaiseForScope(incident, now, plan);
         return new Decision(ApplyOutcome.Correlated, incident.Id);
+    }
+
+    /// <summary>
+    /// The incident grew: when it now holds as many hosts or alerts as a scope rule names, its priority rises to the
+    /// rule's (never falls), and the timeline says why. A storm has its own priority.
+    /// </summary>
+    private void RaiseForScope(IncidentState incident, DateTimeOffset now, CommitPlan plan)
+    {
+        if (!incident.HasCause || incident.Priority == Policy.Priority.P1)
+        {
+            return;
+        }
+
+        var hosts = new HashSet<string>(StringComparer.Ordinal) { incident.Host };
+        foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
+        {
+            hosts.Add(member.Host);
+        }
+
+        var alerts = incident.MemberCount + 1;
+        if (_policy.Rules.Priority.ForScope(hosts.Count, alerts) is not { } scope || scope.Priority >= incident.Priority)
+        {
+            return;
+        }
+
+        var before = incident.Priority;
+        incident.Priority = scope.Priority;
+        incident.UpdatedAt = now;
+        _sla.Tighten(incident);
+        plan.Append(incident, now, TimelineKind.PriorityChanged, IncidentEventKind.Updated, null,
+            $"Priority {IncidentNames.Of(before)} → {IncidentNames.Of(scope.Priority)}: it holds {scope.Rule.Describe(hosts.Count, alerts)} (rules file: priority.scope)");
     }
 
     /// <summary>

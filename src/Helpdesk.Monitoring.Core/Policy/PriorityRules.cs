@@ -12,6 +12,27 @@ public sealed record PriorityRules
 
     public IReadOnlyList<ImpactRule> Impact { get; init; } = [];
 
+    /// <summary>
+    /// Impact grows with what an incident holds: at so many hosts (or alerts), at least this priority. By default
+    /// 10 hosts make a P2 and 25 a P1 (a core router taking a site with it is not a P3).
+    /// </summary>
+    public IReadOnlyList<ScopeRule> Scope { get; init; } = [new ScopeRule(10, 0, Priority.P2), new ScopeRule(25, 0, Priority.P1)];
+
+    /// <summary>The highest priority the scope rules give an incident of <paramref name="hosts"/> hosts and <paramref name="alerts"/> alerts; null when none applies.</summary>
+    public (Priority Priority, ScopeRule Rule)? ForScope(int hosts, int alerts)
+    {
+        (Priority, ScopeRule)? best = null;
+        foreach (var rule in Scope)
+        {
+            if (((rule.Hosts > 0 && hosts >= rule.Hosts) || (rule.Alerts > 0 && alerts >= rule.Alerts)) && (best is null || rule.Priority < best.Value.Item1))
+            {
+                best = (rule.Priority, rule);
+            }
+        }
+
+        return best;
+    }
+
     public Level DefaultImpact { get; init; } = Level.Medium;
 
     public IReadOnlyDictionary<AlertState, Level> Urgency { get; init; } = new Dictionary<AlertState, Level>
@@ -76,4 +97,10 @@ public static class LevelText
         };
         return level != 0;
     }
+}
+
+/// <summary>A scope threshold: an incident holding at least <see cref="Hosts"/> hosts or <see cref="Alerts"/> alerts (0: not counted) is at least <see cref="Priority"/>.</summary>
+public sealed record ScopeRule(int Hosts, int Alerts, Priority Priority)
+{
+    public string Describe(int hosts, int alerts) => Hosts > 0 && hosts >= Hosts ? $"{hosts} hosts (at least {Hosts})" : $"{alerts} alerts (at least {Alerts})";
 }

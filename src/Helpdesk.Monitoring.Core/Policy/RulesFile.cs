@@ -60,7 +60,7 @@ public static partial class RulesFile
             return defaults;
         }
 
-        Known(e, "priority.", errors, "impactVariables", "defaultImpact", "impact", "urgency");
+        Known(e, "priority.", errors, "impactVariables", "defaultImpact", "impact", "urgency", "scope");
         var variables = e.TryGetProperty("impactVariables", out var v) ? Strings(v, "priority.impactVariables", errors) : defaults.ImpactVariables;
         var defaultImpact = e.TryGetProperty("defaultImpact", out var d) ? LevelOf(d, "priority.defaultImpact", errors) : defaults.DefaultImpact;
         var impact = new List<ImpactRule>();
@@ -94,7 +94,47 @@ public static partial class RulesFile
             }
         }
 
-        return new PriorityRules { ImpactVariables = variables, DefaultImpact = defaultImpact, Impact = impact, Urgency = urgency };
+        var scope = defaults.Scope;
+        if (e.TryGetProperty("scope", out var scopes) && IsArray(scopes, "priority.scope", errors))
+        {
+            var rules = new List<ScopeRule>();
+            var i = 0;
+            foreach (var item in scopes.EnumerateArray())
+            {
+                var at = $"priority.scope[{i++}]";
+                if (!IsObject(item, at, errors))
+                {
+                    continue;
+                }
+
+                Known(item, at + ".", errors, "hosts", "alerts", "priority");
+                int Count(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= 2 ? n
+                    : item.TryGetProperty(name, out _) ? Error(name) : 0;
+                int Error(string name)
+                {
+                    errors.Add($"{at}.{name}: must be a whole number of at least 2");
+                    return 0;
+                }
+
+                var (hosts, alerts) = (Count("hosts"), Count("alerts"));
+                var priorityText = Text(item, "priority", at, errors, required: true) ?? "";
+                if (hosts == 0 && alerts == 0)
+                {
+                    errors.Add($"{at}: give \"hosts\" or \"alerts\" (how much an incident must hold)");
+                }
+
+                if (!TryParsePriority(priorityText, out var priority))
+                {
+                    errors.Add($"{at}.priority: must be P1, P2, P3, P4 or P5");
+                }
+
+                rules.Add(new ScopeRule(hosts, alerts, priority));
+            }
+
+            scope = rules;
+        }
+
+        return new PriorityRules { ImpactVariables = variables, DefaultImpact = defaultImpact, Impact = impact, Urgency = urgency, Scope = scope };
     }
 
     private static RoutingRules ReadRouting(JsonElement e, List<string> errors)
