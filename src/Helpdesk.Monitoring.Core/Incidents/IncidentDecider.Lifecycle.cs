@@ -52,6 +52,7 @@ public sealed partial class IncidentDecider
     private void MarkResolved(IncidentState incident, DateTimeOffset at, Guid? eventId, string text, CommitPlan plan)
     {
         var (holdFrom, why) = ClockStartOf(at, "the verification hold counts");
+        SlaClocks.Correct(incident, at, resolved: true, plan);
         incident.Resolve(holdFrom);
         _index.Deactivated();
         plan.Append(incident, holdFrom, TimelineKind.Resolved, eventId, text + why);
@@ -76,6 +77,7 @@ public sealed partial class IncidentDecider
         incident.Acknowledge(reported, author, comment, now);
         plan.Append(incident, reported, TimelineKind.Acknowledged, f.EventId,
             $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}");
+        SlaClocks.Correct(incident, reported, resolved: false, plan);
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }
 

@@ -41,4 +41,7 @@ public enum IncidentEventKind : byte
 
     /// <summary>A status update to the customer came due.</summary>
     CustomerUpdate,
+
+    /// <summary>A breach recorded on arrival was taken back: what it waited for had happened before the deadline, by Nagios' time.</summary>
+    SlaCorrected,
 }

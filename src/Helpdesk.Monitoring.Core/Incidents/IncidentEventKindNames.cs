@@ -24,6 +24,7 @@ public static class IncidentEventKindNames
         IncidentEventKind.Assigned => "assigned",
         IncidentEventKind.CustomerNote => "customer_note",
         IncidentEventKind.CustomerUpdate => "customer_update",
+        IncidentEventKind.SlaCorrected => "sla_corrected",
         _ => "noted",
     };
 
@@ -51,6 +52,7 @@ public static class IncidentEventKindNames
         TimelineKind.PriorityChanged => IncidentEventKind.Updated,
         TimelineKind.CustomerNote => IncidentEventKind.CustomerNote,
         TimelineKind.CustomerUpdate => IncidentEventKind.CustomerUpdate,
+        TimelineKind.SlaCorrected => IncidentEventKind.SlaCorrected,
         _ => IncidentEventKind.Noted,
     };
 }

@@ -60,6 +60,28 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         Schedule(incident);
     }
 
+    /// <summary>
+    /// What a breach waited for happened at <paramref name="at"/> (Nagios' time: an acknowledgement answers the response
+    /// target, a recovery both): a breach recorded on arrival for a deadline after that is taken back, and the
+    /// timeline says so. Escalations stay: someone was paged, and that is history.
+    /// </summary>
+    public static void Correct(IncidentState incident, DateTimeOffset at, bool resolved, CommitPlan plan)
+    {
+        var sla = incident.Sla;
+        var response = sla.ResponseBreached && sla.ResponseDueAt is { } responseDue && at <= responseDue;
+        var resolution = resolved && sla.ResolutionBreached && sla.ResolutionDueAt is { } resolutionDue && at <= resolutionDue;
+        if (!response && !resolution)
+        {
+            return;
+        }
+
+        incident.Sla = sla with { ResponseBreached = sla.ResponseBreached && !response, ResolutionBreached = sla.ResolutionBreached && !resolution };
+        var targets = response && resolution ? "response and resolution targets" : response ? "response target" : "resolution target";
+        plan.Append(incident, at, TimelineKind.SlaCorrected, null,
+            $"The {targets} met after all: {(resolved ? "recovered" : "acknowledged")} at {at:yyyy-MM-dd HH:mm:ss} UTC by Nagios' time, before the deadline; "
+            + "the breach recorded when the deadline passed is taken back (the escalation stays)");
+    }
+
     /// <summary>Maintenance started: the SLA clock stops; escalation waits.</summary>
     public static void Pause(IncidentState incident, DateTimeOffset at)
     {

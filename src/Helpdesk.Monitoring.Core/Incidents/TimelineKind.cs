@@ -32,4 +32,7 @@ public enum TimelineKind : byte
 
     /// <summary>A status update the customer is owed came due (their rules give the cadence per priority).</summary>
     CustomerUpdate,
+
+    /// <summary>A late report showed a target met after all: a breach recorded on arrival is taken back.</summary>
+    SlaCorrected,
 }

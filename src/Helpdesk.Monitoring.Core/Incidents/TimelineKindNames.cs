@@ -21,6 +21,7 @@ public static class TimelineKindNames
         TimelineKind.PriorityChanged => "priority_changed",
         TimelineKind.CustomerNote => "customer_note",
         TimelineKind.CustomerUpdate => "customer_update",
+        TimelineKind.SlaCorrected => "sla_corrected",
         _ => "note",
     };
 
@@ -42,6 +43,7 @@ public static class TimelineKindNames
         "priority_changed" => TimelineKind.PriorityChanged,
         "customer_note" => TimelineKind.CustomerNote,
         "customer_update" => TimelineKind.CustomerUpdate,
+        "sla_corrected" => TimelineKind.SlaCorrected,
         _ => TimelineKind.Note,
     };
 }

@@ -15,7 +15,7 @@ public sealed record OutboundRules
     [
         "opened", "updated", "correlated", "merged", "acknowledged", "escalated", "breached", "maintenance_started", "maintenance_ended",
         "flapping_started", "flapping_stopped", "resolved", "reopened", "closed", "storm_started", "storm_ended", "noted",
-        "assigned", "customer_note", "customer_update",
+        "assigned", "customer_note", "customer_update", "sla_corrected",
     ];
 
     public IReadOnlyList<OutboundRoute> Routes { get; init; } = [];

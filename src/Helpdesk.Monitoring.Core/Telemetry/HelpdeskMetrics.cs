@@ -34,6 +34,7 @@ public sealed class HelpdeskMetrics : IDisposable
     private readonly Counter<long> _merged;
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _breaches;
+    private readonly Counter<long> _corrections;
     private readonly Counter<long> _storms;
     private readonly Counter<long> _agentActions;
     private readonly Counter<long> _sharedStateFailures;
@@ -61,6 +62,8 @@ public sealed class HelpdeskMetrics : IDisposable
         _merged = _meter.CreateCounter<long>("helpdesk_incidents_merged", description: "Incidents merged into the incident of their cause (counted once per merged incident).");
         _escalations = _meter.CreateCounter<long>("helpdesk_escalations", description: "Incidents moved up a tier (L1 window passed, or an SLA target breached).");
         _breaches = _meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
+        _corrections = _meter.CreateCounter<long>("helpdesk_sla_corrections",
+            description: "Breaches taken back: an acknowledgement or recovery that arrived late had happened before the deadline, by Nagios' time.");
         _storms = _meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
         _agentActions = _meter.CreateCounter<long>(AgentActionsName, description: "What people did to incidents (board, CLI, API, customers' links), by action and outcome.");
         _sharedStateFailures = _meter.CreateCounter<long>(SharedStateFailuresName, description: "Reads and writes of the shared state (Redis) that failed, and connections to it lost; decisions fell back to the store.");
@@ -152,6 +155,9 @@ public sealed class HelpdeskMetrics : IDisposable
                     break;
                 case IncidentEventKind.Breached:
                     _breaches.Add(1);
+                    break;
+                case IncidentEventKind.SlaCorrected:
+                    _corrections.Add(1);
                     break;
                 case IncidentEventKind.StormStarted:
                     _storms.Add(1);

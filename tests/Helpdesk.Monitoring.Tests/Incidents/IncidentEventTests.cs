@@ -89,13 +89,13 @@ public sealed class IncidentEventTests
                 IncidentEventKind.Opened, IncidentEventKind.Updated, IncidentEventKind.Acknowledged, IncidentEventKind.Resolved, IncidentEventKind.Reopened,
                 IncidentEventKind.Closed, IncidentEventKind.Noted, IncidentEventKind.Correlated, IncidentEventKind.Merged, IncidentEventKind.Escalated,
                 IncidentEventKind.Breached, IncidentEventKind.StormStarted, IncidentEventKind.StormEnded, IncidentEventKind.Assigned,
-                IncidentEventKind.Updated, IncidentEventKind.CustomerNote, IncidentEventKind.CustomerUpdate,
+                IncidentEventKind.Updated, IncidentEventKind.CustomerNote, IncidentEventKind.CustomerUpdate, IncidentEventKind.SlaCorrected,
             ],
             Enum.GetValues<TimelineKind>().Select(IncidentEventKindNames.Of));
         Assert.Equal(
             ["opened", "updated", "correlated", "merged", "acknowledged", "escalated", "breached", "maintenance_started", "maintenance_ended",
              "flapping_started", "flapping_stopped", "resolved", "reopened", "closed", "storm_started", "storm_ended", "noted",
-             "assigned", "customer_note", "customer_update"],
+             "assigned", "customer_note", "customer_update", "sla_corrected"],
             names);
     }
 

@@ -22,6 +22,7 @@ public sealed class NamesTests
             [TimelineKind.Escalated] = "escalated", [TimelineKind.Breached] = "breached", [TimelineKind.StormStarted] = "storm_started",
             [TimelineKind.StormEnded] = "storm_ended", [TimelineKind.Assigned] = "assigned", [TimelineKind.PriorityChanged] = "priority_changed",
             [TimelineKind.CustomerNote] = "customer_note", [TimelineKind.CustomerUpdate] = "customer_update",
+            [TimelineKind.SlaCorrected] = "sla_corrected",
         };
         Assert.Equal(Enum.GetValues<TimelineKind>().Order(), expected.Keys.Order());
         foreach (var (kind, name) in expected)
