@@ -75,6 +75,12 @@ public static class NotificationAssembler
             LongDateTime = input.Get("LONGDATETIME"),
             HostGroups = input.Get("HOSTGROUPNAMES"),
             ServiceGroups = service.Length > 0 ? input.Get("SERVICEGROUPNAMES") : "",
+            HostNotes = input.Get("HOSTNOTES"),
+            HostNotesUrl = input.Get("HOSTNOTESURL"),
+            HostActionUrl = input.Get("HOSTACTIONURL"),
+            ServiceNotes = service.Length > 0 ? input.Get("SERVICENOTES") : "",
+            ServiceNotesUrl = service.Length > 0 ? input.Get("SERVICENOTESURL") : "",
+            ServiceActionUrl = service.Length > 0 ? input.Get("SERVICEACTIONURL") : "",
             Vars = vars,
         }, null);
     }

@@ -37,6 +37,17 @@ public static class IncidentText
             text.Append(CultureInfo.InvariantCulture, $"Host state: {NagiosNames.Of(n.HostState)}\n");
         }
 
+        // The runbook first: what Nagios' admins wrote for this object is what L1 needs before anything else.
+        foreach (var (label, value) in (ReadOnlySpan<(string, string)>)[
+            ("Service runbook", n.ServiceNotesUrl), ("Service notes", n.ServiceNotes), ("Service action", n.ServiceActionUrl),
+            ("Host runbook", n.HostNotesUrl), ("Host notes", n.HostNotes), ("Host action", n.HostActionUrl)])
+        {
+            if (value.Length > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{label}: {value}\n");
+            }
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"Output: {n.Output}\n");
         if (n.LongOutput.Length > 0)
         {

@@ -37,6 +37,19 @@ public sealed record Notification
     public string HostGroups { get; init; } = "";
     public string ServiceGroups { get; init; } = "";
 
+    /// <summary>The object's notes, notes URL and action URL from Nagios (its runbook): shown on the incident.</summary>
+    public string HostNotes { get; init; } = "";
+
+    public string HostNotesUrl { get; init; } = "";
+
+    public string HostActionUrl { get; init; } = "";
+
+    public string ServiceNotes { get; init; } = "";
+
+    public string ServiceNotesUrl { get; init; } = "";
+
+    public string ServiceActionUrl { get; init; } = "";
+
     /// <summary>Custom variables by macro name, e.g. <c>_HOSTCUSTOMER</c>.</summary>
     public IReadOnlyDictionary<string, string> Vars { get; init; } = EmptyVars;
 
@@ -65,6 +78,8 @@ public sealed record Notification
         && HostProblemId == other.HostProblemId && LastHostProblemId == other.LastHostProblemId
         && NotificationNumber == other.NotificationNumber && Author == other.Author && Comment == other.Comment
         && LongDateTime == other.LongDateTime && HostGroups == other.HostGroups && ServiceGroups == other.ServiceGroups
+        && HostNotes == other.HostNotes && HostNotesUrl == other.HostNotesUrl && HostActionUrl == other.HostActionUrl
+        && ServiceNotes == other.ServiceNotes && ServiceNotesUrl == other.ServiceNotesUrl && ServiceActionUrl == other.ServiceActionUrl
         && Vars.Count == other.Vars.Count && Vars.All(kv => other.Vars.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     public override int GetHashCode() => HashCode.Combine(EventId, Instance, Host, Service, Type, TimeT);

@@ -57,6 +57,12 @@ public static class NotificationDecoder
             LongDateTime = Text(record, f.LongDateTime),
             HostGroups = Text(record, f.HostGroups),
             ServiceGroups = Text(record, f.ServiceGroups),
+            HostNotes = Text(record, f.HostNotes),
+            HostNotesUrl = Text(record, f.HostNotesUrl),
+            HostActionUrl = Text(record, f.HostActionUrl),
+            ServiceNotes = Text(record, f.ServiceNotes),
+            ServiceNotesUrl = Text(record, f.ServiceNotesUrl),
+            ServiceActionUrl = Text(record, f.ServiceActionUrl),
             Vars = vars.Count == 0 ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(vars, StringComparer.Ordinal),
         };
     }

@@ -35,6 +35,12 @@ public struct NotificationFields
     public Utf8Slice LongDateTime;
     public Utf8Slice HostGroups;
     public Utf8Slice ServiceGroups;
+    public Utf8Slice HostNotes;
+    public Utf8Slice HostNotesUrl;
+    public Utf8Slice HostActionUrl;
+    public Utf8Slice ServiceNotes;
+    public Utf8Slice ServiceNotesUrl;
+    public Utf8Slice ServiceActionUrl;
 
     /// <summary>The whole <c>vars</c> object (braces included), or empty.</summary>
     public Utf8Slice Vars;
@@ -70,6 +76,12 @@ public struct NotificationFields
             case WireField.LongDateTime: LongDateTime = slice; break;
             case WireField.HostGroups: HostGroups = slice; break;
             case WireField.ServiceGroups: ServiceGroups = slice; break;
+            case WireField.HostNotes: HostNotes = slice; break;
+            case WireField.HostNotesUrl: HostNotesUrl = slice; break;
+            case WireField.HostActionUrl: HostActionUrl = slice; break;
+            case WireField.ServiceNotes: ServiceNotes = slice; break;
+            case WireField.ServiceNotesUrl: ServiceNotesUrl = slice; break;
+            case WireField.ServiceActionUrl: ServiceActionUrl = slice; break;
         }
     }
 }

@@ -40,6 +40,12 @@ public static class WireFields
         new(WireField.LongDateTime, "longDateTime", "LONGDATETIME", "", "", n => n.LongDateTime),
         new(WireField.HostGroups, "hostGroups", "HOSTGROUPNAMES", "--host-groups", "comma-separated host groups", n => n.HostGroups),
         new(WireField.ServiceGroups, "serviceGroups", "SERVICEGROUPNAMES", "--service-groups", "comma-separated service groups", n => n.ServiceGroups),
+        new(WireField.HostNotes, "hostNotes", "HOSTNOTES", "--host-notes", "the host's notes (a runbook line)", n => n.HostNotes),
+        new(WireField.HostNotesUrl, "hostNotesUrl", "HOSTNOTESURL", "--host-notes-url", "the host's notes URL (its runbook)", n => n.HostNotesUrl),
+        new(WireField.HostActionUrl, "hostActionUrl", "HOSTACTIONURL", "--host-action-url", "the host's action URL", n => n.HostActionUrl),
+        new(WireField.ServiceNotes, "serviceNotes", "SERVICENOTES", "--service-notes", "the service's notes (a runbook line)", n => n.ServiceNotes),
+        new(WireField.ServiceNotesUrl, "serviceNotesUrl", "SERVICENOTESURL", "--service-notes-url", "the service's notes URL (its runbook)", n => n.ServiceNotesUrl),
+        new(WireField.ServiceActionUrl, "serviceActionUrl", "SERVICEACTIONURL", "--service-action-url", "the service's action URL", n => n.ServiceActionUrl),
         new(WireField.Vars, "vars", "", "", ""),
     ];
 

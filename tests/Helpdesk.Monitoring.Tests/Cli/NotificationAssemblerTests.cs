@@ -22,7 +22,8 @@ public sealed class NotificationAssemblerTests
     {
         var input = Env(("NOTIFICATIONTYPE", "PROBLEM"), ("HOSTNAME", "web01"), ("SERVICEDESC", "HTTP"), ("SERVICESTATE", "CRITICAL"),
             ("HOSTSTATE", "UP"), ("SERVICEOUTPUT", "CRITICAL - 'x' \"y\" `z` $HOME | a=1"), ("TIMET", "1795000000"),
-            ("SERVICEPROBLEMID", "77"), ("_HOSTCUSTOMER", "acme"), ("_CONTACTPAGER", "555"), ("NOTIFICATIONNUMBER", "1"));
+            ("SERVICEPROBLEMID", "77"), ("_HOSTCUSTOMER", "acme"), ("_CONTACTPAGER", "555"), ("NOTIFICATIONNUMBER", "1"),
+            ("SERVICENOTESURL", "https://wiki.example.com/runbooks/http"), ("HOSTACTIONURL", "https://grafana.example.com/d/web01"));
         var (n, error) = NotificationAssembler.Assemble(input, "nagios-a", Guid.CreateVersion7(), 1);
 
         Assert.Null(error);
@@ -30,6 +31,7 @@ public sealed class NotificationAssemblerTests
         Assert.Equal("CRITICAL - 'x' \"y\" `z` $HOME | a=1", n.ServiceOutput);
         Assert.Equal(1795000000, n.TimeT);
         Assert.Equal("77", n.ServiceProblemId);
+        Assert.Equal(("https://wiki.example.com/runbooks/http", "https://grafana.example.com/d/web01"), (n.ServiceNotesUrl, n.HostActionUrl));
         Assert.Equal("acme", n.Vars["_HOSTCUSTOMER"]);
         Assert.False(n.Vars.ContainsKey("_CONTACTPAGER"));
         Assert.True(NotificationParser.TryParse(NotificationWriter.ToUtf8(n), out _, out _));
