@@ -220,5 +220,6 @@ public static class HelpdeskHost
         services.AddHostedService(sp => sp.GetRequiredService<OutboundService>());
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
+        services.AddHostedService<NagiosReconciliation>();
     }
 }

@@ -91,7 +91,22 @@ public sealed class NagiosOptions
     /// <summary>The acknowledgement's comment survives a Nagios restart.</summary>
     public bool Persistent { get; set; }
 
+    /// <summary>The status file (status_file in nagios.cfg) of each Nagios instance, by instance name: what reconciliation reads.</summary>
+    public Dictionary<string, string> StatusFiles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long Nagios' status must disagree with the incidents before reconciliation acts (a notification may be on its way).</summary>
+    public TimeSpan ReconcileGrace { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often the status files are looked at (each is read again only when it changed).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     public IReadOnlyList<string> Validate() =>
-        [.. CommandFiles.Where(f => !Path.IsPathFullyQualified(f.Value))
-            .Select(f => $"Helpdesk:Nagios:CommandFiles:{f.Key} must be an absolute path (Nagios' command_file), not '{f.Value}'")];
+    [
+        .. CommandFiles.Where(f => !Path.IsPathFullyQualified(f.Value))
+            .Select(f => $"Helpdesk:Nagios:CommandFiles:{f.Key} must be an absolute path (Nagios' command_file), not '{f.Value}'"),
+        .. StatusFiles.Where(f => !Path.IsPathFullyQualified(f.Value))
+            .Select(f => $"Helpdesk:Nagios:StatusFiles:{f.Key} must be an absolute path (Nagios' status_file), not '{f.Value}'"),
+        .. ReconcileGrace < TimeSpan.FromSeconds(1) || ReconcileInterval < TimeSpan.FromSeconds(1)
+            ? new[] { "Helpdesk:Nagios:ReconcileGrace and ReconcileInterval must be at least one second" } : [],
+    ];
 }

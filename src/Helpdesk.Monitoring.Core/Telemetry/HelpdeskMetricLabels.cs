@@ -32,7 +32,10 @@ public static class HelpdeskMetricLabels
         ],
         [HelpdeskMetrics.SharedStateFailuresName] = [new("operation", ["read", "write", "connection"])],
         [HelpdeskMetrics.DeadLettersDroppedName] = [new("source", Sources)],
+        [ReconciledName] = [new("decision", ["recovered", "missed_problem", "acknowledged", "downtime"])],
     };
+
+    public const string ReconciledName = "helpdesk_reconciliations";
 
     /// <summary>An action as the agent-actions metric names it.</summary>
     public static string ActionName(AgentActionKind kind) => kind switch

@@ -35,6 +35,7 @@ public sealed class HelpdeskMetrics : IDisposable
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _breaches;
     private readonly Counter<long> _corrections;
+    private readonly Counter<long> _reconciled;
     private readonly Counter<long> _storms;
     private readonly Counter<long> _agentActions;
     private readonly Counter<long> _sharedStateFailures;
@@ -62,6 +63,8 @@ public sealed class HelpdeskMetrics : IDisposable
         _merged = _meter.CreateCounter<long>("helpdesk_incidents_merged", description: "Incidents merged into the incident of their cause (counted once per merged incident).");
         _escalations = _meter.CreateCounter<long>("helpdesk_escalations", description: "Incidents moved up a tier (L1 window passed, or an SLA target breached).");
         _breaches = _meter.CreateCounter<long>("helpdesk_sla_breaches", description: "SLA targets (response or resolution) breached.");
+        _reconciled = _meter.CreateCounter<long>(HelpdeskMetricLabels.ReconciledName,
+            description: "Notifications reconciliation put in from Nagios' status.dat because none arrived, by decision.");
         _corrections = _meter.CreateCounter<long>("helpdesk_sla_corrections",
             description: "Breaches taken back: an acknowledgement or recovery that arrived late had happened before the deadline, by Nagios' time.");
         _storms = _meter.CreateCounter<long>("helpdesk_storms_started", description: "Storm incidents opened because new problems passed the per-minute threshold.");
@@ -98,6 +101,9 @@ public sealed class HelpdeskMetrics : IDisposable
     public void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
 
     public void ObserveReady(Func<long> ready) => _ready = ready;
+
+    /// <summary>Reconciliation with Nagios' status.dat put in a notification that never arrived.</summary>
+    public void Reconciled(string decision) => _reconciled.Add(1, new KeyValuePair<string, object?>("decision", decision));
 
     /// <summary>A customer answered the satisfaction question: counted per team and score (an average is sum over count).</summary>
     public void Rated(string team, int score) =>
