@@ -22,6 +22,7 @@ public sealed class NagiosReconciliation(
     TimeProvider time, ILogger<NagiosReconciliation> logger) : BackgroundService
 {
     private readonly Dictionary<string, (DateTime, long)> _read = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _warned = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,10 +45,16 @@ public sealed class NagiosReconciliation(
                 try
                 {
                     await ReconcileAsync(instance, path, nagios.ReconcileGrace, stoppingToken);
+                    _warned.Remove(instance);
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    logger.LogWarning("Cannot read Nagios' status file {Path} (instance {Instance}): {Reason}; reconciliation waits for it", path, instance, ex.Message);
+                    // Once per reason, not every round: a file this user may not read stays so until someone changes it.
+                    if (_warned.GetValueOrDefault(instance) != ex.Message)
+                    {
+                        _warned[instance] = ex.Message;
+                        logger.LogWarning("Cannot read Nagios' status file {Path} (instance {Instance}): {Reason}; reconciliation waits for it", path, instance, ex.Message);
+                    }
                 }
             }
         }

@@ -58,6 +58,17 @@ objects_cache() {
   done
 }
 
+status_file() {
+  if [ -n "${HELPDESK_STATUS_FILE:-}" ]; then echo "$HELPDESK_STATUS_FILE"; return; fi
+  local cfg
+  for cfg in /etc/nagios4/nagios.cfg /etc/nagios/nagios.cfg /usr/local/nagios/etc/nagios.cfg; do
+    if [ -r "$cfg" ]; then
+      sed -n 's/^[[:space:]]*status_file=\(.*\)$/\1/p' "$cfg" | tail -n 1
+      return
+    fi
+  done
+}
+
 render() { # template → file, with this install's names and paths
   sed -e "s|@USER@|$user|g" -e "s|@GROUP@|$group|g" -e "s|@LIBDIR@|$libdir|g" -e "s|@CONFDIR@|$confdir|g" \
       -e "s|@DATADIR@|$datadir|g" -e "s|@SPOOLDIR@|$spooldir|g" -e "s|@DOCDIR@|$docdir|g" -e "s|@BINDIR@|$bindir|g" \
@@ -134,9 +145,11 @@ install_all() {
     (umask 077; printf '# The Kafka brokers helpdesk-relay ships the spool to (scale-out only).\n#HELPDESK_KAFKA_BOOTSTRAP_SERVERS=kafka1:9092,kafka2:9092\n' > "$confdir/relay.env")
   fi
 
-  local cache
+  local cache status
   cache=$(objects_cache)
   [[ $cache =~ ^[A-Za-z0-9._/-]*$ ]] || fail "the Nagios object cache path '$cache' has characters this installer will not write into JSON: set HELPDESK_OBJECTS_CACHE"
+  status=$(status_file)
+  [[ $status =~ ^[A-Za-z0-9._/-]*$ ]] || fail "the Nagios status file path '$status' has characters this installer will not write into JSON: set HELPDESK_STATUS_FILE"
   if [ ! -e "$confdir/helpdesk.json" ]; then
     say "configuration: $confdir/helpdesk.json (objects cache: ${cache:-none found})"
     [ -n "$cache" ] || say "no Nagios object cache found: a router outage will not be correlated by parents until Helpdesk:Topology:ObjectsCachePath is set"
@@ -147,7 +160,7 @@ install_all() {
     "DataDirectory": "$datadir",
     "Api": { "UsersPath": "$confdir/users.json" },
     "Spool": { "Path": "$spooldir" },
-    "Topology": { "ObjectsCachePath": "$cache" }
+    "Topology": { "ObjectsCachePath": "$cache" }$( [ -n "$status" ] && printf ',\n    "Nagios": { "StatusFiles": { "%s": "%s" } }' "$instance" "$status" )
   }
 }
 JSON

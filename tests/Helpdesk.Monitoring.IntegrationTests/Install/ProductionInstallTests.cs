@@ -32,7 +32,8 @@ public sealed class ProductionInstallTests : IDisposable
         var nagiosDir = _dir.Combine("nagios");
         Directory.CreateDirectory(nagiosDir);
         var (exit, output) = await Installer("install", Path.Combine(Programs.Root, "artifacts", "install"),
-            ("HELPDESK_LISTEN", $"http://127.0.0.1:{port}"), ("HELPDESK_OBJECTS_CACHE", Path.Combine(nagiosDir, "objects.cache")));
+            ("HELPDESK_LISTEN", $"http://127.0.0.1:{port}"), ("HELPDESK_OBJECTS_CACHE", Path.Combine(nagiosDir, "objects.cache")),
+            ("HELPDESK_STATUS_FILE", Path.Combine(nagiosDir, "status.dat")));
         Assert.True(exit == 0, output);
 
         AssertLayout();
@@ -109,6 +110,7 @@ public sealed class ProductionInstallTests : IDisposable
         }
 
         Assert.Contains($"\"ObjectsCachePath\": \"{_dir.Combine("nagios")}/objects.cache\"", File.ReadAllText(Path.Combine(Root, "etc/helpdesk/helpdesk.json")), StringComparison.Ordinal);
+        Assert.Contains($"\"StatusFiles\": {{ \"nagios-installed\": \"{_dir.Combine("nagios")}/status.dat\" }}", File.ReadAllText(Path.Combine(Root, "etc/helpdesk/helpdesk.json")), StringComparison.Ordinal);
         Assert.Contains($"{Root}/usr/local/bin/helpdesk notify --instance nagios-installed --spool {Root}/var/spool/helpdesk",
             File.ReadAllText(Path.Combine(Root, "etc/helpdesk/nagios/helpdesk.cfg")), StringComparison.Ordinal);
         Assert.Contains(Group, Groups(NagiosUser));
