@@ -11,7 +11,7 @@ namespace Helpdesk.Monitoring.SqlServer;
 internal static class SqlServerRows
 {
     public const string MemberColumns =
-        "incident_id, instance, host, service, rule_name, correlation_key, state, recovered, problem_id, alert_count, joined_at, last_seen_at, last_output";
+        "incident_id, instance, host, service, rule_name, correlation_key, state, recovered, problem_id, alert_count, joined_at, last_seen_at, last_output, customer";
 
     public static SqlParameter Table(string name, string type, DataTable rows) =>
         new(name, SqlDbType.Structured) { TypeName = type, Value = rows };
@@ -71,11 +71,11 @@ internal static class SqlServerRows
         var table = Columns(("incident_id", typeof(long)), ("member_key", typeof(byte[])), ("instance", typeof(string)), ("host", typeof(string)),
             ("service", typeof(string)), ("rule_name", typeof(string)), ("correlation_key", typeof(string)), ("state", typeof(string)),
             ("recovered", typeof(bool)), ("problem_id", typeof(string)), ("alert_count", typeof(long)), ("joined_at", typeof(long)),
-            ("last_seen_at", typeof(long)), ("last_output", typeof(string)));
+            ("last_seen_at", typeof(long)), ("last_output", typeof(string)), ("customer", typeof(string)));
         foreach (var m in members)
         {
             table.Rows.Add(m.IncidentId, MemberKey(m), m.Instance, m.Host, m.Service, m.Rule, m.Key, NagiosNames.Of(m.State), m.Recovered,
-                m.ProblemId, m.AlertCount, Ms(m.JoinedAt), Ms(m.LastSeenAt), m.LastOutput);
+                m.ProblemId, m.AlertCount, Ms(m.JoinedAt), Ms(m.LastSeenAt), m.LastOutput, m.Customer);
         }
 
         return table;
@@ -135,7 +135,10 @@ internal static class SqlServerRows
 
     public static AlertMember ReadMember(SqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), NagiosNames.ParseState(r.GetString(6)),
-        r.GetBoolean(7), r.GetString(8), r.GetInt64(9), At(r.GetInt64(10)), At(r.GetInt64(11)), r.GetString(12));
+        r.GetBoolean(7), r.GetString(8), r.GetInt64(9), At(r.GetInt64(10)), At(r.GetInt64(11)), r.GetString(12))
+    {
+        Customer = r.GetString(13),
+    };
 
     public static TimelineEntry ReadTimeline(SqlDataReader r) => new(
         r.GetInt64(0), r.GetInt32(1), At(r.GetInt64(2)), TimelineKindNames.Parse(r.GetString(3)), r.IsDBNull(4) ? null : new Guid((byte[])r[4], bigEndian: true), r.GetString(5));

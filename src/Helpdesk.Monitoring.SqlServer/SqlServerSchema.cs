@@ -129,6 +129,14 @@ internal static class SqlServerSchema
             merged_into BIGINT NULL, sla_calendar NVARCHAR(MAX) NOT NULL, sla_started_at BIGINT NULL, response_due_at BIGINT NULL,
             resolution_due_at BIGINT NULL, response_breached BIT NOT NULL, resolution_breached BIT NOT NULL, sla_paused_at BIGINT NULL, escalations INT NOT NULL,
             assigned_to NVARCHAR(255) NOT NULL, resolution_cause NVARCHAR(MAX) NOT NULL, resolution_fix NVARCHAR(MAX) NOT NULL);
+        -- Whose alert a member is: an incident that reaches several customers rises in priority (priority.scope).
+        ALTER TABLE dbo.incident_member ADD customer NVARCHAR(MAX) NOT NULL CONSTRAINT df_incident_member_customer DEFAULT '';
+        DROP TYPE dbo.helpdesk_member;
+        CREATE TYPE dbo.helpdesk_member AS TABLE (
+            incident_id BIGINT NOT NULL, member_key BINARY(32) NOT NULL, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL,
+            service NVARCHAR(255) NOT NULL, rule_name NVARCHAR(MAX) NOT NULL, correlation_key NVARCHAR(MAX) NOT NULL, state VARCHAR(16) NOT NULL,
+            recovered BIT NOT NULL, problem_id NVARCHAR(255) NOT NULL, alert_count BIGINT NOT NULL, joined_at BIGINT NOT NULL,
+            last_seen_at BIGINT NOT NULL, last_output NVARCHAR(MAX) NOT NULL, customer NVARCHAR(MAX) NOT NULL, PRIMARY KEY (incident_id, member_key));
         -- The customer's answer to the satisfaction question: one per incident, the first kept.
         CREATE TABLE dbo.satisfaction (
             incident_id BIGINT NOT NULL CONSTRAINT pk_satisfaction PRIMARY KEY, score INT NOT NULL, comment NVARCHAR(2000) NOT NULL,

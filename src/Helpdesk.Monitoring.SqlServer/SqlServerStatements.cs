@@ -62,9 +62,9 @@ internal static class SqlServerStatements
         WHEN MATCHED THEN UPDATE SET state = s.state, recovered = s.recovered, problem_id = s.problem_id, alert_count = s.alert_count,
             last_seen_at = s.last_seen_at, last_output = s.last_output
         WHEN NOT MATCHED THEN INSERT (incident_id, member_key, instance, host, service, rule_name, correlation_key, state, recovered,
-            problem_id, alert_count, joined_at, last_seen_at, last_output)
+            problem_id, alert_count, joined_at, last_seen_at, last_output, customer)
             VALUES (s.incident_id, s.member_key, s.instance, s.host, s.service, s.rule_name, s.correlation_key, s.state, s.recovered,
-            s.problem_id, s.alert_count, s.joined_at, s.last_seen_at, s.last_output);
+            s.problem_id, s.alert_count, s.joined_at, s.last_seen_at, s.last_output, s.customer);
         INSERT dbo.timeline (incident_id, seq, at, kind, event_id, text)
             SELECT incident_id, seq, at, kind, event_id, text FROM @timeline n
             WHERE NOT EXISTS (SELECT 1 FROM dbo.timeline x WHERE x.incident_id = n.incident_id AND x.seq = n.seq);

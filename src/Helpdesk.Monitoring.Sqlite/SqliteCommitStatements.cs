@@ -26,7 +26,7 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
         $"UPDATE incident SET {string.Join(", ", IncidentColumns.Changing.Select((c, k) => $"{c.Name} = ?{k + 2}"))} WHERE id = ?1";
 
     private const string UpsertMemberSql =
-        "INSERT INTO incident_member (" + SqliteRows.MemberList + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+        "INSERT INTO incident_member (" + SqliteRows.MemberList + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
         + "ON CONFLICT (incident_id, instance, host, service) DO UPDATE SET state = ?7, recovered = ?8, problem_id = ?9, alert_count = ?10, "
         + "last_seen_at = ?12, last_output = ?13";
 

@@ -106,7 +106,7 @@ public sealed partial class SqliteIncidentStore
             var upsert = Statements.UpsertMember;
             upsert.Bind(1, m.IncidentId).Bind(2, m.Instance).Bind(3, m.Host).Bind(4, m.Service).Bind(5, m.Rule).Bind(6, m.Key)
                 .Bind(7, NagiosNames.Of(m.State)).Bind(8, m.Recovered ? 1 : 0).Bind(9, m.ProblemId).Bind(10, m.AlertCount)
-                .Bind(11, ColumnText.Ms(m.JoinedAt)).Bind(12, ColumnText.Ms(m.LastSeenAt)).Bind(13, m.LastOutput).Execute();
+                .Bind(11, ColumnText.Ms(m.JoinedAt)).Bind(12, ColumnText.Ms(m.LastSeenAt)).Bind(13, m.LastOutput).Bind(14, m.Customer).Execute();
         }
     }
 

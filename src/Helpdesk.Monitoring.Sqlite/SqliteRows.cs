@@ -11,7 +11,7 @@ namespace Helpdesk.Monitoring.Sqlite;
 internal static class SqliteRows
 {
     public const string MemberList =
-        "incident_id, instance, host, service, rule, correlation_key, state, recovered, problem_id, alert_count, joined_at, last_seen_at, last_output";
+        "incident_id, instance, host, service, rule, correlation_key, state, recovered, problem_id, alert_count, joined_at, last_seen_at, last_output, customer";
 
     /// <summary>An incident selected with <see cref="IncidentColumns.List"/>.</summary>
     public static IncidentRecord Incident(SqliteDataReader reader)
@@ -22,7 +22,10 @@ internal static class SqliteRows
 
     public static AlertMember Member(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), NagiosNames.ParseState(r.GetString(6)),
-        r.GetInt64(7) != 0, r.GetString(8), r.GetInt64(9), ColumnText.At(r.GetInt64(10)), ColumnText.At(r.GetInt64(11)), r.GetString(12));
+        r.GetInt64(7) != 0, r.GetString(8), r.GetInt64(9), ColumnText.At(r.GetInt64(10)), ColumnText.At(r.GetInt64(11)), r.GetString(12))
+    {
+        Customer = r.GetString(13),
+    };
 
     /// <summary>Reads the columns of the current row one after another.</summary>
     private struct ReaderRow(SqliteDataReader reader) : IColumnReader

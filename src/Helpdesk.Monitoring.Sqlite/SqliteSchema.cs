@@ -206,6 +206,8 @@ internal static class SqliteSchema
                    i.resolution_due_at, i.response_breached, i.resolution_breached, i.sla_paused_at, i.escalations,
                    i.assigned_to, i.resolution_cause, i.resolution_fix
             FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id;
+        -- Whose alert a member is: an incident that reaches several customers rises in priority (priority.scope).
+        ALTER TABLE incident_member ADD COLUMN customer TEXT NOT NULL DEFAULT '';
         -- The customer's answer to the satisfaction question: one per incident, the first kept.
         CREATE TABLE satisfaction (
             incident_id INTEGER PRIMARY KEY,

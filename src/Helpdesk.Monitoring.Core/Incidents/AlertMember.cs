@@ -12,6 +12,9 @@ public sealed record AlertMember(
     string ProblemId, long AlertCount, DateTimeOffset JoinedAt, DateTimeOffset LastSeenAt, string LastOutput)
 {
     public string Name => Service.Length == 0 ? Host : $"{Host}/{Service}";
+
+    /// <summary>The customer the alert belongs to (what priority.scope counts); empty when none was named.</summary>
+    public string Customer { get; init; } = "";
 }
 
 /// <summary>The live form of <see cref="AlertMember"/> inside the decider.</summary>
@@ -33,7 +36,10 @@ internal sealed class MemberState
         JoinedAt = m.JoinedAt;
         LastSeenAt = m.LastSeenAt;
         LastOutput = m.LastOutput;
+        Customer = m.Customer;
     }
+
+    public string Customer { get; }
 
     public long IncidentId { get; }
     public byte[] Fingerprint { get; }
@@ -52,5 +58,8 @@ internal sealed class MemberState
 
     public string Name => Service.Length == 0 ? Host : $"{Host}/{Service}";
 
-    public AlertMember ToRecord() => new(IncidentId, Instance, Host, Service, Rule, Key, State, Recovered, ProblemId, AlertCount, JoinedAt, LastSeenAt, LastOutput);
+    public AlertMember ToRecord() => new(IncidentId, Instance, Host, Service, Rule, Key, State, Recovered, ProblemId, AlertCount, JoinedAt, LastSeenAt, LastOutput)
+    {
+        Customer = Customer,
+    };
 }

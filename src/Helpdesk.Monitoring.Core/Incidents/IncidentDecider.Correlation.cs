@@ -71,7 +71,7 @@ public sealed partial class IncidentDecider
     {
         var cause = new MemberState(
             new AlertMember(into.Id, source.Instance, source.Host, source.Service, rule, key, source.State, NagiosNames.IsHealthy(source.State),
-                source.ProblemId, source.AlertCount, source.OpenedAt, source.LastSeenAt, source.LastOutput),
+                source.ProblemId, source.AlertCount, source.OpenedAt, source.LastSeenAt, source.LastOutput) { Customer = source.Customer },
             source.Fingerprint);
         var moved = new List<MemberState> { cause };
         foreach (var m in source.Members?.Values ?? Enumerable.Empty<MemberState>())

@@ -127,7 +127,10 @@ public sealed partial class IncidentDecider
     private Decision Join(IncidentState incident, Notification n, string rule, string key, DateTimeOffset now, CommitPlan plan)
     {
         var member = new MemberState(
-            new AlertMember(incident.Id, n.Instance, n.Host, n.Service, rule, key, n.State, false, IncidentText.ProblemId(n), 1, n.ReportedAt, n.ReportedAt, n.Output),
+            new AlertMember(incident.Id, n.Instance, n.Host, n.Service, rule, key, n.State, false, IncidentText.ProblemId(n), 1, n.ReportedAt, n.ReportedAt, n.Output)
+            {
+                Customer = IncidentText.Customer(n),
+            },
             Fingerprint.Of(n.Instance, n.Host, n.Service));
         _index.Attach(incident, member, decidedHere: true);
         incident.AlertCount++;
@@ -156,13 +159,23 @@ public sealed partial class IncidentDecider
         }
 
         var hosts = new HashSet<string>(StringComparer.Ordinal) { incident.Host };
+        var customers = new HashSet<string>(StringComparer.Ordinal);
+        if (incident.Customer.Length > 0)
+        {
+            customers.Add(incident.Customer);
+        }
+
         foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
         {
             hosts.Add(member.Host);
+            if (member.Customer.Length > 0)
+            {
+                customers.Add(member.Customer);
+            }
         }
 
         var alerts = incident.MemberCount + 1;
-        if (_policy.Rules.Priority.ForScope(hosts.Count, alerts) is not { } scope || scope.Priority >= incident.Priority)
+        if (_policy.Rules.Priority.ForScope(hosts.Count, alerts, customers.Count) is not { } scope || scope.Priority >= incident.Priority)
         {
             return;
         }
@@ -172,7 +185,7 @@ public sealed partial class IncidentDecider
         incident.UpdatedAt = now;
         _sla.Tighten(incident);
         plan.Append(incident, now, TimelineKind.PriorityChanged, IncidentEventKind.Updated, null,
-            $"Priority {IncidentNames.Of(before)} → {IncidentNames.Of(scope.Priority)}: it holds {scope.Rule.Describe(hosts.Count, alerts)} (rules file: priority.scope)");
+            $"Priority {IncidentNames.Of(before)} → {IncidentNames.Of(scope.Priority)}: it holds {scope.Rule.Describe(hosts.Count, alerts, customers.Count)} (rules file: priority.scope)");
     }
 
     /// <summary>

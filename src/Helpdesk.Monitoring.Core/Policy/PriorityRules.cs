@@ -16,15 +16,15 @@ public sealed record PriorityRules
     /// Impact grows with what an incident holds: at so many hosts (or alerts), at least this priority. By default
     /// 10 hosts make a P2 and 25 a P1 (a core router taking a site with it is not a P3).
     /// </summary>
-    public IReadOnlyList<ScopeRule> Scope { get; init; } = [new ScopeRule(10, 0, Priority.P2), new ScopeRule(25, 0, Priority.P1)];
+    public IReadOnlyList<ScopeRule> Scope { get; init; } = [new ScopeRule(10, 0, Priority.P2), new ScopeRule(25, 0, Priority.P1), new ScopeRule(0, 0, Priority.P1) { Customers = 3 }];
 
-    /// <summary>The highest priority the scope rules give an incident of <paramref name="hosts"/> hosts and <paramref name="alerts"/> alerts; null when none applies.</summary>
-    public (Priority Priority, ScopeRule Rule)? ForScope(int hosts, int alerts)
+    /// <summary>The highest priority the scope rules give an incident of so many hosts, alerts and customers; null when none applies.</summary>
+    public (Priority Priority, ScopeRule Rule)? ForScope(int hosts, int alerts, int customers = 0)
     {
         (Priority, ScopeRule)? best = null;
         foreach (var rule in Scope)
         {
-            if (((rule.Hosts > 0 && hosts >= rule.Hosts) || (rule.Alerts > 0 && alerts >= rule.Alerts)) && (best is null || rule.Priority < best.Value.Item1))
+            if (rule.Reached(hosts, alerts, customers) && (best is null || rule.Priority < best.Value.Item1))
             {
                 best = (rule.Priority, rule);
             }
@@ -102,5 +102,14 @@ public static class LevelText
 /// <summary>A scope threshold: an incident holding at least <see cref="Hosts"/> hosts or <see cref="Alerts"/> alerts (0: not counted) is at least <see cref="Priority"/>.</summary>
 public sealed record ScopeRule(int Hosts, int Alerts, Priority Priority)
 {
-    public string Describe(int hosts, int alerts) => Hosts > 0 && hosts >= Hosts ? $"{hosts} hosts (at least {Hosts})" : $"{alerts} alerts (at least {Alerts})";
+    /// <summary>At least this many customers (0: not counted): an outage that reaches several customers is a P1 for the helpdesk.</summary>
+    public int Customers { get; init; }
+
+    public bool Reached(int hosts, int alerts, int customers) =>
+        (Hosts > 0 && hosts >= Hosts) || (Alerts > 0 && alerts >= Alerts) || (Customers > 0 && customers >= Customers);
+
+    public string Describe(int hosts, int alerts, int customers = 0) =>
+        Hosts > 0 && hosts >= Hosts ? $"{hosts} hosts (at least {Hosts})"
+        : Alerts > 0 && alerts >= Alerts ? $"{alerts} alerts (at least {Alerts})"
+        : $"alerts of {customers} customers (at least {Customers})";
 }

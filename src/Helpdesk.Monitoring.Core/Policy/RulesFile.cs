@@ -107,7 +107,7 @@ public static partial class RulesFile
                     continue;
                 }
 
-                Known(item, at + ".", errors, "hosts", "alerts", "priority");
+                Known(item, at + ".", errors, "hosts", "alerts", "customers", "priority");
                 int Count(string name) => item.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) && n >= 2 ? n
                     : item.TryGetProperty(name, out _) ? Error(name) : 0;
                 int Error(string name)
@@ -116,11 +116,11 @@ public static partial class RulesFile
                     return 0;
                 }
 
-                var (hosts, alerts) = (Count("hosts"), Count("alerts"));
+                var (hosts, alerts, customers) = (Count("hosts"), Count("alerts"), Count("customers"));
                 var priorityText = Text(item, "priority", at, errors, required: true) ?? "";
-                if (hosts == 0 && alerts == 0)
+                if (hosts == 0 && alerts == 0 && customers == 0)
                 {
-                    errors.Add($"{at}: give \"hosts\" or \"alerts\" (how much an incident must hold)");
+                    errors.Add($"{at}: give \"hosts\", \"alerts\" or \"customers\" (how much an incident must hold)");
                 }
 
                 if (!TryParsePriority(priorityText, out var priority))
@@ -128,7 +128,7 @@ public static partial class RulesFile
                     errors.Add($"{at}.priority: must be P1, P2, P3, P4 or P5");
                 }
 
-                rules.Add(new ScopeRule(hosts, alerts, priority));
+                rules.Add(new ScopeRule(hosts, alerts, priority) { Customers = customers });
             }
 
             scope = rules;
