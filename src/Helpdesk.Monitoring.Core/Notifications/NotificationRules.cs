@@ -80,15 +80,16 @@ internal static class NotificationRules
 
         // Control characters would let two different names build the same fingerprint; invisible and direction-changing
         // characters would let two names that look the same be different identities (a look-alike host).
-        for (var i = 0; i < bytes.Length; i++)
+        // One vectorised search for every byte that may start one of them; ASCII names find none.
+        for (var at = bytes.IndexOfAny(SuspectBytes); at >= 0; at = bytes[(at + 1)..].IndexOfAny(SuspectBytes) is var next and >= 0 ? at + 1 + next : -1)
         {
-            var b = bytes[i];
+            var b = bytes[at];
             if (b < 0x20 || b == 0x7F)
             {
                 return NotificationParser.Invalid(field, "contains a control character");
             }
 
-            if (b >= 0xC2 && IsInvisible(bytes[i..]))
+            if (IsInvisible(bytes[at..]))
             {
                 return NotificationParser.Invalid(field, "contains an invisible or text-direction character (U+0080–U+009F, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069 or U+FEFF)");
             }
@@ -96,6 +97,10 @@ internal static class NotificationRules
 
         return ParseFailure.None;
     }
+
+    /// <summary>Control bytes, DEL, and the lead bytes of the invisible characters below (C2, E2, EF).</summary>
+    private static readonly System.Buffers.SearchValues<byte> SuspectBytes = System.Buffers.SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), 0x7F, 0xC2, 0xE2, 0xEF]);
 
     /// <summary>
     /// Whether the UTF-8 character at the start is a C1 control (U+0080–U+009F), a zero-width or direction mark
