@@ -52,7 +52,16 @@ internal sealed partial class IncidentState
         ResolutionFix = r.ResolutionFix;
     }
 
-    public string AssignedTo { get; set; }
+    // What people add to an incident (assignee, resolution) and the customer's update clock are rare next to the
+    // fields every notification reads: kept apart, made only when first set, so the state stays small (10,000s stay
+    // open in a storm, and the repeat path reads them from memory, not cache).
+    private IncidentWork? _work;
+
+    public string AssignedTo
+    {
+        get => _work?.AssignedTo ?? "";
+        set => Work(value.Length > 0)?.AssignedTo = value;
+    }
 
     /// <summary>The title as last made: a storm's keeps its own; one with a cause is made again from its state and scope while it fails.</summary>
     public string Title { get; private set; }
@@ -84,9 +93,20 @@ internal sealed partial class IncidentState
         return Title;
     }
 
-    public string ResolutionCause { get; set; }
+    public string ResolutionCause
+    {
+        get => _work?.ResolutionCause ?? "";
+        set => Work(value.Length > 0)?.ResolutionCause = value;
+    }
 
-    public string ResolutionFix { get; set; }
+    public string ResolutionFix
+    {
+        get => _work?.ResolutionFix ?? "";
+        set => Work(value.Length > 0)?.ResolutionFix = value;
+    }
+
+    /// <summary>The side object, made when a value worth keeping arrives; null while there is none and nothing to keep.</summary>
+    private IncidentWork? Work(bool keep) => keep ? _work ??= new IncidentWork() : _work;
 
     /// <summary>Never changes after opening; kept so that what happens to the incident can be routed to people.</summary>
     public string Team { get; }
@@ -139,7 +159,11 @@ internal sealed partial class IncidentState
     public string LastNote { get; set; } = "";
 
     /// <summary>When the customer's next status update is due (the one entry in the clocks that counts); kept in memory only.</summary>
-    public DateTimeOffset? CustomerUpdateDue { get; set; }
+    public DateTimeOffset? CustomerUpdateDue
+    {
+        get => _work?.CustomerUpdateDue;
+        set => Work(value is not null)?.CustomerUpdateDue = value;
+    }
 
     /// <summary>Nagios' problem id of the episode that opened (or reopened) the incident; empty when Nagios sent none.</summary>
     public string ProblemId { get; set; }
@@ -180,4 +204,16 @@ internal enum ChangeKind : byte
     None = 0,
     Counters,
     Mutable,
+}
+
+/// <summary>The rarely set part of an incident's live state (see <see cref="IncidentState"/>).</summary>
+internal sealed class IncidentWork
+{
+    public string AssignedTo { get; set; } = "";
+
+    public string ResolutionCause { get; set; } = "";
+
+    public string ResolutionFix { get; set; } = "";
+
+    public DateTimeOffset? CustomerUpdateDue { get; set; }
 }
