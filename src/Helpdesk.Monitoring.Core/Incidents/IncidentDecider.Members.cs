@@ -143,7 +143,7 @@ public sealed partial class IncidentDecider
 
         // A host that joined (an UNREACHABLE child) brings along what it explains: its services' earlier incidents.
         MergeExplained(incident, n.Instance, n.Host, n.Service, now, plan);
-        RaiseForScope(incident, now, plan);
+        RaiseForScope(incident, [member], now, plan);
         return new Decision(ApplyOutcome.Correlated, incident.Id);
     }
 
@@ -151,31 +151,17 @@ public sealed partial class IncidentDecider
     /// The incident grew: when it now holds as many hosts or alerts as a scope rule names, its priority rises to the
     /// rule's (never falls), and the timeline says why. A storm has its own priority.
     /// </summary>
-    private void RaiseForScope(IncidentState incident, DateTimeOffset now, CommitPlan plan)
+    private void RaiseForScope(IncidentState incident, IEnumerable<MemberState> joined, DateTimeOffset now, CommitPlan plan)
     {
-        if (!incident.HasCause || incident.Priority == Policy.Priority.P1)
+        var alerts = incident.MemberCount + 1;
+        var rules = _policy.Rules.Priority;
+        if (!incident.HasCause || incident.Priority == Policy.Priority.P1 || alerts < rules.SmallestScope)
         {
             return;
         }
 
-        var hosts = new HashSet<string>(StringComparer.Ordinal) { incident.Host };
-        var customers = new HashSet<string>(StringComparer.Ordinal);
-        if (incident.Customer.Length > 0)
-        {
-            customers.Add(incident.Customer);
-        }
-
-        foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
-        {
-            hosts.Add(member.Host);
-            if (member.Customer.Length > 0)
-            {
-                customers.Add(member.Customer);
-            }
-        }
-
-        var alerts = incident.MemberCount + 1;
-        if (_policy.Rules.Priority.ForScope(hosts.Count, alerts, customers.Count) is not { } scope || scope.Priority >= incident.Priority)
+        var (hosts, customers) = incident.Scope(joined);
+        if (rules.ForScope(hosts, alerts, customers) is not { } scope || scope.Priority >= incident.Priority)
         {
             return;
         }
@@ -185,7 +171,7 @@ public sealed partial class IncidentDecider
         incident.UpdatedAt = now;
         _sla.Tighten(incident);
         plan.Append(incident, now, TimelineKind.PriorityChanged, IncidentEventKind.Updated, null,
-            $"Priority {IncidentNames.Of(before)} → {IncidentNames.Of(scope.Priority)}: it holds {scope.Rule.Describe(hosts.Count, alerts, customers.Count)} (rules file: priority.scope)");
+            $"Priority {IncidentNames.Of(before)} → {IncidentNames.Of(scope.Priority)}: it holds {scope.Rule.Describe(hosts, alerts, customers)} (rules file: priority.scope)");
     }
 
     /// <summary>

@@ -162,6 +162,8 @@ public sealed partial class IncidentDecider
     private IncidentState Track(IncidentRecord opened)
     {
         var incident = new IncidentState(opened, Fingerprint.Of(opened.Instance, opened.Host, opened.Service));
+        // Opened now from its notification: its title is the one its state (and no members yet) makes.
+        incident.TitleIsCurrent();
         _index.Add(incident, opened: true);
         _sla.Schedule(incident);
         return incident;

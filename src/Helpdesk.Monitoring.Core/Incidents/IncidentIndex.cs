@@ -213,8 +213,14 @@ internal sealed class IncidentIndex : ICauseIndex
             _recentHosts[incident.Instance] = recent = new List<IncidentState>(RecentHostsKept);
         }
 
-        recent.Add(incident);
-        recent.Sort(static (a, b) => a.OpenedAt.CompareTo(b.OpenedAt));
+        // Kept in Nagios' time order; a new incident is almost always the newest, so this rarely moves anything.
+        var at = recent.Count;
+        while (at > 0 && recent[at - 1].OpenedAt > incident.OpenedAt)
+        {
+            at--;
+        }
+
+        recent.Insert(at, incident);
         if (recent.Count > RecentHostsKept)
         {
             recent.RemoveAt(0);

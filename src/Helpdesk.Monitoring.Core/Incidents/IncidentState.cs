@@ -66,6 +66,12 @@ internal sealed partial class IncidentState
     /// <summary>The title as last made: a storm's keeps its own; one with a cause is made again from its state and scope while it fails.</summary>
     public string Title { get; private set; }
 
+    // What Title was last made for (state, flapping, members); -1: not known, make it at the next look.
+    private int _titleKey = -1;
+
+    /// <summary>A new incident's title is already the one its state and (no) members make: no need to make it again.</summary>
+    public void TitleIsCurrent() => _titleKey = ((int)State << 24) | (Flapping ? 1 << 23 : 0);
+
     /// <summary>
     /// What an L1 agent reads first: the cause's current state, and what else the incident holds ("db01 is DOWN:
     /// 40 hosts unreachable (+3 services)", "fs01 / Disk is CRITICAL (+2 alerts)"). Once its cause recovered it keeps
@@ -77,6 +83,15 @@ internal sealed partial class IncidentState
         {
             return Title;
         }
+
+        // Made again only when what it says changed: most updates change neither the state nor the scope.
+        var key = ((int)State << 24) | (Flapping ? 1 << 23 : 0) | Math.Min(MemberCount, (1 << 23) - 1);
+        if (key == _titleKey)
+        {
+            return Title;
+        }
+
+        _titleKey = key;
 
         var state = Flapping ? "flapping" : Helpdesk.Monitoring.Notifications.NagiosNames.Of(State);
         var (hosts, services) = (0, 0);
@@ -103,6 +118,31 @@ internal sealed partial class IncidentState
     {
         get => _work?.ResolutionFix ?? "";
         set => Work(value.Length > 0)?.ResolutionFix = value;
+    }
+
+    /// <summary>
+    /// The distinct hosts and customers the incident holds, with <paramref name="joined"/> added: counted from every
+    /// alert the first time (after a start, or the first join), then kept up one join at a time.
+    /// </summary>
+    public (int Hosts, int Customers) Scope(IEnumerable<MemberState> joined)
+    {
+        var work = Work(keep: true)!;
+        if (work.ScopeHosts is null || work.ScopeCustomers is null)
+        {
+            (work.ScopeHosts, work.ScopeCustomers) = ([Host], Customer.Length > 0 ? [Customer] : []);
+            joined = Members?.Values ?? Enumerable.Empty<MemberState>();
+        }
+
+        foreach (var member in joined)
+        {
+            work.ScopeHosts.Add(member.Host);
+            if (member.Customer.Length > 0)
+            {
+                work.ScopeCustomers.Add(member.Customer);
+            }
+        }
+
+        return (work.ScopeHosts.Count, work.ScopeCustomers.Count);
     }
 
     /// <summary>The side object, made when a value worth keeping arrives; null while there is none and nothing to keep.</summary>
@@ -216,4 +256,9 @@ internal sealed class IncidentWork
     public string ResolutionFix { get; set; } = "";
 
     public DateTimeOffset? CustomerUpdateDue { get; set; }
+
+    /// <summary>The distinct hosts and customers the incident holds (priority.scope), kept up as alerts join once first counted.</summary>
+    public HashSet<string>? ScopeHosts { get; set; }
+
+    public HashSet<string>? ScopeCustomers { get; set; }
 }

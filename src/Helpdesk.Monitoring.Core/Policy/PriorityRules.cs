@@ -16,7 +16,21 @@ public sealed record PriorityRules
     /// Impact grows with what an incident holds: at so many hosts (or alerts), at least this priority. By default
     /// 10 hosts make a P2 and 25 a P1 (a core router taking a site with it is not a P3).
     /// </summary>
-    public IReadOnlyList<ScopeRule> Scope { get; init; } = [new ScopeRule(10, 0, Priority.P2), new ScopeRule(25, 0, Priority.P1), new ScopeRule(0, 0, Priority.P1) { Customers = 3 }];
+    public IReadOnlyList<ScopeRule> Scope
+    {
+        get => _scope;
+        init
+        {
+            _scope = value;
+            SmallestScope = value.Count == 0 ? int.MaxValue
+                : value.Min(r => new[] { r.Hosts, r.Alerts, r.Customers }.Where(n => n > 0).DefaultIfEmpty(int.MaxValue).Min());
+        }
+    }
+
+    private readonly IReadOnlyList<ScopeRule> _scope = [new ScopeRule(10, 0, Priority.P2), new ScopeRule(25, 0, Priority.P1), new ScopeRule(0, 0, Priority.P1) { Customers = 3 }];
+
+    /// <summary>The fewest alerts any scope rule can be reached with (hosts and customers never outnumber alerts): below it, nothing to count.</summary>
+    public int SmallestScope { get; private init; } = 3;
 
     /// <summary>The highest priority the scope rules give an incident of so many hosts, alerts and customers; null when none applies.</summary>
     public (Priority Priority, ScopeRule Rule)? ForScope(int hosts, int alerts, int customers = 0)
