@@ -27,11 +27,14 @@ public sealed class SessionCookie(SigningKey key, TimeSpan lifetime)
     /// <summary>The signed-in user, or null for anything forged, expired, or made before the user's credentials changed.</summary>
     public User? Verify(string value, UserDirectory users, DateTimeOffset now)
     {
+        // v1.NAME.EXPIRES.STAMP.MAC, read from both ends: a user name may hold dots itself.
         var parts = value.Split('.');
-        if (parts is not ["v1", var name, var expires, var stamp, var mac] || value.Length > 512)
+        if (parts.Length < 5 || parts[0] != "v1" || value.Length > 512)
         {
             return null;
         }
+
+        var (name, expires, stamp, mac) = (string.Join('.', parts[1..^3]), parts[^3], parts[^2], parts[^1]);
 
         var body = value[..value.LastIndexOf('.')];
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(body)), Encoding.ASCII.GetBytes(mac))

@@ -33,10 +33,9 @@ public sealed class SigningKey
             }
 
             var existing = File.ReadAllBytes(path);
-            if (existing.Length >= 32)
-            {
-                return new SigningKey(existing);
-            }
+            return existing.Length >= 32
+                ? new SigningKey(existing)
+                : throw new InvalidOperationException($"{path} holds fewer than 32 bytes: a cut-short key would sign weakly; remove it (everyone signs in again) and restart");
         }
 
         var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;

@@ -25,6 +25,10 @@ public sealed class SessionCookieTests
         Assert.Null(sessions.Verify(cookie, users.Without("alice"), Now));
         Assert.Equal("alice", sessions.Verify(cookie, users.With(alice with { DisplayName = "Alice S." }), Now)?.Name);
         Assert.Null(sessions.Verify("v1.alice.9999999999.stamp", users, Now));
+
+        // A user name with dots in it keeps its session too.
+        var dotted = new User("john.doe", "John", "", "", UserRole.Agent) { PasswordHash = Credentials.HashPassword("x", new byte[16], 1000) };
+        Assert.Equal("john.doe", sessions.Verify(sessions.Issue(dotted, Now), new UserDirectory([dotted]), Now)?.Name);
     }
 
     [Theory]
