@@ -31,6 +31,20 @@ public sealed class SessionCookieTests
         Assert.Equal("john.doe", sessions.Verify(sessions.Issue(dotted, Now), new UserDirectory([dotted]), Now)?.Name);
     }
 
+    [Fact]
+    public void The_signing_key_is_made_once_kept_private_and_refused_when_cut_short()
+    {
+        using var dir = new Fixtures.TempDirectory();
+        var path = dir.Combine("session.key");
+        var first = SigningKey.Load("", path).For("session");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(first, SigningKey.Load("", path).For("session"));
+        Assert.NotEqual(first, SigningKey.Load("", path).For("customer-link"));
+
+        File.WriteAllBytes(path, [1, 2, 3]);
+        Assert.Contains("fewer than 32 bytes", Assert.Throws<InvalidOperationException>(() => SigningKey.Load("", path)).Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080", true)]
     [InlineData("http://localhost:8080", true)]
