@@ -116,7 +116,16 @@ internal sealed class IncidentIndex : ICauseIndex
     /// <summary>Puts a member into its incident; a member this instance decided leads there outright.</summary>
     public void Attach(IncidentState incident, MemberState member, bool decidedHere)
     {
-        (incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance))[member.Fingerprint] = member;
+        var members = incident.Members ??= new Dictionary<byte[], MemberState>(FingerprintComparer.Instance);
+        if (members.TryAdd(member.Fingerprint, member))
+        {
+            incident.Counted(member);
+        }
+        else
+        {
+            members[member.Fingerprint] = member;
+        }
+
         if (decidedHere)
         {
             _latest[member.Fingerprint] = incident;

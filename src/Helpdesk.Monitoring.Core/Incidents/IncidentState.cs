@@ -94,12 +94,7 @@ internal sealed partial class IncidentState
         _titleKey = key;
 
         var state = Flapping ? "flapping" : Helpdesk.Monitoring.Notifications.NagiosNames.Of(State);
-        var (hosts, services) = (0, 0);
-        foreach (var member in Members?.Values ?? Enumerable.Empty<MemberState>())
-        {
-            _ = member.Service.Length == 0 ? hosts++ : services++;
-        }
-
+        var (hosts, services) = (HostMembers, ServiceMembers);
         var others = hosts + services;
         Title = Service.Length > 0
             ? others == 0 ? $"{Host} / {Service} is {state}" : $"{Host} / {Service} is {state} (+{others} alert{(others == 1 ? "" : "s")})"
@@ -173,6 +168,24 @@ internal sealed partial class IncidentState
     public bool HasCause => Host.Length > 0;
 
     public int MemberCount => Members?.Count ?? 0;
+
+    /// <summary>Members that are hosts, and members that are services: counted as they join (a member never leaves), for the title.</summary>
+    public int HostMembers { get; private set; }
+
+    public int ServiceMembers { get; private set; }
+
+    /// <summary>A new member joined (<see cref="Members"/> holds it now).</summary>
+    public void Counted(MemberState member)
+    {
+        if (member.Service.Length == 0)
+        {
+            HostMembers++;
+        }
+        else
+        {
+            ServiceMembers++;
+        }
+    }
 
     public long Id { get; }
     public byte[] Fingerprint { get; }
