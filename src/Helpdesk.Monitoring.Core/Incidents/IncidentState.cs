@@ -79,7 +79,7 @@ internal sealed partial class IncidentState
     /// </summary>
     public string CurrentTitle()
     {
-        if (!HasCause || (!Flapping && Helpdesk.Monitoring.Notifications.NagiosNames.IsHealthy(State)))
+        if (!HasCause || (!Flapping && NagiosNames.IsHealthy(State)))
         {
             return Title;
         }
@@ -93,7 +93,7 @@ internal sealed partial class IncidentState
 
         _titleKey = key;
 
-        var state = Flapping ? "flapping" : Helpdesk.Monitoring.Notifications.NagiosNames.Of(State);
+        var state = Flapping ? "flapping" : NagiosNames.Of(State);
         var (hosts, services) = (HostMembers, ServiceMembers);
         var others = hosts + services;
         Title = Service.Length > 0

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 
@@ -94,14 +92,9 @@ public static class Reconciler
         Comment = comment,
     };
 
-    /// <summary>An RFC 9562 version 8 UUID from what the decision is about: the same status read again makes the same id.</summary>
-    private static Guid IdOf(string instance, ObjectStatus s, string what)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"helpdesk-reconcile\n{what}\n{instance}\n{s.Host}\n{s.Service}\n{s.LastStateChange}"));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    /// <summary>Made from what the decision is about and since when: the same status read again makes the same id.</summary>
+    private static Guid IdOf(string instance, ObjectStatus s, string what) =>
+        DerivedId.Of($"helpdesk-reconcile\n{what}\n{instance}\n{s.Host}\n{s.Service}\n{s.LastStateChange}");
 }
 
 /// <summary>A live incident as reconciliation sees it: its cause's alert (none for a storm), every alert it holds, and its state.</summary>

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Helpdesk.Monitoring.Customers;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
@@ -105,13 +103,7 @@ public static class CustomerEndpoints
     }
 
     /// <summary>The same link and answer make the same action: a double click or a retried form is one action.</summary>
-    private static Guid ActionId(string token, string answer)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(token + "|" + answer));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    private static Guid ActionId(string token, string answer) => DerivedId.Of(token + "|" + answer);
 }
 
 /// <summary>The customer's pages, server-made HTML in their language; every incident text is encoded.</summary>

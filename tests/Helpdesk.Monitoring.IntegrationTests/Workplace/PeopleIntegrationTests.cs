@@ -170,31 +170,20 @@ public sealed class PeopleIntegrationTests : IDisposable
         }
     }
 
-    private static async Task WaitForStatusAsync(ServiceProcess service, string token, HttpStatusCode status)
+    private static Task WaitForStatusAsync(ServiceProcess service, string token, HttpStatusCode status) =>
+        WaitForSessionAsync(service, r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token), status);
+
+    private static Task WaitForCookieStatusAsync(ServiceProcess service, string cookie, HttpStatusCode status) =>
+        WaitForSessionAsync(service, r => r.Headers.Add("Cookie", cookie), status);
+
+    /// <summary>Asks GET /api/v1/session, signed in as <paramref name="sign"/> says, until it answers <paramref name="status"/> (20 s at most).</summary>
+    private static async Task WaitForSessionAsync(ServiceProcess service, Action<HttpRequestMessage> sign, HttpStatusCode status)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/session");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = await service.Http.SendAsync(request);
-            if (response.StatusCode == status || clock.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                Assert.Equal(status, response.StatusCode);
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-    }
-
-    private static async Task WaitForCookieStatusAsync(ServiceProcess service, string cookie, HttpStatusCode status)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/session");
-            request.Headers.Add("Cookie", cookie);
+            sign(request);
             using var response = await service.Http.SendAsync(request);
             if (response.StatusCode == status || clock.Elapsed > TimeSpan.FromSeconds(20))
             {
