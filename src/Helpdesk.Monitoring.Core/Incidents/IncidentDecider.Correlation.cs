@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Incidents;
@@ -96,6 +97,6 @@ public sealed partial class IncidentDecider
         // The incident that took the other in grew: an update to it (the merge itself is the other's event).
         plan.Append(into, now, TimelineKind.Merged, IncidentEventKind.Updated, null,
             $"{IncidentNumber.Format(source.Id)} ({cause.Name} {NagiosNames.Of(source.State)}) merged in by rule {rule} (key {key})");
-        RaiseForScope(into, moved, now, plan);
+        RaiseForScope(into, CollectionsMarshal.AsSpan(moved), now, plan);
     }
 }

@@ -139,7 +139,7 @@ public sealed partial class IncidentDecider
         Worsen(incident, n);
         plan.MemberChanged(member);
         plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, n.EventId,
-            $"{member.Name} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
+            $"{n.Host}{(n.Service.Length > 0 ? "/" : "")}{n.Service} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
 
         // A host that joined (an UNREACHABLE child) brings along what it explains: its services' earlier incidents.
         MergeExplained(incident, n.Instance, n.Host, n.Service, now, plan);
@@ -151,7 +151,7 @@ public sealed partial class IncidentDecider
     /// The incident grew: when it now holds as many hosts or alerts as a scope rule names, its priority rises to the
     /// rule's (never falls), and the timeline says why. A storm has its own priority.
     /// </summary>
-    private void RaiseForScope(IncidentState incident, IEnumerable<MemberState> joined, DateTimeOffset now, CommitPlan plan)
+    private void RaiseForScope(IncidentState incident, ReadOnlySpan<MemberState> joined, DateTimeOffset now, CommitPlan plan)
     {
         var alerts = incident.MemberCount + 1;
         var rules = _policy.Rules.Priority;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Notifications;
@@ -119,22 +120,23 @@ internal sealed partial class IncidentState
     /// The distinct hosts and customers the incident holds, with <paramref name="joined"/> added: counted from every
     /// alert the first time (after a start, or the first join), then kept up one join at a time.
     /// </summary>
-    public (int Hosts, int Customers) Scope(IEnumerable<MemberState> joined)
+    public (int Hosts, int Customers) Scope(ReadOnlySpan<MemberState> joined)
     {
         var work = Work(keep: true)!;
         if (work.ScopeHosts is null || work.ScopeCustomers is null)
         {
-            (work.ScopeHosts, work.ScopeCustomers) = ([Host], Customer.Length > 0 ? [Customer] : []);
-            joined = Members?.Values ?? Enumerable.Empty<MemberState>();
+            work.StartScope(Host, Customer);
+            foreach (var member in Members?.Values ?? Enumerable.Empty<MemberState>())
+            {
+                work.Count(member);
+            }
+
+            return (work.ScopeHosts.Count, work.ScopeCustomers.Count);
         }
 
         foreach (var member in joined)
         {
-            work.ScopeHosts.Add(member.Host);
-            if (member.Customer.Length > 0)
-            {
-                work.ScopeCustomers.Add(member.Customer);
-            }
+            work.Count(member);
         }
 
         return (work.ScopeHosts.Count, work.ScopeCustomers.Count);
@@ -271,7 +273,31 @@ internal sealed class IncidentWork
     public DateTimeOffset? CustomerUpdateDue { get; set; }
 
     /// <summary>The distinct hosts and customers the incident holds (priority.scope), kept up as alerts join once first counted.</summary>
-    public HashSet<string>? ScopeHosts { get; set; }
+    public HashSet<string>? ScopeHosts { get; private set; }
 
-    public HashSet<string>? ScopeCustomers { get; set; }
+    public HashSet<string>? ScopeCustomers { get; private set; }
+
+    [MemberNotNull(nameof(ScopeHosts), nameof(ScopeCustomers))]
+    public void StartScope(string host, string customer)
+    {
+        (ScopeHosts, ScopeCustomers, _lastHost) = ([host], customer.Length > 0 ? [customer] : [], host);
+    }
+
+    /// <summary>Adds one alert's host and customer to the scope sets (made by then).</summary>
+    public void Count(MemberState member)
+    {
+        // A host's services join one after another: the same host again needs no look-up.
+        if (!string.Equals(member.Host, _lastHost, StringComparison.Ordinal))
+        {
+            ScopeHosts!.Add(member.Host);
+            _lastHost = member.Host;
+        }
+
+        if (member.Customer.Length > 0)
+        {
+            ScopeCustomers!.Add(member.Customer);
+        }
+    }
+
+    private string? _lastHost;
 }

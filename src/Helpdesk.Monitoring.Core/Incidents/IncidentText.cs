@@ -23,7 +23,8 @@ public static class IncidentText
         if (n.HostAlias.Length > 0 || n.HostAddress.Length > 0)
         {
             // "db01 (Database 01, 10.0.0.1)", "db01 (Database 01)" or "db01 (10.0.0.1)": never an empty part.
-            text.Append(CultureInfo.InvariantCulture, $"Host: {n.Host} ({string.Join(", ", new[] { n.HostAlias, n.HostAddress }.Where(p => p.Length > 0))})\n");
+            var comma = n.HostAlias.Length > 0 && n.HostAddress.Length > 0 ? ", " : "";
+            text.Append(CultureInfo.InvariantCulture, $"Host: {n.Host} ({n.HostAlias}{comma}{n.HostAddress})\n");
         }
 
         var customer = Customer(n);

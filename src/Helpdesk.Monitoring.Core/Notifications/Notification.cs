@@ -84,5 +84,5 @@ public sealed record Notification
 
     public override int GetHashCode() => HashCode.Combine(EventId, Instance, Host, Service, Type, TimeT);
 
-    private static readonly Dictionary<string, string> EmptyVars = new(StringComparer.Ordinal);
+    internal static readonly IReadOnlyDictionary<string, string> EmptyVars = new Dictionary<string, string>(StringComparer.Ordinal);
 }

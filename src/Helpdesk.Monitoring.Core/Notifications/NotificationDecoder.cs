@@ -26,7 +26,6 @@ public static class NotificationDecoder
 
     public static Notification Decode(ReadOnlySpan<byte> record, in NotificationFields f)
     {
-        var vars = VarNames.Read(f.Vars.Of(record));
         return new Notification
         {
             Version = f.Version,
@@ -63,7 +62,7 @@ public static class NotificationDecoder
             ServiceNotes = Text(record, f.ServiceNotes),
             ServiceNotesUrl = Text(record, f.ServiceNotesUrl),
             ServiceActionUrl = Text(record, f.ServiceActionUrl),
-            Vars = vars.Count == 0 ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(vars, StringComparer.Ordinal),
+            Vars = VarNames.ReadByName(f.Vars.Of(record)),
         };
     }
 

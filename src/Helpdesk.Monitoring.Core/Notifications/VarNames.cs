@@ -23,6 +23,27 @@ internal static class VarNames
         return false;
     }
 
+    /// <summary>The custom variables by name, for a decoded notification (the parser has refused a name given twice).</summary>
+    public static IReadOnlyDictionary<string, string> ReadByName(ReadOnlySpan<byte> varsObject)
+    {
+        if (varsObject.IsEmpty)
+        {
+            return Notification.EmptyVars;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(varsObject);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            result[name] = reader.GetString()!;
+        }
+
+        return result.Count == 0 ? Notification.EmptyVars : result;
+    }
+
     public static List<KeyValuePair<string, string>> Read(ReadOnlySpan<byte> varsObject)
     {
         var result = new List<KeyValuePair<string, string>>();
