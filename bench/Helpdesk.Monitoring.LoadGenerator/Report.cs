@@ -37,12 +37,12 @@ internal static class Report
         return s.ToString();
     }
 
-    private static string Cpu() =>
+    internal static string Cpu() =>
         File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
             : "unknown";
 
-    private static string MemTotal() =>
+    internal static string MemTotal() =>
         File.Exists("/proc/meminfo")
             ? File.ReadLines("/proc/meminfo").First().Split(':', 2)[1].Trim()
             : "unknown";
