@@ -13,6 +13,7 @@ internal static class SideBySideCommand
     {
         var (customers, hosts, runs, duration, synchronous, output) = (50, 200, 3, 20, "FULL", (string?)null);
         var workloads = Workload.All.ToList();
+        var systems = new[] { "helpdesk", "alertmanager" };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var v = args[i + 1];
@@ -24,6 +25,7 @@ internal static class SideBySideCommand
                 case "--duration": duration = int.Parse(v, CultureInfo.InvariantCulture); break;
                 case "--synchronous": synchronous = v; break;
                 case "--workloads": workloads = v.Split(',').Select(n => Workload.All.Single(w => w.Name == n)).ToList(); break;
+                case "--systems": systems = v.Split(','); break;
                 case "--out": output = v; break;
                 default: throw new ArgumentException($"unknown option {args[i]} (see bench/README.md)");
             }
@@ -37,6 +39,12 @@ internal static class SideBySideCommand
             {
                 foreach (var helpdeskFirst in run % 2 == 1 ? new[] { true, false } : [false, true])
                 {
+                    // --systems helpdesk compares two builds of the service (HELPDESK_SERVICE_DLL) without Alertmanager.
+                    if (!systems.Contains(helpdeskFirst ? "helpdesk" : "alertmanager"))
+                    {
+                        continue;
+                    }
+
                     await using IPeer peer = helpdeskFirst
                         ? await HelpdeskPeer.StartAsync(identities, workload.Connections, synchronous)
                         : await AlertmanagerPeer.StartAsync(identities, workload.Connections);
