@@ -138,7 +138,7 @@ install_production() {
   src/Helpdesk.Monitoring.Service/deploy/install.sh install "$ROOT/artifacts/install"
 }
 
-# What the installer lays out, in artifacts/install: service/, relay/ and cli/helpdesk (the test suite installs it too).
+# What the installer lays out, in artifacts/install: service/, relay/ and cli/ (the test suite installs it too).
 publish_install() {
   local out=artifacts/install
   rm -rf "$out"
@@ -146,7 +146,8 @@ publish_install() {
   dotnet publish src/Helpdesk.Monitoring.Service -c Release -o "$out/service" --nologo -v q -clp:ErrorsOnly >/dev/null || fail "publishing the service failed"
   dotnet publish src/Helpdesk.Monitoring.Relay -c Release -o "$out/relay" --nologo -v q -clp:ErrorsOnly >/dev/null || fail "publishing the relay failed"
   publish_cli
-  mkdir -p "$out/cli" && cp artifacts/cli/helpdesk "$out/cli/helpdesk"
+  # With the SQLite library `helpdesk store` loads from beside the command.
+  mkdir -p "$out/cli" && cp artifacts/cli/helpdesk artifacts/cli/libe_sqlite3.so "$out/cli/"
 }
 
 bench() {

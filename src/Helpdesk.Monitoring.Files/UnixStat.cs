@@ -57,6 +57,10 @@ public static partial class UnixStat
     public static bool TrySetGroup(Microsoft.Win32.SafeHandles.SafeFileHandle file, long group) =>
         Fchown((int)file.DangerousGetHandle(), uint.MaxValue, (uint)group) == 0;
 
+    /// <summary>Gives an open file to a user and group; false when not allowed (not root).</summary>
+    public static bool TrySetOwner(Microsoft.Win32.SafeHandles.SafeFileHandle file, uint owner, long group) =>
+        Fchown((int)file.DangerousGetHandle(), owner, (uint)group) == 0;
+
     [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
     private static partial int Fchown(int fd, uint owner, uint group);
 

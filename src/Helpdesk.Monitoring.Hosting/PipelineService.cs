@@ -39,7 +39,9 @@ public sealed class PipelineService(
         {
             // An unreadable or newer database, a path without permission: say so and stop, do not serve half a service.
             readiness.NotReady("the store could not be opened");
-            logger.LogCritical(ex, "Cannot open the incident store {Store}", o.StoreName);
+            logger.LogCritical(ex,
+                "Cannot open the incident store {Store}: {Reason}. If the database is damaged, keep it for analysis, move the data directory aside and restore the latest backup into a new one (helpdesk store restore; docs/operations.md, Recovery procedures)",
+                o.StoreName, ex.Message);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
             return;

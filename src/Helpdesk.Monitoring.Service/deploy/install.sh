@@ -103,7 +103,7 @@ install_all() {
   for sub in incoming tmp rejected quarantine; do install -d -m 2770 -o "$user" -g "$group" "$spooldir/$sub"; done
 
   say "programs in $libdir, $bindir and $plugindir"
-  for part in service relay; do
+  for part in service relay cli; do
     rm -rf "$libdir/$part.new"
     cp -a "$published/$part" "$libdir/$part.new"
     rm -rf "$libdir/$part"
@@ -120,7 +120,8 @@ install_all() {
     say "libsasl2.so.2 not found (Debian package libsasl2-2): the Kafka mode and the relay will refuse to start until it is installed"
   fi
   chown -R root:root "$libdir"
-  install -m 0755 "$published/cli/helpdesk" "$bindir/helpdesk"
+  # The command stays beside the SQLite library it loads for `helpdesk store`; the link in bindir is what people and Nagios run.
+  ln -sfn "$libdir/cli/helpdesk" "$bindir/helpdesk"
   ln -sfn "$libdir/relay/helpdesk-relay" "$bindir/helpdesk-relay"
   sed "s|^cli=\${HELPDESK_CLI:-/usr/local/bin/helpdesk}|cli=\${HELPDESK_CLI:-$bindir/helpdesk}|" "$repo/nagios-plugins/check_helpdesk" > "$plugindir/check_helpdesk"
   chmod 0755 "$plugindir/check_helpdesk"

@@ -83,6 +83,13 @@ public sealed class ProductionInstallTests : IDisposable
         Assert.True(code == 0, line);
         Assert.StartsWith("HELPDESK OK - ready", line, StringComparison.Ordinal);
 
+        // Root backs up the running service's store with the installed command, which finds it from the installed configuration.
+        var backup = Path.Combine(Root, "backup-" + Guid.NewGuid().ToString("N")[..8] + ".db");
+        var (backedUp, summary, backupError) = await ExternalCommand.RunAsync(Path.Combine(Root, "usr/local/bin/helpdesk"), ["store", "backup", backup],
+            new Dictionary<string, string?> { ["HELPDESK_CONFIG"] = Path.Combine(Root, "etc/helpdesk/helpdesk.json") });
+        Assert.True(backedUp == 0, backupError);
+        Assert.Contains("1 incidents (1 open, highest INC-000001)", summary, StringComparison.Ordinal);
+
         // Installing again upgrades the programs and keeps the keys; uninstalling keeps configuration and data.
         (exit, output) = await Installer("install", Path.Combine(Programs.Root, "artifacts", "install"), ("HELPDESK_LISTEN", $"http://127.0.0.1:{port}"));
         Assert.True(exit == 0, output);
