@@ -146,8 +146,7 @@ publish_install() {
   dotnet publish src/Helpdesk.Monitoring.Service -c Release -o "$out/service" --nologo -v q -clp:ErrorsOnly >/dev/null || fail "publishing the service failed"
   dotnet publish src/Helpdesk.Monitoring.Relay -c Release -o "$out/relay" --nologo -v q -clp:ErrorsOnly >/dev/null || fail "publishing the relay failed"
   publish_cli
-  # With the SQLite library `helpdesk store` loads from beside the command.
-  mkdir -p "$out/cli" && cp artifacts/cli/helpdesk artifacts/cli/libe_sqlite3.so "$out/cli/"
+  mkdir -p "$out/cli" && cp artifacts/cli/helpdesk "$out/cli/helpdesk"
 }
 
 bench() {

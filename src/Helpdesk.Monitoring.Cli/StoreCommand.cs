@@ -1,77 +1,69 @@
 using System.CommandLine;
-using System.Globalization;
-using Helpdesk.Monitoring.Files;
-using Helpdesk.Monitoring.Sqlite;
+using System.Diagnostics;
 
 namespace Helpdesk.Monitoring.Cli;
 
 /// <summary>
-/// <c>helpdesk store backup DEST</c> and <c>helpdesk store restore BACKUP</c>: a consistent copy of the embedded store
-/// while the service runs, and that copy put back into an empty data directory. Both find the store from the service's
-/// configuration. Exit codes: 0 done, 1 refused or failed (the message says why), 2 a wrong command line.
+/// <c>helpdesk store backup DEST</c> and <c>helpdesk store restore BACKUP</c>: run by the service's own program
+/// (<c>helpdesk-service store …</c>), which reads the service's configuration exactly as the service does and carries
+/// SQLite; this command, which Nagios also runs for every notification, carries neither. Exit codes: 0 done, 1 refused
+/// or failed (the message says why), 2 a wrong command line, 3 the service's program was not found.
 /// </summary>
 internal static class StoreCommand
 {
+    public const string ProgramVariable = "HELPDESK_SERVICE_PROGRAM";
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = $"The service's configuration file (default: $HELPDESK_CONFIG, else {ServiceStoreLocation.InstalledConfiguration})" };
+        var config = new Option<string?>("--config") { Description = "The service's configuration file (default: $HELPDESK_CONFIG, as the service reads it)" };
         var database = new Option<string?>("--database") { Description = "The store's database file itself (default: from the service's configuration)" };
 
         var destination = new Argument<string>("DEST") { Description = "The backup file to write (must not exist)" };
         var backup = new Command("backup", "Back up the running service's store: one consistent copy, ingest goes on") { destination, config, database };
-        backup.SetAction(parse => Run("backup", parse.GetValue(config), parse.GetValue(database), path => SqliteBackup.Backup(path, parse.GetValue(destination)!)));
+        backup.SetAction(parse => Run("backup", parse.GetValue(destination)!, parse.GetValue(config), parse.GetValue(database)));
 
         var source = new Argument<string>("BACKUP") { Description = "A backup made by helpdesk store backup" };
         var restore = new Command("restore", "Restore a backup into an empty data directory (the service stopped)") { source, config, database };
-        restore.SetAction(parse => Run("restore", parse.GetValue(config), parse.GetValue(database), path => SqliteBackup.Restore(parse.GetValue(source)!, path, Adopt(path))));
+        restore.SetAction(parse => Run("restore", parse.GetValue(source)!, parse.GetValue(config), parse.GetValue(database)));
 
         return new Command("store", "Back up and restore the service's embedded store (SQLite)") { backup, restore };
     }
 
-    private static int Run(string verb, string? config, string? database, Func<string, BackupSummary> act)
+    private static int Run(string verb, string file, string? config, string? database)
     {
-        var (path, error) = database is not null ? (Path.GetFullPath(database), null) : ServiceStoreLocation.Find(config);
-        if (path is null)
+        if (ServiceProgram() is not { } program)
         {
-            Console.Error.WriteLine($"helpdesk store {verb}: {error}");
-            return 1;
+            Console.Error.WriteLine($"helpdesk store {verb}: the service's program (helpdesk-service) is not installed beside this command; set {ProgramVariable} to its path");
+            return 3;
         }
 
-        try
+        // No shell: each argument goes to the program as it is.
+        var start = new ProcessStartInfo(program) { UseShellExecute = false, ArgumentList = { "store", verb, Path.GetFullPath(file) } };
+        if (database is not null)
         {
-            var s = act(path);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(verb == "backup" ? "backed up" : "restored")} {path} {(verb == "backup" ? "to" : "from")} {(verb == "backup" ? s.Path : "the backup")}: {s.Incidents} incidents ({s.OpenIncidents} open, highest INC-{s.HighestIncident:D6}), schema version {s.SchemaVersion}, {s.Bytes / 1048576.0:0.0} MiB, integrity ok, in {s.Took.TotalSeconds:0.0} s"));
-            return 0;
+            start.ArgumentList.Add("--Helpdesk:Store:Sqlite:Path");
+            start.ArgumentList.Add(Path.GetFullPath(database));
         }
-        catch (BackupException ex)
+
+        if (config is not null)
         {
-            Console.Error.WriteLine($"helpdesk store {verb}: {ex.Message}");
-            return 1;
+            start.Environment["HELPDESK_CONFIG"] = Path.GetFullPath(config);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"helpdesk store {verb}: {ex.Message} (run it as the service's user, or as root)");
-            return 1;
-        }
+
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
-    /// <summary>Root restoring: the database goes to whoever owns the data directory (the service's user), never stays root's.</summary>
-    private static Action<FileStream>? Adopt(string database)
+    /// <summary>$HELPDESK_SERVICE_PROGRAM, else the installed layout: /opt/helpdesk/cli/helpdesk beside /opt/helpdesk/service/.</summary>
+    private static string? ServiceProgram()
     {
-        if (UnixStat.EffectiveUserId != 0)
+        if (Environment.GetEnvironmentVariable(ProgramVariable) is { Length: > 0 } named)
         {
-            return null;
+            return named;
         }
 
-        var directory = Path.GetDirectoryName(database)!;
-        return file =>
-        {
-            var (owner, group) = (UnixStat.OwnerOf(directory), UnixStat.GroupOf(directory));
-            if (owner != uint.MaxValue && group >= 0 && !UnixStat.TrySetOwner(file.SafeFileHandle, owner, group))
-            {
-                throw new IOException($"cannot give {database} to the owner of {directory}");
-            }
-        };
+        var installed = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "service", "helpdesk-service"));
+        return File.Exists(installed) ? installed : null;
     }
 }

@@ -30,6 +30,11 @@ public static class HelpdeskHost
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["store", .. var store])
+        {
+            return StoreCommands.Run(store);
+        }
+
         var app = Build(args, out var errors);
         if (app is null)
         {
@@ -53,6 +58,8 @@ public static class HelpdeskHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Before a test's own providers are added; a wrong value is reported with the other configuration errors.
+        UseLogFormat(builder.Logging, builder.Configuration["Helpdesk:LogFormat"] ?? "simple");
         configure?.Invoke(builder);
         var options = new HelpdeskOptions();
         builder.Configuration.GetSection(HelpdeskOptions.Section).Bind(options);
@@ -221,5 +228,17 @@ public static class HelpdeskHost
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
         services.AddHostedService<NagiosReconciliation>();
+    }
+
+    private static void UseLogFormat(ILoggingBuilder logging, string format)
+    {
+        logging.ClearProviders();
+        _ = format switch
+        {
+            "json" => logging.AddJsonConsole(o => o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false }),
+            // One line per entry, its priority as <N> for journald, no colours: what a unit's stdout wants.
+            "systemd" => logging.AddSystemdConsole(),
+            _ => logging.AddSimpleConsole(),
+        };
     }
 }

@@ -20,6 +20,12 @@ public sealed class HelpdeskOptions
 
     public SpoolSection Spool { get; set; } = new();
 
+    /// <summary>
+    /// How the console log is written: "simple" (for a person at a terminal), "json" (one JSON object per line, for
+    /// log shippers) or "systemd" (one line per entry with journald's priority prefix, what the unit uses).
+    /// </summary>
+    public string LogFormat { get; set; } = "simple";
+
     /// <summary>Where notifications come from: "spool" (embedded default: the local spool + HTTP) or "kafka" (scale-out).</summary>
     public string Source { get; set; } = "spool";
 
@@ -83,6 +89,11 @@ public sealed class HelpdeskOptions
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {
             errors.Add("Helpdesk:DataDirectory must not be empty");
+        }
+
+        if (LogFormat is not ("simple" or "json" or "systemd"))
+        {
+            errors.Add($"Helpdesk:LogFormat must be simple, json or systemd, not '{LogFormat}'");
         }
 
         if (UsesSqlServer)

@@ -120,7 +120,7 @@ install_all() {
     say "libsasl2.so.2 not found (Debian package libsasl2-2): the Kafka mode and the relay will refuse to start until it is installed"
   fi
   chown -R root:root "$libdir"
-  # The command stays beside the SQLite library it loads for `helpdesk store`; the link in bindir is what people and Nagios run.
+  # The command stays in its folder beside service/ (`helpdesk store` runs the service's program); people and Nagios run the link.
   ln -sfn "$libdir/cli/helpdesk" "$bindir/helpdesk"
   ln -sfn "$libdir/relay/helpdesk-relay" "$bindir/helpdesk-relay"
   sed "s|^cli=\${HELPDESK_CLI:-/usr/local/bin/helpdesk}|cli=\${HELPDESK_CLI:-$bindir/helpdesk}|" "$repo/nagios-plugins/check_helpdesk" > "$plugindir/check_helpdesk"

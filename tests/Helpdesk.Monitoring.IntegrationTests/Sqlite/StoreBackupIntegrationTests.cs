@@ -107,10 +107,18 @@ public sealed class StoreBackupIntegrationTests : IDisposable
         Assert.Contains("SQL Server's own BACKUP DATABASE", why, StringComparison.Ordinal);
     }
 
-    /// <summary>The installed command, finding the store from the service's configuration (here: its environment).</summary>
+    /// <summary>
+    /// The native command as installed, which runs the service's program (named here: the test uses the build) and
+    /// finds the store from the service's configuration (here: its environment).
+    /// </summary>
     private static Task<(int ExitCode, string Stdout, string Stderr)> Helpdesk(string[] arguments, string dataDirectory, Dictionary<string, string?>? more = null)
     {
-        var environment = new Dictionary<string, string?> { ["Helpdesk__DataDirectory"] = dataDirectory, ["HELPDESK_CONFIG"] = null };
+        var environment = new Dictionary<string, string?>
+        {
+            ["Helpdesk__DataDirectory"] = dataDirectory,
+            ["HELPDESK_CONFIG"] = null,
+            ["HELPDESK_SERVICE_PROGRAM"] = Path.ChangeExtension(Programs.Service, null),
+        };
         foreach (var (name, value) in more ?? [])
         {
             environment[name] = value;
