@@ -235,7 +235,13 @@ public static class HelpdeskHost
         logging.ClearProviders();
         _ = format switch
         {
-            "json" => logging.AddJsonConsole(o => o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false }),
+            // A UTC timestamp on each line: a shipper's clock and zone are not the service's.
+            "json" => logging.AddJsonConsole(o =>
+            {
+                o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            }),
             // One line per entry, its priority as <N> for journald, no colours: what a unit's stdout wants.
             "systemd" => logging.AddSystemdConsole(),
             _ => logging.AddSimpleConsole(),

@@ -27,6 +27,7 @@ public sealed class LogFormatIntegrationTests : IDisposable
         Assert.All(before, line =>
         {
             using var entry = JsonDocument.Parse(line);
+            Assert.EndsWith("Z", entry.RootElement.GetProperty("Timestamp").GetString(), StringComparison.Ordinal);
             Assert.True(entry.RootElement.TryGetProperty("LogLevel", out _), line);
             Assert.True(entry.RootElement.TryGetProperty("Category", out _), line);
             Assert.True(entry.RootElement.TryGetProperty("Message", out _), line);
