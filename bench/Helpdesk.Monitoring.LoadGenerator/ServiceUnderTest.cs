@@ -115,7 +115,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         return 0;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

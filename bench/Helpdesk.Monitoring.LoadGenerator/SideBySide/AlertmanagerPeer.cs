@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -62,7 +61,7 @@ internal sealed class AlertmanagerPeer : IPeer
         Directory.CreateDirectory(data);
         var config = Path.Combine(data, "alertmanager.yml");
         await File.WriteAllTextAsync(config, "route:\n  receiver: nobody\nreceivers:\n  - name: nobody\n");
-        var port = FreePort();
+        var port = ServiceUnderTest.FreePort();
         var start = new ProcessStartInfo(Program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = data };
         foreach (var arg in new[] { "--config.file=" + config, "--storage.path=" + data, $"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn" })
         {
@@ -182,12 +181,5 @@ internal sealed class AlertmanagerPeer : IPeer
         var json = stream.ToArray();
         json[^1] = (byte)',';
         return json;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -24,7 +24,7 @@ for pair in "${versions[@]}"; do
   echo "schema v$version: building $commit"
   (cd "$work" && dotnet build -c Release src/Helpdesk.Monitoring.Service -v q -nologo -clp:ErrorsOnly >/dev/null) || { echo "v$version: $commit does not build" >&2; exit 1; }
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  (cd "$data" && HELPDESK_INGEST_KEY=fixture-key Helpdesk__DataDirectory="$data" \
+  (cd "$data" && HELPDESK_INGEST_KEY=fixture-key Helpdesk__DataDirectory="$data" exec \
     dotnet "$work/src/Helpdesk.Monitoring.Service/bin/Release/net10.0/helpdesk-service.dll" --urls "http://127.0.0.1:$port" >"$data/service.log" 2>&1) &
   pid=$!
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
