@@ -135,6 +135,7 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
                 _outbound.CustomerMail.Smtp.Host, _outbound.CustomerMail.Smtp.Port, _outbound.CustomerMail.LinkBaseUrl);
         }
 
-        await Task.WhenAll(_senders.Select(s => s.RunAsync(stoppingToken)));
+        var pruning = new DeliveryPruning(queue, _outbound, time, Log);
+        await Task.WhenAll([.. _senders.Select(s => s.RunAsync(stoppingToken)), pruning.RunAsync(stoppingToken)]);
     }
 }

@@ -34,6 +34,12 @@ public sealed class OutboundOptions
     public TimeSpan FoldWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// How long a delivery is kept once sent or given up (what the deliveries API shows an operator); older ones are
+    /// deleted every hour, so the outbox stays bounded. Waiting deliveries are never deleted.
+    /// </summary>
+    public TimeSpan KeepDone { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Messages a channel (webhook, Teams, e-mail) sends in any minute at most; past it, one message says how many
     /// wait, and they follow as the minute frees room. 0: no bound.
     /// </summary>
@@ -116,6 +122,11 @@ public sealed class OutboundOptions
         if (MaxPerMinute < 0)
         {
             errors.Add("Helpdesk:Outbound:MaxPerMinute must not be negative (0: no bound)");
+        }
+
+        if (KeepDone < TimeSpan.FromHours(1))
+        {
+            errors.Add("Helpdesk:Outbound:KeepDone must be at least 01:00:00");
         }
 
         if (MaxAttempts < 1)

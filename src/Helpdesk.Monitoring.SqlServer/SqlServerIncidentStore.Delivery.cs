@@ -54,6 +54,15 @@ public sealed partial class SqlServerIncidentStore
     public ValueTask MarkDeadAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken) =>
         MarkAsync(SqlServerStatements.MarkDead, channel, eventIds, at, error, cancellationToken);
 
+    public async ValueTask<int> PruneDoneAsync(DateTimeOffset doneBefore, int maxRows, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new SqlCommand(SqlServerStatements.PruneDoneDeliveries, connection);
+        command.Parameters.Add("@max", SqlDbType.Int).Value = maxRows;
+        command.Parameters.Add("@cutoff", SqlDbType.BigInt).Value = doneBefore.ToUnixTimeMilliseconds();
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -151,6 +151,9 @@ internal static class SqlServerStatements
     public const string PruneApplied =
         "DELETE TOP (@max) FROM dbo.applied_event WHERE event_id < @prefix AND event_ms IS NOT NULL AND event_ms < @cutoff AND applied_at < @cutoff";
 
+    public const string PruneDoneDeliveries =
+        "DELETE TOP (@max) FROM dbo.delivery WHERE state IN ('sent', 'dead') AND done_at < @cutoff";
+
     /// <summary>"column IN (@column0, @column1, ...)" for <paramref name="count"/> values.</summary>
     public static string InFilter(string column, int count) =>
         $"{column} IN ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"@{column}{i}"))})";

@@ -157,6 +157,23 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
         MarkAsync("UPDATE delivery SET state = 'dead', done_at = @at, last_error = @error WHERE channel = @channel AND event_id = @id AND state = 'pending'",
             channel, eventIds, at, error, cancellationToken);
 
+    public async ValueTask<int> PruneDoneAsync(DateTimeOffset doneBefore, int maxRows, CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = Writer.CreateCommand();
+            command.CommandText = "DELETE FROM delivery WHERE (channel, event_id) IN (SELECT channel, event_id FROM delivery WHERE state IN ('sent', 'dead') AND done_at < @cutoff LIMIT @max)";
+            command.Parameters.AddWithValue("@cutoff", ColumnText.Ms(doneBefore));
+            command.Parameters.AddWithValue("@max", maxRows);
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
     public async ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);

@@ -33,6 +33,12 @@ public interface IDeliveryQueue
     /// <summary>Gives up on a delivery: kept, with the reason, for an operator to see (and re-queue by hand).</summary>
     ValueTask MarkDeadAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes up to <paramref name="maxRows"/> deliveries that were sent or given up before
+    /// <paramref name="doneBefore"/>, so the outbox stays bounded; a waiting delivery is never touched. Returns how many.
+    /// </summary>
+    ValueTask<int> PruneDoneAsync(DateTimeOffset doneBefore, int maxRows, CancellationToken cancellationToken);
+
     /// <summary>Deliveries waiting and given up, per channel: for /metrics and the API.</summary>
     ValueTask<IReadOnlyList<ChannelBacklog>> BacklogAsync(CancellationToken cancellationToken);
 

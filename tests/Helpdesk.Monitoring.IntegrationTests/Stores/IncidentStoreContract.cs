@@ -414,6 +414,26 @@ public abstract class IncidentStoreContract
         Assert.Equal([new Ports.ChannelBacklog("hook", 2, 1)], await queue.BacklogAsync(default));
     }
 
+    protected async Task OldSentAndGivenUpDeliveriesArePrunedAndWaitingOnesNever()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        await CommitDeliveriesAsync(store, "hook");
+        var claimed = await queue.ClaimDueAsync("hook", DeliveryNow, DeliveryNow + Lease, 10, default);
+        await queue.MarkSentAsync("hook", [claimed[0].Event.Id], DeliveryNow, default);
+        await queue.MarkDeadAsync("hook", [claimed[1].Event.Id], DeliveryNow.AddDays(2), "the webhook answered 400", default);
+
+        // Only what was done before the cutoff goes: the sent one, not the one given up later.
+        Assert.Equal(1, await queue.PruneDoneAsync(DeliveryNow.AddDays(1), 100, default));
+        Assert.Empty(await queue.ListAsync("sent", "hook", 10, default));
+        Assert.Single(await queue.ListAsync("dead", "hook", 10, default));
+
+        Assert.Equal(1, await queue.PruneDoneAsync(DeliveryNow.AddDays(30), 100, default));
+        Assert.Equal(0, await queue.PruneDoneAsync(DeliveryNow.AddYears(1), 100, default));
+        Assert.Equal(2, (await queue.ListAsync("pending", "hook", 10, default)).Count);
+        Assert.Equal([new Ports.ChannelBacklog("hook", 2, 0)], await queue.BacklogAsync(default));
+    }
+
     protected async Task ChannelsAreQueuedApartAndAPlanWrittenTwiceQueuesNothingTwice()
     {
         await using var store = await CreateAsync();

@@ -17,6 +17,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task A_retry_waits_and_holds_back_the_incidents_later_events_and_a_dead_one_lets_them_go() => ARetryWaitsAndHoldsBackTheIncidentsLaterEventsAndADeadOneLetsThemGo();
 
     [Fact]
+    public Task Old_sent_and_given_up_deliveries_are_pruned_and_waiting_ones_never() => OldSentAndGivenUpDeliveriesArePrunedAndWaitingOnesNever();
+
+    [Fact]
     public Task Channels_are_queued_apart_and_a_plan_written_twice_queues_nothing_twice() => ChannelsAreQueuedApartAndAPlanWrittenTwiceQueuesNothingTwice();
 
     [Fact]
