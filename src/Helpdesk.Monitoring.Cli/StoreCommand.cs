@@ -13,9 +13,11 @@ internal static class StoreCommand
 {
     public const string ProgramVariable = "HELPDESK_SERVICE_PROGRAM";
 
+    public const string InstalledConfiguration = "/etc/helpdesk/helpdesk.json";
+
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = "The service's configuration file (default: $HELPDESK_CONFIG, as the service reads it)" };
+        var config = new Option<string?>("--config") { Description = $"The service's configuration file (default: $HELPDESK_CONFIG, else {InstalledConfiguration} when it exists)" };
         var database = new Option<string?>("--database") { Description = "The store's database file itself (default: from the service's configuration)" };
 
         var destination = new Argument<string>("DEST") { Description = "The backup file to write (must not exist)" };
@@ -45,6 +47,9 @@ internal static class StoreCommand
             start.ArgumentList.Add(Path.GetFullPath(database));
         }
 
+        // The installed configuration unless told otherwise: what the installed unit gives the service.
+        config ??= Environment.GetEnvironmentVariable("HELPDESK_CONFIG") is { Length: > 0 } ? null
+            : File.Exists(InstalledConfiguration) ? InstalledConfiguration : null;
         if (config is not null)
         {
             start.Environment["HELPDESK_CONFIG"] = Path.GetFullPath(config);
