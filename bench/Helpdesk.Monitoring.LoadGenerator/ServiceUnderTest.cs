@@ -81,9 +81,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         throw new TimeoutException("helpdesk-service did not become ready");
     }
 
-    public long ResidentBytes() => StatusKiB("VmRSS:") * 1024;
+    public long ResidentBytes() => StatusKiB(_process.Id, "VmRSS:") * 1024;
 
-    public long PeakResidentBytes() => StatusKiB("VmHWM:") * 1024;
+    public long PeakResidentBytes() => StatusKiB(_process.Id, "VmHWM:") * 1024;
 
     public async ValueTask DisposeAsync()
     {
@@ -102,9 +102,10 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
     }
 
-    private long StatusKiB(string field)
+    /// <summary>A field of /proc/PID/status in KiB (VmRSS, VmHWM); 0 when it is not there.</summary>
+    internal static long StatusKiB(int pid, string field)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
             if (line.StartsWith(field, StringComparison.Ordinal))
             {

@@ -53,7 +53,7 @@ internal static class SideBySideRun
         })));
         clock.Stop();
         var cpu = CpuSeconds(peer.Pid) - cpuBefore;
-        var (rss, peak) = (StatusKiB(peer.Pid, "VmRSS:") * 1024, StatusKiB(peer.Pid, "VmHWM:") * 1024);
+        var (rss, peak) = (ServiceUnderTest.StatusKiB(peer.Pid, "VmRSS:") * 1024, ServiceUnderTest.StatusKiB(peer.Pid, "VmHWM:") * 1024);
 
         var expected = estate.Firing().ToHashSet();
         var held = await peer.FiringAsync();
@@ -96,18 +96,5 @@ internal static class SideBySideRun
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    private static long StatusKiB(int pid, string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith(field, StringComparison.Ordinal))
-            {
-                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
     }
 }
