@@ -28,17 +28,21 @@ internal static class IncidentsCommand
         var assigned = new Option<string>("--assigned-to") { Description = "Only incidents assigned to this user name" };
         var sort = new Option<string>("--sort") { Description = "newest (default) or due (nearest SLA deadline first)", DefaultValueFactory = _ => "newest" };
         sort.AcceptOnlyFromAmong("newest", "due");
+        var host = new Option<string>("--host") { Description = "Only this host's incidents" };
+        var archived = new Option<bool>("--archived") { Description = "Search the archive (closed incidents past the retention) by --customer or --host instead of the queue" };
         var limit = new Option<int>("--limit") { Description = "At most this many (1 to 500)", DefaultValueFactory = _ => 50 };
 
-        var list = new Command("list", "The queue: open and acknowledged incidents, filtered") { status, team, tier, priority, customer, assigned, sort, limit };
+        var list = new Command("list", "The queue: open and acknowledged incidents, filtered") { status, team, tier, priority, customer, host, assigned, sort, archived, limit };
         list.SetAction(p => RunAsync(p, url, token, async api =>
         {
-            var query = string.Join("&", new[]
-            {
-                ("status", p.GetValue(status)), ("team", p.GetValue(team)), ("tier", p.GetValue(tier)), ("priority", p.GetValue(priority)),
-                ("customer", p.GetValue(customer)), ("assignedTo", p.GetValue(assigned)), ("sort", p.GetValue(sort)),
-                ("pageSize", Math.Clamp(p.GetValue(limit), 1, 500).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            }.Where(q => !string.IsNullOrEmpty(q.Item2)).Select(q => $"{q.Item1}={HelpdeskApi.Encode(q.Item2!)}"));
+            var pageSize = ("pageSize", Math.Clamp(p.GetValue(limit), 1, 500).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var query = string.Join("&", (p.GetValue(archived)
+                ? new[] { ("archived", "true"), ("customer", p.GetValue(customer)), ("host", p.GetValue(host)), pageSize }
+                : new[]
+                {
+                    ("status", p.GetValue(status)), ("team", p.GetValue(team)), ("tier", p.GetValue(tier)), ("priority", p.GetValue(priority)),
+                    ("customer", p.GetValue(customer)), ("host", p.GetValue(host)), ("assignedTo", p.GetValue(assigned)), ("sort", p.GetValue(sort)), pageSize,
+                }).Where(q => !string.IsNullOrEmpty(q.Item2)).Select(q => $"{q.Item1}={HelpdeskApi.Encode(q.Item2!)}"));
             var (body, exit, error) = await api.GetAsync("api/v1/incidents?" + query);
             return exit != 0 ? Fail(exit, error) : Print(p.GetValue(output)!, body, IncidentText.Table);
         }));

@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Hosting.Api;
 using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Hosting.Retention;
 using Helpdesk.Monitoring.Hosting.Identity;
 using Helpdesk.Monitoring.People;
 using Helpdesk.Monitoring.Hosting.Ingest;
@@ -88,6 +89,7 @@ public static class HelpdeskHost
             if (rules is not null)
             {
                 options.Incidents = options.Incidents.WithRules(rules);
+                options.RulesRetention = rules.Retention;
             }
         }
 
@@ -189,6 +191,7 @@ public static class HelpdeskHost
             services.AddSingleton<IIncidentQueries>(sqlServer);
             services.AddSingleton<IDeliveryQueue>(sqlServer);
             services.AddSingleton<ISatisfactionRecords>(sqlServer);
+            services.AddSingleton<IIncidentArchive>(sqlServer);
         }
         else
         {
@@ -198,6 +201,7 @@ public static class HelpdeskHost
             services.AddSingleton<IIncidentQueries>(store);
             services.AddSingleton<IDeliveryQueue>(store);
             services.AddSingleton<ISatisfactionRecords>(store);
+            services.AddSingleton<IIncidentArchive>(store);
         }
 
         // One set of instruments per service: everything that counts gets this instance, and /metrics publishes it.
@@ -228,6 +232,9 @@ public static class HelpdeskHost
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
         services.AddHostedService<NagiosReconciliation>();
+        services.AddSingleton(options.RetentionPolicy(options.RulesRetention));
+        services.AddSingleton(new ArchiveExport(options.ArchiveExportPath));
+        services.AddHostedService<IncidentArchiving>();
     }
 
     private static void UseLogFormat(ILoggingBuilder logging, string format)

@@ -8,6 +8,12 @@ public sealed class PipelineReadiness
     private volatile string _reason = "starting";
     private volatile bool _ready;
     private volatile Func<string?> _degraded = static () => null;
+    private readonly TaskCompletionSource _storeOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the store is open and migrated: what background work on the store waits for.</summary>
+    public Task StoreOpen => _storeOpen.Task;
+
+    public void StoreOpened() => _storeOpen.TrySetResult();
 
     public bool IsReady => _ready && _degraded() is null;
 

@@ -64,6 +64,7 @@ public sealed class PipelineService(
 
         // Each committed event is queued for the channels that want it, in the commit's transaction; the senders wake.
         outbound.StoreOpened();
+        readiness.StoreOpened();
         committer.Route = outbound.Route;
         committer.FoldWindow = o.Outbound.FoldWindow;
         committer.Subscribe(outbound);

@@ -9,6 +9,12 @@ public sealed partial class SqlServerIncidentStore
 {
     public async ValueTask<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
+        if (query.Archived)
+        {
+            await using var archive = await OpenAsync(cancellationToken);
+            return await ListArchivedAsync(archive, query, cancellationToken);
+        }
+
         var where = new List<string>();
         var parameters = new List<SqlParameter>();
         In("status", SqlDbType.VarChar, 16, query.Statuses.Select(IncidentNames.Of).ToList(), where, parameters);
@@ -66,7 +72,7 @@ public sealed partial class SqlServerIncidentStore
             SqlServerRows.ReadIncident, [Id(id)], cancellationToken)).SingleOrDefault();
         if (incident is null)
         {
-            return null;
+            return await ArchivedDetailAsync(connection, id, cancellationToken);
         }
 
         var timeline = await ReadAllAsync(connection, SqlServerStatements.GetTimeline,
@@ -81,16 +87,23 @@ public sealed partial class SqlServerIncidentStore
     public async ValueTask<IReadOnlyList<IncidentRecord>> HistoryAsync(IncidentRecord incident, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadAllAsync(connection,
-            SqlServerStatements.History,
-            SqlServerRows.ReadIncident,
-            [
-                new SqlParameter("@limit", SqlDbType.Int) { Value = limit },
-                new SqlParameter("@host", SqlDbType.NVarChar, 255) { Value = incident.Host },
-                new SqlParameter("@customer", SqlDbType.NVarChar, -1) { Value = incident.Customer },
-                Id(incident.Id),
-            ],
-            cancellationToken);
+        List<SqlParameter> Same() =>
+        [
+            new SqlParameter("@host", SqlDbType.NVarChar, 255) { Value = incident.Host },
+            new SqlParameter("@customer", SqlDbType.NVarChar, -1) { Value = incident.Customer },
+            Id(incident.Id),
+        ];
+        var history = await ReadAllAsync(connection, SqlServerStatements.History, SqlServerRows.ReadIncident,
+            [new SqlParameter("@limit", SqlDbType.Int) { Value = limit }, .. Same()], cancellationToken);
+
+        // The archive holds what is older than anything live: it continues the list where the live rows end.
+        if (history.Count < limit)
+        {
+            var filter = SqlServerStatements.Where([SqlServerStatements.HostFilter, SqlServerStatements.ArchivedCustomerFilter, "id < @id"]);
+            history.AddRange((await ArchivedPageAsync(connection, filter, Same(), limit - history.Count, 0, cancellationToken)).Select(d => d.Incident));
+        }
+
+        return history;
     }
 
     private static SqlParameter Id(long id) => new("@id", SqlDbType.BigInt) { Value = id };

@@ -144,7 +144,50 @@ internal static class SqlServerStatements
     public static readonly string LoadLiveMembers =
         $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id IN (SELECT id FROM dbo.incident WHERE status <> 'closed')";
 
-    public const string LoadHighestIds = "SELECT COALESCE((SELECT MAX(id) FROM dbo.incident), 0), COALESCE((SELECT MAX(event_ms) FROM dbo.applied_event), 0)";
+    // Numbers are never given twice: the highest may be archived already.
+    public const string LoadHighestIds = "SELECT (SELECT MAX(id) FROM (SELECT COALESCE((SELECT MAX(id) FROM dbo.incident), 0) AS id "
+        + "UNION ALL SELECT COALESCE((SELECT MAX(id) FROM dbo.archived_incident), 0)) AS ids), COALESCE((SELECT MAX(event_ms) FROM dbo.applied_event), 0)";
+
+    public const string ClosedBefore =
+        "SELECT TOP (@max) id FROM dbo.incident WHERE status = 'closed' AND closed_at < @cutoff "
+        + "AND id NOT IN (SELECT incident_id FROM dbo.delivery WHERE state = 'pending') ORDER BY closed_at";
+
+    /// <summary>
+    /// One incident into the archive, in the caller's transaction: only while it is closed, only once (another instance
+    /// may be moving it too), and its live rows with it.
+    /// </summary>
+    public const string MoveToArchive = """
+        IF EXISTS (SELECT 1 FROM dbo.incident WITH (UPDLOCK, HOLDLOCK) WHERE id = @id AND status = 'closed')
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM dbo.archived_incident WITH (UPDLOCK, HOLDLOCK) WHERE id = @id)
+                INSERT INTO dbo.archived_incident (id, instance, host, service, customer, opened_at, closed_at, document)
+                VALUES (@id, @instance, @host, @service, @customer, @opened, @closed, @document);
+            DELETE FROM dbo.timeline WHERE incident_id = @id;
+            DELETE FROM dbo.incident_member WHERE incident_id = @id;
+            DELETE FROM dbo.incident_event WHERE incident_id = @id;
+            DELETE FROM dbo.incident WHERE id = @id;
+            SELECT 1;
+        END
+        ELSE
+            SELECT 0;
+        """;
+
+    public const string ArchivedColumns = "id, instance, host, service, customer, opened_at, closed_at, document";
+
+    public const string ExpiredArchive = $"SELECT TOP (@max) {ArchivedColumns} FROM dbo.archived_incident WHERE closed_at < @cutoff ORDER BY id";
+
+    public const string DeleteArchived = "DELETE FROM dbo.archived_incident WHERE id = @id";
+
+    public const string CountArchived = "SELECT COUNT_BIG(*) FROM dbo.archived_incident";
+
+    public const string ArchivedDocument = "SELECT document FROM dbo.archived_incident WHERE id = @id";
+
+    public const string ArchivedCustomerFilter = "customer_key = LEFT(@customer, 400) AND customer = @customer";
+
+    public static string CountArchivedMatching(string filter) => $"SELECT COUNT_BIG(*) FROM dbo.archived_incident{filter}";
+
+    public static string PageArchived(string filter) =>
+        $"SELECT document FROM dbo.archived_incident{filter} ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
 
     public const string FindApplied = "SELECT a.event_id FROM dbo.applied_event a JOIN @ids i ON i.event_id = a.event_id";
 
@@ -228,6 +271,15 @@ internal static class SqlServerStatements
         yield return (nameof(LoadHighestIds), LoadHighestIds);
         yield return (nameof(FindApplied), FindApplied);
         yield return (nameof(PruneApplied), PruneApplied);
+        yield return (nameof(ClosedBefore), ClosedBefore);
+        yield return (nameof(MoveToArchive), MoveToArchive);
+        yield return (nameof(ExpiredArchive), ExpiredArchive);
+        yield return (nameof(DeleteArchived), DeleteArchived);
+        yield return (nameof(CountArchived), CountArchived);
+        yield return (nameof(ArchivedDocument), ArchivedDocument);
+        yield return ("CountArchivedMatching (customer and host)", CountArchivedMatching(Where([ArchivedCustomerFilter, HostFilter])));
+        yield return ("PageArchived (customer and host)", PageArchived(Where([ArchivedCustomerFilter, HostFilter])));
+        yield return ("PageArchived (host, for the history)", PageArchived(Where([HostFilter, ArchivedCustomerFilter, "id < @id"])));
         yield return ("CountIncidents (no filter)", CountIncidents(Where([])));
         yield return ("CountIncidents (every filter)", CountIncidents(Where(filters)));
         yield return ("PageIncidents (no filter)", PageIncidents(Where([]), new IncidentQuery().OrderBy));

@@ -10,6 +10,11 @@ public sealed partial class SqliteIncidentStore
     public async ValueTask<IncidentPage> ListAsync(IncidentQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
+        if (query.Archived)
+        {
+            return await ListArchivedAsync(connection, query, cancellationToken);
+        }
+
         using var command = connection.CreateCommand();
         var where = new List<string>();
         In("status", query.Statuses.Select(IncidentNames.Of).ToList(), where, command);
@@ -81,7 +86,7 @@ public sealed partial class SqliteIncidentStore
 
         if (incident is null)
         {
-            return null;
+            return await ArchivedDetailAsync(connection, id, cancellationToken);
         }
 
         command.CommandText = "SELECT incident_id, seq, at, kind, event_id, text FROM timeline WHERE incident_id = @id ORDER BY seq";
@@ -133,10 +138,24 @@ public sealed partial class SqliteIncidentStore
         command.Parameters.AddWithValue("@id", incident.Id);
         command.Parameters.AddWithValue("@limit", limit);
         var history = new List<IncidentRecord>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (reader.Read())
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            history.Add(SqliteRows.Incident(reader));
+            while (reader.Read())
+            {
+                history.Add(SqliteRows.Incident(reader));
+            }
+        }
+
+        // The archive holds what is older than anything live: it continues the list where the live rows end.
+        if (history.Count < limit)
+        {
+            var archived = await ArchivedListAsync(connection, "host = @host AND customer = @customer AND id < @id", p =>
+            {
+                p.AddWithValue("@host", incident.Host);
+                p.AddWithValue("@customer", incident.Customer);
+                p.AddWithValue("@id", incident.Id);
+            }, limit - history.Count, 0, cancellationToken);
+            history.AddRange(archived.Select(d => d.Incident));
         }
 
         return history;

@@ -56,7 +56,8 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
                 $"SELECT {SqliteRows.MemberList} FROM incident_member WHERE incident_id IN (SELECT id FROM incident WHERE status <> 'closed')",
                 SqliteRows.Member);
 
-            var lastId = Scalar(connection, "SELECT COALESCE(MAX(id), 0) FROM incident");
+            // Numbers are never given twice: the highest may be archived already.
+            var lastId = Scalar(connection, "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM incident), (SELECT COALESCE(MAX(id), 0) FROM archived_incident))");
             var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");
             return new StoreSnapshot(live, lastId, maxEventMs) { Members = members };
         }

@@ -218,6 +218,26 @@ internal static class SqliteSchema
             at INTEGER NOT NULL
         );
         """,
+        """
+        -- v9: the archive. A closed incident past the retention leaves the live tables for one row here: the columns
+        -- it is found by, and its whole history as one compressed document. The live tables keep only what is recent,
+        -- so they cost the same after a year as on the first day.
+        CREATE TABLE archived_incident (
+            id INTEGER PRIMARY KEY,
+            instance TEXT NOT NULL,
+            host TEXT NOT NULL,
+            service TEXT NOT NULL,
+            customer TEXT NOT NULL,
+            opened_at INTEGER NOT NULL,
+            closed_at INTEGER NOT NULL,
+            document BLOB NOT NULL
+        );
+        CREATE INDEX ix_archived_customer ON archived_incident(customer, opened_at DESC);
+        CREATE INDEX ix_archived_host ON archived_incident(host, opened_at DESC);
+        CREATE INDEX ix_archived_closed ON archived_incident(closed_at);
+        -- What the archiving looks for: closed incidents, oldest closed first.
+        CREATE INDEX ix_incident_closed ON incident(closed_at) WHERE status = 'closed';
+        """,
     ];
 
     public static int Latest => Migrations.Length;

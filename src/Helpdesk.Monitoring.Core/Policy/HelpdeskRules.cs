@@ -21,4 +21,7 @@ public sealed record HelpdeskRules
 
     /// <summary>Lifecycle settings that override the service's configuration when the file gives them.</summary>
     public LifecycleRules? Dedup { get; init; }
+
+    /// <summary>Retention settings that override the service's configuration when the file gives them.</summary>
+    public RetentionRules? Retention { get; init; }
 }

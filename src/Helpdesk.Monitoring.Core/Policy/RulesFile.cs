@@ -32,7 +32,7 @@ public static partial class RulesFile
                 return (null, ["the rules file must be a JSON object"]);
             }
 
-            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla", "outbound", "customers");
+            Known(root, "", errors, "version", "dedup", "priority", "routing", "correlation", "sla", "outbound", "customers", "retention");
             if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
             {
                 errors.Add("version: must be 1");
@@ -47,6 +47,7 @@ public static partial class RulesFile
                 Dedup = root.TryGetProperty("dedup", out var d) ? ReadDedup(d, errors) : null,
                 Outbound = root.TryGetProperty("outbound", out var o) ? ReadOutbound(o, errors) : new OutboundRules(),
                 Customers = root.TryGetProperty("customers", out var cu) ? ReadCustomers(cu, errors) : new CustomerRules(),
+                Retention = root.TryGetProperty("retention", out var re) ? ReadRetention(re, errors) : null,
             };
             return errors.Count == 0 ? (rules, errors) : (null, errors);
         }

@@ -21,6 +21,14 @@ public sealed record IncidentQuery
     /// <summary>The user name the incidents are assigned to.</summary>
     public string? AssignedTo { get; init; }
     public IncidentOrder Order { get; init; } = IncidentOrder.Newest;
+
+    /// <summary>
+    /// Search the archive (closed incidents past the retention) instead of the live incidents: by customer or host
+    /// (at least one), newest first; the other filters do not apply there.
+    /// </summary>
+    public bool Archived { get; init; }
+
+    public const string ArchiveNeedsFilter = "the archive is searched by customer or host: give at least one of them";
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 50;
 

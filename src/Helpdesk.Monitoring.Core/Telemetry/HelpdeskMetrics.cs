@@ -29,6 +29,8 @@ public sealed class HelpdeskMetrics : IDisposable
     private readonly Counter<long> _opened;
     private readonly Counter<long> _resolved;
     private readonly Counter<long> _closed;
+    private readonly Counter<long> _archived;
+    private readonly Counter<long> _archiveExpired;
     private readonly Counter<long> _reopened;
     private readonly Counter<long> _correlated;
     private readonly Counter<long> _merged;
@@ -58,6 +60,8 @@ public sealed class HelpdeskMetrics : IDisposable
         _opened = _meter.CreateCounter<long>("helpdesk_incidents_opened", description: "Incidents opened.");
         _resolved = _meter.CreateCounter<long>("helpdesk_incidents_resolved", description: "Incidents resolved by a recovery.");
         _closed = _meter.CreateCounter<long>("helpdesk_incidents_closed", description: "Incidents closed after the verification hold.");
+        _archived = _meter.CreateCounter<long>("helpdesk_incidents_archived", description: "Closed incidents moved from the live tables to the archive by the retention policy.");
+        _archiveExpired = _meter.CreateCounter<long>("helpdesk_archive_expired", description: "Archived incidents deleted (after export, when configured) because their months ran out.");
         _reopened = _meter.CreateCounter<long>("helpdesk_incidents_reopened", description: "Resolved incidents reopened within the reopen window.");
         _correlated = _meter.CreateCounter<long>("helpdesk_alerts_correlated", description: "New problems that joined an existing incident by a correlation rule (host, parent, dependency, group, storm).");
         _merged = _meter.CreateCounter<long>("helpdesk_incidents_merged", description: "Incidents merged into the incident of their cause (counted once per merged incident).");
@@ -182,6 +186,10 @@ public sealed class HelpdeskMetrics : IDisposable
     public void DeadLetterDropped(string source) => _deadLettersDropped.Add(1, new KeyValuePair<string, object?>("source", source));
 
     public void CommitFailed() => _commitFailures.Add(1);
+
+    public void Archived(long count) => _archived.Add(count);
+
+    public void ArchiveExpired(long count) => _archiveExpired.Add(count);
 
     public void CommitConflicted() => _commitConflicts.Add(1);
 

@@ -13,7 +13,7 @@ public static class IncidentEndpoints
 {
     public static void MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/incidents", ListAsync).WithSummary("The incident queue: filtered, newest first or by SLA due, paged")
+        app.MapGet("/api/v1/incidents", ListAsync).WithSummary("The incident queue: filtered, newest first or by SLA due, paged; archived=true searches the archive by customer or host")
             .Produces<IncidentPageJson>().ProducesValidationProblem().ProducesProblem(401);
         app.MapGet("/api/v1/incidents/{number}", GetAsync).WithSummary("One incident with its members, timeline, events and the customer's history")
             .Produces<IncidentDetailJson>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
@@ -43,6 +43,25 @@ public static class IncidentEndpoints
             errors["sort"] = ["must be newest (newest problem first) or due (nearest SLA deadline first)"];
         }
 
+        var archived = q["archived"].ToString() switch
+        {
+            "" or "false" => false,
+            "true" => true,
+            _ => (bool?)null,
+        };
+        if (archived is null)
+        {
+            errors["archived"] = ["must be true (search the archive of closed incidents past the retention) or false"];
+        }
+        else if (archived.Value && string.IsNullOrEmpty(q["customer"].ToString()) && string.IsNullOrEmpty(q["host"].ToString()))
+        {
+            errors["archived"] = [IncidentQuery.ArchiveNeedsFilter];
+        }
+        else if (archived.Value && (statuses.Count > 0 || priorities.Count > 0 || q["team"].Count > 0 || q["tier"].Count > 0 || q["assignedTo"].Count > 0 || order == IncidentOrder.Due))
+        {
+            errors["archived"] = ["the archive is searched by customer and host only, newest first: leave out status, priority, team, tier, assignedTo and sort=due"];
+        }
+
         var page = IntParameter(q["page"].ToString(), 1, 1, int.MaxValue / IncidentQuery.MaxPageSize, "page", errors);
         var pageSize = IntParameter(q["pageSize"].ToString(), 50, 1, IncidentQuery.MaxPageSize, "pageSize", errors);
         if (errors.Count > 0)
@@ -60,6 +79,7 @@ public static class IncidentEndpoints
             Tier = NullIfEmpty(q["tier"].ToString()),
             AssignedTo = NullIfEmpty(q["assignedTo"].ToString()),
             Order = order!.Value,
+            Archived = archived!.Value,
             Page = page,
             PageSize = pageSize,
         }, cancellationToken);

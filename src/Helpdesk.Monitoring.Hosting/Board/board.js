@@ -151,7 +151,7 @@ function showSignIn() {
 // ---- the queue ------------------------------------------------------------------------------------------------------
 
 function defaultFilters() {
-  return { status: ["open", "acknowledged"], team: "", tier: "", priority: "", customer: "", sort: "newest", assignedTo: "" };
+  return { status: ["open", "acknowledged"], team: "", tier: "", priority: "", customer: "", host: "", sort: "newest", assignedTo: "", archived: false };
 }
 
 function filterForm() {
@@ -169,13 +169,15 @@ function filterForm() {
     select("f-tier", "Tier", "tier", [["", "any"], ["L1", "L1"], ["L2", "L2"], ["L3", "L3"]], f.tier),
     select("f-priority", "Priority", "priority", [["", "any"], ["P1", "P1"], ["P2", "P2"], ["P3", "P3"], ["P4", "P4"], ["P5", "P5"]], f.priority),
     text("f-customer", "Customer", "customer", f.customer),
+    text("f-host", "Host", "host", f.host),
+    el("div", {}, el("label", {}, el("input", { type: "checkbox", name: "archived", value: "true", checked: f.archived }), "Search the archive (by customer or host)")),
     select("f-sort", "Order", "sort", [["newest", "newest problem first"], ["due", "SLA due first"]], f.sort),
     el("div", {}, el("button", { type: "submit" }, "Apply")));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
     state.filters = { status: data.getAll("status"), team: data.get("team").trim(), tier: data.get("tier"), priority: data.get("priority"),
-      customer: data.get("customer").trim(), sort: data.get("sort"), assignedTo: "" };
+      customer: data.get("customer").trim(), host: data.get("host").trim(), sort: data.get("sort"), assignedTo: "", archived: data.get("archived") === "true" };
     refreshQueue();
   });
   return form;
@@ -183,8 +185,15 @@ function filterForm() {
 
 function queueQuery() {
   const f = state.filters, q = new URLSearchParams();
+  if (f.archived) {
+    // The archive is searched by customer and host only, newest first.
+    q.set("archived", "true");
+    for (const key of ["customer", "host"]) if (f[key]) q.set(key, f[key]);
+    q.set("pageSize", "200");
+    return q.toString();
+  }
   if (f.status.length) q.set("status", f.status.join(","));
-  for (const key of ["team", "tier", "priority", "customer", "assignedTo"]) if (f[key]) q.set(key, f[key]);
+  for (const key of ["team", "tier", "priority", "customer", "host", "assignedTo"]) if (f[key]) q.set(key, f[key]);
   q.set("sort", f.sort);
   q.set("pageSize", "200");
   return q.toString();

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Kafka;
 using Helpdesk.Monitoring.Outbound;
@@ -58,6 +59,26 @@ public sealed class HelpdeskOptions
 
     /// <summary>Helpdesk:Nagios: each Nagios instance's command file, so agents' acknowledgements reach Nagios.</summary>
     public NagiosOptions Nagios { get; set; } = new();
+
+    /// <summary>Helpdesk:Retention: when closed incidents move to the archive and when the archive lets them go.</summary>
+    public RetentionSection Retention { get; set; } = new();
+
+    /// <summary>The retention in force: the configuration, with what the rules file's "retention" section gives.</summary>
+    public RetentionPolicy RetentionPolicy(RetentionRules? rules)
+    {
+        var configured = new RetentionPolicy
+        {
+            ArchiveAfter = Retention.ArchiveAfter,
+            KeepArchiveMonths = Retention.KeepArchiveMonths,
+            Expired = string.Equals(Retention.Expired, "export", StringComparison.OrdinalIgnoreCase) ? ExpiredArchive.Export : ExpiredArchive.Delete,
+        };
+        return rules?.ApplyTo(configured) ?? configured;
+    }
+
+    /// <summary>The rules file's "retention" section, when it has one (set when the rules file is read, not bound).</summary>
+    public RetentionRules? RulesRetention { get; set; }
+
+    public string ArchiveExportPath => Resolve(Retention.ExportPath, "archive-export");
 
     /// <summary>Every channel deliveries are queued for: the configured ones, and Nagios' when a command file is set.</summary>
     public IReadOnlyList<string> DeliveryChannels =>
@@ -179,6 +200,12 @@ public sealed class HelpdeskOptions
 
         AddIfAny(errors, "Helpdesk:Incidents:", Incidents.Validate());
         AddIfAny(errors, "Helpdesk:", Pipeline.Validate());
+        if (Retention.Expired is not ("delete" or "export"))
+        {
+            errors.Add($"Helpdesk:Retention:Expired must be delete or export, not '{Retention.Expired}'");
+        }
+
+        errors.AddRange(RetentionPolicy(null).Problems("Helpdesk:Retention:"));
         return errors;
     }
 
@@ -200,6 +227,22 @@ public sealed class HelpdeskOptions
             errors.Add(prefix + error);
         }
     }
+}
+
+/// <summary>Helpdesk:Retention.</summary>
+public sealed class RetentionSection
+{
+    /// <summary>How long after closing an incident stays in the live tables.</summary>
+    public TimeSpan ArchiveAfter { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Whole months an archived incident is kept after the month it closed in; 0 keeps it for ever.</summary>
+    public int KeepArchiveMonths { get; set; } = 24;
+
+    /// <summary>delete, or export (JSON lines into <see cref="ExportPath"/>, then delete).</summary>
+    public string Expired { get; set; } = "delete";
+
+    /// <summary>Where exports are written; empty: archive-export in the data directory.</summary>
+    public string ExportPath { get; set; } = "";
 }
 
 /// <summary>Helpdesk:Spool.</summary>
