@@ -12,7 +12,7 @@ namespace Helpdesk.Monitoring.IntegrationTests.Stores;
 /// Server when a connection string is given (<see cref="SqlServerFactAttribute"/>). Each store's class runs every
 /// check below through a thin test method.
 /// </summary>
-public abstract class IncidentStoreContract
+public abstract partial class IncidentStoreContract
 {
     /// <summary>A fresh, empty, initialised store and its query side; disposing it removes the database.</summary>
     protected abstract Task<Store> CreateAsync();

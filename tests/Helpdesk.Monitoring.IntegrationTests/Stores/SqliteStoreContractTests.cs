@@ -8,6 +8,16 @@ namespace Helpdesk.Monitoring.IntegrationTests.Stores;
 public sealed class SqliteStoreContractTests : IncidentStoreContract
 {
     [Fact]
+    public Task A_closed_incident_moves_to_the_archive_once_and_is_still_read_by_number_customer_host_and_history() =>
+        AClosedIncidentMovesToTheArchiveOnceAndIsStillReadByNumberCustomerHostAndHistory();
+
+    [Fact]
+    public Task Numbers_go_on_after_the_highest_archived_incident() => NumbersGoOnAfterTheHighestArchivedIncident();
+
+    [Fact]
+    public Task Expired_archived_incidents_are_listed_oldest_first_and_deleted_once() => ExpiredArchivedIncidentsAreListedOldestFirstAndDeletedOnce();
+
+    [Fact]
     public Task A_committed_plans_deliveries_are_claimed_oldest_first_one_per_incident_at_a_time() => ACommittedPlansDeliveriesAreClaimedOldestFirstOnePerIncidentAtATime();
 
     [Fact]

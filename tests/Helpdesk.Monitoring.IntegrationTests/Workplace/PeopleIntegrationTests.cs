@@ -73,7 +73,9 @@ public sealed class PeopleIntegrationTests : IDisposable
         // The queue's filters: several statuses at once, an assignee, the SLA order; nonsense answers 400.
         Assert.Equal(1, (await GetAsync(service, agent, "/api/v1/incidents?status=open,acknowledged&assignedTo=bob&sort=due")).GetProperty("total").GetInt32());
         Assert.Equal(0, (await GetAsync(service, agent, "/api/v1/incidents?status=resolved&status=closed")).GetProperty("total").GetInt32());
-        foreach (var bad in new[] { "priority=99", "priority=P9", "status=open,bogus", "status=1", "sort=sideways" })
+        // The archive is searched by customer or host only (nothing was archived yet).
+        Assert.Equal(0, (await GetAsync(service, agent, "/api/v1/incidents?archived=true&customer=acme")).GetProperty("total").GetInt32());
+        foreach (var bad in new[] { "priority=99", "priority=P9", "status=open,bogus", "status=1", "sort=sideways", "archived=true", "archived=yes", "archived=true&customer=acme&status=open" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/incidents?" + bad);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent);

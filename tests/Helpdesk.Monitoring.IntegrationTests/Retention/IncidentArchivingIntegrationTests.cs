@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Helpdesk.Monitoring.Files;
+using Helpdesk.Monitoring.Hosting;
+using Helpdesk.Monitoring.Hosting.Retention;
+using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.IntegrationTests.Fixtures;
+using Helpdesk.Monitoring.IntegrationTests.Stores;
+using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
+using Helpdesk.Monitoring.Ports;
+using Helpdesk.Monitoring.Sqlite;
+using Helpdesk.Monitoring.Telemetry;
+using Helpdesk.Monitoring.Tests;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Helpdesk.Monitoring.IntegrationTests.Retention;
+
+/// <summary>
+/// The retention policy run by the service's own loop against a SQLite file, with the clock moved on: closed incidents
+/// leave the live tables after ArchiveAfter, expired months are exported as JSON lines and deleted, a crash between
+/// the export and the delete writes the same file again (no line lost, none twice), and a link is never followed.
+/// </summary>
+public sealed class IncidentArchivingIntegrationTests : IAsyncLifetime
+{
+    private const int Routers = 5;
+    private readonly TempDirectory _dir = new();
+    private SqliteIncidentStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteIncidentStore(new SqliteStoreOptions { Path = _dir.Combine("helpdesk.db") });
+        await _store.InitializeAsync(default);
+
+        // Each router's interface check is merged into the router's own incident, and closed: five closed incidents.
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var notifications = Enumerable.Range(1, Routers).SelectMany(n => new[]
+        {
+            Records.Service(NotificationType.Problem, host: $"rtr{n:D2}", service: "IF", timeT: Records.T0 + n),
+            Records.Host(NotificationType.Problem, host: $"rtr{n:D2}", timeT: Records.T0 + n + 1),
+        }).ToArray();
+        Assert.True((await _store.CommitAsync(Plans.Decide(decider, notifications), default)).IsCommitted);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private IncidentArchiving Archiving(TimeProvider time, RetentionPolicy policy, IIncidentArchive? archive = null, string exportDirectory = "")
+    {
+        var readiness = new PipelineReadiness();
+        readiness.StoreOpened();
+        return new IncidentArchiving(archive ?? _store, _store, policy, new ArchiveExport(exportDirectory.Length > 0 ? exportDirectory : _dir.Combine("export")),
+            new HelpdeskMetrics(), readiness, time, NullLogger<IncidentArchiving>.Instance);
+    }
+
+    private static FakeTimeProvider At(int days) => new(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddDays(days));
+
+    [Fact]
+    public async Task Closed_incidents_move_after_the_retention_and_not_before()
+    {
+        var policy = new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(90) };
+        Assert.Equal((0L, 0L), await Archiving(At(89), policy).RunOnceAsync(default));
+
+        Assert.Equal(((long)Routers, 0L), await Archiving(At(91), policy).RunOnceAsync(default));
+        Assert.Equal(Routers, await _store.CountArchivedAsync(default));
+        Assert.Equal(Routers, (await _store.ListAsync(new IncidentQuery { Archived = true, Customer = "acme" }, default)).Total);
+        var live = await _store.ListAsync(new IncidentQuery(), default);
+        Assert.Equal(Routers, live.Total);
+        Assert.All(live.Items, i => Assert.Equal(IncidentStatus.Open, i.Status));
+        Assert.Equal(TimelineKind.Merged, (await _store.GetAsync(1, default))!.Timeline[^1].Kind);
+
+        // Run again: nothing more to do.
+        Assert.Equal((0L, 0L), await Archiving(At(92), policy).RunOnceAsync(default));
+    }
+
+    [Fact]
+    public async Task Expired_months_are_exported_as_json_lines_once_even_when_the_delete_fails_after_the_file()
+    {
+        var policy = new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(30), KeepArchiveMonths = 2, Expired = ExpiredArchive.Export };
+        await Archiving(At(40), policy).RunOnceAsync(default);
+        Assert.Equal(Routers, await _store.CountArchivedAsync(default));
+
+        // The delete fails once, after the file was written: the crash this stands for loses and doubles nothing.
+        var failing = new FailingDelete(_store);
+        await Assert.ThrowsAsync<IOException>(async () => await Archiving(At(200), policy, failing).RunOnceAsync(default));
+        Assert.Equal(Routers, await _store.CountArchivedAsync(default));
+        Assert.Equal((0L, (long)Routers), await Archiving(At(200), policy).RunOnceAsync(default));
+
+        var files = Directory.GetFiles(_dir.Combine("export"));
+        Assert.Equal([Path.Combine(_dir.Combine("export"), "incidents-000000000001.jsonl")], files);
+        var lines = await File.ReadAllLinesAsync(files[0]);
+        Assert.Equal(Routers, lines.Length);
+        var exported = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(Enumerable.Range(0, Routers).Select(n => 2L * n + 1), exported.Select(e => e.GetProperty("incident").GetProperty("id").GetInt64()));
+        Assert.All(exported, e => Assert.Equal("closed", e.GetProperty("incident").GetProperty("status").GetString()));
+        Assert.All(exported, e => Assert.NotEmpty(e.GetProperty("timeline").EnumerateArray()));
+        Assert.Equal(0, await _store.CountArchivedAsync(default));
+        Assert.Null(await _store.GetAsync(1, default));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(files[0]));
+    }
+
+    [Fact]
+    public async Task An_export_directory_that_is_a_link_is_refused_and_the_archive_kept()
+    {
+        var elsewhere = _dir.Combine("elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        var link = _dir.Combine("export-link");
+        File.CreateSymbolicLink(link, elsewhere);
+        var policy = new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(30), KeepArchiveMonths = 2, Expired = ExpiredArchive.Export };
+        await Archiving(At(40), policy).RunOnceAsync(default);
+
+        var error = await Assert.ThrowsAsync<IOException>(async () => await Archiving(At(200), policy, exportDirectory: link).RunOnceAsync(default));
+        Assert.Contains("is a symbolic link", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(elsewhere));
+        Assert.Equal(Routers, await _store.CountArchivedAsync(default));
+    }
+
+    [Fact]
+    public async Task Expired_months_are_deleted_when_no_export_is_asked_for_and_kept_for_ever_with_zero_months()
+    {
+        await Archiving(At(40), new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(30), KeepArchiveMonths = 0 }).RunOnceAsync(default);
+        Assert.Equal((0L, 0L), await Archiving(At(4000), new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(30), KeepArchiveMonths = 0 }).RunOnceAsync(default));
+        Assert.Equal(Routers, await _store.CountArchivedAsync(default));
+
+        Assert.Equal((0L, (long)Routers), await Archiving(At(200), new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(30), KeepArchiveMonths = 2 }).RunOnceAsync(default));
+        Assert.False(Directory.Exists(_dir.Combine("export")));
+    }
+
+    /// <summary>The store, whose first delete of archived incidents fails as a crash or a lost connection would.</summary>
+    private sealed class FailingDelete(SqliteIncidentStore store) : IIncidentArchive
+    {
+        public ValueTask<IReadOnlyList<long>> ClosedBeforeAsync(DateTimeOffset closedBefore, int max, CancellationToken cancellationToken) => store.ClosedBeforeAsync(closedBefore, max, cancellationToken);
+
+        public ValueTask<int> MoveToArchiveAsync(IReadOnlyList<ArchivedIncident> incidents, CancellationToken cancellationToken) => store.MoveToArchiveAsync(incidents, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ArchivedIncident>> ExpiredAsync(DateTimeOffset closedBefore, int max, CancellationToken cancellationToken) => store.ExpiredAsync(closedBefore, max, cancellationToken);
+
+        public ValueTask<int> DeleteArchivedAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) => throw new IOException("the connection was lost");
+
+        public ValueTask<long> CountArchivedAsync(CancellationToken cancellationToken) => store.CountArchivedAsync(cancellationToken);
+    }
+}
