@@ -36,7 +36,7 @@ internal static class SizeModel
         var counts = new[] { "incident", "timeline", "incident_member", "applied_event" }.ToDictionary(t => t, t => StoreFile.Count(path, t));
         string[][] groups = [IncidentTables, TimelineTables, ["incident_member"], ["applied_event"], ["archived_incident"]];
         var live = StoreFile.BytesByTable(path, groups);
-        var liveFile = new FileInfo(path).Length;
+        var liveFile = live[StoreFile.Total];
 
         await using (var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = path }))
         {
@@ -50,7 +50,7 @@ internal static class SizeModel
 
         var archivedCount = StoreFile.Count(path, "archived_incident");
         var archived = StoreFile.BytesByTable(path, groups);
-        var archivedFile = new FileInfo(path).Length;
+        var archivedFile = archived[StoreFile.Total];
 
         double Per(Dictionary<string, long> bytes, string[] group, long rows) => rows == 0 ? 0 : (double)bytes.GetValueOrDefault(group[0]) / rows;
         var perIncident = Per(live, IncidentTables, counts["incident"]);
@@ -83,7 +83,7 @@ internal static class SizeModel
         text.AppendLine(CultureInfo.InvariantCulture, $"| **a live incident of this mix** ({entries:0.0} entries, {members:0.00} members) | | **{N(liveIncident)}** |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| **an archived incident** (one compressed document with its timeline and members, indexes) | {N(archivedCount)} | **{N(perArchived)}** |");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"File: {Mib(liveFile)} with everything live, {Mib(archivedFile)} after archiving (compacted).");
+        text.AppendLine(CultureInfo.InvariantCulture, $"The file, compacted: {Mib(liveFile)} with everything live, {Mib(archivedFile)} with everything archived.");
         text.AppendLine();
         text.AppendLine("## A year on one machine (defaults: live 90 days after closing, applied ids 7 days, archive kept 24 months)");
         text.AppendLine();

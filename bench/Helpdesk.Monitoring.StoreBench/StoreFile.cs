@@ -25,6 +25,9 @@ internal static class StoreFile
     /// Bytes each group of tables (with their indexes) takes: on a compacted copy, each group is dropped in turn and
     /// the file compacted again; what it shrank by is the group's share. (This SQLite is built without dbstat.)
     /// </summary>
+    /// <summary>The key of the compacted file's whole size in <see cref="BytesByTable"/>.</summary>
+    public const string Total = "";
+
     public static Dictionary<string, long> BytesByTable(string path, params string[][] groups)
     {
         var copy = path + ".measure";
@@ -41,6 +44,7 @@ internal static class StoreFile
             using var connection = Open(copy);
             Execute(connection, "DROP VIEW IF EXISTS incident_row");
             var size = FileSize(connection);
+            bytes[Total] = size;
             foreach (var group in groups)
             {
                 foreach (var table in group)

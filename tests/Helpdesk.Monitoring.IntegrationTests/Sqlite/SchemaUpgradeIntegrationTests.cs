@@ -56,6 +56,41 @@ public sealed class SchemaUpgradeIntegrationTests : IDisposable
         Assert.Equal(SqliteSchema.Latest, Scalar("SELECT MAX(version) FROM schema_version"));
     }
 
+    /// <summary>Each spool backlog with the store of the same era: the notify of that commit, the schema it had.</summary>
+    public static TheoryData<int, string> Backlogs => new() { { 1, "34d1392" }, { 8, "556a87c" } };
+
+    [Theory]
+    [MemberData(nameof(Backlogs))]
+    public async Task A_spool_backlog_written_by_an_older_notify_is_taken_in_by_the_upgraded_service(int version, string notifyCommit)
+    {
+        // As if the old service was stopped for the upgrade while Nagios kept notifying: its store, and a spool
+        // backlog its notify wrote (Fixtures/spools/make-spool-fixtures.sh).
+        File.Copy(Fixture(version), _dir.Combine("helpdesk.db"));
+        var backlog = Path.Combine(Programs.Root, "tests", "Helpdesk.Monitoring.IntegrationTests", "Fixtures", "spools", notifyCommit);
+        var incoming = Path.Combine(_dir.Combine("spool"), "incoming");
+        Directory.CreateDirectory(incoming);
+        var files = Directory.GetFiles(Path.Combine(backlog, "incoming"));
+        Assert.Equal(3, files.Length);
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(incoming, Path.GetFileName(file)));
+        }
+
+        await using var service = await ServiceProcess.StartAsync(_dir.Path);
+        var taken = new Dictionary<string, (long Number, string Status, long Alerts)>();
+        await service.EventuallyAsync(async () =>
+        {
+            taken = await IncidentsAsync(service);
+            return taken.ContainsKey("mail01") && taken["fs01"].Alerts == 3 && taken["db01"].Status == "acknowledged";
+        }, TimeSpan.FromSeconds(30), () => $"the backlog of {notifyCommit}'s notify was not taken in: {string.Join(", ", taken.Select(t => $"{t.Key} {t.Value}"))}");
+
+        // The repeat counted on fs01's incident, the acknowledgement reached db01's, mail01 took the next number.
+        Assert.Equal(5, taken["mail01"].Number);
+        Assert.Empty(Directory.GetFiles(incoming));
+        Assert.False(Directory.Exists(_dir.Combine("dead-letter")) && Directory.EnumerateFiles(_dir.Combine("dead-letter"), "*", SearchOption.AllDirectories).Any(),
+            "a record of the older notify was refused");
+    }
+
     private static async Task<Dictionary<string, (long Number, string Status, long Alerts)>> IncidentsAsync(ServiceProcess service)
     {
         var items = (await service.GetJsonAsync("/api/v1/incidents?pageSize=100")).GetProperty("items");
