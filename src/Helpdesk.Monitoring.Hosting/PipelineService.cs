@@ -78,10 +78,10 @@ public sealed class PipelineService(
 
         metrics.ObserveActiveIncidents(() => committer.Decider.ActiveCount);
         metrics.ObserveReady(() => readiness.IsReady ? 1 : 0);
-        metrics.ObserveStoreFailing(() => committer.StoreFailingFor(time.GetUtcNow()).TotalSeconds);
+        metrics.ObserveStoreFailing(() => committer.StoreFailingFor().TotalSeconds);
         using var spoolMetrics = new SpoolMetrics(spool);
         using var kafkaMetrics = o.ConsumesKafka ? new KafkaMetrics(kafka) : null;
-        readiness.DegradedWhen(() => committer.StoreFailingFor(time.GetUtcNow()) is var failing && failing > o.Pipeline.StoreFailureGrace
+        readiness.DegradedWhen(() => committer.StoreFailingFor() is var failing && failing > o.Pipeline.StoreFailureGrace
             ? $"the store {o.StoreName} has not completed a commit for {failing.TotalSeconds:0} s (failing or stuck; Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
             : null);
         metrics.ObserveStorm(() => committer.Decider.StormActive ? 1 : 0);

@@ -64,7 +64,7 @@ public sealed class IncidentCommitter
     /// How long the store has gone without doing what was asked (failing, or stuck on one call); zero once a call
     /// succeeds. A healthy store shows the length of the call in progress, milliseconds.
     /// </summary>
-    public TimeSpan StoreFailingFor(DateTimeOffset now) => _storeWatch.FailingFor(now);
+    public TimeSpan StoreFailingFor() => _storeWatch.FailingFor();
 
     /// <summary>
     /// Asks for the state to be rebuilt from the store before the next batch is decided: another instance may have

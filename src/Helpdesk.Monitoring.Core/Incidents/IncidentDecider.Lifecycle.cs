@@ -52,7 +52,9 @@ public sealed partial class IncidentDecider
     private void MarkResolved(IncidentState incident, DateTimeOffset at, Guid? eventId, string text, CommitPlan plan)
     {
         var (holdFrom, why) = ClockStartOf(at, "the verification hold counts");
-        SlaClocks.Correct(incident, at, resolved: true, plan);
+
+        // A time in the future is not believed: a Nagios clock running ahead must not take back a breach.
+        SlaClocks.Correct(incident, Believed(at, "").At, resolved: true, plan);
         incident.Resolve(holdFrom);
         _index.Deactivated();
         plan.Append(incident, holdFrom, TimelineKind.Resolved, eventId, text + why);
@@ -73,11 +75,11 @@ public sealed partial class IncidentDecider
             return new Decision(ApplyOutcome.Repeated, incident.Id);
         }
 
-        var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
-        incident.Acknowledge(reported, author, comment, now);
-        plan.Append(incident, reported, TimelineKind.Acknowledged, f.EventId,
-            $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}");
-        SlaClocks.Correct(incident, reported, resolved: false, plan);
+        var (at, why) = Believed(DateTimeOffset.FromUnixTimeSeconds(f.TimeT), "it counts");
+        incident.Acknowledge(at, author, comment, now);
+        plan.Append(incident, at, TimelineKind.Acknowledged, f.EventId,
+            $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}{why}");
+        SlaClocks.Correct(incident, at, resolved: false, plan);
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }
 

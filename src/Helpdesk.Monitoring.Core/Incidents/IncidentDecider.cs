@@ -186,7 +186,20 @@ public sealed partial class IncidentDecider
     private (DateTimeOffset At, string Why) ClockStartOf(DateTimeOffset reported, string what) =>
         _now - reported > _policy.MaxReportAge
             ? (_now, $" (Nagios reported it at {reported:yyyy-MM-dd HH:mm:ss} UTC, {Duration.Words(TimeSpan.FromSeconds(Math.Floor((_now - reported).TotalSeconds)))} before it arrived: {what} from its arrival)")
+            : Believed(reported, what);
+
+    /// <summary>
+    /// When Nagios says something happened, unless that is in the future: a Nagios server whose clock runs ahead would
+    /// start clocks that have not started yet and hold escalations back, so its time gives way to the arrival. (An old
+    /// time is believed here: a notification delayed in the spool keeps when it happened.)
+    /// </summary>
+    private (DateTimeOffset At, string Why) Believed(DateTimeOffset reported, string what) =>
+        reported - _now > AheadTolerance
+            ? (_now, $" (Nagios reported it at {reported:yyyy-MM-dd HH:mm:ss} UTC, {Duration.Words(TimeSpan.FromSeconds(Math.Floor((reported - _now).TotalSeconds)))} after it arrived, so the Nagios server's clock is ahead: {what} from its arrival)")
             : (reported, "");
+
+    /// <summary>How far ahead of the service's clock a report may be and still be believed: skew and whole seconds.</summary>
+    private static readonly TimeSpan AheadTolerance = TimeSpan.FromMinutes(1);
 
     private void ScheduleClose(IncidentState incident) =>
         _clocks.Schedule(incident, Clock.Close, incident.ResolvedAt!.Value + _policy.VerificationHold);

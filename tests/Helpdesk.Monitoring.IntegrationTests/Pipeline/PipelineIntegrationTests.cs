@@ -132,7 +132,7 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
         {
             lock (failingFor)
             {
-                failingFor.Add(committer.StoreFailingFor(time.GetUtcNow()));
+                failingFor.Add(committer.StoreFailingFor());
             }
 
             time.Advance(TimeSpan.FromSeconds(20));
@@ -158,7 +158,88 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
             Assert.True(step >= TimeSpan.FromSeconds(20) && step < TimeSpan.FromSeconds(25), $"attempt {i}: {step}");
         }
 
-        Assert.Equal(TimeSpan.Zero, committer.StoreFailingFor(time.GetUtcNow()));
+        Assert.Equal(TimeSpan.Zero, committer.StoreFailingFor());
+    }
+
+    [Fact]
+    public async Task A_wall_clock_step_moves_deadlines_with_it_and_never_fires_one_twice_or_makes_the_store_look_failing()
+    {
+        var monotonic = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var clock = new SteppedClock(monotonic);
+        var store = Store();
+        var committer = await Open(store, clock);
+        await committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem, timeT: Records.T0)).Items, default);
+        async Task<int> EscalationsAfterTickAsync()
+        {
+            monotonic.Advance(TimeSpan.FromSeconds(1));
+            await committer.ProcessAsync([null], default);
+            return (await store.GetAsync(1, default))!.Timeline.Count(t => t.Kind == TimelineKind.Escalated);
+        }
+
+        // L1 has 15 minutes. NTP steps the wall clock 10 minutes forward, then 10 more: the deadline is an instant on
+        // the wall clock, so it passes at the step, on the next tick, and the store never looked failing meanwhile.
+        clock.Step(TimeSpan.FromMinutes(10));
+        Assert.Equal(0, await EscalationsAfterTickAsync());
+        clock.Step(TimeSpan.FromMinutes(10));
+        Assert.Equal(1, await EscalationsAfterTickAsync());
+        Assert.Equal(TimeSpan.Zero, committer.StoreFailingFor());
+
+        // Stepped back half an hour and forward again: nothing fires twice, nothing is taken back.
+        clock.Step(TimeSpan.FromMinutes(-30));
+        Assert.Equal(1, await EscalationsAfterTickAsync());
+        clock.Step(TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await EscalationsAfterTickAsync());
+    }
+
+    [Fact]
+    public async Task How_long_the_store_has_failed_is_counted_on_the_monotonic_clock_whatever_the_wall_clock_does()
+    {
+        var monotonic = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0));
+        var clock = new SteppedClock(monotonic);
+        var flaky = new FlakyStore(Store(), failures: 1);
+        var committer = await Open(flaky, clock);
+        var seen = new List<TimeSpan>();
+
+        // The second attempt, 2 s into the outage, reads what /readyz reads with the wall clock an hour ahead, then behind.
+        flaky.OnAttempt = () =>
+        {
+            if (committer.StoreFailingFor() > TimeSpan.Zero)
+            {
+                clock.Step(TimeSpan.FromHours(1));
+                seen.Add(committer.StoreFailingFor());
+                clock.Step(TimeSpan.FromHours(-2));
+                seen.Add(committer.StoreFailingFor());
+            }
+
+            monotonic.Advance(TimeSpan.FromSeconds(2));
+        };
+        var processing = committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        while (!processing.IsCompleted)
+        {
+            monotonic.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(5);
+        }
+
+        await processing;
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen, failing => Assert.InRange(failing, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)));
+    }
+
+    /// <summary>A wall clock an operator or NTP can step, over a monotonic clock that only moves forward.</summary>
+    private sealed class SteppedClock(FakeTimeProvider monotonic) : TimeProvider
+    {
+        private TimeSpan _offset;
+
+        public void Step(TimeSpan by) => _offset += by;
+
+        public override DateTimeOffset GetUtcNow() => monotonic.GetUtcNow() + _offset;
+
+        public override long GetTimestamp() => monotonic.GetTimestamp();
+
+        public override long TimestampFrequency => monotonic.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            monotonic.CreateTimer(callback, state, dueTime, period);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ public sealed class NagiosNotesTests
     {
         var decider = new DeciderDriver();
         decider.Apply(Records.Service(NotificationType.Problem));
+        decider.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "looking", timeT: Records.T0 + 60)));
         Assert.Equal("Acknowledged by carol: looking", decider.Timeline[^1].Text);
         var first = decider.Single().AcknowledgedAt;
