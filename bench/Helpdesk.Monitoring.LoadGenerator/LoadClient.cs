@@ -129,7 +129,7 @@ internal sealed class LoadClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<(int Accepted, HttpStatusCode Status)> PostAsync(byte[] body, int length)
+    internal async Task<(int Accepted, HttpStatusCode Status)> PostAsync(byte[] body, int length)
     {
         // The worker's buffer is sent as is and reused: the generator shares the CPU, so it allocates little.
         using var content = new ByteArrayContent(body, 0, length);

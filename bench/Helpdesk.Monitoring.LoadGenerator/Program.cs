@@ -5,6 +5,11 @@ using Helpdesk.Monitoring.LoadGenerator;
 // Embedded-path load test (issue 2): 50 customers × 200 hosts × 5 services, primed as firing problems, then
 // ~90% repeats posted in batches of 100 over 4 keep-alive connections. Only committed notifications count (the
 // service answers 200 after the commit). Writes a markdown report with the machine it ran on.
+if (args is ["soak", .. var soak])
+{
+    return await Helpdesk.Monitoring.LoadGenerator.Soak.SoakCommand.RunAsync(soak);
+}
+
 if (args is ["side-by-side", .. var rest])
 {
     return await Helpdesk.Monitoring.LoadGenerator.SideBySide.SideBySideCommand.RunAsync(rest);

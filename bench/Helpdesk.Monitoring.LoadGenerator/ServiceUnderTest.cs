@@ -45,22 +45,21 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
         start.Environment["Helpdesk__DataDirectory"] = data;
         start.Environment["Helpdesk__Store__Sqlite__Synchronous"] = synchronous;
+        start.Environment["HELPDESK_INGEST_KEY"] = key;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in settings)
         {
             start.Environment[name] = value;
         }
 
-        start.Environment["HELPDESK_INGEST_KEY"] = key;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-
         // The same GC setting ./build.sh run uses (README, "Tuning"): a 32 MiB gen0 budget halves GC pauses under load.
         start.Environment["DOTNET_GCgen0size"] = "0x2000000";
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + dll);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("service: " + e.Data); };
+        var service = new ServiceUnderTest(process, data, new Uri($"http://127.0.0.1:{port}"), key);
+        process.OutputDataReceived += (_, e) => service.Logged(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Logged(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceUnderTest(process, data, new Uri($"http://127.0.0.1:{port}"), key);
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
         for (var i = 0; i < 600; i++)
         {
@@ -79,6 +78,28 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         }
 
         throw new TimeoutException("helpdesk-service did not become ready");
+    }
+
+    public string DataDirectory => _data;
+
+    /// <summary>Lines the service wrote to its console (its log), and their bytes.</summary>
+    public long LogLines => Interlocked.Read(ref _logLines);
+
+    public long LogBytes => Interlocked.Read(ref _logBytes);
+
+    private long _logLines;
+    private long _logBytes;
+
+    private void Logged(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _logLines);
+        Interlocked.Add(ref _logBytes, line.Length + 1);
+        Console.Error.WriteLine("service: " + line);
     }
 
     public long ResidentBytes() => StatusKiB(_process.Id, "VmRSS:") * 1024;

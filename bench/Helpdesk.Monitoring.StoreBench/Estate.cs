@@ -15,6 +15,7 @@ internal sealed class Estate(IIncidentStore store, DateTimeOffset start, StoreSn
     public const int OutageEvery = 50;
     public const int ServicesPerServer = 8;
     private const int Customers = 50;
+    private static readonly string[] Channels = ["webhook"];
 
     // ~200 bytes, as a check plugin's output with performance data typically is.
     private static readonly string Output = "DISK CRITICAL - free space: / 1843 MB (4.2% inode=91%); /var 211 MB (1.1% inode=97%);| /=41812MB;35094;39481;0;43868 /var=18002MB;15164;17060;0;18956";
@@ -131,6 +132,8 @@ internal sealed class Estate(IIncidentStore store, DateTimeOffset start, StoreSn
             _decider.Apply(record, in fields, now, false, plan);
         }
 
+        // Every incident event to one outbound channel, as a service with a webhook queues them.
+        plan.Route(_ => Channels, now, TimeSpan.Zero);
         plan.Seal();
         Notifications += notifications.Count;
         var result = await store.CommitAsync(plan, default);

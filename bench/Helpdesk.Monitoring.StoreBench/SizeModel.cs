@@ -33,10 +33,16 @@ internal static class SizeModel
             notifications = estate.Notifications;
         }
 
-        var counts = new[] { "incident", "timeline", "incident_member", "applied_event" }.ToDictionary(t => t, t => StoreFile.Count(path, t));
-        string[][] groups = [IncidentTables, TimelineTables, ["incident_member"], ["applied_event"], ["archived_incident"]];
+        var counts = new[] { "incident", "timeline", "incident_member", "applied_event", "delivery" }.ToDictionary(t => t, t => StoreFile.Count(path, t));
+        string[][] groups = [IncidentTables, TimelineTables, ["incident_member"], ["applied_event"], ["delivery"], ["archived_incident"]];
         var live = StoreFile.BytesByTable(path, groups);
         var liveFile = live[StoreFile.Total];
+
+        // Sent: an incident with a delivery still waiting is not archived.
+        using (var connection = StoreFile.Open(path))
+        {
+            StoreFile.Execute(connection, "UPDATE delivery SET state = 'sent', done_at = next_at");
+        }
 
         await using (var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = path }))
         {
@@ -58,6 +64,7 @@ internal static class SizeModel
         var perMember = Per(live, ["incident_member"], counts["incident_member"]);
         var perApplied = Per(live, ["applied_event"], counts["applied_event"]);
         var perArchived = Per(archived, ["archived_incident"], archivedCount);
+        var perDelivery = Per(live, ["delivery"], counts["delivery"]);
         var entries = (double)counts["timeline"] / counts["incident"];
         var members = (double)counts["incident_member"] / counts["incident"];
         var perProblem = (double)notifications / counts["incident"];
@@ -80,20 +87,22 @@ internal static class SizeModel
         text.AppendLine(CultureInfo.InvariantCulture, $"| timeline entry (entry and its outbox event) | {N(counts["timeline"])} | {N(perEntry)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| correlated member | {N(counts["incident_member"])} | {N(perMember)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| applied event id (idempotency, kept 7 days) | {N(counts["applied_event"])} | {N(perApplied)} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| queued delivery (one per event and channel, kept 30 days after it is sent) | {N(counts["delivery"])} | {N(perDelivery)} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| **a live incident of this mix** ({entries:0.0} entries, {members:0.00} members) | | **{N(liveIncident)}** |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| **an archived incident** (one compressed document with its timeline and members, indexes) | {N(archivedCount)} | **{N(perArchived)}** |");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"The file, compacted: {Mib(liveFile)} with everything live, {Mib(archivedFile)} with everything archived.");
         text.AppendLine();
-        text.AppendLine("## A year on one machine (defaults: live 90 days after closing, applied ids 7 days, archive kept 24 months)");
+        text.AppendLine("## A year on one machine (defaults: live 90 days after closing, applied ids 7 days, deliveries 30 days, archive kept 24 months)");
         text.AppendLine();
-        text.AppendLine("size after a year = 90 d × R × live incident + 7 d × R × notifications per incident × applied id + 275 d × R × archived incident");
+        text.AppendLine("size after a year = 90 d × R × live incident + 7 d × R × notifications per incident × applied id");
+        text.AppendLine("+ 30 d × R × entries per incident × delivery (one outbound channel) + 275 d × R × archived incident");
         text.AppendLine();
         text.AppendLine("| new problems a day (R) | live tables | archive after a year | database after a year |");
         text.AppendLine("|---|---|---|---|");
         foreach (var rate in new[] { 200, 1_000, 5_000, 20_000 })
         {
-            var liveBytes = 90.0 * rate * liveIncident + 7.0 * rate * perProblem * perApplied;
+            var liveBytes = 90.0 * rate * liveIncident + 7.0 * rate * perProblem * perApplied + 30.0 * rate * entries * perDelivery;
             var archiveBytes = 275.0 * rate * perArchived;
             text.AppendLine(CultureInfo.InvariantCulture, $"| {N(rate)} | {Mib(liveBytes)} | {Mib(archiveBytes)} | {Mib(liveBytes + archiveBytes)} |");
         }

@@ -36,9 +36,10 @@ public sealed record RetentionPolicy
     /// <summary>Configuration mistakes, as sentences naming the setting.</summary>
     public IEnumerable<string> Problems(string at)
     {
-        if (ArchiveAfter < TimeSpan.FromDays(1))
+        // Minutes are allowed for soaks and tests; in production an incident is read most in its first days after closing.
+        if (ArchiveAfter < TimeSpan.FromMinutes(1))
         {
-            yield return $"{at} archiveAfter must be at least one day: an incident is read most in its first days after closing";
+            yield return $"{at} archiveAfter must be at least one minute";
         }
 
         if (KeepArchiveMonths is < 0 or > MaxMonths)

@@ -30,7 +30,7 @@ public sealed class RetentionPolicyTests
             RulesFile.Parse("""{ "version": 1, "retention": { "expired": "shred" } }""").Errors);
         Assert.Contains("retention.keepArchiveMonths: must be a whole number of at least 0",
             RulesFile.Parse("""{ "version": 1, "retention": { "keepArchiveMonths": -1 } }""").Errors);
-        Assert.Contains(RulesFile.Parse("""{ "version": 1, "retention": { "archiveAfter": "2h" } }""").Errors, e => e.Contains("at least one day", StringComparison.Ordinal));
+        Assert.Contains(RulesFile.Parse("""{ "version": 1, "retention": { "archiveAfter": "30s" } }""").Errors, e => e.Contains("at least one minute", StringComparison.Ordinal));
         Assert.Contains(RulesFile.Parse("""{ "version": 1, "retention": { "archiveAfter": "400d", "keepArchiveMonths": 12 } }""").Errors,
             e => e.Contains("longer than archiveAfter", StringComparison.Ordinal));
         Assert.Contains("retention.keep: unknown setting", RulesFile.Parse("""{ "version": 1, "retention": { "keep": 1 } }""").Errors[0], StringComparison.Ordinal);
