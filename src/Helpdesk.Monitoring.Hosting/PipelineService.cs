@@ -85,6 +85,11 @@ public sealed class PipelineService(
             ? $"the store {o.StoreName} has not completed a commit for {failing.TotalSeconds:0} s (failing or stuck; Helpdesk:Pipeline:StoreFailureGrace is {o.Pipeline.StoreFailureGrace.TotalSeconds:0} s); see the service log"
             : null);
         metrics.ObserveStorm(() => committer.Decider.StormActive ? 1 : 0);
+        if (!o.UsesSqlServer)
+        {
+            // Read at each scrape: two stat calls. The write-ahead log counts, as it holds the newest commits.
+            metrics.ObserveStoreSize(() => new[] { o.SqlitePath, o.SqlitePath + "-wal" }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length));
+        }
         IObservable<InboundNotification> source = spool.Notifications;
         if (o.ConsumesKafka)
         {

@@ -49,6 +49,8 @@ public sealed class HelpdeskMetrics : IDisposable
     private Func<long> _activeIncidents = static () => 0;
     private Func<long> _stormActive = static () => 0;
     private Func<long> _topologyHosts = static () => 0;
+    private Func<long> _archivedIncidents = static () => 0;
+    private Func<long> _storeBytes = static () => 0;
     private Func<long> _ready = static () => 0;
     private readonly Counter<long> _ratings;
 
@@ -83,6 +85,8 @@ public sealed class HelpdeskMetrics : IDisposable
             "helpdesk_ingest_commit_latency_seconds", unit: "s", description: "From a notification's arrival to its commit in the store.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _meter.CreateObservableGauge("helpdesk_storm_active", () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
+        _meter.CreateObservableGauge("helpdesk_archived_incidents", () => _archivedIncidents(), description: "Incidents in the archive, as counted after the last retention run.");
+        _meter.CreateObservableGauge("helpdesk_store_size_bytes", () => _storeBytes(), unit: "By", description: "The embedded store's files (database and write-ahead log); 0 for SQL Server.");
         _meter.CreateObservableGauge("helpdesk_topology_hosts", () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
         _meter.CreateObservableGauge("helpdesk_store_failing_seconds", () => _storeFailingSeconds(),
             unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
@@ -103,6 +107,10 @@ public sealed class HelpdeskMetrics : IDisposable
     public void ObserveStorm(Func<long> active) => _stormActive = active;
 
     public void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
+
+    public void ObserveArchive(Func<long> archived) => _archivedIncidents = archived;
+
+    public void ObserveStoreSize(Func<long> bytes) => _storeBytes = bytes;
 
     public void ObserveReady(Func<long> ready) => _ready = ready;
 

@@ -56,6 +56,10 @@ public sealed class IncidentArchivingIntegrationTests : IAsyncLifetime
             new HelpdeskMetrics(), readiness, time, NullLogger<IncidentArchiving>.Instance);
     }
 
+    /// <summary>Storm mode off: a burst of new problems stays one incident each.</summary>
+    internal static IncidentPolicy NoStorms { get; } =
+        new IncidentPolicy().WithRules(RulesFile.Parse("""{ "version": 1, "correlation": { "storm": { "enabled": false } } }""").Rules!);
+
     private static FakeTimeProvider At(int days) => new(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddDays(days));
 
     [Fact]
@@ -100,6 +104,32 @@ public sealed class IncidentArchivingIntegrationTests : IAsyncLifetime
         Assert.Equal(0, await _store.CountArchivedAsync(default));
         Assert.Null(await _store.GetAsync(1, default));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(files[0]));
+    }
+
+    [Fact]
+    public void Runs_every_hour_or_a_tenth_of_a_short_retention()
+    {
+        Assert.Equal(TimeSpan.FromHours(1), Archiving(At(0), new RetentionPolicy()).RunEvery);
+        Assert.Equal(TimeSpan.FromMinutes(2), Archiving(At(0), new RetentionPolicy { ArchiveAfter = TimeSpan.FromMinutes(20) }).RunEvery);
+        Assert.Equal(TimeSpan.FromMinutes(1), Archiving(At(0), new RetentionPolicy { ArchiveAfter = TimeSpan.FromMinutes(5) }).RunEvery);
+    }
+
+    [Fact]
+    public async Task More_than_a_slice_of_closed_incidents_moves_in_one_run()
+    {
+        // 250 more routers with their interface checks merged: 255 closed incidents, more than one slice of 200.
+        var snapshot = await _store.LoadAsync(default);
+        var decider = new IncidentDecider(NoStorms, snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members);
+        Assert.True((await _store.CommitAsync(Plans.Decide(decider, [.. Enumerable.Range(100, 250).SelectMany(n => new[]
+        {
+            Records.Service(NotificationType.Problem, host: $"rtr{n:D3}", service: "IF", timeT: Records.T0 + 20),
+            Records.Host(NotificationType.Problem, host: $"rtr{n:D3}", timeT: Records.T0 + 21),
+        })]), default)).IsCommitted);
+
+        Assert.Equal((255L, 0L), await Archiving(At(91), new RetentionPolicy()).RunOnceAsync(default));
+        Assert.True(255 > IncidentArchiving.Slice);
+        Assert.Equal(255, await _store.CountArchivedAsync(default));
+        Assert.Equal(255, (await _store.ListAsync(new IncidentQuery(), default)).Total);
     }
 
     [Fact]

@@ -63,6 +63,14 @@ public sealed class MetricsIntegrationTests : IDisposable
         Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 8", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_spool_backlog 0", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_active_incidents 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_archived_incidents 0", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_incidents_archived_total 0", text, StringComparison.Ordinal);
+
+        // The store's files as they are on disk now (the database and its write-ahead log).
+        var onDisk = new[] { "helpdesk.db", "helpdesk.db-wal" }.Select(f => new FileInfo(Path.Combine(_dir.Path, f))).Where(f => f.Exists).Sum(f => f.Length);
+        var reported = double.Parse(text.Split('\n').Single(l => l.StartsWith("helpdesk_store_size_bytes ", StringComparison.Ordinal))["helpdesk_store_size_bytes ".Length..],
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(reported, 4096, onDisk * 2);
 
         var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, "promtool check metrics failed:\n" + output + "\n" + text);

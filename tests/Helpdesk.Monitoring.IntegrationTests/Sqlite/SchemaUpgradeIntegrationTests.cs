@@ -56,6 +56,27 @@ public sealed class SchemaUpgradeIntegrationTests : IDisposable
         Assert.Equal(SqliteSchema.Latest, Scalar("SELECT MAX(version) FROM schema_version"));
     }
 
+    [Fact]
+    public async Task An_older_service_refuses_a_store_a_newer_one_migrated_and_says_why()
+    {
+        // What an old instance sees when it restarts after a new one upgraded the shared store (a rolling upgrade in
+        // scale-out, or going back without restoring the backup): it stops with a sentence instead of writing.
+        File.Copy(Fixture(SqliteSchema.Latest), _dir.Combine("helpdesk.db"));
+        using (var connection = new SqliteConnection($"Data Source={_dir.Combine("helpdesk.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO schema_version (version) VALUES ({SqliteSchema.Latest + 1})";
+            command.ExecuteNonQuery();
+        }
+
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, waitReady: false);
+        Assert.Equal(1, await service.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"the database schema is version {SqliteSchema.Latest + 1}, newer than this service knows ({SqliteSchema.Latest}); upgrade the service",
+            service.Output, StringComparison.Ordinal);
+        Assert.Equal(SqliteSchema.Latest + 1, Scalar("SELECT MAX(version) FROM schema_version"));
+    }
+
     /// <summary>Each spool backlog with the store of the same era: the notify of that commit, the schema it had.</summary>
     public static TheoryData<int, string> Backlogs => new() { { 1, "34d1392" }, { 8, "556a87c" } };
 

@@ -103,6 +103,49 @@ public sealed class BoardBrowserTests : IDisposable
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task An_agent_finds_an_archived_incident_by_customer_and_reads_it_whole()
+    {
+        // A store where web01's HTTP check (INC-000001) was merged into its host's incident, closed, and archived
+        // by the retention loop 91 days later.
+        await using (var store = new Helpdesk.Monitoring.Sqlite.SqliteIncidentStore(new() { Path = _dir.Combine("helpdesk.db") }))
+        {
+            await store.InitializeAsync(default);
+            Assert.True((await store.CommitAsync(Stores.Plans.Decide(new Helpdesk.Monitoring.Incidents.IncidentDecider(new Helpdesk.Monitoring.Incidents.IncidentPolicy(), [], 0, 0),
+                Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", customer: "acme"),
+                Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 10)), default)).IsCommitted);
+            var readiness = new Helpdesk.Monitoring.Hosting.PipelineReadiness();
+            readiness.StoreOpened();
+            var archiving = new Helpdesk.Monitoring.Hosting.Retention.IncidentArchiving(store, store, new Helpdesk.Monitoring.Policy.RetentionPolicy(),
+                new Helpdesk.Monitoring.Files.ArchiveExport(_dir.Combine("export")), new Helpdesk.Monitoring.Telemetry.HelpdeskMetrics(), readiness,
+                new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddDays(91)),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<Helpdesk.Monitoring.Hosting.Retention.IncidentArchiving>.Instance);
+            Assert.Equal((1L, 0L), await archiving.RunOnceAsync(default));
+        }
+
+        await using var service = await ServiceProcess.StartAsync(_dir.Path);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Instance.NewPageAsync(new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Incident queue" }).WaitForAsync();
+        await page.Locator("tr[data-number='INC-000002']").WaitForAsync();
+        Assert.Equal(0, await page.Locator("tr[data-number='INC-000001']").CountAsync());
+
+        await page.GetByLabel("Customer", new() { Exact = true }).FillAsync("acme");
+        await page.GetByLabel("Search the archive (by customer or host)").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        var row = page.Locator("tr[data-number='INC-000001']");
+        await row.WaitForAsync(new() { Timeout = 15_000 });
+        Assert.Equal("closed", await row.Locator("td.status").TextContentAsync());
+        Assert.Equal(0, await page.Locator("tr[data-number='INC-000002']").CountAsync());
+        await ScanAsync(page, "archive search");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "INC-000001" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "INC-000001: web01 / HTTP is CRITICAL" }).WaitForAsync();
+        await page.GetByText("Merged into INC-000002", new() { Exact = false }).First.WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "archived-incident.png"), FullPage = true });
+    }
+
     private static async Task ScanAsync(IPage page, string what)
     {
         var result = await page.RunAxe();
