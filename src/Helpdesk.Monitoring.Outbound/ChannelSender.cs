@@ -14,6 +14,10 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
 {
     private readonly RateBound _bound = bound ?? new RateBound(0, time);
 
+    // Failed attempts since the last delivery that went through: a receiver that is down fails every delivery, and
+    // the log says so once per outage (and once when it is over), the metrics count each attempt.
+    private int _failing;
+
     // Released by Wake: at most one pending signal, since one pass takes everything due anyway.
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -101,6 +105,10 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
             var now = time.GetUtcNow();
             await queue.MarkSentAsync(channel.Name, delivery.Ids, now, cancellationToken);
             metrics.Sent(channel.Name, kind, now - delivery.QueuedAt, delivery.Folded.Count);
+            if (Interlocked.Exchange(ref _failing, 0) is var failed and > 0)
+            {
+                log($"outbound channel {channel.Name}: delivering again, after {failed} failed attempts", null);
+            }
         }
         catch (DeliveryFailedException ex)
         {
@@ -117,7 +125,11 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
             var retryAt = now + RetryDelay(delivery.Attempts);
             await queue.MarkRetryAsync(channel.Name, delivery.Ids, retryAt, ex.Message, cancellationToken);
             metrics.Failed(channel.Name, kind);
-            log($"outbound channel {channel.Name}: {what} failed: {ex.Message}; retrying at {retryAt:u}", null);
+            if (Interlocked.Increment(ref _failing) == 1)
+            {
+                log($"outbound channel {channel.Name}: {what} failed: {ex.Message}; retrying at {retryAt:u}. Until a delivery goes through again, "
+                    + "failed attempts are counted in helpdesk_outbound_failed_total, not logged one by one", null);
+            }
         }
     }
 

@@ -86,6 +86,11 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
         await service.WaitForMetricAsync("helpdesk_outbound_sent_total{channel=\"ops\",event=\"resolved\"}", v => v == 1, TimeSpan.FromSeconds(10));
         Assert.Equal(3, await service.MetricAsync("helpdesk_outbound_failed_total{channel=\"ops\",event=\"opened\"}"));
         Assert.Equal(0, await service.MetricAsync("helpdesk_outbound_pending{channel=\"ops\"}"));
+
+        // The outage is in the log once, and its end once: three failed attempts are counted, not logged one by one.
+        var output = service.Output;
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "outbound channel ops: INC-000001 opened .* failed: "));
+        Assert.Contains("outbound channel ops: delivering again, after 3 failed attempts", output, StringComparison.Ordinal);
     }
 
     [Fact]
