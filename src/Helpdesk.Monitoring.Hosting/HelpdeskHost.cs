@@ -31,6 +31,7 @@ public static class HelpdeskHost
 
     public static async Task<int> RunAsync(string[] args)
     {
+        NativeHeap.LimitArenas();
         if (args is ["store", .. var store])
         {
             return StoreCommands.Run(store);
