@@ -39,6 +39,18 @@ internal sealed class DueClocks
 
     public void Schedule(IncidentState incident, Clock clock, DateTimeOffset due) => _queue.Enqueue((incident, clock), (due, clock));
 
+    /// <summary>
+    /// Drops the entries of incidents that are no longer live (closed, merged). Without it a closed incident's later
+    /// clocks (a P2's resolution target is 8 hours out) would keep it in memory until they came due: at 600 incidents a
+    /// minute, a third of a million of them. O(n), so only when stale entries outnumber the live ones.
+    /// </summary>
+    public void Compact(Func<IncidentState, bool> live)
+    {
+        var kept = _queue.UnorderedItems.Where(e => live(e.Element.Incident)).ToList();
+        _queue.Clear();
+        _queue.EnqueueRange(kept);
+    }
+
     /// <summary>Takes the earliest clock due by <paramref name="now"/>, if any.</summary>
     public bool TryTakeDue(DateTimeOffset now, out IncidentState incident, out Clock clock, out DateTimeOffset due)
     {

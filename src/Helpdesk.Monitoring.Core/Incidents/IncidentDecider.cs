@@ -12,6 +12,10 @@ public sealed partial class IncidentDecider
     private readonly IncidentPolicy _policy;
     private readonly IncidentIndex _index;
     private readonly DueClocks _clocks = new();
+    private DateTimeOffset _nextClockCompaction;
+
+    /// <summary>Clock entries waiting, stale ones included (for tests of the bound).</summary>
+    internal int ScheduledClocks => _clocks.Count;
     private readonly Correlator _correlator;
     private readonly SlaClocks _sla;
     private readonly SeenEvents _seen;
@@ -113,6 +117,14 @@ public sealed partial class IncidentDecider
     /// </summary>
     public void ApplyTimers(DateTimeOffset now, CommitPlan plan)
     {
+        // Stale clock entries far outnumbering the live incidents' clocks: drop them (see DueClocks.Compact), at most
+        // once a minute, so a queue that is large because much is live is not rebuilt on every tick.
+        if (now >= _nextClockCompaction && _clocks.Count > (4 * _index.Count) + 4096)
+        {
+            _clocks.Compact(incident => _index.TryGet(incident.Id, out var live) && ReferenceEquals(live, incident));
+            _nextClockCompaction = now + TimeSpan.FromMinutes(1);
+        }
+
         _now = now;
         _correlator.Storm.EndIfCalm(now, plan);
         while (_clocks.TryTakeDue(now, out var incident, out var clock, out var due))
