@@ -16,7 +16,7 @@ public interface IIncidentArchive
 
     /// <summary>
     /// In one transaction per call: writes each archived incident (unless already there) and deletes its live rows
-    /// (incident, timeline, members, outbox events, finished deliveries). An incident that is no longer closed is left
+    /// (incident, timeline, members, outbox events; deliveries are left to the outbox's own pruning). An incident that is no longer closed is left
     /// alone. Returns how many moved.
     /// </summary>
     ValueTask<int> MoveToArchiveAsync(IReadOnlyList<ArchivedIncident> incidents, CancellationToken cancellationToken);

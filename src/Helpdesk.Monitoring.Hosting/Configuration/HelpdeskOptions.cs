@@ -70,7 +70,7 @@ public sealed class HelpdeskOptions
         {
             ArchiveAfter = Retention.ArchiveAfter,
             KeepArchiveMonths = Retention.KeepArchiveMonths,
-            Expired = string.Equals(Retention.Expired, "export", StringComparison.OrdinalIgnoreCase) ? ExpiredArchive.Export : ExpiredArchive.Delete,
+            Expired = Retention.Expired == "export" ? ExpiredArchive.Export : ExpiredArchive.Delete,
         };
         return rules?.ApplyTo(configured) ?? configured;
     }
