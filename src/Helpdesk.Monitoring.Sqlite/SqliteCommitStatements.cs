@@ -30,8 +30,8 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
         + "ON CONFLICT (incident_id, instance, host, service) DO UPDATE SET state = ?7, recovered = ?8, problem_id = ?9, alert_count = ?10, "
         + "last_seen_at = ?12, last_output = ?13";
 
-    // Adds: instances counting on the same incident each add their batch's alerts (see IncidentChange.AlertsAdded).
-    private const string UpdateCountersSql = "UPDATE incident_counter SET alert_count = alert_count + ?2, last_seen_at = MAX(last_seen_at, ?3) WHERE id = ?1";
+    // Adds, folded into incident_counter later: what one batch added to one incident (see IncidentChange.AlertsAdded).
+    private const string InsertDeltaSql = "INSERT INTO counter_delta (incident_id, added, last_seen_at) VALUES (?1, ?2, ?3)";
 
     private const string InsertCountersSql =
         "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
@@ -64,7 +64,7 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public RawStatement UpdateIncident { get; } = new(writer, UpdateIncidentSql);
 
-    public RawStatement UpdateCounters { get; } = new(writer, UpdateCountersSql);
+    public RawStatement InsertDelta { get; } = new(writer, InsertDeltaSql);
 
     public RawStatement InsertTimeline { get; } = new(writer, InsertTimelineSql);
 
@@ -72,7 +72,7 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateCounters, InsertTimeline, InsertIncidentEvent })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, InsertDelta, InsertTimeline, InsertIncidentEvent })
         {
             statement.Dispose();
         }

@@ -29,10 +29,12 @@ public sealed partial class SqliteIncidentStore
         {
             if (InsertAppliedEvents(plan.Events))
             {
-                var changedElsewhere = Write(plan);
+                var (changedElsewhere, deltas) = Write(plan);
                 if (changedElsewhere.Count == 0)
                 {
+                    var folded = FoldIfDue(deltas);
                     transaction.Commit();
+                    Committed(deltas, folded);
                     return CommitResult.Committed;
                 }
 
@@ -48,18 +50,21 @@ public sealed partial class SqliteIncidentStore
         return new CommitResult(Applied(connection, plan.Events.Select(e => e.EventId).ToList()));
     }
 
-    /// <summary>Writes the plan's rows; returns the incidents whose timeline another writer extended first (then roll back).</summary>
-    private HashSet<long> Write(CommitPlan plan)
+    /// <summary>
+    /// Writes the plan's rows; returns the incidents whose timeline another writer extended first (then roll back) and
+    /// the count deltas it appended.
+    /// </summary>
+    private (HashSet<long> ChangedElsewhere, int Deltas) Write(CommitPlan plan)
     {
         // Updates before inserts: a resolved incident leaves the one-open-per-identity index before its successor enters.
-        UpdateCounterColumns(plan.Counters);
-        UpdateMutableColumns(plan.Updates);
+        var deltas = AppendDeltas(plan.Counters);
+        deltas += UpdateMutableColumns(plan.Updates);
         InsertIncidents(plan.Inserts);
         UpsertMembers(plan.Members);
         var changedElsewhere = InsertTimelineEntries(plan.Timeline);
         InsertIncidentEvents(plan.IncidentEvents);
         InsertDeliveries(plan.Deliveries);
-        return changedElsewhere;
+        return (changedElsewhere, deltas);
     }
 
     /// <summary>The outbox: an event written before (the same clock decision by two instances) stays as it was.</summary>
@@ -148,8 +153,9 @@ public sealed partial class SqliteIncidentStore
             {
                 // Written by an earlier attempt of this same plan: bring its mutable columns to this plan's values.
                 // Another incident under this id means another instance allocated it: refuse, the state is rebuilt.
+                // Its count is set below, whole.
                 EnsureSameIncident(i);
-                UpdateMutableColumns([i.ToChange()]);
+                UpdateRow(i.ToChange());
             }
 
             var counters = Statements.InsertCounters;
@@ -172,26 +178,25 @@ public sealed partial class SqliteIncidentStore
         }
     }
 
-    private void UpdateMutableColumns(IReadOnlyList<IncidentChange> changes)
+    /// <summary>Rewrites each changed incident's row; its count goes to the deltas. Returns the deltas appended.</summary>
+    private int UpdateMutableColumns(IReadOnlyList<IncidentChange> changes)
     {
+        var deltas = 0;
         foreach (var c in changes)
         {
-            var update = Statements.UpdateIncident;
-            var row = new StatementRow(update);
-            IncidentColumns.WriteChange(c, ref row);
-            update.Execute();
-            var counters = Statements.UpdateCounters;
-            counters.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
+            UpdateRow(c);
+            deltas += AppendDelta(c.Id, c.AlertsAdded, c.LastSeenAt);
         }
+
+        return deltas;
     }
 
-    private void UpdateCounterColumns(IReadOnlyList<CounterChange> counters)
+    private void UpdateRow(IncidentChange c)
     {
-        var update = Statements.UpdateCounters;
-        foreach (var c in counters)
-        {
-            update.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
-        }
+        var update = Statements.UpdateIncident;
+        var row = new StatementRow(update);
+        IncidentColumns.WriteChange(c, ref row);
+        update.Execute();
     }
 
     /// <summary>

@@ -42,6 +42,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
 
         _writer ??= OpenWriter();
         SqliteSchema.Migrate(_writer);
+
+        // Counts a crash left unfolded: readers would see them anyway, but the table starts each run empty.
+        FoldAll();
         return ValueTask.CompletedTask;
     }
 
@@ -131,6 +134,13 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
 
     public async ValueTask DisposeAsync()
     {
+        if (_idleFold is not null)
+        {
+            await _idleFold.DisposeAsync();
+        }
+
+        // A fold the timer started finishes before the writer closes; what is still pending is folded at the next start.
+        await _writerGate.WaitAsync();
         _statements?.Dispose();
         if (_writer is not null)
         {

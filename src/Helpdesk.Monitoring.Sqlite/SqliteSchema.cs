@@ -238,6 +238,30 @@ internal static class SqliteSchema
         -- What the archiving looks for: closed incidents, oldest closed first.
         CREATE INDEX ix_incident_closed ON incident(closed_at) WHERE status = 'closed';
         """,
+        """
+        -- v10: what repeats add to an incident's count is appended here, one row per incident per commit, and folded
+        -- into incident_counter about once a second. A storm of repeats then writes the few pages at the end of this
+        -- table per commit, instead of rewriting most of the counter table's pages in every commit. Readers see the
+        -- sum of both through incident_row.
+        CREATE TABLE counter_delta (
+            incident_id INTEGER NOT NULL,
+            added INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL
+        );
+        DROP VIEW incident_row;
+        CREATE VIEW incident_row AS
+            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
+                   i.last_output, i.problem_id, c.alert_count + COALESCE(p.added, 0) AS alert_count, i.opened_at,
+                   MAX(c.last_seen_at, COALESCE(p.last_seen_at, 0)) AS last_seen_at, i.acknowledged_at, i.acknowledged_by,
+                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count,
+                   i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until, i.in_maintenance,
+                   i.correlation_rule, i.correlation_key, i.merged_into, i.sla_calendar, i.sla_started_at, i.response_due_at,
+                   i.resolution_due_at, i.response_breached, i.resolution_breached, i.sla_paused_at, i.escalations,
+                   i.assigned_to, i.resolution_cause, i.resolution_fix
+            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id
+            LEFT JOIN (SELECT incident_id, SUM(added) AS added, MAX(last_seen_at) AS last_seen_at FROM counter_delta GROUP BY incident_id) p
+                ON p.incident_id = i.id;
+        """,
     ];
 
     public static int Latest => Migrations.Length;
