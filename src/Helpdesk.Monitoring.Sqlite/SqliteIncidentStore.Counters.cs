@@ -6,8 +6,8 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// <summary>
 /// Alert counts, written as deltas. What a commit adds to an incident's count is appended to counter_delta (the end
 /// of one table: a few pages per commit, however many incidents a storm repeats on) and folded into incident_counter
-/// about once a second, inside a commit that runs anyway, or by a timer once commits stop. Readers see the sum through
-/// incident_row, so a count is never behind; a crash before a fold loses nothing, the next start folds it.
+/// every 2 seconds under load, inside a commit that runs anyway, or by a timer once commits stop. Readers see the sum
+/// through incident_row, so a count is never behind; a crash before a fold loses nothing, the next start folds it.
 /// </summary>
 public sealed partial class SqliteIncidentStore
 {

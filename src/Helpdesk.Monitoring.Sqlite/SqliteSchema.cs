@@ -240,7 +240,7 @@ internal static class SqliteSchema
         """,
         """
         -- v10: what repeats add to an incident's count is appended here, one row per incident per commit, and folded
-        -- into incident_counter about once a second. A storm of repeats then writes the few pages at the end of this
+        -- into incident_counter every few seconds. A storm of repeats then writes the few pages at the end of this
         -- table per commit, instead of rewriting most of the counter table's pages in every commit. Readers see the
         -- sum of both through incident_row.
         CREATE TABLE counter_delta (
