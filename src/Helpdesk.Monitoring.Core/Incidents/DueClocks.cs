@@ -32,12 +32,17 @@ internal enum Clock : byte
 /// </summary>
 internal sealed class DueClocks
 {
-    private readonly PriorityQueue<(IncidentState Incident, Clock Clock), (DateTimeOffset Due, Clock Clock)> _queue =
-        new(Comparer<(DateTimeOffset Due, Clock Clock)>.Create(static (a, b) => a.Due != b.Due ? a.Due.CompareTo(b.Due) : a.Clock.CompareTo(b.Clock)));
+    // The priority is the due instant's UTC ticks with the clock in the low 3 bits: due time first, then clock order,
+    // in 8 bytes. A (DateTimeOffset, Clock) pair made each entry 40 bytes instead of 24: 8 MB more at 50,000 open
+    // incidents with their SLA clocks and the stale entries waiting to come due.
+    private const int ClockBits = 3;
+    private const long MaxTicks = long.MaxValue >> ClockBits;
+
+    private readonly PriorityQueue<(IncidentState Incident, Clock Clock), long> _queue = new();
 
     public int Count => _queue.Count;
 
-    public void Schedule(IncidentState incident, Clock clock, DateTimeOffset due) => _queue.Enqueue((incident, clock), (due, clock));
+    public void Schedule(IncidentState incident, Clock clock, DateTimeOffset due) => _queue.Enqueue((incident, clock), Key(due, clock));
 
     /// <summary>
     /// Drops the entries of incidents that are no longer live (closed, merged). Without it a closed incident's later
@@ -48,20 +53,24 @@ internal sealed class DueClocks
     {
         var kept = _queue.UnorderedItems.Where(e => live(e.Element.Incident)).ToList();
         _queue.Clear();
+        _queue.TrimExcess();
         _queue.EnqueueRange(kept);
     }
 
     /// <summary>Takes the earliest clock due by <paramref name="now"/>, if any.</summary>
     public bool TryTakeDue(DateTimeOffset now, out IncidentState incident, out Clock clock, out DateTimeOffset due)
     {
-        if (_queue.TryPeek(out var entry, out var at) && at.Due <= now)
+        if (_queue.TryPeek(out var entry, out var key) && key >> ClockBits <= Math.Min(now.UtcTicks, MaxTicks))
         {
             _queue.Dequeue();
-            (incident, clock, due) = (entry.Incident, entry.Clock, at.Due);
+            (incident, clock, due) = (entry.Incident, entry.Clock, new DateTimeOffset(key >> ClockBits, TimeSpan.Zero));
             return true;
         }
 
         (incident, clock, due) = (null!, default, default);
         return false;
     }
+
+    /// <summary>Deadlines past the year 3600 all sort as that year: none is ever that far out, and none is lost.</summary>
+    private static long Key(DateTimeOffset due, Clock clock) => (Math.Min(due.UtcTicks, MaxTicks) << ClockBits) | (long)clock;
 }

@@ -31,4 +31,36 @@ public sealed class ClockQueueTests
         d.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal("L2", d.Incidents.Values.Single(i => i.Host == "late01").Tier);
     }
+
+    [Fact]
+    public void Clocks_due_together_come_out_in_clock_order_at_their_instant_and_a_far_deadline_does_not_wrap()
+    {
+        // The queue never looks at the incident: which clock, and when, is all it orders by.
+        var clocks = new DueClocks();
+        var at = new DateTimeOffset(2026, 3, 29, 3, 0, 0, TimeSpan.FromHours(2));
+        clocks.Schedule(null!, Clock.Close, at);
+        clocks.Schedule(null!, Clock.L1Window, DateTimeOffset.MaxValue);
+        clocks.Schedule(null!, Clock.Resolution, at);
+        clocks.Schedule(null!, Clock.FlapQuiet, at);
+        clocks.Schedule(null!, Clock.Response, at.AddTicks(1));
+
+        Assert.False(clocks.TryTakeDue(at.AddTicks(-1), out _, out _, out _));
+        var taken = new List<(Clock, DateTimeOffset)>();
+        while (clocks.TryTakeDue(at, out _, out var clock, out var due))
+        {
+            taken.Add((clock, due));
+        }
+
+        Assert.Equal([(Clock.FlapQuiet, at), (Clock.Resolution, at), (Clock.Close, at)], taken);
+        Assert.True(clocks.TryTakeDue(at.AddTicks(1), out _, out var next, out _));
+        Assert.Equal(Clock.Response, next);
+        Assert.False(clocks.TryTakeDue(at.AddYears(1000), out _, out _, out _));
+        Assert.Equal(1, clocks.Count);
+    }
+
+    [Fact]
+    public void Every_clock_fits_the_bits_the_queue_keeps_it_in()
+    {
+        Assert.All(Enum.GetValues<Clock>(), c => Assert.InRange((int)c, 0, 7));
+    }
 }
