@@ -189,7 +189,7 @@ public sealed class IncidentCommitter
         List<Guid>? unknown = null;
         foreach (var item in batch)
         {
-            if (item is not null && !knownApplied.Contains(item.EventId) && Decider.Classify(item.EventId) == EventIdClass.Unknown)
+            if (item is not null && !knownApplied.Contains(item.EventId) && Decider.IsUnknown(item.EventId))
             {
                 (unknown ??= []).Add(item.EventId);
             }

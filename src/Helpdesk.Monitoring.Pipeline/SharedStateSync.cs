@@ -36,7 +36,7 @@ internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics m
         var ids = new List<Guid>();
         foreach (var item in batch)
         {
-            if (item is not null && decider().Classify(item.EventId) == EventIdClass.Unknown)
+            if (item is not null && decider().IsUnknown(item.EventId))
             {
                 ids.Add(item.EventId);
             }

@@ -79,6 +79,9 @@ public sealed partial class IncidentDecider
 
     public EventIdClass Classify(Guid eventId) => _seen.Classify(eventId);
 
+    /// <summary>Whether only the store can tell if this event id was applied (see <see cref="SeenEvents.IsUnknown"/>).</summary>
+    public bool IsUnknown(Guid eventId) => _seen.IsUnknown(eventId);
+
     /// <summary>Applies one parsed notification.</summary>
     /// <param name="knownApplied">The store says this event id was applied before (from a batch look-up).</param>
     public ApplyOutcome Apply(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, bool knownApplied, CommitPlan plan)

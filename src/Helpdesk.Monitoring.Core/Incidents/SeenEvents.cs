@@ -37,6 +37,13 @@ public sealed class SeenEvents
         return TryGetUnixMs(id, out var ms) && ms >= WatermarkUnixMs ? EventIdClass.New : EventIdClass.Unknown;
     }
 
+    /// <summary>
+    /// Whether only the store can tell if this id was applied: <see cref="Classify"/> says Unknown. The usual id, a
+    /// UUIDv7 above the watermark, is told by its time alone, without the hash probe: a cache miss per notification
+    /// that the decider pays once anyway.
+    /// </summary>
+    public bool IsUnknown(Guid id) => !(TryGetUnixMs(id, out var ms) && ms >= WatermarkUnixMs) && !_ids.Contains(id);
+
     public void Remember(Guid id)
     {
         if (!_ids.Add(id))

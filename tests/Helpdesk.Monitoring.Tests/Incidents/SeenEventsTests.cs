@@ -38,4 +38,24 @@ public sealed class SeenEventsTests
         Assert.Equal(EventIdClass.Seen, seen.Classify(ids[2]));
         Assert.Equal(2, seen.Count);
     }
+
+    [Fact]
+    public void Is_unknown_exactly_when_classify_says_unknown()
+    {
+        var seen = new SeenEvents(2, 1_000_000);
+        var old = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(999_999));
+        var oldButSeen = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(999_998));
+        var random = Guid.NewGuid();
+        var fresh = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(1_000_001));
+        var freshAndSeen = Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(1_000_002));
+        seen.Remember(oldButSeen);
+        seen.Remember(freshAndSeen);
+
+        foreach (var id in new[] { old, oldButSeen, random, fresh, freshAndSeen })
+        {
+            Assert.Equal(seen.Classify(id) == EventIdClass.Unknown, seen.IsUnknown(id));
+        }
+
+        Assert.Equal([true, false, true, false, false], new[] { old, oldButSeen, random, fresh, freshAndSeen }.Select(seen.IsUnknown));
+    }
 }
