@@ -181,14 +181,13 @@ public sealed partial class SqliteIncidentStore
     /// <summary>Rewrites each changed incident's row; its count goes to the deltas. Returns the deltas appended.</summary>
     private int UpdateMutableColumns(IReadOnlyList<IncidentChange> changes)
     {
-        var deltas = 0;
         foreach (var c in changes)
         {
             UpdateRow(c);
-            deltas += AppendDelta(c.Id, c.AlertsAdded, c.LastSeenAt);
+            AppendDelta(c.Id, c.AlertsAdded, c.LastSeenAt);
         }
 
-        return deltas;
+        return changes.Count;
     }
 
     private void UpdateRow(IncidentChange c)

@@ -24,20 +24,16 @@ public sealed partial class SqliteIncidentStore
     /// <summary>Appends what each change adds; returns the rows written (counted as pending once the commit holds).</summary>
     private int AppendDeltas(IReadOnlyList<CounterChange> counters)
     {
-        var insert = Statements.InsertDelta;
         foreach (var c in counters)
         {
-            insert.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
+            AppendDelta(c.Id, c.AlertsAdded, c.LastSeenAt);
         }
 
         return counters.Count;
     }
 
-    private int AppendDelta(long id, long added, DateTimeOffset lastSeenAt)
-    {
+    private void AppendDelta(long id, long added, DateTimeOffset lastSeenAt) =>
         Statements.InsertDelta.Bind(1, id).Bind(2, added).Bind(3, ColumnText.Ms(lastSeenAt)).Execute();
-        return 1;
-    }
 
     /// <summary>Inside the commit's transaction: true when it folded every pending row, this commit's included.</summary>
     private bool FoldIfDue(int appended)
