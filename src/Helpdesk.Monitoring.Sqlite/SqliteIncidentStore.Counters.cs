@@ -16,7 +16,9 @@ public sealed partial class SqliteIncidentStore
         + "FROM (SELECT incident_id, SUM(added) AS added, MAX(last_seen_at) AS last_seen_at FROM counter_delta GROUP BY incident_id) AS p "
         + "WHERE incident_counter.id = p.incident_id; DELETE FROM counter_delta";
 
-    // Owned by whoever holds the writer gate: rows in counter_delta, and when they were last folded.
+    // Owned by whoever holds the writer gate: rows in counter_delta, and when they were last folded. The fold is the
+    // store's own housekeeping, like SQLite's checkpoints: it runs on real elapsed time (monotonic), not on the
+    // service's TimeProvider, so a test's frozen clock does not stop it and a stepped wall clock does not hurry it.
     private int _pendingDeltas;
     private long _lastFold = Stopwatch.GetTimestamp();
     private Timer? _idleFold;
