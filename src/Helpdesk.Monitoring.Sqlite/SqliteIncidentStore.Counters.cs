@@ -75,7 +75,7 @@ public sealed partial class SqliteIncidentStore
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Folds everything pending in a transaction of its own: at start (a crash's leftovers), when idle, at close.</summary>
+    /// <summary>Folds everything pending in a transaction of its own: at start (what a crash left) and when commits stop.</summary>
     private void FoldAll()
     {
         using var transaction = Writer.BeginTransaction(deferred: false);
