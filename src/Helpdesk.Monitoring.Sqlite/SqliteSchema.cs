@@ -262,6 +262,48 @@ internal static class SqliteSchema
             LEFT JOIN (SELECT incident_id, SUM(added) AS added, MAX(last_seen_at) AS last_seen_at FROM counter_delta GROUP BY incident_id) p
                 ON p.incident_id = i.id;
         """,
+        """
+        -- v11: the outbox and the timeline in commit order. Keyed by incident, every state change inserted a row into
+        -- the middle of each of these wide tables: a commit of 2,000 changes rewrote some 4,000 of their pages. As
+        -- rowid tables the rows go on at the end, and only the narrow indexes by incident (what the incident's page,
+        -- the delivery join and the archive read) take the scattered inserts. The event-time index was never read and
+        -- is not made again.
+        CREATE TABLE incident_event_v11 (
+            incident_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            event_id BLOB NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            cause BLOB,
+            status TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            state TEXT NOT NULL,
+            alert_count INTEGER NOT NULL,
+            merged_into INTEGER,
+            text TEXT NOT NULL
+        );
+        INSERT INTO incident_event_v11 (incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text)
+            SELECT incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text
+            FROM incident_event ORDER BY at, incident_id, seq;
+        DROP TABLE incident_event;
+        ALTER TABLE incident_event_v11 RENAME TO incident_event;
+        CREATE UNIQUE INDEX ux_incident_event ON incident_event(incident_id, seq);
+        -- The timeline, for the same reason: it is read by incident through the index, and written at the end.
+        CREATE TABLE timeline_v11 (
+            incident_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            event_id BLOB,
+            text TEXT NOT NULL
+        );
+        INSERT INTO timeline_v11 (incident_id, seq, at, kind, event_id, text)
+            SELECT incident_id, seq, at, kind, event_id, text FROM timeline ORDER BY at, incident_id, seq;
+        DROP TABLE timeline;
+        ALTER TABLE timeline_v11 RENAME TO timeline;
+        CREATE UNIQUE INDEX ux_timeline ON timeline(incident_id, seq);
+        """,
     ];
 
     public static int Latest => Migrations.Length;
