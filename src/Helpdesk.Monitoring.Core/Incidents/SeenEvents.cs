@@ -8,17 +8,17 @@ namespace Helpdesk.Monitoring.Incidents;
 /// </summary>
 public sealed class SeenEvents
 {
-    private readonly EventIdSet _ids;
+    private readonly HashSet<Guid> _ids;
     private readonly Guid[] _order;
     private int _next;
     private int _count;
 
-    /// <param name="capacity">How many ids to remember (memory: 48 to 80 bytes each, the set's slots and the order).</param>
+    /// <param name="capacity">How many ids to remember (memory: about 40 bytes each).</param>
     /// <param name="watermarkUnixMs">Ids created before this may have been applied by an earlier process.</param>
     public SeenEvents(int capacity, long watermarkUnixMs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _ids = new EventIdSet(capacity);
+        _ids = new HashSet<Guid>(capacity);
         _order = new Guid[capacity];
         WatermarkUnixMs = watermarkUnixMs;
     }
