@@ -11,15 +11,14 @@ namespace Helpdesk.Monitoring.Relay;
 /// <summary>
 /// <c>helpdesk-relay</c>: ships the local spool to the Kafka topic. Keyed by instance + host (one host, one partition,
 /// in order); idempotent producer with acks=all. A spool file is deleted only after the broker acknowledged it; when
-/// Kafka is down the files stay and are offered again after a backoff (1 s doubling to a minute), so Nagios, which only
-/// writes the spool, never notices.
+/// Kafka is down the files stay and are offered again after a backoff (<see cref="RedeliveryBackoff"/>), so Nagios,
+/// which only writes the spool, never notices.
 /// </summary>
 public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProvider time, Action<string, Exception?> log)
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
+    private readonly RedeliveryBackoff _backoff = new(time);
     private long _delivered;
     private long _failed;
-    private long _backoffMs = 1000;
 
     public long Delivered => Interlocked.Read(ref _delivered);
 
@@ -71,16 +70,19 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
         if (!error.IsError)
         {
             Interlocked.Increment(ref _delivered);
-            Interlocked.Exchange(ref _backoffMs, 1000);
+            _backoff.Delivered();
             CrashPoint.Reach(CrashPoint.RelayBeforeDelete);
             receipt.Committed(ApplyOutcome.Noted);
             return;
         }
 
         Interlocked.Increment(ref _failed);
-        var backoff = TimeSpan.FromMilliseconds(Interlocked.Read(ref _backoffMs));
-        Interlocked.Exchange(ref _backoffMs, (long)Math.Min(MaxBackoff.TotalMilliseconds, backoff.TotalMilliseconds * 2));
-        log($"kafka delivery failed ({error.Reason}); the spool file is kept and offered again in {backoff.TotalSeconds:0} s", null);
+        var backoff = _backoff.Failed(out var newRefusal);
+        if (newRefusal)
+        {
+            log($"kafka delivery failed ({error.Reason}); the spool files Kafka did not take are kept and offered again in {backoff.TotalSeconds:0} s", null);
+        }
+
         _ = Task.Delay(backoff, time).ContinueWith(_ => receipt.Abandoned(), TaskScheduler.Default);
     }
 }
