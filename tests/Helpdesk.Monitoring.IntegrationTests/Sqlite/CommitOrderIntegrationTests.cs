@@ -1,5 +1,3 @@
-using Helpdesk.Monitoring.Incidents;
-using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.IntegrationTests.Stores;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Sqlite;
@@ -13,34 +11,22 @@ namespace Helpdesk.Monitoring.IntegrationTests.Sqlite;
 /// their incident's older rows), and are read by incident through their indexes: what a state change costs the store
 /// does not grow with the number of incidents, and every reader still finds an incident's rows in sequence.
 /// </summary>
-public sealed class CommitOrderIntegrationTests : IDisposable
+public sealed class CommitOrderIntegrationTests : SqliteFileTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly IncidentDecider _decider = new(new IncidentPolicy(), [], 0, 0);
-
-    private string DbPath => _dir.Combine("helpdesk.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
-
     [Fact]
     public async Task Rows_go_on_in_commit_order_and_each_incident_reads_back_in_sequence()
     {
-        await using var store = new SqliteIncidentStore(new SqliteStoreOptions { Path = DbPath });
-        await store.InitializeAsync(default);
+        await using var store = await OpenAsync(new SqliteStoreOptions { Path = DbPath });
 
         // INC-1 and INC-2 open; then INC-2 changes before INC-1 does, twice over.
-        await store.CommitAsync(Plans.Decide(_decider,
+        await store.CommitAsync(Plans.Decide(Decider,
             Records.Service(NotificationType.Problem, host: "web01", timeT: Records.T0),
             Records.Service(NotificationType.Problem, host: "web02", timeT: Records.T0)), default);
         var states = new[] { AlertState.Warning, AlertState.Critical };
         foreach (var state in states)
         {
-            await store.CommitAsync(Plans.Decide(_decider, Records.Service(NotificationType.Problem, host: "web02", state: state, timeT: Records.T0 + 1)), default);
-            await store.CommitAsync(Plans.Decide(_decider, Records.Service(NotificationType.Problem, host: "web01", state: state, timeT: Records.T0 + 1)), default);
+            await store.CommitAsync(Plans.Decide(Decider, Records.Service(NotificationType.Problem, host: "web02", state: state, timeT: Records.T0 + 1)), default);
+            await store.CommitAsync(Plans.Decide(Decider, Records.Service(NotificationType.Problem, host: "web01", state: state, timeT: Records.T0 + 1)), default);
         }
 
         string[] written = ["1:1", "2:1", "2:2", "1:2", "2:3", "1:3"];
@@ -57,21 +43,5 @@ public sealed class CommitOrderIntegrationTests : IDisposable
         Assert.Contains("ux_timeline", Rows("EXPLAIN QUERY PLAN SELECT * FROM timeline WHERE incident_id = 1 ORDER BY seq", column: 3).Single());
         var duplicate = Assert.Throws<SqliteException>(() => Rows("INSERT INTO timeline (incident_id, seq, at, kind, text) VALUES (1, 3, 0, 'note', '') RETURNING seq"));
         Assert.Contains("UNIQUE", duplicate.Message);
-    }
-
-    private List<string> Rows(string sql, int column = 0)
-    {
-        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string>();
-        while (reader.Read())
-        {
-            rows.Add(Convert.ToString(reader.GetValue(column), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return rows;
     }
 }

@@ -1,11 +1,7 @@
-using Helpdesk.Monitoring.Incidents;
-using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.IntegrationTests.Stores;
 using Helpdesk.Monitoring.Notifications;
-using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Sqlite;
 using Helpdesk.Monitoring.Tests;
-using Microsoft.Data.Sqlite;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Sqlite;
 
@@ -13,27 +9,16 @@ namespace Helpdesk.Monitoring.IntegrationTests.Sqlite;
 /// Alert counts written as deltas and folded later: a count read at any moment (before a fold, after it, after a
 /// crash that left deltas unfolded) is the number of alerts committed.
 /// </summary>
-public sealed class CounterDeltaIntegrationTests : IDisposable
+public sealed class CounterDeltaIntegrationTests : SqliteFileTest
 {
-    private readonly TempDirectory _dir = new();
-    private readonly IncidentDecider _decider = new(new IncidentPolicy(), [], 0, 0);
-
-    private string DbPath => _dir.Combine("helpdesk.db");
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
-
     [Fact]
     public async Task A_count_is_right_before_the_fold_and_the_same_after_the_idle_fold()
     {
         await using var store = await OpenAsync(new SqliteStoreOptions { Path = DbPath, FoldEvery = TimeSpan.FromMilliseconds(300) });
-        await store.CommitAsync(Plans.Decide(_decider, Records.Service(NotificationType.Problem, timeT: Records.T0)), default);
+        await store.CommitAsync(Plans.Decide(Decider, Records.Service(NotificationType.Problem, timeT: Records.T0)), default);
         for (var i = 1; i <= 30; i++)
         {
-            await store.CommitAsync(Plans.Decide(_decider,
+            await store.CommitAsync(Plans.Decide(Decider,
                 Records.Service(NotificationType.Problem, timeT: Records.T0 + i), Records.Service(NotificationType.Problem, timeT: Records.T0 + i)), default);
         }
 
@@ -58,12 +43,12 @@ public sealed class CounterDeltaIntegrationTests : IDisposable
     {
         await using var store = await OpenAsync(new SqliteStoreOptions { Path = DbPath, FoldEvery = TimeSpan.FromHours(1), FoldAtRows = 5 });
         var hosts = new[] { "web01", "web02", "web03" };
-        await store.CommitAsync(Plans.Decide(_decider, [.. hosts.Select(h => Records.Service(NotificationType.Problem, host: h))]), default);
-        await store.CommitAsync(Plans.Decide(_decider, [.. hosts.Select(h => Records.Service(NotificationType.Problem, host: h))]), default);
+        await store.CommitAsync(Plans.Decide(Decider, [.. hosts.Select(h => Records.Service(NotificationType.Problem, host: h))]), default);
+        await store.CommitAsync(Plans.Decide(Decider, [.. hosts.Select(h => Records.Service(NotificationType.Problem, host: h))]), default);
         Assert.Equal(3, Raw("SELECT COUNT(*) FROM counter_delta"));
         Assert.Equal(1, Raw("SELECT alert_count FROM incident_counter WHERE id = 1"));
 
-        await store.CommitAsync(Plans.Decide(_decider, [.. hosts.Select(h => Records.Service(NotificationType.Problem, host: h))]), default);
+        await store.CommitAsync(Plans.Decide(Decider, [.. hosts.Select(h => Records.Service(NotificationType.Problem, host: h))]), default);
         Assert.Equal(0, Raw("SELECT COUNT(*) FROM counter_delta"));
         Assert.Equal([3, 3, 3], Enumerable.Range(1, 3).Select(id => Raw($"SELECT alert_count FROM incident_counter WHERE id = {id}")));
     }
@@ -71,11 +56,11 @@ public sealed class CounterDeltaIntegrationTests : IDisposable
     [Fact]
     public async Task Counts_a_crash_left_unfolded_are_folded_at_the_next_start()
     {
-        var crashed = _dir.Combine("crashed.db");
+        var crashed = PathOf("crashed.db");
         await using (var store = await OpenAsync(new SqliteStoreOptions { Path = DbPath, FoldEvery = TimeSpan.FromHours(1) }))
         {
-            await store.CommitAsync(Plans.Decide(_decider, Records.Service(NotificationType.Problem)), default);
-            await store.CommitAsync(Plans.Decide(_decider, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)), default);
+            await store.CommitAsync(Plans.Decide(Decider, Records.Service(NotificationType.Problem)), default);
+            await store.CommitAsync(Plans.Decide(Decider, Records.Service(NotificationType.Problem), Records.Service(NotificationType.Problem)), default);
 
             // The files as a crash leaves them: the database and its WAL, copied while the store is still open.
             File.Copy(DbPath, crashed);
@@ -87,21 +72,5 @@ public sealed class CounterDeltaIntegrationTests : IDisposable
         Assert.Equal(0, Raw("SELECT COUNT(*) FROM counter_delta", crashed));
         Assert.Equal(3, Raw("SELECT alert_count FROM incident_counter WHERE id = 1", crashed));
         Assert.Equal(3, Assert.Single((await restarted.LoadAsync(default)).Live).AlertCount);
-    }
-
-    private static async Task<SqliteIncidentStore> OpenAsync(SqliteStoreOptions options)
-    {
-        var store = new SqliteIncidentStore(options);
-        await store.InitializeAsync(default);
-        return store;
-    }
-
-    private long Raw(string sql, string? path = null)
-    {
-        using var connection = new SqliteConnection($"Data Source={path ?? DbPath};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
     }
 }
