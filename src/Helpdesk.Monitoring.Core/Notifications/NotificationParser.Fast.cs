@@ -18,12 +18,17 @@ public static partial class NotificationParser
             return false;
         }
 
-        // One pass finds the quotes and refuses backslashes and control bytes: with neither anywhere, every quote is
-        // structural. With valid UTF-8 as well (checked only when a byte is not ASCII), every string is valid JSON text.
+        // Three whole-record passes replace per-string checks: with no backslash, no control byte and valid UTF-8
+        // anywhere, every quote is structural and every string is valid JSON text.
+        if (record.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || record.Contains((byte)'\\') || !Utf8.IsValid(record))
+        {
+            return false;
+        }
+
         // 256 quotes (1 KiB of stack) cover every field and a dozen custom variables; more goes the full way.
         Span<int> quotes = stackalloc int[256];
-        var found = QuoteIndex.Find(record, quotes, out var nonAscii);
-        if (found < 0 || (nonAscii && !Utf8.IsValid(record)))
+        var found = QuoteIndex.Find(record, quotes);
+        if (found < 0)
         {
             return false;
         }
