@@ -34,7 +34,7 @@ public sealed class SeenEvents
             return EventIdClass.Seen;
         }
 
-        return TryGetUnixMs(id, out var ms) && ms >= WatermarkUnixMs ? EventIdClass.New : EventIdClass.Unknown;
+        return IsAboveWatermark(id) ? EventIdClass.New : EventIdClass.Unknown;
     }
 
     /// <summary>
@@ -42,7 +42,10 @@ public sealed class SeenEvents
     /// UUIDv7 above the watermark, is told by its time alone, without the hash probe: a cache miss per notification
     /// that the decider pays once anyway.
     /// </summary>
-    public bool IsUnknown(Guid id) => !(TryGetUnixMs(id, out var ms) && ms >= WatermarkUnixMs) && !_ids.Contains(id);
+    public bool IsUnknown(Guid id) => !IsAboveWatermark(id) && !_ids.Contains(id);
+
+    /// <summary>A UUIDv7 created at or after the watermark: if it is not in the window, it was never applied.</summary>
+    private bool IsAboveWatermark(Guid id) => TryGetUnixMs(id, out var ms) && ms >= WatermarkUnixMs;
 
     public void Remember(Guid id)
     {
