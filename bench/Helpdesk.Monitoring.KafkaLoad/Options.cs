@@ -14,6 +14,9 @@ internal sealed record Options
     public string Synchronous { get; init; } = "FULL";
     public string? Output { get; init; }
 
+    /// <summary>The generator's producer linger; null keeps the relay's own (1 ms).</summary>
+    public int? LingerMs { get; init; }
+
     /// <summary>Start a redis-server beside the service and share its state there (the co-located set-up).</summary>
     public bool Redis { get; init; }
 
@@ -33,6 +36,7 @@ internal sealed record Options
                 "--hosts" => o with { Hosts = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--synchronous" => o with { Synchronous = v },
                 "--out" => o with { Output = v },
+                "--linger-ms" => o with { LingerMs = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--redis" when v is "on" or "off" => o with { Redis = v == "on" },
                 _ => throw new ArgumentException($"bad option {args[i]} {v} (see bench/README.md)"),
             };

@@ -35,6 +35,7 @@ var config = KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = clu
 
 // The relay's settings (idempotent, acks=all, 5 ms linger), without per-message delivery reports.
 config.EnableDeliveryReports = false;
+config.LingerMs = o.LingerMs ?? config.LingerMs;
 using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
 Console.WriteLine($"{estate.Identities} identities, {o.Partitions} partitions, redis {(o.Redis ? "on" : "off")}, pattern {o.Pattern}, rate {(o.Rate == 0 ? "max" : o.Rate.ToString(CultureInfo.InvariantCulture))}/s");
 

@@ -21,6 +21,8 @@ public sealed class KafkaMetrics : IDisposable
             description: "Partitions of the notification topic this instance consumes now.");
         _meter.CreateObservableGauge("helpdesk_kafka_in_flight", () => source.InFlight,
             description: "Records taken from Kafka whose effect is not yet durable (bounded by Helpdesk:Kafka:MaxInFlight).");
+        _meter.CreateObservableGauge("helpdesk_kafka_paused", () => source.Paused ? 1 : 0,
+            description: "1 while the consumer's partitions are paused because the store has taken no record for a while (an outage, not a busy moment).");
         _meter.CreateObservableGauge("helpdesk_kafka_consumer_lag", () => source.Lag, description: "Messages in this instance's partitions not yet durable and committed.");
         _recordToCommit = _meter.CreateHistogram<double>(
             "helpdesk_kafka_record_to_commit_seconds", unit: "s", description: "From a Kafka record's timestamp (when it was produced) to the store commit of its effect.",

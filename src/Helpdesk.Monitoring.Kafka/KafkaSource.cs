@@ -19,11 +19,16 @@ namespace Helpdesk.Monitoring.Kafka;
 public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<string, Exception?> log)
 {
     private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
+
+    // Long enough to ride out a checkpoint or a burst at the bound; short enough that a rebalance waits little for
+    // the poll that serves it.
+    private static readonly TimeSpan HoldBeforePause = TimeSpan.FromSeconds(2);
     private readonly OffsetTracker _offsets = new();
     private readonly TimeProvider _time = time;
     private readonly SemaphoreSlim _room = new(0);
     private IConsumer<byte[]?, byte[]?>? _consumer;
     private long _lag;
+    private long _fullSince;
     private volatile bool _stopping;
 
     /// <summary>Called on the consumer thread when partitions are assigned, before any of their records is emitted.</summary>
@@ -39,6 +44,11 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     public long Lag => Interlocked.Read(ref _lag);
 
     public int InFlight => _offsets.Count;
+
+    /// <summary>Whether the partitions are paused because the store has taken nothing for a while (see <see cref="Throttle"/>).</summary>
+    public bool Paused => _paused;
+
+    private volatile bool _paused;
 
     /// <summary>How many partitions this instance owns now (cooperative rebalancing changes it piece by piece).</summary>
     public int AssignedPartitions => Volatile.Read(ref _assigned);
@@ -91,27 +101,32 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         _consumer = consumer;
         consumer.Subscribe(options.Topic);
         var lagMeasured = _time.GetTimestamp();
-        var paused = false;
+        var intake = Intake.Open;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                paused = PauseWhileFull(consumer, paused, cancellationToken);
+                if (_time.GetElapsedTime(lagMeasured) >= TimeSpan.FromSeconds(1))
+                {
+                    lagMeasured = _time.GetTimestamp();
+                    MeasureLag(consumer);
+                }
+
+                intake = Throttle(consumer, intake, cancellationToken);
+                if (intake == Intake.Holding)
+                {
+                    continue;
+                }
+
                 ConsumeResult<byte[]?, byte[]?>? result;
                 try
                 {
-                    result = consumer.Consume(paused ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
+                    result = consumer.Consume(intake == Intake.Paused ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
                 }
                 catch (ConsumeException ex)
                 {
                     log($"kafka consume failed: {ex.Error.Reason}", null);
                     continue;
-                }
-
-                if (_time.GetElapsedTime(lagMeasured) >= TimeSpan.FromSeconds(1))
-                {
-                    lagMeasured = _time.GetTimestamp();
-                    MeasureLag(consumer);
                 }
 
                 if (result?.Message is not null)
@@ -163,30 +178,41 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
 
     /// <summary>
     /// Bounded memory while the store is slow or down: with <see cref="KafkaOptions.MaxInFlight"/> records unsettled,
-    /// stop fetching but keep polling (group membership, max.poll.interval.ms), and wait a little for room; resume when
-    /// commits made room. Returns whether fetching is paused now.
+    /// take no more and wait a little for room. A short wait only holds: librdkafka stops fetching by itself once its
+    /// own queue is full (queued.max.messages.kbytes) and keeps what it fetched. Pausing would throw that away (every
+    /// paused partition's prefetch is purged and fetched again after the resume), which under a storm at the bound
+    /// turned a busy moment into a collapse: refetching fell behind, so the bound was hit again. Only a store that
+    /// stays full for <see cref="HoldBeforePause"/> gets the partitions paused, so that polling can go on (the
+    /// group's rebalances and max.poll.interval.ms) however long the outage lasts. Resumes when commits made room.
     /// </summary>
-    private bool PauseWhileFull(IConsumer<byte[]?, byte[]?> consumer, bool paused, CancellationToken cancellationToken)
+    private Intake Throttle(IConsumer<byte[]?, byte[]?> consumer, Intake intake, CancellationToken cancellationToken)
     {
-        var full = _offsets.Count >= options.MaxInFlight;
-        if (full != paused)
+        if (_offsets.Count < options.MaxInFlight)
         {
-            if (full)
-            {
-                consumer.Pause(consumer.Assignment);
-            }
-            else
+            if (intake == Intake.Paused)
             {
                 consumer.Resume(consumer.Assignment);
+                _paused = false;
             }
+
+            return Intake.Open;
         }
 
-        if (full)
+        if (intake == Intake.Open)
         {
-            _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
+            _fullSince = _time.GetTimestamp();
+            intake = Intake.Holding;
+        }
+        else if (intake == Intake.Holding && _time.GetElapsedTime(_fullSince) >= HoldBeforePause)
+        {
+            log($"kafka: {_offsets.Count} records have waited for the store for {HoldBeforePause.TotalSeconds:0} s; pausing the partitions until it takes them", null);
+            consumer.Pause(consumer.Assignment);
+            _paused = true;
+            intake = Intake.Paused;
         }
 
-        return full;
+        _room.Wait(TimeSpan.FromMilliseconds(100), cancellationToken);
+        return intake;
     }
 
     private void Take(ConsumeResult<byte[]?, byte[]?> result, IObserver<InboundNotification> observer, IProducer<byte[]?, byte[]?> deadLetters)
@@ -262,7 +288,12 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             }
         }
 
-        _room.Release();
+        // A signal, not a count: thousands of settled records must not let a later wait for room return at once
+        // thousands of times while the bound is still full.
+        if (_room.CurrentCount == 0)
+        {
+            _room.Release();
+        }
     }
 
     /// <summary>Revoked partitions: wait until their in-flight records are durable, then commit, then let them go.</summary>
@@ -361,5 +392,13 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             source.RecordCommitted?.Invoke(source._time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(producedUnixMs));
             source.Settled(offset);
         }
+    }
+
+    /// <summary>How the consumer takes records: freely, holding at the in-flight bound, or with its partitions paused.</summary>
+    private enum Intake
+    {
+        Open,
+        Holding,
+        Paused,
     }
 }
