@@ -33,7 +33,7 @@ await using var service = await ServiceUnderTest.StartAsync(o.Synchronous, new D
 using var http = new HttpClient { BaseAddress = service.BaseAddress };
 var config = KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = cluster.BootstrapServers });
 
-// The relay's settings (idempotent, acks=all, 5 ms linger), without per-message delivery reports.
+// The relay's settings (idempotent, acks=all, 1 ms linger unless --linger-ms), without per-message delivery reports.
 config.EnableDeliveryReports = false;
 config.LingerMs = o.LingerMs ?? config.LingerMs;
 using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();

@@ -191,6 +191,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         {
             if (intake == Intake.Paused)
             {
+                log("kafka: the store takes records again; resuming the partitions", null);
                 consumer.Resume(consumer.Assignment);
                 _paused = false;
             }

@@ -227,6 +227,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
         await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(30));
         await service.WaitForMetricAsync("helpdesk_kafka_paused", v => v == 0, TimeSpan.FromSeconds(5));
+        Assert.Contains("the store takes records again; resuming the partitions", service.Output, StringComparison.Ordinal);
     }
 
     [Fact]
