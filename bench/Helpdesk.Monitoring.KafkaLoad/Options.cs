@@ -20,6 +20,12 @@ internal sealed record Options
     /// <summary>Start a redis-server beside the service and share its state there (the co-located set-up).</summary>
     public bool Redis { get; init; }
 
+    /// <summary>
+    /// "mock": the mock cluster keeps each partition's log up to its own cap (5 MB). "commit": the generator drops
+    /// records behind the service group's commit, as a real broker's retention would (see <see cref="RetentionBehindCommit"/>).
+    /// </summary>
+    public string Retention { get; init; } = "mock";
+
     public static Options Parse(string[] args)
     {
         var o = new Options();
@@ -37,6 +43,7 @@ internal sealed record Options
                 "--synchronous" => o with { Synchronous = v },
                 "--out" => o with { Output = v },
                 "--linger-ms" => o with { LingerMs = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--retention" when v is "mock" or "commit" => o with { Retention = v },
                 "--redis" when v is "on" or "off" => o with { Redis = v == "on" },
                 _ => throw new ArgumentException($"bad option {args[i]} {v} (see bench/README.md)"),
             };

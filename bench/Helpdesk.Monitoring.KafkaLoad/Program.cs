@@ -37,7 +37,7 @@ var config = KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = clu
 config.EnableDeliveryReports = false;
 config.LingerMs = o.LingerMs ?? config.LingerMs;
 using var producer = new ProducerBuilder<byte[], byte[]>(config).Build();
-Console.WriteLine($"{estate.Identities} identities, {o.Partitions} partitions, redis {(o.Redis ? "on" : "off")}, pattern {o.Pattern}, rate {(o.Rate == 0 ? "max" : o.Rate.ToString(CultureInfo.InvariantCulture))}/s");
+Console.WriteLine($"{estate.Identities} identities, {o.Partitions} partitions, redis {(o.Redis ? "on" : "off")}, retention {o.Retention}, pattern {o.Pattern}, rate {(o.Rate == 0 ? "max" : o.Rate.ToString(CultureInfo.InvariantCulture))}/s");
 
 // Prime: every identity opens its incident.
 var warning = new bool[estate.Identities];
@@ -54,6 +54,9 @@ if ((await WaitForAsync(http, m => m.Ingested >= estate.Identities, TimeSpan.Fro
 
 Console.WriteLine("primed");
 
+await using var retention = o.Retention == "commit"
+    ? new RetentionBehindCommit(cluster, cluster.BootstrapServers, new KafkaOptions().GroupId, "helpdesk.notifications", o.Partitions)
+    : null;
 var before = await ServiceMetrics.ScrapeAsync(http);
 var produced = 0L;
 var random = new Random(7);
@@ -98,6 +101,11 @@ if (after.Ingested - before.Ingested < produced)
 {
     // The backlog outgrew the mock's retention (5 MB per partition) and was trimmed: only the window counts.
     Console.WriteLine($"not all committed: {after.Ingested - before.Ingested:N0} of {produced:N0} (mock retention trimmed the backlog)");
+}
+
+if (retention is not null)
+{
+    Console.WriteLine($"retention behind the commit dropped {retention.Dropped:N0} records the service had committed");
 }
 
 var report = new StringBuilder();

@@ -26,7 +26,10 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private readonly OffsetTracker _offsets = new();
     private readonly TimeProvider _time = time;
     private readonly SemaphoreSlim _room = new(0);
-    private IConsumer<byte[]?, byte[]?>? _consumer;
+
+    // The subscribed topic's partitions, made once each: a consumed record carries only its partition's number
+    // (see ConsumeResultFields), and a TopicPartition per record would be garbage on every one. Consumer thread only.
+    private TopicPartition[] _partitions = [];
     private long _lag;
     private long _fullSince;
     private volatile bool _stopping;
@@ -72,6 +75,10 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             AutoOffsetReset = AutoOffsetReset.Earliest,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             EnablePartitionEof = false,
+
+            // Only the timestamp (for the record-to-commit time): the topic is the one subscribed, and headers are
+            // not read, so neither is copied into managed memory for every record.
+            ConsumeResultFields = "timestamp",
         };
         if (!options.Properties.ContainsKey("fetch.wait.max.ms"))
         {
@@ -98,7 +105,6 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     {
         using var consumer = BuildConsumer();
         using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options)).Build();
-        _consumer = consumer;
         consumer.Subscribe(options.Topic);
         var lagMeasured = _time.GetTimestamp();
         var intake = Intake.Open;
@@ -112,6 +118,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                     MeasureLag(consumer);
                 }
 
+                StoreDurablePositions(consumer);
                 intake = Throttle(consumer, intake, cancellationToken);
                 if (intake == Intake.Holding)
                 {
@@ -145,7 +152,6 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             // Stopping: the pipeline is going away, so in-flight records will not settle; the hand-over must not wait
             // for them (they are read again after the restart, and recognised as applied where they were).
             _stopping = true;
-            _consumer = null;
             Close(consumer);
         }
 
@@ -219,28 +225,39 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private void Take(ConsumeResult<byte[]?, byte[]?> result, IObserver<InboundNotification> observer, IProducer<byte[]?, byte[]?> deadLetters)
     {
         var value = result.Message.Value ?? [];
-        _offsets.Taken(result.TopicPartitionOffset);
+        var offset = new TopicPartitionOffset(Partition(result.Partition.Value), result.Offset);
+        _offsets.Taken(offset);
         if (NotificationParser.TryParse(value, out var fields, out var failure))
         {
-            observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, result.TopicPartitionOffset, result.Message.Timestamp.UnixTimestampMs)));
+            observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, offset, result.Message.Timestamp.UnixTimestampMs)));
         }
         else
         {
-            DeadLetter(deadLetters, result, failure);
+            DeadLetter(deadLetters, result.Message, offset, failure);
         }
+    }
+
+    private TopicPartition Partition(int number)
+    {
+        if (number >= _partitions.Length)
+        {
+            Array.Resize(ref _partitions, number + 1);
+        }
+
+        return _partitions[number] ??= new TopicPartition(options.Topic, number);
     }
 
     /// <summary>
     /// A poison record: to the dead-letter topic with the reason in headers, and only once that is acknowledged is its
     /// offset settled (in order with the records around it).
     /// </summary>
-    private void DeadLetter(IProducer<byte[]?, byte[]?> producer, ConsumeResult<byte[]?, byte[]?> result, ParseFailure failure)
+    private void DeadLetter(IProducer<byte[]?, byte[]?> producer, Message<byte[]?, byte[]?> message, TopicPartitionOffset offset, ParseFailure failure)
     {
         var headers = new Headers
         {
             { "helpdesk-reason", System.Text.Encoding.UTF8.GetBytes(RejectReasons.Label(failure.Reason)) },
             { "helpdesk-message", System.Text.Encoding.UTF8.GetBytes(failure.Message) },
-            { "helpdesk-source", System.Text.Encoding.UTF8.GetBytes($"{result.Topic}/{result.Partition.Value}@{result.Offset.Value}") },
+            { "helpdesk-source", System.Text.Encoding.UTF8.GetBytes($"{offset.Topic}/{offset.Partition.Value}@{offset.Offset.Value}") },
         };
         for (var attempt = 0; ; attempt++)
         {
@@ -248,7 +265,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             // it waits here for the broker's acknowledgement (a delivery report, not a blocked task).
             using var acknowledged = new ManualResetEventSlim();
             Error? error = null;
-            producer.Produce(options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = result.Message.Key, Value = result.Message.Value, Headers = headers },
+            producer.Produce(options.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = headers },
                 report =>
                 {
                     error = report.Error;
@@ -265,21 +282,42 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 throw new ProduceException<byte[]?, byte[]?>(failed, new DeliveryResult<byte[]?, byte[]?>());
             }
 
-            log($"kafka: dead-lettering {result.TopicPartitionOffset} failed ({failed.Reason}); retrying", null);
+            log($"kafka: dead-lettering {offset} failed ({failed.Reason}); retrying", null);
         }
 
         Rejected?.Invoke(failure.Reason);
-        Settled(result.TopicPartitionOffset);
+        Settled(offset);
     }
 
     private void Settled(TopicPartitionOffset tpo)
     {
-        if (_offsets.Done(tpo) is { } position)
+        _offsets.Done(tpo);
+
+        // A signal, not a count: thousands of settled records must not let a later wait for room return at once
+        // thousands of times while the bound is still full.
+        if (_room.CurrentCount == 0)
+        {
+            _room.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stores, for the next commit, the positions that settled records moved (on the consumer's thread, once per
+    /// partition however many records settled since the last time).
+    /// </summary>
+    private void StoreDurablePositions(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        if (_offsets.TakeUnstored() is not { } positions)
+        {
+            return;
+        }
+
+        foreach (var position in positions)
         {
             try
             {
                 CrashPoint.Reach(CrashPoint.KafkaBeforeOffsetStore);
-                _consumer?.StoreOffset(position);
+                consumer.StoreOffset(position);
             }
             catch (KafkaException ex)
             {
@@ -287,13 +325,6 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 // recognises what was applied already.
                 log($"kafka: cannot store offset {position}: {ex.Error.Reason}", null);
             }
-        }
-
-        // A signal, not a count: thousands of settled records must not let a later wait for room return at once
-        // thousands of times while the bound is still full.
-        if (_room.CurrentCount == 0)
-        {
-            _room.Release();
         }
     }
 
@@ -306,6 +337,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
             _room.Wait(TimeSpan.FromMilliseconds(50));
         }
 
+        StoreDurablePositions(consumer);
         Commit(consumer);
         _offsets.Forget(partitions);
         log($"kafka: handed over {string.Join(", ", partitions.Select(p => p.Partition.Value))}", null);
@@ -315,6 +347,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     {
         try
         {
+            StoreDurablePositions(consumer);
             Commit(consumer);
             consumer.Close();
         }

@@ -14,6 +14,10 @@ internal sealed class OffsetTracker
     private readonly Dictionary<TopicPartition, long> _highest = [];
     private readonly Dictionary<TopicPartition, long> _stored = [];
     private readonly Dictionary<TopicPartition, long> _assignedAt = [];
+    private readonly Dictionary<TopicPartition, long> _unstored = [];
+
+    // Read without the lock by the consume loop, which asks with every record whether anything waits to be stored.
+    private volatile bool _anyUnstored;
 
     // Kept as it changes: the consume loop asks for it with every record, across up to hundreds of partitions.
     private int _count;
@@ -52,8 +56,37 @@ internal sealed class OffsetTracker
 
             // Everything taken below the lowest pending offset is durable; with none pending, everything taken is.
             var position = set.Count > 0 ? set.Min : _highest[tpo.TopicPartition] + 1;
+            if (_stored.TryGetValue(tpo.TopicPartition, out var stored) && stored == position)
+            {
+                return null;
+            }
+
             _stored[tpo.TopicPartition] = position;
+            _unstored[tpo.TopicPartition] = position;
+            _anyUnstored = true;
             return new TopicPartitionOffset(tpo.TopicPartition, position);
+        }
+    }
+
+    /// <summary>The positions that moved since the last call, the newest per partition; null when none did.</summary>
+    public List<TopicPartitionOffset>? TakeUnstored()
+    {
+        if (!_anyUnstored)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            _anyUnstored = false;
+            if (_unstored.Count == 0)
+            {
+                return null;
+            }
+
+            var positions = _unstored.Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
+            _unstored.Clear();
+            return positions;
         }
     }
 
@@ -110,6 +143,7 @@ internal sealed class OffsetTracker
 
                 _highest.Remove(p);
                 _stored.Remove(p);
+                _unstored.Remove(p);
                 _assignedAt.Remove(p);
             }
         }

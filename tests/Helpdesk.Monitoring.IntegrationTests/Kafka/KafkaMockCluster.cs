@@ -53,6 +53,20 @@ public sealed partial class KafkaMockCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops a partition's records before <paramref name="offset"/>, as a real broker's retention would. The mock finds
+    /// a fetch's offset by walking the partition's log from its oldest batch, so a log kept long makes every fetch
+    /// dearer; the load generator trims behind the group's commit to keep that walk as short as a real broker's look-up.
+    /// </summary>
+    public void DeleteRecordsBefore(string topic, int partition, long offset)
+    {
+        var result = NativeMethods.rd_kafka_mock_partition_delete_records(_cluster, topic, partition, offset);
+        if (result != 0)
+        {
+            throw new InvalidOperationException($"mock topic {topic} [{partition}]: deleting records before {offset} failed with error {result}");
+        }
+    }
+
     public void SetBrokerDown(int broker) => Check(NativeMethods.rd_kafka_mock_broker_set_down(_cluster, broker) == 0, "broker down failed"u8.ToArray());
 
     public void SetBrokerUp(int broker) => Check(NativeMethods.rd_kafka_mock_broker_set_up(_cluster, broker) == 0, "broker up failed"u8.ToArray());
@@ -111,6 +125,9 @@ public sealed partial class KafkaMockCluster : IDisposable
 
         [DllImport(Library)]
         public static extern int rd_kafka_mock_topic_create(IntPtr cluster, [MarshalAs(UnmanagedType.LPStr)] string topic, int partitions, int replication);
+
+        [DllImport(Library)]
+        public static extern int rd_kafka_mock_partition_delete_records(IntPtr cluster, [MarshalAs(UnmanagedType.LPStr)] string topic, int partition, long offset);
 
         [DllImport(Library)]
         public static extern int rd_kafka_mock_broker_set_down(IntPtr cluster, int brokerId);

@@ -80,4 +80,47 @@ public sealed class OffsetTrackerTests
         Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 1)));
         Assert.Equal(9, tracker.Position(P1));
     }
+
+    [Fact]
+    public void Positions_wait_for_storing_once_per_partition_and_only_when_they_moved()
+    {
+        var tracker = new OffsetTracker();
+        Assert.Null(tracker.TakeUnstored());
+        foreach (var offset in new long[] { 3, 4, 5, 6 })
+        {
+            tracker.Taken(new TopicPartitionOffset(P0, offset));
+        }
+
+        tracker.Taken(new TopicPartitionOffset(P1, 20));
+
+        // The first record settled makes the position known: it stands at the lowest still in flight.
+        tracker.Done(new TopicPartitionOffset(P0, 5));
+        Assert.Equal([new TopicPartitionOffset(P0, 3)], tracker.TakeUnstored()!);
+
+        // 6 settles before 3 and 4 as well: the position cannot move, so nothing waits to be stored.
+        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 6)));
+        Assert.Null(tracker.TakeUnstored());
+
+        // Three records settle; each partition's newest position is stored once.
+        tracker.Done(new TopicPartitionOffset(P0, 3));
+        tracker.Done(new TopicPartitionOffset(P0, 4));
+        tracker.Done(new TopicPartitionOffset(P1, 20));
+        var positions = tracker.TakeUnstored()!.OrderBy(p => p.Partition.Value).ToList();
+        Assert.Equal([new TopicPartitionOffset(P0, 7), new TopicPartitionOffset(P1, 21)], positions);
+        Assert.Null(tracker.TakeUnstored());
+    }
+
+    [Fact]
+    public void A_partition_that_moved_away_leaves_no_position_to_store()
+    {
+        var tracker = new OffsetTracker();
+        tracker.Taken(new TopicPartitionOffset(P0, 1));
+        tracker.Taken(new TopicPartitionOffset(P1, 1));
+        tracker.Done(new TopicPartitionOffset(P0, 1));
+        tracker.Done(new TopicPartitionOffset(P1, 1));
+
+        tracker.Forget([P0]);
+
+        Assert.Equal([new TopicPartitionOffset(P1, 2)], tracker.TakeUnstored()!);
+    }
 }
