@@ -192,7 +192,7 @@ public sealed partial class SqliteIncidentStore
 
     private void UpdateRow(IncidentChange c)
     {
-        var update = Statements.UpdateIncident;
+        var update = c.KeepsStatus ? Statements.UpdateIncidentKeepingStatus : Statements.UpdateIncident;
         var row = new StatementRow(update);
         IncidentColumns.WriteChange(c, ref row);
         update.Execute();

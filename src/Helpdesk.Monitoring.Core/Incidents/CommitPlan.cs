@@ -123,7 +123,8 @@ public sealed class CommitPlan
             }
             else if (incident.Pending == ChangeKind.Mutable)
             {
-                _updates.Add(incident.ToChange() with { AlertsAdded = added });
+                var keepsStatus = incident.Status == incident.CommittedStatus && incident.ClosedAt == incident.CommittedClosedAt;
+                _updates.Add(incident.ToChange() with { AlertsAdded = added, KeepsStatus = keepsStatus });
             }
             else
             {
@@ -131,6 +132,8 @@ public sealed class CommitPlan
             }
 
             incident.CommittedAlertCount = incident.AlertCount;
+            incident.CommittedStatus = incident.Status;
+            incident.CommittedClosedAt = incident.ClosedAt;
             incident.Pending = ChangeKind.None;
         }
 

@@ -19,6 +19,12 @@ public sealed record IncidentChange(
     /// </summary>
     public long AlertsAdded { get; init; }
 
+    /// <summary>
+    /// The status and closed time are those last written (a new state or output, an escalation): a store may leave
+    /// their columns, and the indexes over them, alone. False whenever either changed, or is not known to be as written.
+    /// </summary>
+    public bool KeepsStatus { get; init; }
+
     /// <summary>The title as the incident stands now (state and scope): rewritten with every update.</summary>
     public string Title { get; init; } = "";
 

@@ -22,6 +22,8 @@ internal sealed partial class IncidentState
         LastOutputUtf8 = Encoding.UTF8.GetBytes(r.LastOutput);
         AlertCount = r.AlertCount;
         CommittedAlertCount = r.AlertCount;
+        CommittedStatus = r.Status;
+        CommittedClosedAt = r.ClosedAt;
         LastSeenAt = r.LastSeenAt;
         AcknowledgedAt = r.AcknowledgedAt;
         AcknowledgedBy = r.AcknowledgedBy;
@@ -202,6 +204,11 @@ internal sealed partial class IncidentState
 
     /// <summary>The count at the last sealed plan (or when loaded): the next plan adds the difference.</summary>
     public long CommittedAlertCount { get; set; }
+
+    /// <summary>The status and closed time at the last sealed plan (or when loaded): an update that keeps both says so.</summary>
+    public IncidentStatus CommittedStatus { get; set; }
+
+    public DateTimeOffset? CommittedClosedAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
     public DateTimeOffset? AcknowledgedAt { get; set; }
     public string AcknowledgedBy { get; set; }

@@ -107,6 +107,23 @@ public sealed class CommitPlanTests
         Assert.Empty(plan.Updates);
     }
 
+    [Fact]
+    public void An_update_says_whether_it_keeps_the_status_and_closed_time_last_written()
+    {
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        Sealed(decider, Records.Service(NotificationType.Problem, state: AlertState.Critical, timeT: Records.T0));
+
+        // A new state on an open incident: the store may leave the status columns (and their indexes) alone.
+        var worse = Sealed(decider, Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - slow", timeT: Records.T0 + 60));
+        Assert.True(Assert.Single(worse.Updates).KeepsStatus);
+
+        // Acknowledged, then resolved: the status moved, so both updates write it.
+        var acknowledged = Sealed(decider, Records.Service(NotificationType.Acknowledgement, state: AlertState.Warning, timeT: Records.T0 + 120, author: "alice", comment: "on it"));
+        Assert.Equal((IncidentStatus.Acknowledged, false), (Assert.Single(acknowledged.Updates).Status, acknowledged.Updates[0].KeepsStatus));
+        var resolved = Sealed(decider, Records.Service(NotificationType.Recovery, state: AlertState.Ok, output: "OK", timeT: Records.T0 + 180));
+        Assert.Equal((IncidentStatus.Resolved, false), (Assert.Single(resolved.Updates).Status, resolved.Updates[0].KeepsStatus));
+    }
+
     private static CommitPlan Sealed(IncidentDecider decider, params Notification[] notifications)
     {
         var plan = new CommitPlan();
