@@ -42,8 +42,8 @@ internal sealed class OffsetTracker
         }
     }
 
-    /// <summary>Marks an offset durable; returns the offset to store when the commit position moved, else null.</summary>
-    public TopicPartitionOffset? Done(TopicPartitionOffset tpo)
+    /// <summary>Marks an offset durable; returns the new commit position when it moved (it then waits to be stored), else null.</summary>
+    public long? Done(TopicPartitionOffset tpo)
     {
         lock (_lock)
         {
@@ -64,7 +64,7 @@ internal sealed class OffsetTracker
             _stored[tpo.TopicPartition] = position;
             _unstored[tpo.TopicPartition] = position;
             _anyUnstored = true;
-            return new TopicPartitionOffset(tpo.TopicPartition, position);
+            return position;
         }
     }
 

@@ -19,12 +19,12 @@ public sealed class OffsetTrackerTests
         }
 
         // 12 is durable first (a dead-lettered record settles at once): the commit may only stand at 10.
-        Assert.Equal(10, tracker.Done(new TopicPartitionOffset(P0, 12))!.Offset.Value);
+        Assert.Equal(10, tracker.Done(new TopicPartitionOffset(P0, 12)));
         Assert.Equal(10, tracker.Position(P0));
-        Assert.Equal(11, tracker.Done(new TopicPartitionOffset(P0, 10))!.Offset.Value);
+        Assert.Equal(11, tracker.Done(new TopicPartitionOffset(P0, 10)));
 
         // With nothing in flight, everything taken is durable: the commit stands one past the highest.
-        Assert.Equal(13, tracker.Done(new TopicPartitionOffset(P0, 11))!.Offset.Value);
+        Assert.Equal(13, tracker.Done(new TopicPartitionOffset(P0, 11)));
         Assert.Equal(0, tracker.Count);
     }
 
@@ -36,7 +36,7 @@ public sealed class OffsetTrackerTests
         tracker.Taken(new TopicPartitionOffset(P1, 7));
         tracker.Taken(new TopicPartitionOffset(P1, 8));
 
-        Assert.Equal(6, tracker.Done(new TopicPartitionOffset(P0, 5))!.Offset.Value);
+        Assert.Equal(6, tracker.Done(new TopicPartitionOffset(P0, 5)));
         Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 5)));
         Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 99)));
         Assert.Equal(7, tracker.Position(P1));
@@ -57,7 +57,7 @@ public sealed class OffsetTrackerTests
     {
         var tracker = new OffsetTracker();
         tracker.Taken(new TopicPartitionOffset(P0, 0));
-        Assert.Equal(1, tracker.Done(new TopicPartitionOffset(P0, 0))!.Offset.Value);
+        Assert.Equal(1, tracker.Done(new TopicPartitionOffset(P0, 0)));
         Assert.Equal(1, tracker.Position(P0));
     }
 
