@@ -20,7 +20,7 @@ public static class NotificationEndpoints
 {
     public static void MapNotificationEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/notifications", PostAsync)
-            .WithSummary("Notifications in: one wire record, a JSON array of them, or JSON lines; answers after the durable commit")
+            .WithSummary("Notifications in: one wire record or a JSON array of them; answers after the durable commit")
             .Produces<IngestResultJson>().Produces<IngestResultJson>(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(503);
 
     private static async Task<IResult> PostAsync(HttpContext http, IngestKeys keys, HttpIngest ingest, PipelineReadiness readiness,
@@ -54,13 +54,15 @@ public static class NotificationEndpoints
         }
 
         var now = time.GetUtcNow();
-        var (ranges, error) = BatchBody.Split(body.Value);
-        if (error is not null)
+        var ranges = BatchBody.SplitUnchecked(body.Value);
+        var splitChecked = ranges is null;
+        if (ranges is null)
         {
-            var refusal = new ParseFailure(RejectReason.MalformedJson, error);
-            var kept = Keep(deadLetters, metrics, new DeadLetter("http", refusal.Reason, $"the body is not JSON notifications: {error}", body.Value, now));
-            metrics.Rejected(refusal.Reason, "http");
-            return Results.UnprocessableEntity(new IngestResultJson(0, 0, [new RejectedJson(0, RejectReasons.Label(refusal.Reason), error)], kept));
+            (ranges, var error) = BatchBody.Split(body.Value);
+            if (error is not null)
+            {
+                return NotJson(deadLetters, metrics, body.Value, error, now);
+            }
         }
 
         var valid = new List<(ReadOnlyMemory<byte> Record, NotificationFields Fields)>(ranges.Count);
@@ -75,6 +77,13 @@ public static class NotificationEndpoints
             }
             else
             {
+                // The quick split did not look inside the records: a refused one may mean the body is not JSON at all.
+                if (!splitChecked && BatchBody.Split(body.Value).Error is { } error)
+                {
+                    return NotJson(deadLetters, metrics, body.Value, error, now);
+                }
+
+                splitChecked = true;
                 rejected.Add((i, record, failure));
                 if (rejected.Count > api.MaxRejectedPerRequest)
                 {
@@ -123,6 +132,15 @@ public static class NotificationEndpoints
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }
 
+    /// <summary>The whole body refused: it is not one JSON record or an array of them.</summary>
+    private static IResult NotJson(DeadLetterDirectory deadLetters, HelpdeskMetrics metrics, ArraySegment<byte> body, string error, DateTimeOffset now)
+    {
+        var refusal = new ParseFailure(RejectReason.MalformedJson, error);
+        var kept = Keep(deadLetters, metrics, new DeadLetter("http", refusal.Reason, $"the body is not JSON notifications: {error}", body, now));
+        metrics.Rejected(refusal.Reason, "http");
+        return Results.UnprocessableEntity(new IngestResultJson(0, 0, [new RejectedJson(0, RejectReasons.Label(refusal.Reason), error)], kept));
+    }
+
     private static async Task<ArraySegment<byte>?> ReadBodyAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > maxBytes)
@@ -135,10 +153,24 @@ public static class NotificationEndpoints
             limit.MaxRequestBodySize = maxBytes;
         }
 
-        var buffer = new MemoryStream(http.Request.ContentLength is { } length ? (int)length : 4096);
-        var chunk = new byte[16 * 1024];
         try
         {
+            if (http.Request.ContentLength is { } length)
+            {
+                // The usual request: read straight into an array of its size, neither cleared first nor copied after.
+                var whole = GC.AllocateUninitializedArray<byte>((int)length);
+                var filled = 0;
+                int got;
+                while (filled < whole.Length && (got = await http.Request.Body.ReadAsync(whole.AsMemory(filled), cancellationToken)) > 0)
+                {
+                    filled += got;
+                }
+
+                return new ArraySegment<byte>(whole, 0, filled);
+            }
+
+            var buffer = new MemoryStream(4096);
+            var chunk = new byte[16 * 1024];
             int read;
             while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
@@ -149,14 +181,14 @@ public static class NotificationEndpoints
 
                 buffer.Write(chunk, 0, read);
             }
+
+            // The records keep pointing into this buffer until they are committed: hand it over without a copy.
+            return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null;
         }
-
-        // The records keep pointing into this buffer until they are committed: hand it over without a copy.
-        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>

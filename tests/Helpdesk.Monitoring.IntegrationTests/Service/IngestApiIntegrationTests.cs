@@ -86,6 +86,23 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_inside_a_record_is_refused_whole_and_its_valid_record_is_not_applied()
+    {
+        // Its braces balance, so only parsing the second record shows that the body is not JSON.
+        var valid = Records.Bytes(Records.Service(NotificationType.Problem, host: "beside-broken"));
+        using var response = await Post(Array([valid, Encoding.UTF8.GetBytes("{\"v\":1 \"type\":\"PROBLEM\"}")]));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(0, result.GetProperty("accepted").GetInt32());
+        var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("malformed_json", rejected.GetProperty("reason").GetString());
+        var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(_dir.Combine("dead-letter"), "*.json")))).RootElement;
+        Assert.StartsWith("the body is not JSON notifications: ", letter.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await _service.GetJsonAsync("/api/v1/incidents?host=beside-broken")).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task A_request_of_garbage_is_refused_whole_with_one_dead_letter_and_valid_records_in_it_are_not_applied()
     {
         // 20,000 non-records (the body bound here is 64 KiB) and one valid record among them.
