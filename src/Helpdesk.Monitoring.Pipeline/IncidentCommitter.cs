@@ -4,6 +4,7 @@ using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Helpdesk.Monitoring.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Helpdesk.Monitoring.Pipeline;
 
@@ -231,25 +232,55 @@ public sealed class IncidentCommitter
 
     private BatchOutcome Settle(IList<InboundNotification?> batch, ApplyOutcome[] outcomes, CommitPlan plan, int rebuilds)
     {
+        // Counted per (type, outcome), before any receipt settles (a caller answered may read /metrics at once), then
+        // settled per run of one receipt and outcome: a batch of thousands makes a handful of counter updates and one
+        // update per request, not one of each per record.
+        var counts = new Dictionary<(NotificationType, ApplyOutcome), int>();
         var count = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (batch[i] is { } item)
+            if (batch[i] is not { } item)
             {
-                count++;
-                if (item.Action is { } action)
-                {
-                    _metrics.AgentActed(action.Kind, outcomes[i]);
-                }
-                else
-                {
-                    _metrics.Committed(item.Fields.Type, outcomes[i], item.ReceivedTimestamp);
-                }
+                continue;
+            }
 
-                item.Receipt.Committed(outcomes[i]);
+            count++;
+            if (item.Action is { } action)
+            {
+                _metrics.AgentActed(action.Kind, outcomes[i]);
+            }
+            else
+            {
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, (item.Fields.Type, outcomes[i]), out _)++;
+                _metrics.CommitTook(item.ReceivedTimestamp);
             }
         }
 
+        foreach (var ((type, outcome), n) in counts)
+        {
+            _metrics.Committed(type, outcome, n);
+        }
+
+        IngestReceipt? run = null;
+        var runOutcome = ApplyOutcome.Ignored;
+        var runLength = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is not { } item)
+            {
+                continue;
+            }
+
+            if (!ReferenceEquals(item.Receipt, run) || outcomes[i] != runOutcome)
+            {
+                run?.Committed(runOutcome, runLength);
+                (run, runOutcome, runLength) = (item.Receipt, outcomes[i], 0);
+            }
+
+            runLength++;
+        }
+
+        run?.Committed(runOutcome, runLength);
         var closed = plan.Timeline.Count(e => e.Kind == TimelineKind.Closed);
         return new BatchOutcome(count, outcomes, plan.IncidentsWritten, closed, rebuilds);
     }

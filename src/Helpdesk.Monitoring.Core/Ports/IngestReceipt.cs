@@ -9,6 +9,18 @@ public abstract class IngestReceipt
     public abstract void Committed(ApplyOutcome outcome);
 
     /// <summary>
+    /// <paramref name="count"/> of the source's notifications, one after another in a batch, committed with the same
+    /// outcome: a request's records settle with one update of its counts instead of one per record.
+    /// </summary>
+    public virtual void Committed(ApplyOutcome outcome, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Committed(outcome);
+        }
+    }
+
+    /// <summary>
     /// The notification was not taken (the relay could not hand it to Kafka): its source offers it again later. Only
     /// sources that can re-offer (the spool) do anything.
     /// </summary>

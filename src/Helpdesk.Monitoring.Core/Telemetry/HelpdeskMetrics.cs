@@ -123,27 +123,29 @@ public sealed class HelpdeskMetrics : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    public void Committed(NotificationType type, ApplyOutcome outcome, long receivedTimestamp)
+    /// <summary><paramref name="count"/> notifications of one type committed with one outcome (a batch counts each pair once).</summary>
+    public void Committed(NotificationType type, ApplyOutcome outcome, int count)
     {
-        _ingested.Add(1, new KeyValuePair<string, object?>("type", NagiosNames.Of(type)));
+        _ingested.Add(count, new KeyValuePair<string, object?>("type", NagiosNames.Of(type)));
         switch (outcome)
         {
             case ApplyOutcome.Redelivered:
-                _duplicates.Add(1, new KeyValuePair<string, object?>("kind", "redelivery"));
+                _duplicates.Add(count, new KeyValuePair<string, object?>("kind", "redelivery"));
                 break;
             case ApplyOutcome.Repeated:
-                _duplicates.Add(1, new KeyValuePair<string, object?>("kind", "repeat"));
+                _duplicates.Add(count, new KeyValuePair<string, object?>("kind", "repeat"));
                 break;
             case ApplyOutcome.Opened:
-                _opened.Add(1);
+                _opened.Add(count);
                 break;
             case ApplyOutcome.Reopened:
-                _reopened.Add(1);
+                _reopened.Add(count);
                 break;
         }
-
-        _commitLatency.Record(Stopwatch.GetElapsedTime(receivedTimestamp).TotalSeconds);
     }
+
+    /// <summary>One notification's time from arrival to its commit.</summary>
+    public void CommitTook(long receivedTimestamp) => _commitLatency.Record(Stopwatch.GetElapsedTime(receivedTimestamp).TotalSeconds);
 
     /// <summary>
     /// What a committed batch did to incidents: resolves and closes (also by the clock, where no single notification's

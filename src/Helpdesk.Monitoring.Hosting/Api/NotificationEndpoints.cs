@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Hosting.Identity;
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Notifications;
@@ -111,10 +112,13 @@ public static class NotificationEndpoints
         }
 
         var receipt = new RequestReceipt(ingest, valid.Count);
-        foreach (var (record, fields) in valid)
+        var inbound = new InboundNotification[valid.Count];
+        for (var i = 0; i < inbound.Length; i++)
         {
-            ingest.Push(new InboundNotification(record, in fields, receipt));
+            inbound[i] = new InboundNotification(valid[i].Record, in CollectionsMarshal.AsSpan(valid)[i].Fields, receipt);
         }
+
+        ingest.Push(inbound);
 
         try
         {

@@ -10,17 +10,17 @@ namespace Helpdesk.Monitoring.Hosting.Ingest;
 /// </summary>
 public sealed class HttpIngest : IDisposable
 {
-    private readonly Subject<InboundNotification> _inner = new();
-    private readonly ISubject<InboundNotification> _subject;
+    private readonly Subject<InboundNotification> _subject = new();
+
+    // One gate for all requests: Rx observers must never see two OnNext calls at once. A request takes it once for
+    // all its records.
+    private readonly Lock _gate = new();
     private readonly int _maxInFlight;
     private int _inFlight;
 
     public HttpIngest(int maxInFlight)
     {
         _maxInFlight = maxInFlight;
-
-        // One synchronised wrapper for all requests: Rx observers must never see two OnNext calls at once.
-        _subject = Subject.Synchronize(_inner);
     }
 
     public int MaxInFlight => _maxInFlight;
@@ -50,7 +50,25 @@ public sealed class HttpIngest : IDisposable
     /// <summary>Gives back room when a record is committed.</summary>
     public void Release(int count) => Interlocked.Add(ref _inFlight, -count);
 
-    public void Push(InboundNotification notification) => _subject.OnNext(notification);
+    public void Push(InboundNotification notification)
+    {
+        lock (_gate)
+        {
+            _subject.OnNext(notification);
+        }
+    }
 
-    public void Dispose() => _inner.Dispose();
+    /// <summary>A request's records, one after another: they reach the pipeline together, in their order.</summary>
+    public void Push(IEnumerable<InboundNotification> notifications)
+    {
+        lock (_gate)
+        {
+            foreach (var notification in notifications)
+            {
+                _subject.OnNext(notification);
+            }
+        }
+    }
+
+    public void Dispose() => _subject.Dispose();
 }

@@ -26,15 +26,17 @@ internal sealed class RequestReceipt : IngestReceipt
 
     public int Duplicates => Volatile.Read(ref _duplicates);
 
-    public override void Committed(ApplyOutcome outcome)
+    public override void Committed(ApplyOutcome outcome) => Committed(outcome, 1);
+
+    public override void Committed(ApplyOutcome outcome, int count)
     {
         if (outcome == ApplyOutcome.Redelivered)
         {
-            Interlocked.Increment(ref _duplicates);
+            Interlocked.Add(ref _duplicates, count);
         }
 
-        _ingest.Release(1);
-        if (Interlocked.Decrement(ref _pending) == 0)
+        _ingest.Release(count);
+        if (Interlocked.Add(ref _pending, -count) == 0)
         {
             _done.TrySetResult();
         }

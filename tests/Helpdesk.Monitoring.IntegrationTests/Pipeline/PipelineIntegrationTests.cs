@@ -357,6 +357,33 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Receipts_interleaved_in_a_batch_each_settle_every_record_with_its_own_outcome()
+    {
+        // Two requests' records arrive interleaved: each receipt is told of each of its records, in runs.
+        var committer = await Open(Store());
+        var (first, second) = (new CountingReceipt(), new CountingReceipt());
+        var batch = new (Notification Notification, CountingReceipt Receipt)[]
+        {
+            (Records.Service(NotificationType.Problem, host: "web01"), first),
+            (Records.Service(NotificationType.Problem, host: "web01"), first),
+            (Records.Service(NotificationType.Problem, host: "db01"), second),
+            (Records.Service(NotificationType.Problem, host: "web01"), first),
+            (Records.Service(NotificationType.Problem, host: "db01"), second),
+        }.Select(r =>
+        {
+            var record = Records.Bytes(r.Notification);
+            return (InboundNotification?)new InboundNotification(record, Records.Parse(record), r.Receipt);
+        }).ToList();
+        batch.Add(batch[0]);
+
+        var outcome = await committer.ProcessAsync(batch, default);
+
+        Assert.Equal([ApplyOutcome.Opened, ApplyOutcome.Repeated, ApplyOutcome.Opened, ApplyOutcome.Repeated, ApplyOutcome.Repeated, ApplyOutcome.Redelivered], outcome.Outcomes);
+        Assert.Equal([(ApplyOutcome.Redelivered, 1), (ApplyOutcome.Opened, 1), (ApplyOutcome.Repeated, 2)], first.Counts.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)));
+        Assert.Equal([(ApplyOutcome.Opened, 1), (ApplyOutcome.Repeated, 1)], second.Counts.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)));
+    }
+
+    [Fact]
     public async Task A_receipt_settles_only_after_the_commit_that_holds_its_effect()
     {
         var gated = new GatedStore(Store());
@@ -451,6 +478,15 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
     private sealed class SchedulerTime(IScheduler scheduler) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => scheduler.Now;
+    }
+
+    private sealed class CountingReceipt : IngestReceipt
+    {
+        public Dictionary<ApplyOutcome, int> Counts { get; } = [];
+
+        public override void Committed(ApplyOutcome outcome) => Committed(outcome, 1);
+
+        public override void Committed(ApplyOutcome outcome, int count) => Counts[outcome] = Counts.GetValueOrDefault(outcome) + count;
     }
 
     private sealed class TaskReceipt : IngestReceipt

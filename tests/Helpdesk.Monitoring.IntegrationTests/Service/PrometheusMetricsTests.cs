@@ -15,13 +15,15 @@ public sealed class PrometheusMetricsTests
         using var metrics = new PrometheusMetrics(kafka: false);
         using var instruments = new HelpdeskMetrics();
         var received = Stopwatch.GetTimestamp();
-        instruments.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
+        instruments.Committed(NotificationType.Problem, ApplyOutcome.Repeated, 1);
+        instruments.CommitTook(received);
         instruments.Rejected(RejectReason.MalformedJson, "http");
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 10_000; i++)
         {
-            instruments.Committed(NotificationType.Problem, ApplyOutcome.Repeated, received);
+            instruments.Committed(NotificationType.Problem, ApplyOutcome.Repeated, 1);
+            instruments.CommitTook(received);
             instruments.Rejected(RejectReason.MalformedJson, "http");
         }
 
