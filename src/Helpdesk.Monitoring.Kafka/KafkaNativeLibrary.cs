@@ -4,9 +4,10 @@ using Confluent.Kafka;
 namespace Helpdesk.Monitoring.Kafka;
 
 /// <summary>
-/// Which librdkafka the Kafka client loaded. The client ships librdkafka 2.16 (librdkafka.redist) and silently falls
-/// back to the operating system's librdkafka when its own cannot load, which would run the delivery guarantees on an
-/// older library nobody tested; so the service and the relay check at start and refuse any other.
+/// Which librdkafka the Kafka client loaded. The client ships librdkafka 2.16 (librdkafka.redist) in several builds;
+/// when its own cannot load it tries the others it ships (a centos8 build that needs nothing but glibc, 2.16 too), then
+/// silently the operating system's librdkafka, which would run the delivery guarantees on an older library nobody
+/// tested; so the service and the relay check at start and refuse any other version.
 /// </summary>
 public static class KafkaNativeLibrary
 {
