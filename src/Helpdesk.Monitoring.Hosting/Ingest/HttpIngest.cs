@@ -59,7 +59,7 @@ public sealed class HttpIngest : IDisposable
     }
 
     /// <summary>A request's records, one after another: they reach the pipeline together, in their order.</summary>
-    public void Push(IEnumerable<InboundNotification> notifications)
+    public void Push(ReadOnlySpan<InboundNotification> notifications)
     {
         lock (_gate)
         {
