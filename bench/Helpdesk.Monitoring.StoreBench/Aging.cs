@@ -178,7 +178,7 @@ internal static class Aging
 
     private static string Size(string path) => $"{new FileInfo(path).Length / 1048576.0:N0} MiB";
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

@@ -2,6 +2,7 @@ using Helpdesk.Monitoring.StoreBench;
 
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- size  [--incidents N] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE]
+// dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- paging [--open N] [--runs N] [--work DIR] [--out FILE]
 var command = args.FirstOrDefault();
 string Option(string name, string fallback)
 {
@@ -20,8 +21,11 @@ switch (command)
     case "aging":
         report = await Aging.RunAsync(long.Parse(Option("--archived", "10000000")), int.Parse(Option("--live", "20000")), int.Parse(Option("--runs", "5")), work);
         break;
+    case "paging":
+        report = await Paging.RunAsync(int.Parse(Option("--open", "50000")), int.Parse(Option("--runs", "5")), work);
+        break;
     default:
-        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE]");
+        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE]");
         return 2;
 }
 

@@ -211,8 +211,10 @@ internal static class SqlServerStatements
 
     public static string CountIncidents(string filter) => $"SELECT COUNT_BIG(*) FROM dbo.incident{filter}";
 
+    // The page's ids are chosen on the narrow key columns first; only those rows are read whole (see the SQLite store).
     public static string PageIncidents(string filter, string orderBy) =>
-        $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM dbo.incident_member m WHERE m.incident_id = dbo.incident.id) AS member_count FROM dbo.incident{filter} ORDER BY {orderBy} OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
+        $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM dbo.incident_member m WHERE m.incident_id = i.id) AS member_count FROM dbo.incident i "
+        + $"WHERE i.id IN (SELECT id FROM dbo.incident{filter} ORDER BY {orderBy} OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY) ORDER BY {orderBy}";
 
     // Two instances taking the same answer at once: the key keeps one, the other inserts nothing (no error).
     public const string RecordSatisfaction = """

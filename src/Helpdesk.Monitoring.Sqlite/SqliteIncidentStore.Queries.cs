@@ -28,7 +28,11 @@ public sealed partial class SqliteIncidentStore
         command.CommandText = $"SELECT COUNT(*) FROM incident{filter}";
         var total = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
-        command.CommandText = $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM incident_member m WHERE m.incident_id = incident_row.id) FROM incident_row{filter} ORDER BY {query.OrderBy} LIMIT @limit OFFSET @offset";
+        // The page's ids come from the incident table alone, sorted on its narrow columns; only those rows are read
+        // through incident_row. Sorting and skipping whole rows of the view (descriptions, outputs, the counters' join)
+        // made a page of a 50,000-incident storm cost 0.2-0.3 s, and the last page the most.
+        command.CommandText = $"SELECT {IncidentColumns.List}, (SELECT COUNT(*) FROM incident_member m WHERE m.incident_id = incident_row.id) FROM incident_row "
+            + $"WHERE id IN (SELECT id FROM incident{filter} ORDER BY {query.OrderBy} LIMIT @limit OFFSET @offset) ORDER BY {query.OrderBy}";
         command.Parameters.AddWithValue("@limit", query.PageSize);
         command.Parameters.AddWithValue("@offset", (long)(query.Page - 1) * query.PageSize);
         var items = new List<IncidentRecord>();

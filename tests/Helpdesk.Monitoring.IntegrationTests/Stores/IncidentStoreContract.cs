@@ -282,6 +282,41 @@ public abstract partial class IncidentStoreContract
         Assert.Equal(["HTTP"], (await store.Reads.HistoryAsync(disk, 20, default)).Select(i => i.Service));
     }
 
+    protected async Task PagesEveryIncidentOnceInEitherOrder()
+    {
+        await using var store = await CreateAsync();
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+
+        // Three problems a second: page edges fall between incidents opened together, which only the id orders.
+        var problems = Enumerable.Range(0, 23).Select(i => Records.Service(NotificationType.Problem, host: $"web{i:D2}", timeT: Records.T0 + (i / 3))).ToArray();
+        await store.Writes.CommitAsync(Plans.Decide(decider, problems), default);
+        await store.Writes.CommitAsync(Plans.DecideAt(decider, DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 200),
+            Records.Service(NotificationType.Acknowledgement, host: "web05", timeT: Records.T0 + 150, author: "alice", comment: "on it")), default);
+
+        var expected = new Dictionary<IncidentOrder, long[]>
+        {
+            [IncidentOrder.Newest] = [.. Enumerable.Range(1, 23).Reverse().Select(i => (long)i)],
+
+            // Acknowledged, incident 6 is judged on its resolution deadline, the latest of all.
+            [IncidentOrder.Due] = [.. Enumerable.Range(1, 23).Where(i => i != 6).Append(6).Select(i => (long)i)],
+        };
+        foreach (var (order, ids) in expected)
+        {
+            var walked = new List<long>();
+            for (var page = 1; page <= 5; page++)
+            {
+                var part = await store.Reads.ListAsync(new IncidentQuery { Order = order, Page = page, PageSize = 5 }, default);
+                Assert.Equal(23, part.Total);
+                Assert.Equal(part.Items.Count, part.MemberCounts.Count);
+                walked.AddRange(part.Items.Select(i => i.Id));
+            }
+
+            Assert.Equal(ids, walked);
+            var filtered = await store.Reads.ListAsync(new IncidentQuery { Order = order, Statuses = [IncidentStatus.Open], Page = 2, PageSize = 10 }, default);
+            Assert.Equal(ids.Where(id => id != 6).Skip(10).Take(10), filtered.Items.Select(i => i.Id));
+        }
+    }
+
     protected async Task RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged()
     {
         await using var store = await CreateAsync();

@@ -64,6 +64,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     public Task Lists_filtered_paged_and_with_history() => ListsFilteredPagedAndWithHistory();
 
     [SqlServerFact]
+    public Task Pages_every_incident_once_in_either_order() => PagesEveryIncidentOnceInEitherOrder();
+
+    [SqlServerFact]
     public Task Refuses_a_plan_decided_on_an_incident_another_instance_changed() => RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged();
 
     [SqlServerFact]

@@ -60,6 +60,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task Lists_filtered_paged_and_with_history() => ListsFilteredPagedAndWithHistory();
 
     [Fact]
+    public Task Pages_every_incident_once_in_either_order() => PagesEveryIncidentOnceInEitherOrder();
+
+    [Fact]
     public Task Refuses_a_plan_decided_on_an_incident_another_instance_changed() => RefusesAPlanDecidedOnAnIncidentAnotherInstanceChanged();
 
     [Fact]
