@@ -2,7 +2,7 @@
 // Every text from an incident (Nagios output, notes) is set as text, never as HTML.
 "use strict";
 
-const state = { me: null, users: [], filters: null, refreshTimer: null, view: null, source: null };
+const state = { me: null, users: [], filters: null, refreshTimer: null, lastRefresh: 0, view: null, source: null };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -342,12 +342,18 @@ async function showIncident(number) {
 
 // ---- live updates and routing ---------------------------------------------------------------------------------------
 
+// A refresh runs 250 ms after the event that asks for it, and at most once a second: events that arrive meanwhile
+// join the refresh already waiting. A storm sends events without a pause, so a wait that started again at each
+// event (a debounce) never ended, and the queue stood still through the whole storm.
 function scheduleRefresh() {
-  clearTimeout(state.refreshTimer);
+  if (state.refreshTimer) return;
+  const wait = Math.max(250, state.lastRefresh + 1000 - Date.now());
   state.refreshTimer = setTimeout(() => {
+    state.refreshTimer = null;
+    state.lastRefresh = Date.now();
     if (state.view === "queue") refreshQueue();
     else if (state.view && !document.activeElement?.closest("form")) showIncident(state.view);
-  }, 250);
+  }, wait);
 }
 
 // A refused stream (not signed in yet) is not retried by the browser itself: the board tries again, and again after a sign-in.

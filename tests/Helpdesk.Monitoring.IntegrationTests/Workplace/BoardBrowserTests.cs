@@ -146,6 +146,34 @@ public sealed class BoardBrowserTests : IDisposable
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "archived-incident.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task The_queue_keeps_up_while_incidents_change_without_a_pause()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Instance.NewPageAsync(new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/");
+        await page.GetByText("Live", new() { Exact = true }).WaitForAsync();
+
+        // A new incident every 100 ms for up to 12 s, as in a storm: never the quiet 250 ms the board's refresh once
+        // waited for, so the queue stood still until the stream stopped.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(12));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var streaming = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await service.IngestAsync(Records.Service(NotificationType.Problem, host: $"stream{i:D3}", service: "Load", timeT: now));
+                await Task.Delay(100);
+            }
+        });
+
+        await page.Locator("tr[data-number='INC-000003']").WaitForAsync(new() { Timeout = 8_000 });
+        Assert.False(stop.IsCancellationRequested, "the queue showed INC-000003 only after the stream stopped");
+        await stop.CancelAsync();
+        await streaming;
+    }
+
     private static async Task ScanAsync(IPage page, string what)
     {
         var result = await page.RunAxe();
