@@ -187,7 +187,8 @@ internal static class SqlServerStatements
     public static string CountArchivedMatching(string filter) => $"SELECT COUNT_BIG(*) FROM dbo.archived_incident{filter}";
 
     public static string PageArchived(string filter) =>
-        $"SELECT document FROM dbo.archived_incident{filter} ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY";
+        $"SELECT a.document FROM dbo.archived_incident a WHERE a.id IN (SELECT id FROM dbo.archived_incident{filter} "
+        + "ORDER BY opened_at DESC, id DESC OFFSET @offset ROWS FETCH NEXT @limit ROWS ONLY) ORDER BY a.opened_at DESC, a.id DESC";
 
     public const string FindApplied = "SELECT a.event_id FROM dbo.applied_event a JOIN @ids i ON i.event_id = a.event_id";
 

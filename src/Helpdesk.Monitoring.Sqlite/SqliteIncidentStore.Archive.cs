@@ -188,7 +188,10 @@ public sealed partial class SqliteIncidentStore : IIncidentArchive
         int limit, long offset, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT document FROM archived_incident WHERE {where} ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset";
+        // The page's ids first, from the index alone; only those documents are read. Sorting and skipping whole rows
+        // carried every skipped document through the sort (bench/results/paging.md: 79 against 15 ms 20,000 deep).
+        command.CommandText = "SELECT document FROM archived_incident WHERE id IN "
+            + $"(SELECT id FROM archived_incident WHERE {where} ORDER BY opened_at DESC, id DESC LIMIT @limit OFFSET @offset) ORDER BY opened_at DESC, id DESC";
         bind(command.Parameters);
         command.Parameters.AddWithValue("@limit", limit);
         command.Parameters.AddWithValue("@offset", offset);

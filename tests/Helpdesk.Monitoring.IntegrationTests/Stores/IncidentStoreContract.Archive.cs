@@ -83,6 +83,40 @@ public abstract partial class IncidentStoreContract
         Assert.Equal(3, (await store.Writes.LoadAsync(default)).LastIncidentId);
     }
 
+    protected async Task ArchivedIncidentsPageNewestFirst()
+    {
+        await using var store = await CreateAsync();
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+
+        // Seven incidents of one customer, opened two a second: page edges fall between incidents opened together.
+        var notifications = Enumerable.Range(0, 7).SelectMany(i => new[]
+        {
+            Records.Service(NotificationType.Problem, host: $"web{i}", timeT: Records.T0 + (i / 2)),
+            Records.Service(NotificationType.Recovery, host: $"web{i}", state: AlertState.Ok, timeT: Records.T0 + 10),
+        }).ToArray();
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(decider, notifications), default)).IsCommitted);
+        var close = new CommitPlan();
+        decider.ApplyTimers(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddHours(2), close);
+        close.Seal();
+        Assert.True((await store.Writes.CommitAsync(close, default)).IsCommitted);
+        var forms = new List<ArchivedIncident>();
+        for (long id = 1; id <= 7; id++)
+        {
+            forms.Add(await ArchivedFormAsync(store, id));
+        }
+
+        Assert.Equal(7, await ((IIncidentArchive)store.Writes).MoveToArchiveAsync(forms, default));
+        var walked = new List<long>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var part = await store.Reads.ListAsync(new IncidentQuery { Archived = true, Customer = "acme", Page = page, PageSize = 3 }, default);
+            Assert.Equal(7, part.Total);
+            walked.AddRange(part.Items.Select(i => i.Id));
+        }
+
+        Assert.Equal([7L, 6L, 5L, 4L, 3L, 2L, 1L], walked);
+    }
+
     protected async Task NumbersGoOnAfterTheHighestArchivedIncident()
     {
         await using var store = await CreateAsync();

@@ -19,6 +19,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     public Task Numbers_go_on_after_the_highest_archived_incident() => NumbersGoOnAfterTheHighestArchivedIncident();
 
     [SqlServerFact]
+    public Task Archived_incidents_page_newest_first() => ArchivedIncidentsPageNewestFirst();
+
+    [SqlServerFact]
     public Task Expired_archived_incidents_are_listed_oldest_first_and_deleted_once() => ExpiredArchivedIncidentsAreListedOldestFirstAndDeletedOnce();
 
     [SqlServerFact]

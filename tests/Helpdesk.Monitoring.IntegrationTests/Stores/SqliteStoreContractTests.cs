@@ -15,6 +15,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task Numbers_go_on_after_the_highest_archived_incident() => NumbersGoOnAfterTheHighestArchivedIncident();
 
     [Fact]
+    public Task Archived_incidents_page_newest_first() => ArchivedIncidentsPageNewestFirst();
+
+    [Fact]
     public Task Expired_archived_incidents_are_listed_oldest_first_and_deleted_once() => ExpiredArchivedIncidentsAreListedOldestFirstAndDeletedOnce();
 
     [Fact]
