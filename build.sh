@@ -92,8 +92,8 @@ run() {
       || fail "could not add the first user (admin) to var/users.json"
   fi
   say "board: http://127.0.0.1:8080/ (sign in with the API token in var/admin-token, or set a password: artifacts/cli/helpdesk users password admin --users-file var/users.json)"
-  # A 32 MiB gen0 budget halves GC pauses under alert storms (docs/configuration.md, "Tuning"); the runtimeconfig cannot set it.
-  export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x2000000}
+  # A 16 MiB gen0 budget: fewer, shorter GC pauses under alert storms (docs/configuration.md, "Tuning"); the runtimeconfig cannot set it.
+  export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}
   say "helpdesk-service on ${HELPDESK_URLS:-http://127.0.0.1:8080}; spool: var/spool; store: var/helpdesk.db; notify with artifacts/cli/helpdesk"
   exec dotnet "src/Helpdesk.Monitoring.Service/bin/$CONFIG/net10.0/helpdesk-service.dll" \
     --urls "${HELPDESK_URLS:-http://127.0.0.1:8080}" --Helpdesk:DataDirectory "$ROOT/var" "$@"

@@ -52,9 +52,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        // The same GC setting ./build.sh run uses (README, "Tuning"): a 32 MiB gen0 budget halves GC pauses under load.
+        // The same GC setting ./build.sh run uses (docs/configuration.md, "Tuning"): a 16 MiB gen0 budget.
         // HELPDESK_SERVICE_GCGEN0SIZE tries another for the service alone (the generator keeps its own).
-        start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("HELPDESK_SERVICE_GCGEN0SIZE") is { Length: > 0 } gen0 ? gen0 : "0x2000000";
+        start.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("HELPDESK_SERVICE_GCGEN0SIZE") is { Length: > 0 } gen0 ? gen0 : "0x1000000";
         var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + dll);
         var service = new ServiceUnderTest(process, data, new Uri($"http://127.0.0.1:{port}"), key);
         process.OutputDataReceived += (_, e) => service.Logged(e.Data);
