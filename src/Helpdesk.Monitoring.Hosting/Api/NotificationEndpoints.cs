@@ -112,10 +112,11 @@ public static class NotificationEndpoints
         }
 
         var receipt = new RequestReceipt(ingest, valid.Count);
-        var inbound = new InboundNotification[valid.Count];
+        var records = CollectionsMarshal.AsSpan(valid);
+        var inbound = new InboundNotification[records.Length];
         for (var i = 0; i < inbound.Length; i++)
         {
-            inbound[i] = new InboundNotification(valid[i].Record, in CollectionsMarshal.AsSpan(valid)[i].Fields, receipt);
+            inbound[i] = new InboundNotification(records[i].Record, in records[i].Fields, receipt);
         }
 
         ingest.Push(inbound);

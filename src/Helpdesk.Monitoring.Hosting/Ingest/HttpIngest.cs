@@ -50,13 +50,7 @@ public sealed class HttpIngest : IDisposable
     /// <summary>Gives back room when a record is committed.</summary>
     public void Release(int count) => Interlocked.Add(ref _inFlight, -count);
 
-    public void Push(InboundNotification notification)
-    {
-        lock (_gate)
-        {
-            _subject.OnNext(notification);
-        }
-    }
+    public void Push(InboundNotification notification) => Push(new ReadOnlySpan<InboundNotification>(in notification));
 
     /// <summary>A request's records, one after another: they reach the pipeline together, in their order.</summary>
     public void Push(ReadOnlySpan<InboundNotification> notifications)
