@@ -51,37 +51,45 @@ public struct NotificationFields
 
     public readonly Utf8Slice Output => IsServiceNotification ? ServiceOutput : HostOutput;
 
-    /// <summary>Stores a plain text field; both readers (compact and full) go through here.</summary>
-    internal void SetText(WireField field, Utf8Slice slice)
+    /// <summary>Stores a plain text field; both readers go through here.</summary>
+    internal void SetText(WireField field, Utf8Slice slice) => TextSlot(field) = slice;
+
+    /// <summary>
+    /// Where a text field's slice is kept (a null reference for a field that is not text). The in-order reader measures
+    /// these places once, at start-up, and then stores into them without a switch per field.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.UnscopedRef]
+    internal ref Utf8Slice TextSlot(WireField field)
     {
         switch (field)
         {
-            case WireField.Instance: Instance = slice; break;
-            case WireField.Host: Host = slice; break;
-            case WireField.HostAlias: HostAlias = slice; break;
-            case WireField.HostAddress: HostAddress = slice; break;
-            case WireField.HostStateType: HostStateType = slice; break;
-            case WireField.HostOutput: HostOutput = slice; break;
-            case WireField.LongHostOutput: LongHostOutput = slice; break;
-            case WireField.Service: Service = slice; break;
-            case WireField.ServiceStateType: ServiceStateType = slice; break;
-            case WireField.ServiceOutput: ServiceOutput = slice; break;
-            case WireField.LongServiceOutput: LongServiceOutput = slice; break;
-            case WireField.ServiceProblemId: ServiceProblemId = slice; break;
-            case WireField.LastServiceProblemId: LastServiceProblemId = slice; break;
-            case WireField.HostProblemId: HostProblemId = slice; break;
-            case WireField.LastHostProblemId: LastHostProblemId = slice; break;
-            case WireField.Author: Author = slice; break;
-            case WireField.Comment: Comment = slice; break;
-            case WireField.LongDateTime: LongDateTime = slice; break;
-            case WireField.HostGroups: HostGroups = slice; break;
-            case WireField.ServiceGroups: ServiceGroups = slice; break;
-            case WireField.HostNotes: HostNotes = slice; break;
-            case WireField.HostNotesUrl: HostNotesUrl = slice; break;
-            case WireField.HostActionUrl: HostActionUrl = slice; break;
-            case WireField.ServiceNotes: ServiceNotes = slice; break;
-            case WireField.ServiceNotesUrl: ServiceNotesUrl = slice; break;
-            case WireField.ServiceActionUrl: ServiceActionUrl = slice; break;
+            case WireField.Instance: return ref Instance;
+            case WireField.Host: return ref Host;
+            case WireField.HostAlias: return ref HostAlias;
+            case WireField.HostAddress: return ref HostAddress;
+            case WireField.HostStateType: return ref HostStateType;
+            case WireField.HostOutput: return ref HostOutput;
+            case WireField.LongHostOutput: return ref LongHostOutput;
+            case WireField.Service: return ref Service;
+            case WireField.ServiceStateType: return ref ServiceStateType;
+            case WireField.ServiceOutput: return ref ServiceOutput;
+            case WireField.LongServiceOutput: return ref LongServiceOutput;
+            case WireField.ServiceProblemId: return ref ServiceProblemId;
+            case WireField.LastServiceProblemId: return ref LastServiceProblemId;
+            case WireField.HostProblemId: return ref HostProblemId;
+            case WireField.LastHostProblemId: return ref LastHostProblemId;
+            case WireField.Author: return ref Author;
+            case WireField.Comment: return ref Comment;
+            case WireField.LongDateTime: return ref LongDateTime;
+            case WireField.HostGroups: return ref HostGroups;
+            case WireField.ServiceGroups: return ref ServiceGroups;
+            case WireField.HostNotes: return ref HostNotes;
+            case WireField.HostNotesUrl: return ref HostNotesUrl;
+            case WireField.HostActionUrl: return ref HostActionUrl;
+            case WireField.ServiceNotes: return ref ServiceNotes;
+            case WireField.ServiceNotesUrl: return ref ServiceNotesUrl;
+            case WireField.ServiceActionUrl: return ref ServiceActionUrl;
+            default: return ref System.Runtime.CompilerServices.Unsafe.NullRef<Utf8Slice>();
         }
     }
 }

@@ -23,7 +23,7 @@ public static partial class NotificationParser
             return false;
         }
 
-        if (TryReadCompact(record, ref fields, out var seen))
+        if (TryReadInOrder(record, ref fields, out var seen))
         {
             failure = NotificationRules.Check(record, in fields, seen);
             return !failure.Failed;
@@ -33,7 +33,7 @@ public static partial class NotificationParser
         return TryParseFull(record, out fields, out failure);
     }
 
-    /// <summary>The full reader alone (Utf8JsonReader), without the compact fast path: for tests that compare the two.</summary>
+    /// <summary>The full reader alone (Utf8JsonReader), without the in-order fast path: for tests that compare the two.</summary>
     internal static bool TryParseFull(ReadOnlySpan<byte> record, out NotificationFields fields, out ParseFailure failure)
     {
         fields = default;

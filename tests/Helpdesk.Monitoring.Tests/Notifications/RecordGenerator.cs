@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Tests.Notifications;
 
@@ -49,10 +50,27 @@ internal static class RecordGenerator
         if (r.Next(4) == 0) Add("vars", Vars(r, clean));
         if (!clean && r.Next(8) == 0) Add("extra" + r.Next(3), Pick(r, ["1", "\"x\"", "[1,{\"a\":2}]", "{\"b\":[]}", "null", "[[[[0]]]]"]));
         if (r.Next(12) == 0 && props.Count > 0) props.Add(props[r.Next(props.Count)]);
-        Shuffle(r, props);
+
+        // Half the clean records keep our writer's order (the fast path's form); the rest, and all others, are shuffled.
+        if (clean && r.Next(2) == 0)
+        {
+            props.Sort((a, b) => WriterRank(a).CompareTo(WriterRank(b)));
+        }
+        else
+        {
+            Shuffle(r, props);
+        }
 
         var bytes = Encoding.UTF8.GetBytes("{" + string.Join(clean ? "," : Pick(r, [",", ", ", ",\n"]), props) + "}");
         return r.Next(clean ? 20 : 6) == 0 ? Damage(r, bytes) : bytes;
+    }
+
+    /// <summary>Where a property's row stands in the writer's order (unknown names last).</summary>
+    private static int WriterRank(string property)
+    {
+        var name = property[1..property.IndexOf('"', 1)];
+        var row = Array.FindIndex(WireFields.Rows, row => row.Name == name);
+        return row < 0 ? int.MaxValue : row;
     }
 
     private static string Vars(Random r, bool clean)
@@ -65,6 +83,12 @@ internal static class RecordGenerator
             parts.Add(clean
                 ? $"\"{Pick(r, names)}\":{(r.Next(10) == 0 ? "1" : "\"" + Pick(r, CleanTexts) + "\"")}"
                 : $"{Quote(r, Pick(r, names))}:{(r.Next(10) == 0 ? "1" : Quote(r, Pick(r, Texts)))}");
+        }
+
+        if (clean && r.Next(2) == 0)
+        {
+            // As the writer writes them: in ordinal order (a repeated name stays repeated).
+            parts.Sort(StringComparer.Ordinal);
         }
 
         return r.Next(15) == 0 ? "\"notanobject\"" : "{" + string.Join(",", parts) + "}";
