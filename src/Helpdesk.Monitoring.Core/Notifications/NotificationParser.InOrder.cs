@@ -16,12 +16,14 @@ public static partial class NotificationParser
     /// bytes, and a value is stored where the table says, without looking the name up or switching on the field.
     /// It accepts a strict subset of what the full reader accepts and fills the same fields; anything else (another
     /// order, escapes, unknown or repeated properties, other JSON forms, any doubt) returns false and the full
-    /// Utf8JsonReader path decides, so both paths always agree.
+    /// Utf8JsonReader path decides, so both paths always agree. <paramref name="printable"/> says that every byte is
+    /// printable ASCII, so the names need no search for control or invisible characters.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static bool TryReadInOrder(ReadOnlySpan<byte> record, ref NotificationFields fields, out ulong seen)
+    internal static bool TryReadInOrder(ReadOnlySpan<byte> record, ref NotificationFields fields, out ulong seen, out bool printable)
     {
         seen = 0;
+        printable = false;
         if (record.Length < 2 || record.Length > QuoteMap.MaxRecordBytes || record[0] != (byte)'{' || record[^1] != (byte)'}')
         {
             return false;
@@ -30,7 +32,7 @@ public static partial class NotificationParser
         // One pass instead of per-string checks: with no backslash, no control byte and valid UTF-8 anywhere, every
         // quote is structural and every string is valid JSON text.
         Span<ulong> words = stackalloc ulong[QuoteMap.Words(record.Length)];
-        if (!QuoteMap.TryMap(record, words, out var quotes, out var ascii) || (!ascii && !Utf8.IsValid(record)))
+        if (!QuoteMap.TryMap(record, words, out var quotes, out printable) || (!printable && !Utf8.IsValid(record)))
         {
             return false;
         }

@@ -23,9 +23,9 @@ public static partial class NotificationParser
             return false;
         }
 
-        if (TryReadInOrder(record, ref fields, out var seen))
+        if (TryReadInOrder(record, ref fields, out var seen, out var printable))
         {
-            failure = NotificationRules.Check(record, in fields, seen);
+            failure = NotificationRules.Check(record, in fields, seen, printable);
             return !failure.Failed;
         }
 
@@ -115,7 +115,7 @@ public static partial class NotificationParser
             return new ParseFailure(RejectReason.MalformedJson, "content after the record object");
         }
 
-        return NotificationRules.Check(record, in fields, seen);
+        return NotificationRules.Check(record, in fields, seen, printable: false);
     }
 
     private static ParseFailure ReadField(ref Utf8JsonReader reader, ReadOnlySpan<byte> record, WireField field, ref NotificationFields fields)

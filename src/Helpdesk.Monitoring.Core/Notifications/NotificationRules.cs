@@ -12,7 +12,11 @@ internal static class NotificationRules
     /// <summary>Year 9999 in epoch seconds: anything later is not a time Nagios reported.</summary>
     private const long MaxTimeT = 253_402_300_799;
 
-    public static ParseFailure Check(ReadOnlySpan<byte> record, in NotificationFields f, ulong seen)
+    /// <summary>
+    /// <paramref name="printable"/>: the reader saw that every byte of the record is printable ASCII, so no name can
+    /// hold a control, invisible or direction-changing character and the search for them is skipped.
+    /// </summary>
+    public static ParseFailure Check(ReadOnlySpan<byte> record, in NotificationFields f, ulong seen, bool printable)
     {
         if ((seen & Required) != Required)
         {
@@ -29,9 +33,9 @@ internal static class NotificationRules
             return NotificationParser.Invalid(WireField.TimeT, "must be a positive epoch time in seconds");
         }
 
-        var failure = CheckName(record, f.Instance, WireField.Instance, required: true);
-        failure = failure.Failed ? failure : CheckName(record, f.Host, WireField.Host, required: true);
-        failure = failure.Failed ? failure : CheckName(record, f.Service, WireField.Service, required: false);
+        var failure = CheckName(record, f.Instance, WireField.Instance, required: true, printable);
+        failure = failure.Failed ? failure : CheckName(record, f.Host, WireField.Host, required: true, printable);
+        failure = failure.Failed ? failure : CheckName(record, f.Service, WireField.Service, required: false, printable);
         if (failure.Failed)
         {
             return failure;
@@ -60,7 +64,7 @@ internal static class NotificationRules
         return ParseFailure.None;
     }
 
-    private static ParseFailure CheckName(ReadOnlySpan<byte> record, Utf8Slice slice, WireField field, bool required)
+    private static ParseFailure CheckName(ReadOnlySpan<byte> record, Utf8Slice slice, WireField field, bool required, bool printable)
     {
         if (slice.Escaped)
         {
@@ -78,10 +82,15 @@ internal static class NotificationRules
             return NotificationParser.Invalid(field, "is longer than 255 bytes");
         }
 
+        if (printable)
+        {
+            return ParseFailure.None;
+        }
+
         // Control characters would let two different names build the same fingerprint; invisible and direction-changing
         // characters would let two names that look the same be different identities (a look-alike host).
-        // One vectorised search for every byte that may start one of them; ASCII names find none.
-        for (var at = bytes.IndexOfAny(SuspectBytes); at >= 0; at = bytes[(at + 1)..].IndexOfAny(SuspectBytes) is var next and >= 0 ? at + 1 + next : -1)
+        // One vectorised search for any byte outside printable ASCII; ASCII names find none and cost nothing more.
+        for (var at = bytes.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E); at >= 0; at = Next(bytes, at))
         {
             var b = bytes[at];
             if (b < 0x20 || b == 0x7F)
@@ -98,14 +107,13 @@ internal static class NotificationRules
         return ParseFailure.None;
     }
 
-    /// <summary>Control bytes, DEL, and the lead bytes of the invisible characters below (C2, E2, EF).</summary>
-    private static readonly System.Buffers.SearchValues<byte> SuspectBytes = System.Buffers.SearchValues.Create(
-        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), 0x7F, 0xC2, 0xE2, 0xEF]);
+    private static int Next(ReadOnlySpan<byte> bytes, int at) =>
+        bytes[(at + 1)..].IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) is var next and >= 0 ? at + 1 + next : -1;
 
     /// <summary>
     /// Whether the UTF-8 character at the start is a C1 control (U+0080–U+009F), a zero-width or direction mark
     /// (U+200B–U+200F), a bidi embedding or override (U+202A–U+202E), a word joiner or isolate (U+2060–U+2069) or a
-    /// byte order mark (U+FEFF). Only reached for non-ASCII bytes, so ASCII names cost nothing more.
+    /// byte order mark (U+FEFF). Only reached for bytes outside printable ASCII.
     /// </summary>
     private static bool IsInvisible(ReadOnlySpan<byte> at) => at switch
     {
@@ -121,7 +129,7 @@ internal static class NotificationRules
     {
         var text = NotificationDecoder.Text(record, slice);
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        return CheckName(bytes, new Utf8Slice(0, bytes.Length, false), field, required: true);
+        return CheckName(bytes, new Utf8Slice(0, bytes.Length, false), field, required: true, printable: false);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

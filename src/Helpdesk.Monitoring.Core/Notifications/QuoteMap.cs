@@ -7,8 +7,9 @@ namespace Helpdesk.Monitoring.Notifications;
 
 /// <summary>
 /// One pass over a record for the fast path: it refuses a control byte or a backslash (either means the record is not
-/// in our writer's plain form), notes whether any byte is not ASCII (only then must the UTF-8 be checked), and sets one
-/// bit per double quote, so that finding where a string ends is a bit scan instead of a search.
+/// in our writer's plain form), notes whether every byte is printable ASCII (if not, the UTF-8 and the names must be
+/// checked byte by byte), and sets one bit per double quote, so that finding where a string ends is a bit scan instead
+/// of a search.
 /// </summary>
 internal ref struct QuoteMap
 {
@@ -26,10 +27,10 @@ internal ref struct QuoteMap
     /// Maps <paramref name="record"/> into <paramref name="words"/> (at least <see cref="Words"/>); false when it
     /// holds a control byte or a backslash, or is too large.
     /// </summary>
-    public static bool TryMap(ReadOnlySpan<byte> record, Span<ulong> words, out QuoteMap map, out bool ascii)
+    public static bool TryMap(ReadOnlySpan<byte> record, Span<ulong> words, out QuoteMap map, out bool printable)
     {
         map = default;
-        ascii = true;
+        printable = true;
         var count = Words(record.Length);
         if (record.Length > MaxRecordBytes || words.Length < count)
         {
@@ -38,10 +39,10 @@ internal ref struct QuoteMap
 
         if (!Vector256.IsHardwareAccelerated || record.Length < 64)
         {
-            return TryMapByByte(record, words[..count], out map, out ascii);
+            return TryMapByByte(record, words[..count], out map, out printable);
         }
 
-        // Refused bytes and high bits are gathered in two vectors and looked at once, at the end; only the quotes
+        // Refused and unprintable bytes are gathered in two vectors and looked at once, at the end; only the quotes
         // need their bits taken out of every block.
         var refused = Vector256<byte>.Zero;
         var high = Vector256<byte>.Zero;
@@ -59,7 +60,7 @@ internal ref struct QuoteMap
             words[whole] = Block(ref Unsafe.Add(ref start, record.Length - 64), ref refused, ref high) >> (64 - tail);
         }
 
-        ascii = high.ExtractMostSignificantBits() == 0;
+        printable = high.ExtractMostSignificantBits() == 0;
         map = new QuoteMap(words[..count]);
         return refused == Vector256<byte>.Zero;
     }
@@ -88,7 +89,10 @@ internal ref struct QuoteMap
         return (word << 6) + BitOperations.TrailingZeroCount(bits);
     }
 
-    /// <summary>64 bytes: their quote bits; control bytes and backslashes are gathered into <paramref name="refused"/>, the bytes themselves into <paramref name="high"/>.</summary>
+    /// <summary>
+    /// 64 bytes: their quote bits. Control bytes and backslashes are gathered into <paramref name="refused"/>; bytes
+    /// from DEL (0x7F) up set the top bit of <paramref name="high"/> (b | b + 1 has it exactly for those).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Block(ref byte at, ref Vector256<byte> refused, ref Vector256<byte> high)
     {
@@ -98,29 +102,29 @@ internal ref struct QuoteMap
         var backslash = Vector256.Create((byte)'\\');
         refused |= Vector256.Equals(lo & control, Vector256<byte>.Zero) | Vector256.Equals(lo, backslash)
             | Vector256.Equals(hi & control, Vector256<byte>.Zero) | Vector256.Equals(hi, backslash);
-        high |= lo | hi;
+        high |= lo | (lo + Vector256<byte>.One) | hi | (hi + Vector256<byte>.One);
         var quote = Vector256.Create((byte)'"');
         return Vector256.Equals(lo, quote).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(hi, quote).ExtractMostSignificantBits() << 32);
     }
 
     /// <summary>The same, a byte at a time: for short records and machines without 256-bit vectors.</summary>
-    private static bool TryMapByByte(ReadOnlySpan<byte> record, Span<ulong> words, out QuoteMap map, out bool ascii)
+    private static bool TryMapByByte(ReadOnlySpan<byte> record, Span<ulong> words, out QuoteMap map, out bool printable)
     {
         words.Clear();
         var refused = false;
-        var high = 0;
+        var high = false;
         for (var i = 0; i < record.Length; i++)
         {
             var b = record[i];
             refused |= b < 0x20 || b == (byte)'\\';
-            high |= b & 0x80;
+            high |= b >= 0x7F;
             if (b == (byte)'"')
             {
                 words[i >> 6] |= 1UL << (i & 63);
             }
         }
 
-        ascii = high == 0;
+        printable = !high;
         map = new QuoteMap(words);
         return !refused;
     }

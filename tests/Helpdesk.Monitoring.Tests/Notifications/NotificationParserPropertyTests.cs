@@ -27,7 +27,7 @@ public sealed class NotificationParserPropertyTests
         {
             var record = RecordGenerator.Generate(seed);
             NotificationFields fast = default;
-            if (!NotificationParser.TryReadInOrder(record, ref fast, out _))
+            if (!NotificationParser.TryReadInOrder(record, ref fast, out _, out _))
             {
                 return true;
             }
@@ -45,7 +45,7 @@ public sealed class NotificationParserPropertyTests
     {
         var record = Records.Bytes(Records.Service(NotificationType.Problem) with { LongServiceOutput = "more", ServiceProblemId = "7" });
         NotificationFields fields = default;
-        Assert.True(NotificationParser.TryReadInOrder(record, ref fields, out _));
+        Assert.True(NotificationParser.TryReadInOrder(record, ref fields, out _, out _));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class NotificationParserPropertyTests
         };
         var record = NotificationWriter.ToUtf8(n);
         NotificationFields fast = default;
-        Assert.True(NotificationParser.TryReadInOrder(record, ref fast, out var fastSeen));
+        Assert.True(NotificationParser.TryReadInOrder(record, ref fast, out var fastSeen, out _));
         Assert.True(NotificationParser.TryParseFull(record, out var full, out _));
         Assert.Equal(full, fast);
         Assert.True(NotificationDecoder.TryDecode(record, out var back, out _));
@@ -146,7 +146,7 @@ public sealed class NotificationParserPropertyTests
                 var n = Records.Service(NotificationType.Problem) with { ServiceOutput = new string('x', length) + tail, Vars = new Dictionary<string, string>() };
                 var record = NotificationWriter.ToUtf8(n);
                 NotificationFields fast = default;
-                var took = NotificationParser.TryReadInOrder(record, ref fast, out _);
+                var took = NotificationParser.TryReadInOrder(record, ref fast, out _, out _);
                 Assert.Equal(tail is "" or "ü", took);
                 Assert.True(NotificationParser.TryParse(record, out var fields, out _));
                 Assert.True(NotificationParser.TryParseFull(record, out var full, out _));
@@ -167,10 +167,27 @@ public sealed class NotificationParserPropertyTests
         {
             var record = System.Text.Encoding.UTF8.GetBytes(other);
             NotificationFields fast = default;
-            Assert.False(NotificationParser.TryReadInOrder(record, ref fast, out _));
+            Assert.False(NotificationParser.TryReadInOrder(record, ref fast, out _, out _));
             var fullAccepts = NotificationParser.TryParseFull(record, out _, out var fullFailure);
             Assert.Equal(fullAccepts, NotificationParser.TryParse(record, out _, out var failure));
             Assert.Equal(fullFailure.Reason, failure.Reason);
         }
+    }
+
+    [Theory]
+    [InlineData("web\u007f01")]
+    [InlineData("look\u200balike")]
+    [InlineData("rtl\u202eevil")]
+    [InlineData("c1\u0085")]
+    [InlineData("bom\ufeff")]
+    public void A_name_with_a_control_or_invisible_character_is_refused_whichever_reader_reads_it(string host)
+    {
+        // The fast path skips the names' search only when every byte is printable ASCII: these must still be found.
+        var record = NotificationWriter.ToUtf8(Records.Service(NotificationType.Problem) with { Host = host });
+        Assert.False(NotificationParser.TryParse(record, out _, out var failure));
+        Assert.Equal(RejectReason.InvalidField, failure.Reason);
+        Assert.Contains("'host'", failure.Message, StringComparison.Ordinal);
+        Assert.False(NotificationParser.TryParseFull(record, out _, out var full));
+        Assert.Equal(full, failure);
     }
 }
