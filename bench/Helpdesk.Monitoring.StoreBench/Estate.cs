@@ -68,6 +68,33 @@ internal sealed class Estate(IIncidentStore store, DateTimeOffset start, StoreSn
         await CommitAsync(now, notifications);
     }
 
+    /// <summary>
+    /// Opens a problem on every service of an estate (customers × hosts × services, the side-by-side's shape), in
+    /// commits of <paramref name="chunk"/>: the open incidents a storm leaves, each host's services apart.
+    /// </summary>
+    public async Task OpenEstateAsync(int customers, int hostsPerCustomer, int servicesPerHost, DateTimeOffset now, int chunk = 5_000)
+    {
+        var notifications = new List<Notification>();
+        var t = now.ToUnixTimeSeconds();
+        for (var c = 0; c < customers; c++)
+        {
+            for (var h = 0; h < hostsPerCustomer; h++)
+            {
+                for (var s = 0; s < servicesPerHost; s++)
+                {
+                    notifications.Add(Service(NotificationType.Problem, $"c{c:D2}-host{h:D4}", $"Service {s}", AlertState.Critical, t, $"customer{c:D2}"));
+                    if (notifications.Count == chunk)
+                    {
+                        await CommitAsync(now, notifications);
+                        notifications = [];
+                    }
+                }
+            }
+        }
+
+        await CommitAsync(now, notifications);
+    }
+
     /// <summary>One commit of what a busy minute brings: new problems and recoveries of earlier ones.</summary>
     public async Task<TimeSpan> CommitMinuteAsync(DateTimeOffset now, int problems)
     {

@@ -3,6 +3,7 @@ using Helpdesk.Monitoring.StoreBench;
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- size  [--incidents N] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- paging [--open N] [--runs N] [--work DIR] [--out FILE]
+// dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- memory [--customers N] [--hosts N] [--services N] [--out FILE]
 var command = args.FirstOrDefault();
 string Option(string name, string fallback)
 {
@@ -24,8 +25,11 @@ switch (command)
     case "paging":
         report = await Paging.RunAsync(int.Parse(Option("--open", "50000")), int.Parse(Option("--runs", "5")), work);
         break;
+    case "memory":
+        report = await Memory.RunAsync(int.Parse(Option("--customers", "50")), int.Parse(Option("--hosts", "200")), int.Parse(Option("--services", "5")), work);
+        break;
     default:
-        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE]");
+        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE] | memory [--customers N] [--hosts N] [--services N] [--out FILE]");
         return 2;
 }
 

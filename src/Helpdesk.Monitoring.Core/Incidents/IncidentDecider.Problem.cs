@@ -161,7 +161,7 @@ public sealed partial class IncidentDecider
     /// <summary>A newly opened incident joins the decider: by id, identity and host, counted active, its SLA clock running.</summary>
     private IncidentState Track(IncidentRecord opened)
     {
-        var incident = new IncidentState(opened, Fingerprint.Of(opened.Instance, opened.Host, opened.Service));
+        var incident = new IncidentState(opened, Fingerprint.Of(opened.Instance, opened.Host, opened.Service), _names);
         // Opened now from its notification: its title is the one its state (and no members yet) makes.
         incident.TitleIsCurrent();
         _index.Add(incident, opened: true);

@@ -16,10 +16,14 @@ public sealed partial class IncidentDecider
 
     /// <summary>Clock entries waiting, stale ones included (for tests of the bound).</summary>
     internal int ScheduledClocks => _clocks.Count;
+
+    /// <summary>A live incident's state as kept in memory (for tests of what it shares).</summary>
+    internal IncidentState LiveState(long id) => _index[id];
     private readonly Correlator _correlator;
     private readonly SlaClocks _sla;
     private readonly SeenEvents _seen;
     private readonly ScheduledDowntimes _downtimes = new();
+    private readonly NameTable _names = new();
 
     /// <summary>The time of the decision being made (each Apply and ApplyTimers sets it): when what is decided arrived.</summary>
     private DateTimeOffset _now;
@@ -165,7 +169,7 @@ public sealed partial class IncidentDecider
     /// <summary>A live incident as stored (at start) or as another instance left it: indexed, counted, its clocks queued.</summary>
     private IncidentState Admit(IncidentRecord record)
     {
-        var incident = new IncidentState(record, Fingerprint.Of(record.Instance, record.Host, record.Service));
+        var incident = new IncidentState(record, Fingerprint.Of(record.Instance, record.Host, record.Service), _names);
         _index.Add(incident, opened: false);
         if (incident.Status == IncidentStatus.Resolved)
         {
