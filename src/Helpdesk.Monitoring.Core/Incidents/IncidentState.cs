@@ -43,8 +43,12 @@ internal sealed partial class IncidentState
         Host = names.Share(r.Host);
         Service = names.Share(r.Service);
         _openedAt = CompactInstant.Of(r.OpenedAt);
-        CorrelationRule = r.CorrelationRule;
-        CorrelationKey = r.CorrelationKey;
+        if (r.CorrelationRule.Length > 0 || r.CorrelationKey.Length > 0)
+        {
+            var work = Work(keep: true)!;
+            (work.CorrelationRule, work.CorrelationKey) = (names.Share(r.CorrelationRule), r.CorrelationKey);
+        }
+
         MergedInto = r.MergedInto;
         Tier = names.Share(r.Tier);
         Sla = r.Sla with { Calendar = names.Share(r.Sla.Calendar) };
@@ -56,9 +60,10 @@ internal sealed partial class IncidentState
         ResolutionFix = r.ResolutionFix;
     }
 
-    // What people add to an incident (acknowledgement, assignee, resolution) and the customer's update clock are rare
-    // next to the fields every notification reads: kept apart, made only when first set, so the state stays small
-    // (10,000s stay open in a storm, and the repeat path reads them from memory, not cache).
+    // What people add to an incident (acknowledgement, assignee, resolution, notes), what correlation adds (members,
+    // the rule, a merge) and the customer's update clock are rare next to the fields every notification reads: kept
+    // apart, made only when first set, so the state stays small (10,000s stay open in a storm, and the repeat path
+    // reads them from memory, not cache).
     private IncidentWork? _work;
 
     // The instants, 8 bytes each instead of a DateTimeOffset's 16 or a nullable one's 24 (see CompactInstant).
@@ -170,14 +175,24 @@ internal sealed partial class IncidentState
     /// <summary>Empty for a host incident; a storm incident has no host of its own (<see cref="HasCause"/> is false).</summary>
     public string Service { get; }
     public DateTimeOffset OpenedAt => _openedAt.Required;
-    public string CorrelationRule { get; }
-    public string CorrelationKey { get; }
-    public long? MergedInto { get; set; }
+    public string CorrelationRule => _work?.CorrelationRule ?? "";
+    public string CorrelationKey => _work?.CorrelationKey ?? "";
+
+    public long? MergedInto
+    {
+        get => _work?.MergedInto;
+        set => Work(value is not null)?.MergedInto = value;
+    }
+
     public string Tier { get; set; }
     public IncidentSla Sla { get; set; }
 
     /// <summary>Alerts correlated into this incident besides its cause, by fingerprint; null until the first joins.</summary>
-    public Dictionary<byte[], MemberState>? Members { get; set; }
+    public Dictionary<byte[], MemberState>? Members
+    {
+        get => _work?.Members;
+        set => Work(value is not null)?.Members = value;
+    }
 
     /// <summary>Whether the incident is about one alert of its own (its cause); a storm incident only collects members.</summary>
     public bool HasCause => Host.Length > 0;
@@ -185,20 +200,21 @@ internal sealed partial class IncidentState
     public int MemberCount => Members?.Count ?? 0;
 
     /// <summary>Members that are hosts, and members that are services: counted as they join (a member never leaves), for the title.</summary>
-    public int HostMembers { get; private set; }
+    public int HostMembers => _work?.HostMembers ?? 0;
 
-    public int ServiceMembers { get; private set; }
+    public int ServiceMembers => _work?.ServiceMembers ?? 0;
 
     /// <summary>A new member joined (<see cref="Members"/> holds it now).</summary>
     public void Counted(MemberState member)
     {
+        var work = Work(keep: true)!;
         if (member.Service.Length == 0)
         {
-            HostMembers++;
+            work.HostMembers++;
         }
         else
         {
-            ServiceMembers++;
+            work.ServiceMembers++;
         }
     }
 
@@ -240,7 +256,11 @@ internal sealed partial class IncidentState
     public int ReopenCount { get; set; }
     public DateTimeOffset UpdatedAt { get => _updatedAt.Required; set => _updatedAt = CompactInstant.Of(value); }
     public int TimelineCount { get; set; }
-    public string LastNote { get; set; } = "";
+    public string LastNote
+    {
+        get => _work?.LastNote ?? "";
+        set => Work(value.Length > 0)?.LastNote = value;
+    }
 
     /// <summary>When the customer's next status update is due (the one entry in the clocks that counts); kept in memory only.</summary>
     public DateTimeOffset? CustomerUpdateDue
@@ -294,6 +314,20 @@ internal enum ChangeKind : byte
 internal sealed class IncidentWork
 {
     public string AssignedTo { get; set; } = "";
+
+    public string LastNote { get; set; } = "";
+
+    public string CorrelationRule { get; set; } = "";
+
+    public string CorrelationKey { get; set; } = "";
+
+    public long? MergedInto { get; set; }
+
+    public Dictionary<byte[], MemberState>? Members { get; set; }
+
+    public int HostMembers { get; set; }
+
+    public int ServiceMembers { get; set; }
 
     public string AcknowledgedBy { get; set; } = "";
 
