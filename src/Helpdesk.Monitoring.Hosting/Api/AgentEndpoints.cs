@@ -7,6 +7,7 @@ using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -39,8 +40,9 @@ public static class AgentEndpoints
             .WithSummary($"An agent action: {verb}").Accepts<AgentRequestJson>("application/json")
             .Produces<AgentActionResultJson>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
 
-    /// <summary>What the endpoints need, resolved from the container as one parameter.</summary>
-    public sealed record Dependencies(Access Access, HttpIngest Ingest, PipelineReadiness Readiness, IIncidentQueries Queries, IOptions<HelpdeskOptions> Options, TimeProvider Time);
+    /// <summary>What the endpoints need, resolved from the container as one parameter (every part said outright: see CustomerEndpoints).</summary>
+    public sealed record Dependencies([FromServices] Access Access, [FromServices] HttpIngest Ingest, [FromServices] PipelineReadiness Readiness,
+        [FromServices] IIncidentQueries Queries, [FromServices] IOptions<HelpdeskOptions> Options, [FromServices] TimeProvider Time);
 
     private static async Task<IResult> ActAsync(HttpContext http, string number, AgentActionKind kind, Dependencies d, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -26,8 +27,10 @@ public static class CustomerEndpoints
         app.MapPost("/customer/{link}", (HttpContext http, string link, [AsParameters] Dependencies d, CancellationToken ct) => AnswerAsync(http, link, d, ct)).ExcludeFromDescription();
     }
 
-    public sealed record Dependencies(CustomerLinks Links, IIncidentQueries Queries, ISatisfactionRecords Ratings, HttpIngest Ingest, HelpdeskMetrics Metrics,
-        IOptions<HelpdeskOptions> Options, TimeProvider Time);
+    // Every part from the container, said outright: the request delegate is generated at build time, and a part left
+    // to inference could be taken for the request's body.
+    public sealed record Dependencies([FromServices] CustomerLinks Links, [FromServices] IIncidentQueries Queries, [FromServices] ISatisfactionRecords Ratings,
+        [FromServices] HttpIngest Ingest, [FromServices] HelpdeskMetrics Metrics, [FromServices] IOptions<HelpdeskOptions> Options, [FromServices] TimeProvider Time);
 
     private static async Task<IResult> ShowAsync(string token, Dependencies d, CancellationToken cancellationToken)
     {
