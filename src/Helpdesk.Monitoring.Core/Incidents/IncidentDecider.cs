@@ -19,6 +19,7 @@ public sealed partial class IncidentDecider
 
     /// <summary>A live incident's state as kept in memory (for tests of what it shares).</summary>
     internal IncidentState LiveState(long id) => _index[id];
+
     private readonly Correlator _correlator;
     private readonly SlaClocks _sla;
     private readonly SeenEvents _seen;
