@@ -144,6 +144,42 @@ internal sealed class Estate(IIncidentStore store, DateTimeOffset start, StoreSn
         yield return Host(NotificationType.Recovery, host, AlertState.Up, t + 900, customer);
     }
 
+    /// <summary>
+    /// Decides wire records (already written, so their writing is not timed) and commits them as one plan, as the
+    /// pipeline does a batch; returns the time each took.
+    /// </summary>
+    public async Task<(TimeSpan Decide, TimeSpan Commit)> CommitRecordsAsync(DateTimeOffset now, IReadOnlyList<byte[]> records)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var plan = new CommitPlan();
+        _decider.ApplyTimers(now, plan);
+        foreach (var record in records)
+        {
+            if (!NotificationParser.TryParse(record, out var fields, out var failure))
+            {
+                throw new InvalidOperationException($"a generated notification does not parse: {failure}");
+            }
+
+            _decider.Apply(record, in fields, now, false, plan);
+        }
+
+        // No outbound channel, as in the side-by-side.
+        plan.Seal();
+        var decided = clock.Elapsed;
+        Notifications += records.Count;
+        var result = await store.CommitAsync(plan, default);
+        if (!result.IsCommitted)
+        {
+            throw new InvalidOperationException("a generated batch was refused by the store");
+        }
+
+        return (decided, clock.Elapsed - decided);
+    }
+
+    /// <summary>A service notification of the estate opened by <see cref="OpenEstateAsync"/>, as wire bytes.</summary>
+    public static byte[] EstateRecord(NotificationType type, int customer, int host, int service, AlertState state, long t) =>
+        NotificationWriter.ToUtf8(Service(type, $"c{customer:D2}-host{host:D4}", $"Service {service}", state, t, $"customer{customer:D2}"));
+
     private async Task CommitAsync(DateTimeOffset now, List<Notification> notifications)
     {
         var plan = new CommitPlan();

@@ -4,6 +4,7 @@ using Helpdesk.Monitoring.StoreBench;
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- paging [--open N] [--runs N] [--work DIR] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- memory [--customers N] [--hosts N] [--services N] [--out FILE]
+// dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- commit [--customers N] [--hosts N] [--services N] [--batch N] [--batches N] [--runs N] [--mixes storm,changes] [--out FILE]
 var command = args.FirstOrDefault();
 string Option(string name, string fallback)
 {
@@ -28,8 +29,12 @@ switch (command)
     case "memory":
         report = await Memory.RunAsync(int.Parse(Option("--customers", "50")), int.Parse(Option("--hosts", "200")), int.Parse(Option("--services", "5")), work);
         break;
+    case "commit":
+        report = await CommitCost.RunAsync(int.Parse(Option("--customers", "50")), int.Parse(Option("--hosts", "200")), int.Parse(Option("--services", "5")),
+            int.Parse(Option("--batch", "200")), int.Parse(Option("--batches", "1000")), int.Parse(Option("--runs", "3")), Option("--mixes", "storm,changes"), work);
+        break;
     default:
-        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE] | memory [--customers N] [--hosts N] [--services N] [--out FILE]");
+        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE] | memory [--customers N] [--hosts N] [--services N] [--out FILE] | commit [--customers N] [--hosts N] [--services N] [--batch N] [--batches N] [--runs N] [--mixes storm,changes] [--out FILE]");
         return 2;
 }
 

@@ -41,11 +41,20 @@ internal sealed class Estate
 
     public IEnumerable<int> Firing() => _parts.SelectMany(p => p.Firing());
 
+    /// <summary>The share of the steady phase's notifications that changed an identity's state (fired or resolved).</summary>
+    public double ChangeShare()
+    {
+        var changes = _parts.Sum(p => p.Sent(Step.Fire) + p.Sent(Step.Resolve));
+        var all = changes + _parts.Sum(p => p.Sent(Step.Repeat));
+        return all == 0 ? 0 : (double)changes / all;
+    }
+
     /// <summary>One connection's identities, split into firing and idle, each pickable at random in O(1).</summary>
     internal sealed class Part
     {
         private readonly int[] _order; // firing identities first, then idle ones
         private readonly Dictionary<int, int> _touched = [];
+        private readonly long[] _sent = new long[3];
         private int _firing;
         private int _batch;
 
@@ -65,18 +74,23 @@ internal sealed class Estate
 
         /// <summary>
         /// The next notification: a repeat of a firing identity with probability <paramref name="repeatRatio"/>, else a
-        /// change (an idle identity fires or, when none is idle, a firing one resolves).
+        /// change: an idle identity fires or, when none is idle or every idle one was changed in this request already,
+        /// a firing one resolves.
         /// </summary>
         public (int Identity, Step Step) Next(Random random, double repeatRatio)
         {
             if (_firing > 0 && random.NextDouble() < repeatRatio)
             {
-                return (_order[random.Next(_firing)], Step.Repeat);
+                return Counted((_order[random.Next(_firing)], Step.Repeat));
             }
 
-            for (var attempt = 0; attempt < 8; attempt++)
+            // An identity changed in this request is not changed again in it (the order of one request's notifications
+            // is not promised by every system). The identities this request resolved are idle, so picking among the
+            // idle ones alone would soon find only those, and every later change would fall back to a repeat: after
+            // a few idle picks that were all taken, resolve instead.
+            for (var attempt = 0; attempt < 16; attempt++)
             {
-                var fire = IdleCount > 0;
+                var fire = IdleCount > 0 && (attempt < 4 || _firing == 0);
                 var at = fire ? _firing + random.Next(IdleCount) : random.Next(_firing);
                 var identity = _order[at];
                 if (_touched.TryGetValue(identity, out var batch) && batch == _batch)
@@ -86,11 +100,20 @@ internal sealed class Estate
 
                 _touched[identity] = _batch;
                 Move(at, fire);
-                return (identity, fire ? Step.Fire : Step.Resolve);
+                return Counted((identity, fire ? Step.Fire : Step.Resolve));
             }
 
             // Everything nearby was touched in this request already (tiny estates only): send a repeat instead.
-            return _firing > 0 ? (_order[random.Next(_firing)], Step.Repeat) : (_order[0], Step.Repeat);
+            return Counted(_firing > 0 ? (_order[random.Next(_firing)], Step.Repeat) : (_order[0], Step.Repeat));
+        }
+
+        /// <summary>How many of each step this part sent in the steady phase (the report says what was really sent).</summary>
+        public long Sent(Step step) => _sent[(int)step];
+
+        private (int Identity, Step Step) Counted((int Identity, Step Step) next)
+        {
+            _sent[(int)next.Step]++;
+            return next;
         }
 
         /// <summary>The first idle identity fires (priming), or -1 when all fire.</summary>

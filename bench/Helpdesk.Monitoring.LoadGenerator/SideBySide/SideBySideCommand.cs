@@ -51,7 +51,7 @@ internal static class SideBySideCommand
                     var result = await SideBySideRun.RunAsync(peer, identities, workload, run, TimeSpan.FromSeconds(duration));
                     results.Add(result);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{workload.Name} run {run} {result.System,-12} {result.Rate,8:N0}/s p50 {result.Percentile(50):0.00} ms p99 {result.Percentile(99):0.00} ms, {result.PerCpuSecond:N0} per CPU-s, RSS {result.RssBytes / 1048576.0:0} MiB, firing {result.Expected}: {(result.Verified ? "verified" : $"MISMATCH ({result.Missing} missing, {result.Extra} extra, {result.Sent - result.Taken} not taken)")}"));
+                        $"{workload.Name} run {run} {result.System,-12} {result.Rate,8:N0}/s p50 {result.Percentile(50):0.00} ms p99 {result.Percentile(99):0.00} ms, {result.PerCpuSecond:N0} per CPU-s, RSS {result.RssBytes / 1048576.0:0} MiB, {result.ChangeShare:0.0 %} changes, firing {result.Expected}: {(result.Verified ? "verified" : $"MISMATCH ({result.Missing} missing, {result.Extra} extra, {result.Sent - result.Taken} not taken)")}"));
                 }
             }
         }

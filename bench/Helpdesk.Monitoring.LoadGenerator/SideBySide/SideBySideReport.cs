@@ -20,6 +20,8 @@ internal static class SideBySideReport
         {
             s.AppendLine(inv, $"### {group.Key.Description}");
             s.AppendLine();
+            s.AppendLine(inv, $"Sent in the measured phase: {Median(group.Select(r => r.ChangeShare)):0.0 %} state changes (fires and resolves), the rest repeats.");
+            s.AppendLine();
             s.AppendLine("| system | notifications/s (runs) | median | p50 / p99 ms | per CPU-second | RSS (peak) MiB | firing set |");
             s.AppendLine("|---|---|---:|---|---:|---|---|");
             var medians = new Dictionary<string, (double Rate, double P99, double PerCpu, double Rss)>();

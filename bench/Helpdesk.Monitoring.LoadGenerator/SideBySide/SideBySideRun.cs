@@ -58,7 +58,7 @@ internal static class SideBySideRun
         var expected = estate.Firing().ToHashSet();
         var held = await peer.FiringAsync();
         return new RunResult(peer.Name, workload, run, sent, taken, clock.Elapsed, latencies.SelectMany(l => l).Order().ToArray(), cpu, rss, peak,
-            expected.Count, expected.Count(i => !held.Contains(i)), held.Count(i => !expected.Contains(i)));
+            expected.Count, expected.Count(i => !held.Contains(i)), held.Count(i => !expected.Contains(i)), estate.ChangeShare());
     }
 
     private static async Task PrimeAsync(IPeer peer, Estate estate, int connections)

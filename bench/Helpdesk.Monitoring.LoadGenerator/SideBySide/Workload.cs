@@ -13,7 +13,7 @@ internal sealed record Workload(string Name, string Description, double RepeatRa
 
 /// <summary>One system's steady phase under one workload.</summary>
 internal sealed record RunResult(string System, Workload Workload, int Run, long Sent, long Taken, TimeSpan Elapsed, double[] LatenciesMs, double CpuSeconds,
-    long RssBytes, long PeakRssBytes, int Expected, int Missing, int Extra)
+    long RssBytes, long PeakRssBytes, int Expected, int Missing, int Extra, double ChangeShare)
 {
     public double Rate => Taken / Elapsed.TotalSeconds;
 
