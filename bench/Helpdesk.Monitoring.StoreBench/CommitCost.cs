@@ -10,7 +10,7 @@ namespace Helpdesk.Monitoring.StoreBench;
 /// What a batch costs once it has arrived, without HTTP and without a load generator on the same cores: the
 /// side-by-side's estate (every identity firing), then batches of its two mixes decided and committed as the pipeline
 /// does, on one thread, <c>synchronous=FULL</c>. Reports time and process CPU per notification, decide and commit
-/// apart: the store's share of a notification, measured where the machine's other load does not move it.
+/// apart, and the bytes the store wrote per notification (which the machine's other load does not move).
 /// </summary>
 internal static class CommitCost
 {
@@ -19,7 +19,7 @@ internal static class CommitCost
     // The decider's clock moves as a storm's would (a hundred commits a second), so no SLA clock comes due in a run.
     private const int BatchesPerSecond = 100;
 
-    private readonly record struct Measure(double DecideUs, double CommitUs, double CpuUs);
+    private readonly record struct Measure(double DecideUs, double CommitUs, double CpuUs, double WrittenBytes);
 
     public static async Task<string> RunAsync(int customers, int hosts, int services, int batch, int batches, int runs, string mixes, string work)
     {
@@ -28,8 +28,8 @@ internal static class CommitCost
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{customers * hosts * services:N0} identities, all firing; {batches} batches of {batch} per run, each run on a fresh store (`synchronous=FULL`); microseconds per notification, medians of {runs} runs (each run's value in brackets).");
         text.AppendLine();
-        text.AppendLine("| mix | decide | commit | process CPU |");
-        text.AppendLine("|---|---|---|---|");
+        text.AppendLine("| mix | decide µs | commit µs | process CPU µs | bytes written |");
+        text.AppendLine("|---|---|---|---|---|");
         foreach (var (key, name, changeShare) in new[] { ("storm", "storm: 90 % repeats", 0.1), ("changes", "every notification changes state", 1.0) })
         {
             if (!mixes.Split(',').Contains(key))
@@ -43,7 +43,7 @@ internal static class CommitCost
                 measures.Add(await RunOnceAsync(customers, hosts, services, batch, batches, changeShare, run, work));
             }
 
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(measures, m => m.DecideUs)} | {Median(measures, m => m.CommitUs)} | {Median(measures, m => m.CpuUs)} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(measures, m => m.DecideUs)} | {Median(measures, m => m.CommitUs)} | {Median(measures, m => m.CpuUs)} | {Median(measures, m => m.WrittenBytes, "N0")} |");
         }
 
         return text.ToString();
@@ -97,11 +97,13 @@ internal static class CommitCost
             var warm = batches / 10;
             var (decide, commit) = (TimeSpan.Zero, TimeSpan.Zero);
             var cpu = TimeSpan.Zero;
+            var written = 0L;
             for (var b = 0; b < batches; b++)
             {
                 if (b == warm)
                 {
                     cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    written = WrittenBytes();
                 }
 
                 var (d, c) = await estate.CommitRecordsAsync(Start.AddSeconds(60 + ((double)b / BatchesPerSecond)), records[b]);
@@ -113,8 +115,9 @@ internal static class CommitCost
             }
 
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            written = WrittenBytes() - written;
             double n = (batches - warm) * batch;
-            return new Measure(decide.TotalMicroseconds / n, commit.TotalMicroseconds / n, cpu.TotalMicroseconds / n);
+            return new Measure(decide.TotalMicroseconds / n, commit.TotalMicroseconds / n, cpu.TotalMicroseconds / n, written / n);
         }
         finally
         {
@@ -122,11 +125,28 @@ internal static class CommitCost
         }
     }
 
-    private static string Median(List<Measure> measures, Func<Measure, double> of)
+    /// <summary>
+    /// Bytes this process has handed to write calls (/proc/self/io): the store's WAL frames and checkpoints. A count,
+    /// not a time: how many pages a notification makes SQLite write does not depend on the machine's other load.
+    /// </summary>
+    private static long WrittenBytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/io"))
+        {
+            if (line.StartsWith("wchar:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(6).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    private static string Median(List<Measure> measures, Func<Measure, double> of, string format = "N2")
     {
         var values = measures.Select(of).ToList();
         var sorted = values.Order().ToList();
         var median = sorted[sorted.Count / 2];
-        return string.Create(CultureInfo.InvariantCulture, $"**{median:N2}** ({string.Join(" / ", values.Select(v => v.ToString("N2", CultureInfo.InvariantCulture)))})");
+        return string.Create(CultureInfo.InvariantCulture, $"**{median.ToString(format, CultureInfo.InvariantCulture)}** ({string.Join(" / ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)))})");
     }
 }
