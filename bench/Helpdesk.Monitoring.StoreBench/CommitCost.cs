@@ -19,7 +19,7 @@ internal static class CommitCost
     // The decider's clock moves as a storm's would (a hundred commits a second), so no SLA clock comes due in a run.
     private const int BatchesPerSecond = 100;
 
-    private readonly record struct Measure(double DecideUs, double CommitUs, double CpuUs, double WrittenBytes);
+    private readonly record struct Measure(double DecideUs, double CommitUs, double CpuUs, double WrittenBytes, double CommitP99Ms, double CommitMaxMs);
 
     public static async Task<string> RunAsync(int customers, int hosts, int services, int batch, int batches, int runs, string mixes, string work)
     {
@@ -28,8 +28,8 @@ internal static class CommitCost
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{customers * hosts * services:N0} identities, all firing; {batches} batches of {batch} per run, each run on a fresh store (`synchronous=FULL`); microseconds per notification, medians of {runs} runs (each run's value in brackets).");
         text.AppendLine();
-        text.AppendLine("| mix | decide µs | commit µs | process CPU µs | bytes written |");
-        text.AppendLine("|---|---|---|---|---|");
+        text.AppendLine("| mix | decide µs | commit µs | process CPU µs | bytes written | a commit's p99 / max ms |");
+        text.AppendLine("|---|---|---|---|---|---|");
         foreach (var (key, name, changeShare) in new[] { ("storm", "storm: 90 % repeats", 0.1), ("changes", "every notification changes state", 1.0) })
         {
             if (!mixes.Split(',').Contains(key))
@@ -43,7 +43,7 @@ internal static class CommitCost
                 measures.Add(await RunOnceAsync(customers, hosts, services, batch, batches, changeShare, run, work));
             }
 
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(measures, m => m.DecideUs)} | {Median(measures, m => m.CommitUs)} | {Median(measures, m => m.CpuUs)} | {Median(measures, m => m.WrittenBytes, "N0")} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(measures, m => m.DecideUs)} | {Median(measures, m => m.CommitUs)} | {Median(measures, m => m.CpuUs)} | {Median(measures, m => m.WrittenBytes, "N0")} | {Median(measures, m => m.CommitP99Ms, "N1")} / {Median(measures, m => m.CommitMaxMs, "N1")} |");
         }
 
         return text.ToString();
@@ -98,6 +98,7 @@ internal static class CommitCost
             var (decide, commit) = (TimeSpan.Zero, TimeSpan.Zero);
             var cpu = TimeSpan.Zero;
             var written = 0L;
+            var commits = new List<double>(batches);
             for (var b = 0; b < batches; b++)
             {
                 if (b == warm)
@@ -111,13 +112,16 @@ internal static class CommitCost
                 {
                     decide += d;
                     commit += c;
+                    commits.Add(c.TotalMilliseconds);
                 }
             }
 
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             written = WrittenBytes() - written;
             double n = (batches - warm) * batch;
-            return new Measure(decide.TotalMicroseconds / n, commit.TotalMicroseconds / n, cpu.TotalMicroseconds / n, written / n);
+            commits.Sort();
+            return new Measure(decide.TotalMicroseconds / n, commit.TotalMicroseconds / n, cpu.TotalMicroseconds / n, written / n,
+                commits[(int)(0.99 * (commits.Count - 1))], commits[^1]);
         }
         finally
         {
