@@ -20,6 +20,7 @@ public sealed partial class SqliteIncidentStore
         finally
         {
             _writerGate.Release();
+            _checkpointer?.Committed();
         }
     }
 
