@@ -58,4 +58,42 @@ public sealed class SeenEventsTests
 
         Assert.Equal([true, false, true, false, false], new[] { old, oldButSeen, random, fresh, freshAndSeen }.Select(seen.IsUnknown));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void Remembers_exactly_the_last_ids_it_was_given_whatever_their_order_and_repeats(int capacity)
+    {
+        // A model of the window: the last `capacity` distinct ids, in the order they were first remembered. Ids come
+        // from a small pool, so they repeat and collide in the table's runs, and the all-zero id is among them.
+        var random = new Random(capacity);
+        var pool = Enumerable.Range(0, capacity * 3).Select(_ => Guid.NewGuid()).Append(Guid.Empty).ToArray();
+        var seen = new SeenEvents(capacity, watermarkUnixMs: long.MaxValue);
+        var order = new Queue<Guid>();
+        var model = new HashSet<Guid>();
+        for (var step = 0; step < 20_000; step++)
+        {
+            var id = pool[random.Next(pool.Length)];
+            seen.Remember(id);
+            if (model.Add(id))
+            {
+                order.Enqueue(id);
+                if (order.Count > capacity)
+                {
+                    model.Remove(order.Dequeue());
+                }
+            }
+
+            if (step % 97 == 0)
+            {
+                foreach (var any in pool)
+                {
+                    Assert.Equal(model.Contains(any), seen.Classify(any) == EventIdClass.Seen);
+                }
+            }
+        }
+
+        Assert.Equal(model.Count, seen.Count);
+    }
 }
