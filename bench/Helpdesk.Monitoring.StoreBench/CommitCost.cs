@@ -64,6 +64,7 @@ internal static class CommitCost
             var identities = customers * hosts * services;
             var firing = new bool[identities];
             Array.Fill(firing, true);
+            var lastTimeT = new long[identities];
             var random = new Random(seed);
             var t0 = Start.ToUnixTimeSeconds() + 60;
 
@@ -88,8 +89,10 @@ internal static class CommitCost
                         firing[id] = !firing[id];
                     }
 
+                    // Nagios' time only moves forward for an identity: a recovery and the next problem never share a second.
+                    var timeT = lastTimeT[id] = Math.Max(t0 + (b / BatchesPerSecond), lastTimeT[id] + (change ? 1 : 0));
                     records[b].Add(Estate.EstateRecord(recover ? NotificationType.Recovery : NotificationType.Problem, c, h, s,
-                        recover ? AlertState.Ok : AlertState.Critical, t0 + (b / BatchesPerSecond)));
+                        recover ? AlertState.Ok : AlertState.Critical, timeT));
                 }
             }
 

@@ -10,7 +10,8 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// ~80 ms every few seconds, which was the storm's p99. These checkpoints are passive: they copy what is committed
 /// without waiting for the writer or the readers. The writer keeps its automatic checkpoint, which finds most of the
 /// WAL copied already and only then starts the WAL again from its beginning (a passive checkpoint cannot), and which
-/// is the backstop when this one cannot run (a full disk, a backup holding the checkpoint).
+/// is the backstop when this one cannot run or copy (a full disk; a long read, such as a backup, keeps the pages
+/// committed after it began in the WAL until it ends).
 /// </summary>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -75,8 +76,8 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
         catch (SqliteException)
         {
-            // A full disk, or a backup's checkpoint holding the lock: the pages stay in the WAL, which is durable;
-            // the next commit asks again, and the writer's own checkpoint is still the backstop.
+            // A full disk, or a checkpoint already running: the pages stay in the WAL, which is durable; the next
+            // commit asks again, and the writer's own checkpoint is still the backstop.
         }
     }
 
