@@ -28,7 +28,7 @@ public sealed record SqliteStoreOptions
     /// While commits come, the WAL is copied back into the database file beside them at most this often (see
     /// WalCheckpointer). Measured (bench/results/commit-cost.md): every 20, 50 or 100 ms took a storm commit's p99
     /// from ~80 ms to 19-30 ms; the shorter the interval, the more often the same busy pages are copied (20 ms: 43 %
-    /// more bytes written, 100 ms: 20 %).
+    /// more bytes written, 100 ms: 20-25 %).
     /// </summary>
     internal TimeSpan CheckpointEvery { get; init; } = TimeSpan.FromMilliseconds(100);
 
