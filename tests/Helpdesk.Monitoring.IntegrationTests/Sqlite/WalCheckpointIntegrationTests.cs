@@ -34,23 +34,6 @@ public sealed class WalCheckpointIntegrationTests : SqliteFileTest
         Assert.Equal(1, Raw("SELECT COUNT(*) FROM applied_event", fileOnly));
     }
 
-    /// <summary>The hosts of the incidents the database file holds by itself; none while its schema is still in the WAL.</summary>
-    private List<string> HostsInFileAlone(string copy)
-    {
-        File.Copy(DbPath, copy, overwrite: true);
-        File.Delete(copy + "-wal");
-        File.Delete(copy + "-shm");
-        try
-        {
-            return Rows("SELECT host FROM incident", path: copy);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException)
-        {
-            // No schema yet (the new file's tables are in the WAL too), or a page copied while it was being written.
-            return [];
-        }
-    }
-
     [Fact]
     public async Task An_idle_store_runs_no_checkpoints_and_commits_run_them_at_most_once_per_interval()
     {
@@ -80,5 +63,22 @@ public sealed class WalCheckpointIntegrationTests : SqliteFileTest
         // Quiet again: nothing more runs.
         await Task.Delay(every * 2);
         Assert.Equal(runs, store.BackgroundCheckpoints);
+    }
+
+    /// <summary>The hosts of the incidents the database file holds by itself; none while its schema is still in the WAL.</summary>
+    private List<string> HostsInFileAlone(string copy)
+    {
+        File.Copy(DbPath, copy, overwrite: true);
+        File.Delete(copy + "-wal");
+        File.Delete(copy + "-shm");
+        try
+        {
+            return Rows("SELECT host FROM incident", path: copy);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // No schema yet (the new file's tables are in the WAL too), or a page copied while it was being written.
+            return [];
+        }
     }
 }
