@@ -171,9 +171,13 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         Pragma(connection, $"PRAGMA synchronous = {_options.Synchronous}");
         Pragma(connection, "PRAGMA busy_timeout = 30000");
         // 16 MiB of page cache holds the counter table and the B-tree tops. The WAL is copied back beside the commits
-        // (WalCheckpointer); the writer's own checkpoint, at ~80 MB of WAL rather than 4 MB, finds most of it copied.
+        // (WalCheckpointer); the writer's own checkpoint finds most of it copied, but still copies and syncs what came
+        // since the last one inside the commit that passes its threshold (50-60 ms under a storm), and only it starts
+        // the WAL again from its beginning. At ~400 MB of WAL that commit comes every few seconds of a storm instead
+        // of every second at ~80 MB: measured side by side, the storm's request p99 went from 56-58 to 18-20 ms, a
+        // commit's p99 from 66 to 16 ms, for 8 % less rate when every request carries one notification.
         Pragma(connection, "PRAGMA cache_size = -16384");
-        Pragma(connection, "PRAGMA wal_autocheckpoint = 20000");
+        Pragma(connection, "PRAGMA wal_autocheckpoint = 100000");
         return connection;
     }
 
