@@ -173,11 +173,12 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         // 16 MiB of page cache holds the counter table and the B-tree tops. The WAL is copied back beside the commits
         // (WalCheckpointer); the writer's own checkpoint finds most of it copied, but still copies and syncs what came
         // since the last one inside the commit that passes its threshold (50-60 ms under a storm), and only it starts
-        // the WAL again from its beginning. At ~400 MB of WAL that commit comes every few seconds of a storm instead
-        // of every second at ~80 MB: measured side by side, the storm's request p99 went from 56-58 to 18-20 ms, a
-        // commit's p99 from 66 to 16 ms, for 8 % less rate when every request carries one notification.
+        // the WAL again from its beginning. Measured side by side (bench/results/side-by-side.md, 2026-12-01): at
+        // ~80 MB that commit came once a second of a storm and set its p99 (56-58 ms); at ~200 MB, 21-29 ms; at
+        // ~400 MB, 18-20 ms, but one notification per request lost 8 % of its rate and Kafka's large batches of
+        // changes as much as a quarter in most pairs (lookups in a longer WAL), where ~200 MB cost neither clearly.
         Pragma(connection, "PRAGMA cache_size = -16384");
-        Pragma(connection, "PRAGMA wal_autocheckpoint = 100000");
+        Pragma(connection, "PRAGMA wal_autocheckpoint = 50000");
         return connection;
     }
 

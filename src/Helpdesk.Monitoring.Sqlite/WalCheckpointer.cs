@@ -8,7 +8,7 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// after commits, so that commits seldom stop to do it. SQLite's automatic checkpoint runs inside the commit that takes
 /// the WAL past its threshold and copies the whole WAL: in a storm with state changes that commit waited ~80 ms every
 /// few seconds, which was the storm's p99. These checkpoints are passive: they copy what is committed without waiting
-/// for the writer or the readers. The writer keeps its automatic checkpoint (at ~400 MB of WAL), which finds most of
+/// for the writer or the readers. The writer keeps its automatic checkpoint (at ~200 MB of WAL), which finds most of
 /// the WAL copied already and only then starts the WAL again from its beginning (a passive checkpoint beside a busy
 /// writer never finds the WAL all copied, so it cannot), and which is the backstop when this one cannot run or copy
 /// (a full disk; a long read, such as a backup, keeps the pages committed after it began in the WAL until it ends).

@@ -17,7 +17,7 @@ public sealed class WalCheckpointIntegrationTests : SqliteFileTest
         await using var store = await OpenAsync(new SqliteStoreOptions { Path = DbPath });
         await store.CommitAsync(Plans.Decide(Decider, Records.Service(NotificationType.Problem, host: "web01")), default);
 
-        // One small commit is far below the writer's own checkpoint (~400 MB of WAL): only the one beside it copies it.
+        // One small commit is far below the writer's own checkpoint (~200 MB of WAL): only the one beside it copies it.
         // The database file alone, as it is on disk (without its WAL), must come to hold the incident.
         var fileOnly = PathOf("file-only.db");
         for (var waited = 0; ; waited += 50)
