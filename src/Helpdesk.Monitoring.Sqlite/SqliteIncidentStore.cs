@@ -174,9 +174,10 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
         // (WalCheckpointer); the writer's own checkpoint finds most of it copied, but still copies and syncs what came
         // since the last one inside the commit that passes its threshold (50-60 ms under a storm), and only it starts
         // the WAL again from its beginning. Measured side by side (bench/results/side-by-side.md, 2026-12-01): at
-        // ~80 MB that commit came once a second of a storm and set its p99 (56-58 ms); at ~200 MB, 21-29 ms; at
-        // ~400 MB, 18-20 ms, but one notification per request lost 8 % of its rate and Kafka's large batches of
-        // changes as much as a quarter in most pairs (lookups in a longer WAL), where ~200 MB cost neither clearly.
+        // ~80 MB that commit came once a second of a storm and set its p99 (56-58 ms); at ~200 MB, 21-34 ms; at
+        // ~400 MB, 18-24 ms, but one notification per request lost 8 % of its rate and Kafka's large batches of
+        // changes as much as a quarter in most pairs (not profiled; likely page lookups in a longer WAL), where
+        // ~200 MB cost neither clearly.
         Pragma(connection, "PRAGMA cache_size = -16384");
         Pragma(connection, "PRAGMA wal_autocheckpoint = 50000");
         return connection;
