@@ -43,12 +43,10 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
     private const string InsertCountersSql =
         "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
 
-    private const string InsertTimelineSql =
-        "INSERT INTO timeline (incident_id, seq, at, kind, event_id, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
-
+    // The event is also the timeline entry (the timeline is a view over it): ?14 is the entry's kind.
     private const string InsertIncidentEventSql =
-        "INSERT INTO incident_event (incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text) "
-        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT DO NOTHING";
+        "INSERT INTO incident_event (incident_id, seq, event_id, kind, at, cause, status, priority, tier, state, alert_count, merged_into, text, timeline_kind) "
+        + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT DO NOTHING";
 
     private static IEnumerable<(IncidentColumn Column, int Index)> InIncidentTable =>
         IncidentColumns.All.Select((c, i) => (c, i)).Where(c => c.c.Role is ColumnRole.Identity or ColumnRole.Changing);
@@ -75,13 +73,11 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public RawStatement InsertDelta { get; } = new(writer, InsertDeltaSql);
 
-    public RawStatement InsertTimeline { get; } = new(writer, InsertTimelineSql);
-
     public RawStatement InsertIncidentEvent { get; } = new(writer, InsertIncidentEventSql);
 
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertTimeline, InsertIncidentEvent })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent })
         {
             statement.Dispose();
         }

@@ -7,8 +7,11 @@ namespace Helpdesk.Monitoring.Sqlite;
 
 public sealed partial class SqliteIncidentStore : IIncidentArchive
 {
-    /// <summary>The live rows an archived incident leaves behind; the incident row itself goes last.</summary>
-    private static readonly string[] LiveTables = ["timeline", "incident_member", "incident_event"];
+    /// <summary>
+    /// The live rows an archived incident leaves behind; the incident row itself goes last. Its timeline is its events
+    /// and, for an incident older than the outbox, the entries kept apart.
+    /// </summary>
+    private static readonly string[] LiveTables = ["timeline_before_outbox", "incident_member", "incident_event"];
 
     public async ValueTask<IReadOnlyList<long>> ClosedBeforeAsync(DateTimeOffset closedBefore, int max, CancellationToken cancellationToken)
     {

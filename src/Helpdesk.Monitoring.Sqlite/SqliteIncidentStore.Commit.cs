@@ -62,8 +62,7 @@ public sealed partial class SqliteIncidentStore
         deltas += UpdateMutableColumns(plan.Updates);
         InsertIncidents(plan.Inserts);
         UpsertMembers(plan.Members);
-        var changedElsewhere = InsertTimelineEntries(plan.Timeline);
-        InsertIncidentEvents(plan.IncidentEvents);
+        var changedElsewhere = InsertIncidentEvents(plan.Timeline, plan.IncidentEvents);
         InsertDeliveries(plan.Deliveries);
         return (changedElsewhere, deltas);
     }
@@ -81,17 +80,36 @@ public sealed partial class SqliteIncidentStore
         }
     }
 
-    private void InsertIncidentEvents(IReadOnlyList<IncidentEvent> events)
+    /// <summary>
+    /// Appends the incident events, each with its timeline entry's kind (the timeline is read from them). An event
+    /// already at its sequence number is the same decision written before (two instances closing or escalating the
+    /// same incident by the clock: same kind, no cause) or proof of a stale plan: another writer's entry (another kind
+    /// or cause) got there first. Returns those incidents; the caller then rolls back. Checked only when an insert
+    /// finds its place taken, so the usual path costs nothing.
+    /// </summary>
+    private HashSet<long> InsertIncidentEvents(IReadOnlyList<TimelineEntry> entries, IReadOnlyList<IncidentEvent> events)
     {
+        if (entries.Count != events.Count)
+        {
+            throw new InvalidOperationException($"the plan holds {entries.Count} timeline entries but {events.Count} incident events; each entry is one event");
+        }
+
+        HashSet<long> changedElsewhere = [];
         Span<byte> id = stackalloc byte[16];
         Span<byte> cause = stackalloc byte[16];
-        foreach (var e in events)
+        for (var i = 0; i < events.Count; i++)
         {
+            var (entry, e) = (entries[i], events[i]);
+            if (entry.IncidentId != e.IncidentId || entry.Seq != e.Seq)
+            {
+                throw new InvalidOperationException($"timeline entry {entry.IncidentId}/{entry.Seq} is not beside its event {e.IncidentId}/{e.Seq}");
+            }
+
             var insert = Statements.InsertIncidentEvent;
             e.Id.TryWriteBytes(id, bigEndian: true, out _);
             insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, id).Bind(4, IncidentEventKindNames.Of(e.Kind)).Bind(5, ColumnText.Ms(e.At))
                 .Bind(7, IncidentNames.Of(e.Status)).Bind(8, IncidentNames.Of(e.Priority)).Bind(9, e.Tier).Bind(10, NagiosNames.Of(e.State))
-                .Bind(11, e.AlertCount).Bind(12, e.MergedInto).Bind(13, e.Text);
+                .Bind(11, e.AlertCount).Bind(12, e.MergedInto).Bind(13, e.Text).Bind(14, TimelineKindNames.Of(entry.Kind));
             if (e.Cause is { } c && c.TryWriteBytes(cause, bigEndian: true, out _))
             {
                 insert.Bind(6, cause);
@@ -101,8 +119,13 @@ public sealed partial class SqliteIncidentStore
                 insert.BindNull(6);
             }
 
-            insert.Execute();
+            if (insert.Execute() == 0 && !SameEntry(entry))
+            {
+                changedElsewhere.Add(e.IncidentId);
+            }
         }
+
+        return changedElsewhere;
     }
 
     private void UpsertMembers(IReadOnlyList<AlertMember> members)
@@ -197,38 +220,6 @@ public sealed partial class SqliteIncidentStore
         var row = new StatementRow(update);
         IncidentColumns.WriteChange(c, ref row);
         update.Execute();
-    }
-
-    /// <summary>
-    /// Appends the entries. An entry already at its sequence number is the same decision written before (two instances
-    /// closing or escalating the same incident by the clock: same kind, no event) or proof of a stale plan: another
-    /// writer's entry (another kind or event) got there first. Returns those incidents; the caller then rolls back.
-    /// Checked only when an insert finds its place taken, so the usual path costs nothing.
-    /// </summary>
-    private HashSet<long> InsertTimelineEntries(IReadOnlyList<TimelineEntry> entries)
-    {
-        HashSet<long> changedElsewhere = [];
-        Span<byte> id = stackalloc byte[16];
-        foreach (var e in entries)
-        {
-            var insert = Statements.InsertTimeline;
-            insert.Bind(1, e.IncidentId).Bind(2, e.Seq).Bind(3, ColumnText.Ms(e.At)).Bind(4, TimelineKindNames.Of(e.Kind)).Bind(6, e.Text);
-            if (e.EventId is { } eventId && eventId.TryWriteBytes(id, bigEndian: true, out _))
-            {
-                insert.Bind(5, id);
-            }
-            else
-            {
-                insert.BindNull(5);
-            }
-
-            if (insert.Execute() == 0 && !SameEntry(e))
-            {
-                changedElsewhere.Add(e.IncidentId);
-            }
-        }
-
-        return changedElsewhere;
     }
 
     private bool SameEntry(TimelineEntry e)

@@ -304,6 +304,23 @@ internal static class SqliteSchema
         ALTER TABLE timeline_v11 RENAME TO timeline;
         CREATE UNIQUE INDEX ux_timeline ON timeline(incident_id, seq);
         """,
+        """
+        -- v12: the timeline read from the outbox. Since v6 every timeline entry has its incident event at the same
+        -- incident and sequence, with the same time, cause and text, so a state change wrote its line twice: two rows
+        -- and two scattered entries in two indexes by incident (a fifth of what a change wrote). The event now keeps
+        -- the entry's own kind, and the timeline is a view. Entries from before v6, which have no event, stay in a
+        -- table of their own.
+        ALTER TABLE incident_event ADD COLUMN timeline_kind TEXT NOT NULL DEFAULT 'note';
+        UPDATE incident_event SET timeline_kind = t.kind
+            FROM timeline t WHERE t.incident_id = incident_event.incident_id AND t.seq = incident_event.seq;
+        DELETE FROM timeline
+            WHERE EXISTS (SELECT 1 FROM incident_event e WHERE e.incident_id = timeline.incident_id AND e.seq = timeline.seq);
+        ALTER TABLE timeline RENAME TO timeline_before_outbox;
+        CREATE VIEW timeline AS
+            SELECT incident_id, seq, at, kind, event_id, text FROM timeline_before_outbox
+            UNION ALL
+            SELECT incident_id, seq, at, timeline_kind, cause, text FROM incident_event;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

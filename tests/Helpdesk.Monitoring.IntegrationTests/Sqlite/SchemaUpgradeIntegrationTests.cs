@@ -38,9 +38,14 @@ public sealed class SchemaUpgradeIntegrationTests : IDisposable
         Assert.Equal(version, Scalar("SELECT MAX(version) FROM schema_version"));
         var history = $"SELECT COUNT(*) FROM timeline WHERE seq = 1{(version >= 6 ? " AND incident_id IN (SELECT incident_id FROM incident_event WHERE seq = 1)" : "")}";
         var opened = Scalar(history);
+        var timeline = Lines(Timeline);
 
         await using var service = await ServiceProcess.StartAsync(_dir.Path);
         var before = await IncidentsAsync(service);
+
+        // Every timeline entry reads back as it was (v12 reads the timeline from the outbox); the clock may have added
+        // entries since the start (escalations of these old incidents), never changed one.
+        Assert.Empty(timeline.Except(Lines(Timeline)));
 
         // The history moved with the tables it lives in (v11 rebuilt the timeline and the outbox).
         Assert.True(opened >= 4, $"the v{version} fixture holds {opened} opening entries, not one per incident");
@@ -125,6 +130,24 @@ public sealed class SchemaUpgradeIntegrationTests : IDisposable
             i => i.GetProperty("host").GetString()!,
             i => (long.Parse(i.GetProperty("number").GetString()!["INC-".Length..], System.Globalization.CultureInfo.InvariantCulture),
                 i.GetProperty("status").GetString()!, i.GetProperty("alertCount").GetInt64()));
+    }
+
+    private const string Timeline = "SELECT incident_id || ':' || seq || ':' || at || ':' || kind || ':' || quote(event_id) || ':' || text FROM timeline";
+
+    private List<string> Lines(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_dir.Combine("helpdesk.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
     }
 
     private long Scalar(string sql)
