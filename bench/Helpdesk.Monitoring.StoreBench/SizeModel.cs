@@ -17,7 +17,7 @@ namespace Helpdesk.Monitoring.StoreBench;
 internal static class SizeModel
 {
     private static readonly string[] IncidentTables = ["incident", "incident_counter", "incident_description"];
-    private static readonly string[] TimelineTables = ["timeline", "incident_event"];
+    private static readonly string[] TimelineTables = ["timeline_before_outbox", "incident_event"];
 
     public static async Task<string> RunAsync(int incidents, string work)
     {
