@@ -43,6 +43,7 @@ internal static class StoreFile
         {
             using var connection = Open(copy);
             Execute(connection, "DROP VIEW IF EXISTS incident_row");
+            Execute(connection, "DROP VIEW IF EXISTS timeline");
             var size = FileSize(connection);
             bytes[Total] = size;
             foreach (var group in groups)
