@@ -28,7 +28,6 @@ await using var service = await ServiceUnderTest.StartAsync(o.Synchronous, new D
     ["Helpdesk__Source"] = "kafka",
     ["Helpdesk__RulesPath"] = rules,
     ["Helpdesk__Kafka__BootstrapServers"] = cluster.BootstrapServers,
-    ["Helpdesk__Kafka__MaxInFlight"] = "20000",
 });
 using var http = new HttpClient { BaseAddress = service.BaseAddress };
 var config = KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = cluster.BootstrapServers });

@@ -17,8 +17,11 @@ public sealed class KafkaOptions
     /// <summary>Optional static membership (group.instance.id): a restart within the session timeout keeps the partitions.</summary>
     public string GroupInstanceId { get; set; } = "";
 
-    /// <summary>Records taken from Kafka but not yet durable in the store; consumption pauses beyond it.</summary>
-    public int MaxInFlight { get; set; } = 20_000;
+    /// <summary>
+    /// Records taken from Kafka but not yet durable in the store; consumption pauses beyond it. Twice the pipeline's
+    /// batch size, so that a full batch can gather while the one before it commits.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 40_000;
 
     /// <summary>
     /// More librdkafka settings, passed as they are (for example security.protocol, sasl.mechanism, ssl.ca.location);

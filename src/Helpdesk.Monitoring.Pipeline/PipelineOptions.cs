@@ -6,10 +6,11 @@ public sealed record PipelineOptions
     /// <summary>
     /// Most notifications in one store transaction. A turn takes what is waiting, so this bounds batches only when the
     /// store is behind, and then larger is faster: the changes of one batch share the pages they rewrite (an incident's
-    /// row, the index entries of its timeline and events), so each change writes fewer of them. Kafka at 25,000 state
-    /// changes a second on two cores kept up at 10,000 and fell ~15 % behind at 2,000.
+    /// row, the index entries of its events), so each change writes fewer of them. Kafka at 25,000 state
+    /// changes a second on two cores fell ~15 % behind at 2,000, ~10 % at 10,000 and ~2 % at 20,000. The sources'
+    /// read-ahead bounds (Kafka's and the spool's MaxInFlight) are twice this, so the next batch gathers while one commits.
     /// </summary>
-    public int BatchSize { get; init; } = 10_000;
+    public int BatchSize { get; init; } = 20_000;
 
     /// <summary>
     /// How long a turn waits for more notifications before it commits what is waiting. Zero (the default) commits as soon
