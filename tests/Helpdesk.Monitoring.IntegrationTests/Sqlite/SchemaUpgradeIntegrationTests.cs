@@ -136,8 +136,7 @@ public sealed class SchemaUpgradeIntegrationTests : IDisposable
 
     private List<string> Lines(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={_dir.Combine("helpdesk.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
+        using var connection = OpenReadOnly();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
@@ -152,10 +151,16 @@ public sealed class SchemaUpgradeIntegrationTests : IDisposable
 
     private long Scalar(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={_dir.Combine("helpdesk.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
+        using var connection = OpenReadOnly();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private SqliteConnection OpenReadOnly()
+    {
+        var connection = new SqliteConnection($"Data Source={_dir.Combine("helpdesk.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
     }
 }
