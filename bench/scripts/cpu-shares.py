@@ -4,10 +4,10 @@
     perf record -F 499 -g -p PID -o perf.data -- sleep 10
     bench/scripts/cpu-shares.py perf.data [--per-unit MICROSECONDS]
 
-Each sample is counted once, by the function it was in (self time), and put in one group (a sample in the
-kernel by the system call that took the process there): SQLite, the kernel's file
-work, its thread switches and wake-ups, its loopback TCP, the rest of the kernel, the service's own code, the
-libraries it calls, the runtime (GC, JIT, stubs), libc. Run the service with DOTNET_PerfMapEnabled=1 so that code
+Each sample is counted once, by the function it was in (self time), and put in one group (a sample in the kernel
+by the system call that took the process there): SQLite, the kernel's file work, its thread switches and wake-ups,
+its loopback TCP, the rest of the kernel, the service's own code, the libraries it calls, the runtime (GC, JIT,
+stubs), libc. Run the service with DOTNET_PerfMapEnabled=1 so that code
 compiled at run time has names (bench/scripts/profile-service.sh does). With --per-unit, each share is also given
 as microseconds per unit of work (the process's CPU microseconds per notification, measured apart).
 """
@@ -17,21 +17,20 @@ import subprocess
 import sys
 from collections import defaultdict
 
-GROUPS = [
-    "SQLite (B-trees, pager, WAL)",
-    "kernel: file writes, reads and fsync",
-    "kernel: thread wake-ups and switches",
-    "kernel: loopback TCP",
-    "kernel: other",
-    "managed: Helpdesk (parse, decide, pipeline, endpoints)",
-    "managed: SQLite store and Microsoft.Data.Sqlite",
-    "managed: System.Text.Json",
-    "managed: Kestrel and ASP.NET Core",
-    "managed: runtime libraries (collections, threading, Rx)",
-    "runtime: GC, JIT, stubs",
-    "libc (memcpy, malloc, locks)",
-    "other",
-]
+SQLITE = "SQLite (B-trees, pager, WAL)"
+KERNEL_FILES = "kernel: file writes, reads and fsync"
+KERNEL_SWITCHES = "kernel: thread wake-ups and switches"
+KERNEL_TCP = "kernel: loopback TCP"
+KERNEL_OTHER = "kernel: other"
+HELPDESK = "managed: Helpdesk (parse, decide, pipeline, endpoints)"
+SQLITE_STORE = "managed: SQLite store and Microsoft.Data.Sqlite"
+JSON = "managed: System.Text.Json"
+ASPNET = "managed: Kestrel and ASP.NET Core"
+LIBRARIES = "managed: runtime libraries (collections, threading, Rx)"
+RUNTIME = "runtime: GC, JIT, stubs"
+LIBC = "libc (memcpy, malloc, locks)"
+OTHER = "other"
+GROUPS = [SQLITE, KERNEL_FILES, KERNEL_SWITCHES, KERNEL_TCP, KERNEL_OTHER, HELPDESK, SQLITE_STORE, JSON, ASPNET, LIBRARIES, RUNTIME, LIBC, OTHER]
 
 # A kernel sample is put where the process entered the kernel: the system call in its call chain.
 FILE_CALLS = {"pwrite64", "pread64", "write", "read", "fdatasync", "fsync", "openat", "close", "ftruncate", "fallocate",
@@ -48,15 +47,15 @@ def kernel_group(frames: list[tuple[str, str]]) -> str:
         if call:
             name = call.group(1)
             if name in FILE_CALLS:
-                return GROUPS[1]
+                return KERNEL_FILES
             if name in SWITCH_CALLS:
-                return GROUPS[2]
+                return KERNEL_SWITCHES
             if name in NET_CALLS:
-                return GROUPS[3]
-            return GROUPS[4]
+                return KERNEL_TCP
+            return KERNEL_OTHER
         if "schedule" in symbol or "finish_task_switch" in symbol or "ttwu" in symbol or "wake_up" in symbol:
-            return GROUPS[2]
-    return GROUPS[4]
+            return KERNEL_SWITCHES
+    return KERNEL_OTHER
 
 
 def declaring_type(symbol: str) -> str:
@@ -68,27 +67,27 @@ def declaring_type(symbol: str) -> str:
 def group_of(frames: list[tuple[str, str]]) -> str:
     symbol, dso = frames[0]
     if "e_sqlite3" in dso or "libsqlite3" in dso:
-        return GROUPS[0]
+        return SQLITE
     if dso.startswith("[kernel"):
         return kernel_group(frames)
     if "libcoreclr" in dso or "libclrjit" in dso or "libSystem.Native" in dso:
-        return GROUPS[10]
+        return RUNTIME
     if "/libc." in dso or dso.startswith("libc") or "libpthread" in dso or "ld-linux" in dso:
-        return GROUPS[11]
+        return LIBC
     if dso.startswith("[JIT]") or dso.startswith("perf-") or dso.endswith(".map") or dso.endswith(".dll"):
         name = declaring_type(symbol)
         if name.startswith("Helpdesk.Monitoring.Sqlite") or name.startswith("Microsoft.Data.Sqlite") or name.startswith("SQLitePCL"):
-            return GROUPS[6]
+            return SQLITE_STORE
         if name.startswith("Helpdesk."):
-            return GROUPS[5]
+            return HELPDESK
         if name.startswith("System.Text.Json"):
-            return GROUPS[7]
+            return JSON
         if "AspNetCore" in name or "Microsoft.Extensions" in name:
-            return GROUPS[8]
+            return ASPNET
         if "stub" in symbol.lower()[:40]:
-            return GROUPS[10]
-        return GROUPS[9]
-    return GROUPS[12]
+            return RUNTIME
+        return LIBRARIES
+    return OTHER
 
 
 def samples(data: str):
