@@ -17,6 +17,9 @@ internal sealed record Options
     /// <summary>The generator's producer linger; null keeps the relay's own (1 ms).</summary>
     public int? LingerMs { get; init; }
 
+    /// <summary>The service consumer's fetch.wait.max.ms; null keeps the service's own.</summary>
+    public int? FetchWaitMs { get; init; }
+
     /// <summary>Start a redis-server beside the service and share its state there (the co-located set-up).</summary>
     public bool Redis { get; init; }
 
@@ -43,6 +46,7 @@ internal sealed record Options
                 "--synchronous" => o with { Synchronous = v },
                 "--out" => o with { Output = v },
                 "--linger-ms" => o with { LingerMs = int.Parse(v, CultureInfo.InvariantCulture) },
+                "--fetch-wait-ms" => o with { FetchWaitMs = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--retention" when v is "mock" or "commit" => o with { Retention = v },
                 "--redis" when v is "on" or "off" => o with { Redis = v == "on" },
                 _ => throw new ArgumentException($"bad option {args[i]} {v} (see bench/README.md)"),

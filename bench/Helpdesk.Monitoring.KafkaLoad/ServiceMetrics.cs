@@ -2,10 +2,14 @@ using System.Globalization;
 
 namespace Helpdesk.Monitoring.KafkaLoad;
 
-/// <summary>What the service's /metrics says: committed notifications and the record-to-commit histogram.</summary>
-internal sealed record ServiceMetrics(double Ingested, IReadOnlyList<(double Le, double Count)> Buckets, double Lag)
+/// <summary>
+/// What the service's /metrics says: committed notifications, the record-to-commit histogram (from the producer's
+/// timestamp) and the arrival-to-commit one (from the consumer handing the record over: the service's own part).
+/// </summary>
+internal sealed record ServiceMetrics(double Ingested, IReadOnlyList<(double Le, double Count)> Buckets, double Lag, IReadOnlyList<(double Le, double Count)> ArrivalBuckets)
 {
     private const string Histogram = "helpdesk_kafka_record_to_commit_seconds_bucket{le=\"";
+    private const string ArrivalHistogram = "helpdesk_ingest_commit_latency_seconds_bucket{le=\"";
 
     /// <summary>
     /// Records whose latency the histogram holds. The service counts a batch as ingested before each record's receipt
@@ -18,6 +22,7 @@ internal sealed record ServiceMetrics(double Ingested, IReadOnlyList<(double Le,
         var text = await http.GetStringAsync("/metrics");
         double ingested = 0, lag = 0;
         var buckets = new List<(double, double)>();
+        var arrival = new List<(double, double)>();
         foreach (var line in text.Split('\n'))
         {
             if (line.StartsWith("helpdesk_notifications_ingested_total", StringComparison.Ordinal))
@@ -30,18 +35,26 @@ internal sealed record ServiceMetrics(double Ingested, IReadOnlyList<(double Le,
             }
             else if (line.StartsWith(Histogram, StringComparison.Ordinal))
             {
-                var le = line[Histogram.Length..line.IndexOf('"', Histogram.Length)];
-                buckets.Add((le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture), Value(line)));
+                buckets.Add(Bucket(line, Histogram.Length));
+            }
+            else if (line.StartsWith(ArrivalHistogram, StringComparison.Ordinal))
+            {
+                arrival.Add(Bucket(line, ArrivalHistogram.Length));
             }
         }
 
-        return new ServiceMetrics(ingested, buckets, lag);
+        return new ServiceMetrics(ingested, buckets, lag, arrival);
     }
 
     /// <summary>The q-quantile of the records committed between <paramref name="before"/> and this scrape (linear within a bucket).</summary>
-    public double Quantile(ServiceMetrics before, double q)
+    public double Quantile(ServiceMetrics before, double q) => Quantile(Buckets, before.Buckets, q);
+
+    /// <summary>The same from the service's arrival histogram: how much of the time was the service's own.</summary>
+    public double ArrivalQuantile(ServiceMetrics before, double q) => Quantile(ArrivalBuckets, before.ArrivalBuckets, q);
+
+    private static double Quantile(IReadOnlyList<(double Le, double Count)> now, IReadOnlyList<(double Le, double Count)> before, double q)
     {
-        var counts = Buckets.Select((b, i) => (b.Le, Count: b.Count - before.Buckets[i].Count)).ToList();
+        var counts = now.Select((b, i) => (b.Le, Count: b.Count - before[i].Count)).ToList();
         var total = counts[^1].Count;
         var target = q * total;
         var lower = 0.0;
@@ -65,6 +78,12 @@ internal sealed record ServiceMetrics(double Ingested, IReadOnlyList<(double Le,
         var i = Buckets.ToList().FindIndex(b => b.Le >= seconds);
         var total = Buckets[^1].Count - before.Buckets[^1].Count;
         return total == 0 ? 0 : (Buckets[i].Count - before.Buckets[i].Count) / total;
+    }
+
+    private static (double Le, double Count) Bucket(string line, int start)
+    {
+        var le = line[start..line.IndexOf('"', start)];
+        return (le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture), Value(line));
     }
 
     private static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
