@@ -124,7 +124,7 @@ public sealed class CommitPlan
             else if (incident.Pending == ChangeKind.Mutable)
             {
                 var keepsStatus = incident.Status == incident.CommittedStatus && incident.ClosedAt == incident.CommittedClosedAt;
-                _updates.Add(incident.ToChange() with { AlertsAdded = added, KeepsStatus = keepsStatus });
+                _updates.Add(incident.ToChange(added, keepsStatus));
             }
             else
             {

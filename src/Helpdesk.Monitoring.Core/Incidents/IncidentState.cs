@@ -290,11 +290,14 @@ internal sealed partial class IncidentState
 
     public string LastOutput => Encoding.UTF8.GetString(LastOutputUtf8);
 
-    public IncidentChange ToChange() => new(
+    /// <summary>The incident's mutable columns as they stand, in one allocation (a `with` on it would copy it again).</summary>
+    public IncidentChange ToChange(long alertsAdded = 0, bool keepsStatus = false) => new(
         Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
         AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
         Tier, MergedInto, Sla)
     {
+        AlertsAdded = alertsAdded,
+        KeepsStatus = keepsStatus,
         Title = CurrentTitle(),
         AssignedTo = AssignedTo,
         ResolutionCause = ResolutionCause,

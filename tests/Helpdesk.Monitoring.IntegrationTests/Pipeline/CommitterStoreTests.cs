@@ -84,6 +84,35 @@ public sealed class CommitterStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_turn_gives_the_store_only_what_its_own_batch_decided()
+    {
+        // The committer keeps one plan and clears it for every turn: nothing of a large batch may ride along in the next.
+        var store = new CommitCountingStore(Sqlite());
+        var committer = await Open(store, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60)));
+        var opened = Enumerable.Range(0, 50).Select(i => Records.Service(NotificationType.Problem, host: "h" + i)).ToArray();
+        var repeat = Records.Service(NotificationType.Problem, host: "h7", timeT: Records.T0 + 1);
+        var recovery = Records.Service(NotificationType.Recovery, host: "h8", state: AlertState.Ok, timeT: Records.T0 + 2);
+
+        // Bounded, on a thread of its own: a plan still holding the last batch's applied ids would be refused by the
+        // store, rebuilt and refused again without end, and the SQLite store never yields while it does.
+        foreach (var batch in new[] { opened, [repeat], [recovery] })
+        {
+            await Task.Run(() => committer.ProcessAsync(InboundBatch.Of(batch), default)).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.Equal(
+            [
+                new PlanSeen([], 50, 0, 0, 50),
+                new PlanSeen([], 0, 0, 1, 0),
+                new PlanSeen([], 0, 1, 0, 1),
+            ],
+            store.Plans.Select(p => p with { EventIds = [] }));
+        Assert.Equal([.. opened.Select(n => n.EventId)], store.Plans[0].EventIds);
+        Assert.Equal([repeat.EventId], store.Plans[1].EventIds);
+        Assert.Equal([recovery.EventId], store.Plans[2].EventIds);
+    }
+
+    [Fact]
     public async Task Subscribers_are_told_the_committed_events_the_store_holds_and_one_that_fails_stops_nothing()
     {
         var store = Sqlite();
