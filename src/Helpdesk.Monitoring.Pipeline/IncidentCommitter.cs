@@ -31,7 +31,7 @@ public sealed class IncidentCommitter
     private IIncidentEventSubscriber[] _subscribers;
 
     // One plan for every batch, cleared before each decision: its lists keep their capacity. New lists for each batch
-    // of thousands made large-object arrays every turn (a tenth of what a Kafka batch of changes allocated), and each
+    // of thousands made large-object arrays every turn (8 % of what a Kafka batch of changes allocated), and each
     // counts toward a full collection of the whole heap. Turns run one at a time, and nothing keeps the plan's lists
     // past the turn (the store, the shared state and the subscribers read them during it).
     private readonly CommitPlan _plan = new();
