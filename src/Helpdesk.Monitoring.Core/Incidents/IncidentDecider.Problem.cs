@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Incidents;
 
@@ -170,16 +171,29 @@ public sealed partial class IncidentDecider
     }
 
     /// <summary>A new failing state: remember the worst, and let the priority rise (never fall) with the urgency.</summary>
-    private void Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f) => Worsen(incident, NotificationDecoder.Decode(record, in f));
-
-    private void Worsen(IncidentState incident, Notification n)
+    private void Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f)
     {
-        if (NagiosNames.Severity(n.State) > NagiosNames.Severity(incident.WorstState))
+        var rules = _policy.Rules.Priority;
+        if (!rules.TryImpactOf(f.Vars.Of(record), out var impact))
         {
-            incident.WorstState = n.State;
+            Worsen(incident, NotificationDecoder.Decode(record, in f));
+            return;
         }
 
-        var raised = PriorityRule.Raise(incident.Priority, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), n.State));
+        Worsen(incident, f.State, rules.Matrix(impact, rules.UrgencyOf(f.State)));
+    }
+
+    private void Worsen(IncidentState incident, Notification n) =>
+        Worsen(incident, n.State, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), n.State));
+
+    private void Worsen(IncidentState incident, AlertState state, Priority candidate)
+    {
+        if (NagiosNames.Severity(state) > NagiosNames.Severity(incident.WorstState))
+        {
+            incident.WorstState = state;
+        }
+
+        var raised = PriorityRule.Raise(incident.Priority, candidate);
         if (raised != incident.Priority)
         {
             incident.Priority = raised;

@@ -44,6 +44,30 @@ internal static class VarNames
         return result.Count == 0 ? Notification.EmptyVars : result;
     }
 
+    /// <summary>One custom variable's value, or null: for a decision that needs only it, without decoding the record.</summary>
+    public static string? Find(ReadOnlySpan<byte> varsObject, string name)
+    {
+        if (varsObject.IsEmpty)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(varsObject);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // Compared as JSON text, so an escaped name matches as the decoded dictionary's key would.
+            var match = reader.ValueTextEquals(name);
+            reader.Read();
+            if (match)
+            {
+                return reader.GetString();
+            }
+        }
+
+        return null;
+    }
+
     public static List<KeyValuePair<string, string>> Read(ReadOnlySpan<byte> varsObject)
     {
         var result = new List<KeyValuePair<string, string>>();

@@ -89,6 +89,26 @@ public sealed record PriorityRules
         return DefaultImpact;
     }
 
+    /// <summary>
+    /// The impact from a record's custom-variable object alone, when nothing else of the notification can matter: an
+    /// impact variable holds a level, or no impact rule exists (the default then). False when the rules must see the
+    /// decoded notification. A worsening incident re-reads its priority at every state change; decoding the whole
+    /// notification for it was an eighth of what a burst of changes allocated.
+    /// </summary>
+    public bool TryImpactOf(ReadOnlySpan<byte> varsObject, out Level impact)
+    {
+        foreach (var variable in ImpactVariables)
+        {
+            if (VarNames.Find(varsObject, variable) is { } value && LevelText.TryParse(value, out impact))
+            {
+                return true;
+            }
+        }
+
+        impact = DefaultImpact;
+        return Impact.Count == 0;
+    }
+
     public Level UrgencyOf(AlertState state) => Urgency.TryGetValue(state, out var level) ? level : Level.Low;
 
     public Priority Of(Notification n, string customer, AlertState state) => Matrix(ImpactOf(n, customer), UrgencyOf(state));

@@ -33,9 +33,11 @@ internal sealed class DeciderDriver
 
     public IReadOnlyList<AlertMember> MembersOf(long incidentId) => _committed.MembersOf(incidentId).ToList();
 
-    public ApplyOutcome Apply(Notification n, bool knownApplied = false)
+    public ApplyOutcome Apply(Notification n, bool knownApplied = false) => Apply(Records.Bytes(n), knownApplied);
+
+    /// <summary>A record as its bytes: for spellings the writer never makes (escaped names, say).</summary>
+    public ApplyOutcome Apply(byte[] record, bool knownApplied = false)
     {
-        var record = Records.Bytes(n);
         var fields = Records.Parse(record);
         var plan = new CommitPlan();
         var outcome = Decider.Apply(record, in fields, Now, knownApplied, plan);

@@ -1,3 +1,4 @@
+using System.Text;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Policy;
@@ -151,5 +152,55 @@ public sealed class RulesTests
         Assert.Equal(Priority.P1, d.Incidents[4].Priority);
         d.Apply(flagged with { EventId = Guid.CreateVersion7(), ServiceOutput = "better" });
         Assert.Equal(Priority.P1, d.Incidents[4].Priority);
+    }
+
+    [Fact]
+    public void A_worsening_state_raises_the_priority_from_the_rules_when_no_impact_variable_decides()
+    {
+        var d = new DeciderDriver(new IncidentPolicy { Rules = RulesFile.Parse(Sample).Rules! });
+        var lab = Records.Service(NotificationType.Problem, host: "l1", service: "Load", customer: "globex", state: AlertState.Warning) with
+        {
+            HostGroups = "lab",
+            Vars = new Dictionary<string, string> { ["_HOSTCUSTOMER"] = "globex", ["_SERVICEIMPACT"] = "urgent" },
+        };
+        d.Apply(lab);
+        Assert.Equal(Priority.P5, d.Single().Priority);
+
+        // "urgent" is no level: the lab rule's low impact by a critical's high urgency.
+        d.Apply(lab with { EventId = Guid.CreateVersion7(), ServiceState = AlertState.Critical, ServiceOutput = "worse" });
+        Assert.Equal(Priority.P3, d.Single().Priority);
+    }
+
+    [Fact]
+    public void A_worsening_state_reads_the_impact_variables_in_order_however_the_record_spells_them()
+    {
+        var d = new DeciderDriver();
+        var plain = Records.Service(NotificationType.Problem, host: "p1", state: AlertState.Warning);
+        d.Apply(plain);
+        d.Apply(plain with { EventId = Guid.CreateVersion7(), ServiceState = AlertState.Critical, ServiceOutput = "worse" });
+        Assert.Equal(Priority.P2, d.Incidents[1].Priority); // the default medium impact by high urgency
+
+        // The first variable is no level, the second is: low by high.
+        var second = Records.Service(NotificationType.Problem, host: "p2", state: AlertState.Warning) with
+        {
+            Vars = new Dictionary<string, string> { ["_SERVICEIMPACT"] = "urgent", ["_HOSTIMPACT"] = "low" },
+        };
+        d.Apply(second);
+        Assert.Equal(Priority.P5, d.Incidents[2].Priority);
+        d.Apply(second with { EventId = Guid.CreateVersion7(), ServiceState = AlertState.Critical, ServiceOutput = "worse" });
+        Assert.Equal(Priority.P3, d.Incidents[2].Priority);
+
+        // A name and a value written with JSON escapes, the value padded: high by high once critical.
+        var escaped = Records.Service(NotificationType.Problem, host: "p3", state: AlertState.Warning) with
+        {
+            Vars = new Dictionary<string, string> { ["_SERVICEIMPACT"] = "high" },
+        };
+        d.Apply(escaped);
+        Assert.Equal(Priority.P3, d.Incidents[3].Priority);
+        var worse = Records.Bytes(escaped with { EventId = Guid.CreateVersion7(), ServiceState = AlertState.Critical, ServiceOutput = "worse" });
+        var spelled = Encoding.UTF8.GetString(worse).Replace("\"_SERVICEIMPACT\":\"high\"", "\"_SERVICE\\u0049MPACT\":\" \\u0048igh \"", StringComparison.Ordinal);
+        Assert.NotEqual(Encoding.UTF8.GetString(worse), spelled);
+        d.Apply(Encoding.UTF8.GetBytes(spelled));
+        Assert.Equal(Priority.P1, d.Incidents[3].Priority);
     }
 }
