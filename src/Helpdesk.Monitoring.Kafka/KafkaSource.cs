@@ -225,15 +225,16 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private void Take(ConsumeResult<byte[]?, byte[]?> result, IObserver<InboundNotification> observer, IProducer<byte[]?, byte[]?> deadLetters)
     {
         var value = result.Message.Value ?? [];
-        var offset = new TopicPartitionOffset(Partition(result.Partition.Value), result.Offset);
-        _offsets.Taken(offset);
+        var partition = Partition(result.Partition.Value);
+        var offset = result.Offset.Value;
+        _offsets.Taken(partition, offset);
         if (NotificationParser.TryParse(value, out var fields, out var failure))
         {
-            observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, offset, result.Message.Timestamp.UnixTimestampMs)));
+            observer.OnNext(new InboundNotification(value, in fields, new KafkaReceipt(this, partition, offset, result.Message.Timestamp.UnixTimestampMs)));
         }
         else
         {
-            DeadLetter(deadLetters, result.Message, offset, failure);
+            DeadLetter(deadLetters, result.Message, new TopicPartitionOffset(partition, offset), failure);
         }
     }
 
@@ -286,12 +287,12 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         }
 
         Rejected?.Invoke(failure.Reason);
-        Settled(offset);
+        Settled(offset.TopicPartition, offset.Offset.Value);
     }
 
-    private void Settled(TopicPartitionOffset tpo)
+    private void Settled(TopicPartition partition, long offset)
     {
-        _offsets.Done(tpo);
+        _offsets.Done(partition, offset);
 
         // A signal, not a count: thousands of settled records must not let a later wait for room return at once
         // thousands of times while the bound is still full.
@@ -419,12 +420,12 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
         }
     }
 
-    private sealed class KafkaReceipt(KafkaSource source, TopicPartitionOffset offset, long producedUnixMs) : IngestReceipt
+    private sealed class KafkaReceipt(KafkaSource source, TopicPartition partition, long offset, long producedUnixMs) : IngestReceipt
     {
         public override void Committed(ApplyOutcome outcome)
         {
             source.RecordCommitted?.Invoke(source._time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(producedUnixMs));
-            source.Settled(offset);
+            source.Settled(partition, offset);
         }
     }
 

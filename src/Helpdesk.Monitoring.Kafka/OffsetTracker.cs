@@ -24,30 +24,32 @@ internal sealed class OffsetTracker
 
     public int Count => Volatile.Read(ref _count);
 
-    public void Taken(TopicPartitionOffset tpo)
+    // By partition and offset, not a TopicPartitionOffset: its TopicPartition property makes a new object at every
+    // read, several per record at tens of thousands of records a second.
+    public void Taken(TopicPartition partition, long offset)
     {
         lock (_lock)
         {
-            if (!_pending.TryGetValue(tpo.TopicPartition, out var set))
+            if (!_pending.TryGetValue(partition, out var set))
             {
-                _pending[tpo.TopicPartition] = set = [];
+                _pending[partition] = set = [];
             }
 
-            if (set.Add(tpo.Offset.Value))
+            if (set.Add(offset))
             {
                 _count++;
             }
 
-            _highest[tpo.TopicPartition] = Math.Max(_highest.GetValueOrDefault(tpo.TopicPartition, -1), tpo.Offset.Value);
+            _highest[partition] = Math.Max(_highest.GetValueOrDefault(partition, -1), offset);
         }
     }
 
     /// <summary>Marks an offset durable; returns the new commit position when it moved (it then waits to be stored), else null.</summary>
-    public long? Done(TopicPartitionOffset tpo)
+    public long? Done(TopicPartition partition, long offset)
     {
         lock (_lock)
         {
-            if (!_pending.TryGetValue(tpo.TopicPartition, out var set) || !set.Remove(tpo.Offset.Value))
+            if (!_pending.TryGetValue(partition, out var set) || !set.Remove(offset))
             {
                 return null;
             }
@@ -55,14 +57,14 @@ internal sealed class OffsetTracker
             _count--;
 
             // Everything taken below the lowest pending offset is durable; with none pending, everything taken is.
-            var position = set.Count > 0 ? set.Min : _highest[tpo.TopicPartition] + 1;
-            if (_stored.TryGetValue(tpo.TopicPartition, out var stored) && stored == position)
+            var position = set.Count > 0 ? set.Min : _highest[partition] + 1;
+            if (_stored.TryGetValue(partition, out var stored) && stored == position)
             {
                 return null;
             }
 
-            _stored[tpo.TopicPartition] = position;
-            _unstored[tpo.TopicPartition] = position;
+            _stored[partition] = position;
+            _unstored[partition] = position;
             _anyUnstored = true;
             return position;
         }

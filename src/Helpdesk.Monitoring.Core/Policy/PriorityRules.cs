@@ -97,9 +97,10 @@ public sealed record PriorityRules
     /// </summary>
     public bool TryImpactOf(ReadOnlySpan<byte> varsObject, out Level impact)
     {
-        foreach (var variable in ImpactVariables)
+        // By index: a foreach over the interface would allocate an enumerator at every state change.
+        for (var i = 0; i < ImpactVariables.Count; i++)
         {
-            if (VarNames.Find(varsObject, variable) is { } value && LevelText.TryParse(value, out impact))
+            if (VarNames.Find(varsObject, ImpactVariables[i]) is { } value && LevelText.TryParse(value, out impact))
             {
                 return true;
             }

@@ -15,16 +15,16 @@ public sealed class OffsetTrackerTests
         var tracker = new OffsetTracker();
         foreach (var offset in new long[] { 10, 11, 12 })
         {
-            tracker.Taken(new TopicPartitionOffset(P0, offset));
+            tracker.Taken(P0, offset);
         }
 
         // 12 is durable first (a dead-lettered record settles at once): the commit may only stand at 10.
-        Assert.Equal(10, tracker.Done(new TopicPartitionOffset(P0, 12)));
+        Assert.Equal(10, tracker.Done(P0, 12));
         Assert.Equal(10, tracker.Position(P0));
-        Assert.Equal(11, tracker.Done(new TopicPartitionOffset(P0, 10)));
+        Assert.Equal(11, tracker.Done(P0, 10));
 
         // With nothing in flight, everything taken is durable: the commit stands one past the highest.
-        Assert.Equal(13, tracker.Done(new TopicPartitionOffset(P0, 11)));
+        Assert.Equal(13, tracker.Done(P0, 11));
         Assert.Equal(0, tracker.Count);
     }
 
@@ -32,13 +32,13 @@ public sealed class OffsetTrackerTests
     public void Partitions_are_tracked_apart_and_an_offset_settled_twice_or_never_taken_moves_nothing()
     {
         var tracker = new OffsetTracker();
-        tracker.Taken(new TopicPartitionOffset(P0, 5));
-        tracker.Taken(new TopicPartitionOffset(P1, 7));
-        tracker.Taken(new TopicPartitionOffset(P1, 8));
+        tracker.Taken(P0, 5);
+        tracker.Taken(P1, 7);
+        tracker.Taken(P1, 8);
 
-        Assert.Equal(6, tracker.Done(new TopicPartitionOffset(P0, 5)));
-        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 5)));
-        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 99)));
+        Assert.Equal(6, tracker.Done(P0, 5));
+        Assert.Null(tracker.Done(P0, 5));
+        Assert.Null(tracker.Done(P0, 99));
         Assert.Equal(7, tracker.Position(P1));
         Assert.Equal(2, tracker.Count);
     }
@@ -56,8 +56,8 @@ public sealed class OffsetTrackerTests
     public void The_first_offset_of_a_partition_settles_to_one_past_it_and_stays_the_position_once_nothing_is_pending()
     {
         var tracker = new OffsetTracker();
-        tracker.Taken(new TopicPartitionOffset(P0, 0));
-        Assert.Equal(1, tracker.Done(new TopicPartitionOffset(P0, 0)));
+        tracker.Taken(P0, 0);
+        Assert.Equal(1, tracker.Done(P0, 0));
         Assert.Equal(1, tracker.Position(P0));
     }
 
@@ -65,9 +65,9 @@ public sealed class OffsetTrackerTests
     public void Pending_records_are_counted_per_partition_and_forgotten_with_a_partition_that_moved_away()
     {
         var tracker = new OffsetTracker();
-        tracker.Taken(new TopicPartitionOffset(P0, 1));
-        tracker.Taken(new TopicPartitionOffset(P0, 2));
-        tracker.Taken(new TopicPartitionOffset(P1, 9));
+        tracker.Taken(P0, 1);
+        tracker.Taken(P0, 2);
+        tracker.Taken(P1, 9);
         tracker.Assigned(P0, 1);
         Assert.Equal(2, tracker.PendingIn([P0]));
         Assert.Equal(3, tracker.PendingIn([P0, P1]));
@@ -77,7 +77,7 @@ public sealed class OffsetTrackerTests
         Assert.Equal(0, tracker.PendingIn([P0]));
         Assert.Equal(1, tracker.Count);
         Assert.Null(tracker.Position(P0));
-        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 1)));
+        Assert.Null(tracker.Done(P0, 1));
         Assert.Equal(9, tracker.Position(P1));
     }
 
@@ -88,23 +88,23 @@ public sealed class OffsetTrackerTests
         Assert.Null(tracker.TakeUnstored());
         foreach (var offset in new long[] { 3, 4, 5, 6 })
         {
-            tracker.Taken(new TopicPartitionOffset(P0, offset));
+            tracker.Taken(P0, offset);
         }
 
-        tracker.Taken(new TopicPartitionOffset(P1, 20));
+        tracker.Taken(P1, 20);
 
         // The first record settled makes the position known: it stands at the lowest still in flight.
-        tracker.Done(new TopicPartitionOffset(P0, 5));
+        tracker.Done(P0, 5);
         Assert.Equal([new TopicPartitionOffset(P0, 3)], tracker.TakeUnstored()!);
 
         // 6 settles before 3 and 4 as well: the position cannot move, so nothing waits to be stored.
-        Assert.Null(tracker.Done(new TopicPartitionOffset(P0, 6)));
+        Assert.Null(tracker.Done(P0, 6));
         Assert.Null(tracker.TakeUnstored());
 
         // Three records settle; each partition's newest position is stored once.
-        tracker.Done(new TopicPartitionOffset(P0, 3));
-        tracker.Done(new TopicPartitionOffset(P0, 4));
-        tracker.Done(new TopicPartitionOffset(P1, 20));
+        tracker.Done(P0, 3);
+        tracker.Done(P0, 4);
+        tracker.Done(P1, 20);
         var positions = tracker.TakeUnstored()!.OrderBy(p => p.Partition.Value).ToList();
         Assert.Equal([new TopicPartitionOffset(P0, 7), new TopicPartitionOffset(P1, 21)], positions);
         Assert.Null(tracker.TakeUnstored());
@@ -114,10 +114,10 @@ public sealed class OffsetTrackerTests
     public void A_partition_that_moved_away_leaves_no_position_to_store()
     {
         var tracker = new OffsetTracker();
-        tracker.Taken(new TopicPartitionOffset(P0, 1));
-        tracker.Taken(new TopicPartitionOffset(P1, 1));
-        tracker.Done(new TopicPartitionOffset(P0, 1));
-        tracker.Done(new TopicPartitionOffset(P1, 1));
+        tracker.Taken(P0, 1);
+        tracker.Taken(P1, 1);
+        tracker.Done(P0, 1);
+        tracker.Done(P1, 1);
 
         tracker.Forget([P0]);
 
