@@ -122,7 +122,7 @@ public static partial class NotificationParser
     private static int ReadPlainString(ReadOnlySpan<byte> record, in QuoteMap quotes, int at, out Utf8Slice slice)
     {
         var end = (uint)at < (uint)record.Length && record[at] == (byte)'"' ? quotes.Next(at + 1) : -1;
-        slice = end < 0 ? default : new Utf8Slice(at + 1, end - at - 1, Escaped: false);
+        slice = end < 0 ? default : new Utf8Slice(at + 1, end - at - 1, escaped: false);
         return end < 0 ? -1 : end + 1;
     }
 
@@ -164,7 +164,7 @@ public static partial class NotificationParser
         at++;
         if (record[at] == (byte)'}')
         {
-            vars = new Utf8Slice(start, at + 1 - start, Escaped: false);
+            vars = new Utf8Slice(start, at + 1 - start, escaped: false);
             return at + 1;
         }
 
@@ -189,7 +189,7 @@ public static partial class NotificationParser
             var next = record[at++];
             if (next == (byte)'}')
             {
-                vars = new Utf8Slice(start, at - start, Escaped: false);
+                vars = new Utf8Slice(start, at - start, escaped: false);
                 return at;
             }
 

@@ -254,7 +254,7 @@ public static partial class NotificationParser
         }
 
         var end = (int)reader.BytesConsumed;
-        vars = new Utf8Slice(start, end - start, Escaped: false);
+        vars = new Utf8Slice(start, end - start, escaped: false);
         return anyEscaped && VarNames.HaveDuplicates(vars.Of(record)) ? Invalid(WireField.Vars, "names a custom variable twice") : ParseFailure.None;
     }
 
