@@ -34,7 +34,7 @@ public sealed partial class IncidentDecider
         var output = NotificationDecoder.Text(record, f.Output);
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         incident.State = f.State;
-        incident.LastOutputUtf8 = System.Text.Encoding.UTF8.GetBytes(output);
+        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.UpdatedAt = now;
         if (incident.MemberCount > 0)
         {
