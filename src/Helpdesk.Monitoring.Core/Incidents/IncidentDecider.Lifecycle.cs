@@ -34,7 +34,7 @@ public sealed partial class IncidentDecider
         var output = NotificationDecoder.Text(record, f.Output);
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
         incident.State = f.State;
-        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
+        incident.NewOutput(Utf8Of(record, f.Output), output);
         incident.UpdatedAt = now;
         if (incident.MemberCount > 0)
         {

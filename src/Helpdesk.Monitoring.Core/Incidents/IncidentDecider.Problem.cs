@@ -73,12 +73,16 @@ public sealed partial class IncidentDecider
     private Decision Update(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
     {
         var previous = incident.State;
-        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.UpdatedAt = now;
         plan.Changed(incident, ChangeKind.Mutable);
-        if (f.State != previous)
+        if (f.State == previous)
+        {
+            incident.LastOutputUtf8 = Utf8Of(record, f.Output);
+        }
+        else
         {
             var output = NotificationDecoder.Text(record, f.Output);
+            incident.NewOutput(Utf8Of(record, f.Output), output);
             incident.State = f.State;
             Worsen(incident, record, in f);
             plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.StateChanged, f.EventId,
@@ -100,7 +104,7 @@ public sealed partial class IncidentDecider
         incident.State = f.State;
         incident.ProblemId = ProblemIdOf(record, in f);
         Worsen(incident, record, in f);
-        incident.LastOutputUtf8 = Utf8Of(record, f.Output);
+        incident.NewOutput(Utf8Of(record, f.Output), output);
         incident.Seen(reported);
         var downtime = EnterScheduledDowntime(incident, reported);
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,

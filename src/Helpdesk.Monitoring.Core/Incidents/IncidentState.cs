@@ -226,7 +226,29 @@ internal sealed partial class IncidentState
     public AlertState WorstState { get; set; }
 
     /// <summary>The latest output as UTF-8: compared with wire bytes to recognise a repeat without making a string.</summary>
-    public byte[] LastOutputUtf8 { get; set; }
+    public byte[] LastOutputUtf8
+    {
+        get => _lastOutputUtf8;
+        set
+        {
+            _lastOutputUtf8 = value;
+            _lastOutputText = null;
+        }
+    }
+
+    private byte[] _lastOutputUtf8 = [];
+
+    // The new output as text, when the decider made it for the timeline: the next sealed plan's row takes it instead
+    // of decoding the bytes again, and drops it, so an incident at rest keeps only the bytes.
+    private string? _lastOutputText;
+
+    /// <summary>A new output, with the text the decider already made of it.</summary>
+    public void NewOutput(byte[] utf8, string text)
+    {
+        _lastOutputUtf8 = utf8;
+        _lastOutputText = text;
+    }
+
     public long AlertCount { get; set; }
 
     /// <summary>The count at the last sealed plan (or when loaded): the next plan adds the difference.</summary>
@@ -288,11 +310,11 @@ internal sealed partial class IncidentState
 
     public bool IsActive => Status is IncidentStatus.Open or IncidentStatus.Acknowledged;
 
-    public string LastOutput => Encoding.UTF8.GetString(LastOutputUtf8);
+    public string LastOutput => _lastOutputText ?? Encoding.UTF8.GetString(_lastOutputUtf8);
 
     /// <summary>The incident's mutable columns as they stand, in one allocation (a `with` on it would copy it again).</summary>
     public IncidentChange ToChange(long alertsAdded = 0, bool keepsStatus = false) => new(
-        Id, Status, Priority, State, WorstState, LastOutput, AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
+        Id, Status, Priority, State, WorstState, TakeLastOutput(), AlertCount, LastSeenAt, AcknowledgedAt, AcknowledgedBy,
         AcknowledgementComment, ResolvedAt, ClosedAt, ReopenCount, UpdatedAt, TimelineCount, Flapping, FlapCount, FlapQuietUntil, InMaintenance,
         Tier, MergedInto, Sla)
     {
@@ -303,6 +325,13 @@ internal sealed partial class IncidentState
         ResolutionCause = ResolutionCause,
         ResolutionFix = ResolutionFix,
     };
+
+    private string TakeLastOutput()
+    {
+        var text = LastOutput;
+        _lastOutputText = null;
+        return text;
+    }
 }
 
 /// <summary>How much of an incident a batch changed: counters only, or its mutable columns.</summary>

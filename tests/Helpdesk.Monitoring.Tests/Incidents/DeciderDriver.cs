@@ -45,6 +45,20 @@ internal sealed class DeciderDriver
         return outcome;
     }
 
+    /// <summary>Several notifications decided into one plan and committed together, as one turn of the pipeline.</summary>
+    public void ApplyTurn(params Notification[] notifications)
+    {
+        var plan = new CommitPlan();
+        foreach (var n in notifications)
+        {
+            var record = Records.Bytes(n);
+            var fields = Records.Parse(record);
+            Decider.Apply(record, in fields, Now, knownApplied: false, plan);
+        }
+
+        Commit(plan);
+    }
+
     public ApplyOutcome Apply(AgentAction action, bool knownApplied = false)
     {
         var plan = new CommitPlan();

@@ -19,6 +19,30 @@ public sealed class ProblemUpdateTests
     }
 
     [Fact]
+    public void The_stored_output_is_the_latest_whichever_way_the_decision_came_by_it()
+    {
+        var d = new DeciderDriver();
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - load 5"));
+
+        // One turn: a state change (whose text the timeline needs), then a new output in the same state.
+        d.ApplyTurn(
+            Records.Service(NotificationType.Problem, output: "CRITICAL - load \"9\" é", timeT: Records.T0 + 10),
+            Records.Service(NotificationType.Problem, output: "CRITICAL - load 12", timeT: Records.T0 + 20));
+        Assert.Equal("CRITICAL - load 12", d.Single().LastOutput);
+
+        d.Apply(Records.Service(NotificationType.Recovery, state: AlertState.Ok, output: "OK - load \"1\"", timeT: Records.T0 + 30));
+        Assert.Equal(("OK - load \"1\"", IncidentStatus.Resolved), (d.Single().LastOutput, d.Single().Status));
+
+        // Reopened within the window, then its output restated in the same turn as a repeat would not be.
+        d.ApplyTurn(
+            Records.Service(NotificationType.Problem, output: "CRITICAL - back\tagain", timeT: Records.T0 + 40),
+            Records.Service(NotificationType.Problem, output: "CRITICAL - load 14", timeT: Records.T0 + 50));
+        Assert.Equal(("CRITICAL - load 14", IncidentStatus.Open), (d.Single().LastOutput, d.Single().Status));
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - load 6 ü", timeT: Records.T0 + 60));
+        Assert.Equal("WARNING - load 6 ü", d.Single().LastOutput);
+    }
+
+    [Fact]
     public void An_older_copy_with_other_output_only_counts()
     {
         var decider = new DeciderDriver();
