@@ -18,7 +18,7 @@ public sealed record BackupSummary(string Path, long Bytes, int SchemaVersion, l
 /// </summary>
 public static class SqliteBackup
 {
-    static SqliteBackup() => SQLitePCL.Batteries_V2.Init();
+    static SqliteBackup() => SqliteEngine.Prepare();
 
     /// <summary>Backs up the store at <paramref name="database"/> into <paramref name="destination"/>, a file that must not exist.</summary>
     public static BackupSummary Backup(string database, string destination)

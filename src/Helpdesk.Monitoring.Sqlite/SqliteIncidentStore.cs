@@ -18,7 +18,7 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
     private SqliteCommitStatements? _statements;
     private WalCheckpointer? _checkpointer;
 
-    static SqliteIncidentStore() => SQLitePCL.Batteries_V2.Init();
+    static SqliteIncidentStore() => SqliteEngine.Prepare();
 
     public SqliteIncidentStore(SqliteStoreOptions options)
     {
