@@ -10,11 +10,8 @@ namespace Helpdesk.Monitoring.Kafka;
 internal sealed class OffsetTracker
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<TopicPartition, SortedSet<long>> _pending = [];
-    private readonly Dictionary<TopicPartition, long> _highest = [];
-    private readonly Dictionary<TopicPartition, long> _stored = [];
-    private readonly Dictionary<TopicPartition, long> _assignedAt = [];
-    private readonly Dictionary<TopicPartition, long> _unstored = [];
+    private readonly Dictionary<TopicPartition, PartitionOffsets> _partitions = [];
+    private readonly List<PartitionOffsets> _unstored = [];
 
     // Read without the lock by the consume loop, which asks with every record whether anything waits to be stored.
     private volatile bool _anyUnstored;
@@ -30,17 +27,10 @@ internal sealed class OffsetTracker
     {
         lock (_lock)
         {
-            if (!_pending.TryGetValue(partition, out var set))
-            {
-                _pending[partition] = set = [];
-            }
-
-            if (set.Add(offset))
+            if (Of(partition).Take(offset))
             {
                 _count++;
             }
-
-            _highest[partition] = Math.Max(_highest.GetValueOrDefault(partition, -1), offset);
         }
     }
 
@@ -49,7 +39,7 @@ internal sealed class OffsetTracker
     {
         lock (_lock)
         {
-            if (!_pending.TryGetValue(partition, out var set) || !set.Remove(offset))
+            if (!_partitions.TryGetValue(partition, out var offsets) || !offsets.Settle(offset))
             {
                 return null;
             }
@@ -57,14 +47,19 @@ internal sealed class OffsetTracker
             _count--;
 
             // Everything taken below the lowest pending offset is durable; with none pending, everything taken is.
-            var position = set.Count > 0 ? set.Min : _highest[partition] + 1;
-            if (_stored.TryGetValue(partition, out var stored) && stored == position)
+            var position = offsets.Position;
+            if (offsets.Stored == position)
             {
                 return null;
             }
 
-            _stored[partition] = position;
-            _unstored[partition] = position;
+            offsets.Stored = position;
+            if (!offsets.Unstored)
+            {
+                offsets.Unstored = true;
+                _unstored.Add(offsets);
+            }
+
             _anyUnstored = true;
             return position;
         }
@@ -86,7 +81,13 @@ internal sealed class OffsetTracker
                 return null;
             }
 
-            var positions = _unstored.Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
+            var positions = new List<TopicPartitionOffset>(_unstored.Count);
+            foreach (var offsets in _unstored)
+            {
+                offsets.Unstored = false;
+                positions.Add(new TopicPartitionOffset(offsets.Partition, offsets.Stored!.Value));
+            }
+
             _unstored.Clear();
             return positions;
         }
@@ -97,7 +98,7 @@ internal sealed class OffsetTracker
     {
         lock (_lock)
         {
-            _assignedAt[partition] = committed;
+            Of(partition).AssignedAt = committed;
         }
     }
 
@@ -109,17 +110,7 @@ internal sealed class OffsetTracker
     {
         lock (_lock)
         {
-            if (_stored.TryGetValue(partition, out var stored))
-            {
-                return stored;
-            }
-
-            if (_pending.TryGetValue(partition, out var set) && set.Count > 0)
-            {
-                return set.Min;
-            }
-
-            return _assignedAt.TryGetValue(partition, out var committed) ? committed : null;
+            return _partitions.TryGetValue(partition, out var offsets) ? offsets.Stored ?? offsets.LowestPending ?? offsets.AssignedAt : null;
         }
     }
 
@@ -127,7 +118,7 @@ internal sealed class OffsetTracker
     {
         lock (_lock)
         {
-            return partitions.Sum(p => _pending.TryGetValue(p, out var set) ? set.Count : 0);
+            return partitions.Sum(p => _partitions.TryGetValue(p, out var offsets) ? offsets.Pending : 0);
         }
     }
 
@@ -138,16 +129,22 @@ internal sealed class OffsetTracker
         {
             foreach (var p in partitions)
             {
-                if (_pending.Remove(p, out var set))
+                if (_partitions.Remove(p, out var offsets))
                 {
-                    _count -= set.Count;
+                    _count -= offsets.Pending;
+                    _unstored.Remove(offsets);
                 }
-
-                _highest.Remove(p);
-                _stored.Remove(p);
-                _unstored.Remove(p);
-                _assignedAt.Remove(p);
             }
         }
+    }
+
+    private PartitionOffsets Of(TopicPartition partition)
+    {
+        if (!_partitions.TryGetValue(partition, out var offsets))
+        {
+            _partitions[partition] = offsets = new PartitionOffsets(partition);
+        }
+
+        return offsets;
     }
 }

@@ -123,4 +123,79 @@ public sealed class OffsetTrackerTests
 
         Assert.Equal([new TopicPartitionOffset(P1, 2)], tracker.TakeUnstored()!);
     }
+
+    [Fact]
+    public void Offsets_read_again_from_an_earlier_position_are_pending_again_in_order()
+    {
+        var tracker = new OffsetTracker();
+        foreach (var offset in new long[] { 10, 11, 12, 13 })
+        {
+            tracker.Taken(P0, offset);
+        }
+
+        // 12 settles behind 10 and 11; then the partition is read again from 11 (a seek back): 12 is pending again.
+        Assert.Equal(10, tracker.Done(P0, 12));
+        foreach (var offset in new long[] { 11, 12, 13 })
+        {
+            tracker.Taken(P0, offset);
+        }
+
+        Assert.Equal(4, tracker.Count);
+        Assert.Equal(11, tracker.Done(P0, 10));
+        Assert.Equal(12, tracker.Done(P0, 11));
+        Assert.Equal(13, tracker.Done(P0, 12));
+
+        // An offset below everything pending (read again after the rest settled) goes to the front and holds the commit.
+        Assert.Equal(14, tracker.Done(P0, 13));
+        tracker.Taken(P0, 20);
+        tracker.Taken(P0, 21);
+        tracker.Taken(P0, 5);
+        Assert.Equal(5, tracker.Done(P0, 20));
+        Assert.Equal(21, tracker.Done(P0, 5));
+        Assert.Equal(22, tracker.Done(P0, 21));
+        Assert.Equal(0, tracker.Count);
+    }
+
+    [Fact]
+    public void Thousands_of_offsets_with_gaps_and_read_again_settle_exactly_as_the_lowest_pending_says()
+    {
+        // A model: the pending offsets as a sorted set, the position its minimum or one past the highest taken.
+        var random = new Random(20261201);
+        var tracker = new OffsetTracker();
+        var pending = new SortedSet<long>();
+        var highest = -1L;
+        long? stored = null;
+        var next = 0L;
+        for (var step = 0; step < 20_000; step++)
+        {
+            var roll = random.Next(100);
+            // More taken than settled: thousands come to be pending at once, as under load.
+            if (roll < 60 || pending.Count == 0)
+            {
+                // Mostly the next offset, sometimes past a gap, now and then one read again from up to 300 back.
+                var offset = roll < 2 ? Math.Max(0, next - random.Next(1, 300)) : next += random.Next(8) == 0 ? random.Next(2, 5) : 1;
+                tracker.Taken(P0, offset);
+                pending.Add(offset);
+                highest = Math.Max(highest, offset);
+            }
+            else
+            {
+                // Settled mostly near the front, sometimes anywhere, sometimes an offset that is not pending at all.
+                var offset = roll < 98 ? pending.ElementAt(Math.Min(pending.Count - 1, random.Next(random.Next(4) == 0 ? pending.Count : 3)))
+                    : next + 1 + random.Next(5);
+                long? expected = null;
+                if (pending.Remove(offset))
+                {
+                    var position = pending.Count > 0 ? pending.Min : highest + 1;
+                    expected = position == stored ? null : position;
+                    stored = expected ?? stored;
+                }
+
+                Assert.Equal(expected, tracker.Done(P0, offset));
+            }
+
+            Assert.Equal(pending.Count, tracker.Count);
+            Assert.Equal(stored ?? (pending.Count > 0 ? pending.Min : null), tracker.Position(P0));
+        }
+    }
 }
