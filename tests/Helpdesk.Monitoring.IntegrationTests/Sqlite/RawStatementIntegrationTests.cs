@@ -12,13 +12,7 @@ public sealed class RawStatementIntegrationTests : SqliteFileTest
     [Fact]
     public void Text_blobs_numbers_and_nulls_arrive_as_bound()
     {
-        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
-        connection.Open();
-        using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE v (k INTEGER PRIMARY KEY, t, b, n)";
-            create.ExecuteNonQuery();
-        }
+        using var connection = WithTable("CREATE TABLE v (k INTEGER PRIMARY KEY, t, b, n)");
 
         // Past the stack buffer (1,024 bytes of UTF-8), in several-byte characters, so the rented path is taken too.
         var longText = string.Concat(Enumerable.Repeat("Überlast – 警告 ", 120));
@@ -51,13 +45,7 @@ public sealed class RawStatementIntegrationTests : SqliteFileTest
     [Fact]
     public void A_failed_statement_says_what_SQLite_said_and_the_statement_runs_again()
     {
-        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
-        connection.Open();
-        using (var create = connection.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE u (k INTEGER PRIMARY KEY, t TEXT NOT NULL)";
-            create.ExecuteNonQuery();
-        }
+        using var connection = WithTable("CREATE TABLE u (k INTEGER PRIMARY KEY, t TEXT NOT NULL)");
 
         using var insert = new RawStatement(connection, "INSERT INTO u (k, t) VALUES (?1, ?2)");
         insert.Bind(1, 1).Bind(2, "first").Execute();
@@ -67,5 +55,16 @@ public sealed class RawStatementIntegrationTests : SqliteFileTest
         // Reset after the failure: the same statement takes the next row.
         Assert.Equal(1, insert.Bind(1, 2).Bind(2, "second").Execute());
         Assert.Equal(["first", "second"], Rows("SELECT t FROM u ORDER BY k"));
+    }
+
+    /// <summary>A connection to the test's file, holding the one table <paramref name="create"/> makes.</summary>
+    private SqliteConnection WithTable(string create)
+    {
+        var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = create;
+        command.ExecuteNonQuery();
+        return connection;
     }
 }
