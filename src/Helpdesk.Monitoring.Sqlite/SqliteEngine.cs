@@ -14,9 +14,9 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// <item>No memory statistics: nothing here reads them, and keeping them takes a process-wide lock around every
 /// allocation SQLite makes, which the writer and the readers then contend for.</item>
 /// </list>
-/// Together they were ~4 % of the service's CPU when every notification is a state change (bench/results/kafka-load.md).
-/// If something in the process started SQLite first, the settings do not take and SQLite runs as built: correct, a
-/// little slower.
+/// Together they were ~6 % of the service's CPU samples when every notification is a state change
+/// (bench/results/kafka-load.md). If something in the process started SQLite first, the settings do not take and
+/// SQLite runs as built: correct, a little slower.
 /// </summary>
 internal static class SqliteEngine
 {
