@@ -10,7 +10,8 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// the connection's lock, a dozen lock pairs for one bound and stepped row. Here a connection has one user at a time
 /// by construction (the writer behind its gate and the pipeline's single thread, a reader for one request, the
 /// checkpointer's own, a backup's own) and every command and reader is disposed by the code that made it, so the locks
-/// never guard anything. SQLite's process-wide structures (its page cache groups, its allocator) keep their locks.</item>
+/// never guard anything. Keep it so: a statement left to the garbage collector is finalized on the runtime's own
+/// thread, which could then race its connection's user. SQLite's process-wide structures (its page cache groups, its allocator) keep their locks.</item>
 /// <item>No memory statistics: nothing here reads them, and keeping them takes a process-wide lock around every
 /// allocation SQLite makes, which the writer and the readers then contend for.</item>
 /// </list>
