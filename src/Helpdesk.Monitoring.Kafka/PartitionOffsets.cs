@@ -3,10 +3,11 @@ using Confluent.Kafka;
 namespace Helpdesk.Monitoring.Kafka;
 
 /// <summary>
-/// One partition's offsets taken and not yet known durable, in offset order, and where its commit stands. A partition's records arrive in offset
-/// order, so a take appends at the end and the lowest leave from the front once durable: no search and no allocation
-/// per record, where a sorted set made a tree node for each and rebalanced on each removal. An offset taken again
-/// (a partition read again from an earlier position) is placed in order; that path is rare and may shift entries.
+/// One partition's offsets taken and not yet known durable, in offset order, and where its commit stands. A
+/// partition's records arrive in offset order, so a take appends at the end and the lowest leave from the front once
+/// durable: no search and no allocation per record, where a sorted set made a tree node for each and rebalanced on
+/// each removal. An offset taken again (a partition read again from an earlier position) is placed in order; that path
+/// is rare and may shift entries.
 /// </summary>
 internal sealed class PartitionOffsets(TopicPartition partition)
 {
@@ -14,6 +15,9 @@ internal sealed class PartitionOffsets(TopicPartition partition)
     private bool[] _done = new bool[64];
     private int _head;
     private int _length;
+
+    // The highest offset ever taken, −1 before the first.
+    private long _highest = -1;
 
     public TopicPartition Partition { get; } = partition;
 
@@ -29,19 +33,16 @@ internal sealed class PartitionOffsets(TopicPartition partition)
     /// <summary>Offsets taken and not yet settled.</summary>
     public int Pending { get; private set; }
 
-    /// <summary>The highest offset ever taken, −1 before the first.</summary>
-    public long Highest { get; private set; } = -1;
+    /// <summary>The lowest offset still pending, null when none is (the front is never a settled one).</summary>
+    public long? LowestPending => _length > 0 ? _offsets[_head] : null;
 
     /// <summary>Where a commit may stand: the lowest offset still pending, else one past the highest taken.</summary>
-    public long Position => _length > 0 ? _offsets[_head] : Highest + 1;
-
-    /// <summary>The lowest offset still pending, null when none is.</summary>
-    public long? LowestPending => _length > 0 ? _offsets[_head] : null;
+    public long Position => LowestPending ?? _highest + 1;
 
     /// <summary>Takes an offset; false when it was already pending.</summary>
     public bool Take(long offset)
     {
-        Highest = Math.Max(Highest, offset);
+        _highest = Math.Max(_highest, offset);
         if (_length == 0 || offset > At(_length - 1))
         {
             Insert(_length, offset);
