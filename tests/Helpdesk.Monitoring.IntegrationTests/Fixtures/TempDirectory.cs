@@ -15,13 +15,27 @@ public sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
-        try
+        // A child process that was just stopped (the service, Nagios) may still write or remove a file for a moment, and
+        // a recursive delete that meets one gives up; a few tries a little apart leave nothing behind in /tmp.
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A killed child process may still hold a file for a moment; the OS temp cleaner takes the rest.
+            try
+            {
+                if (Directory.Exists(Path))
+                {
+                    Directory.Delete(Path, recursive: true);
+                }
+
+                return;
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                Thread.Sleep(50);
+            }
+            catch (IOException)
+            {
+                return; // still held after a second: the OS temp cleaner takes the rest
+            }
         }
     }
 }
