@@ -40,14 +40,6 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
     // Adds, folded into incident_counter later: what one batch added to one incident (see IncidentChange.AlertsAdded).
     private const string InsertDeltaSql = "INSERT INTO counter_delta (incident_id, added, last_seen_at) VALUES (?1, ?2, ?3)";
 
-    // A fold's slice (CounterFold): what the cycle's rows add to one incident, and how far the cycle has come.
-    private const string FoldCountSql =
-        "UPDATE incident_counter SET alert_count = alert_count + ?2, last_seen_at = MAX(last_seen_at, ?3) WHERE id = ?1";
-
-    private const string SetFoldProgressSql = "UPDATE counter_fold SET upto = ?1, done_below = ?2";
-
-    private const string DeleteFoldedSql = "DELETE FROM counter_delta WHERE rowid <= ?1";
-
     private const string InsertCountersSql =
         "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
 
@@ -83,15 +75,9 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public RawStatement InsertIncidentEvent { get; } = new(writer, InsertIncidentEventSql);
 
-    public RawStatement FoldCount { get; } = new(writer, FoldCountSql);
-
-    public RawStatement SetFoldProgress { get; } = new(writer, SetFoldProgressSql);
-
-    public RawStatement DeleteFolded { get; } = new(writer, DeleteFoldedSql);
-
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent, FoldCount, SetFoldProgress, DeleteFolded })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent })
         {
             statement.Dispose();
         }

@@ -321,32 +321,6 @@ internal static class SqliteSchema
             UNION ALL
             SELECT incident_id, seq, at, timeline_kind, cause, text FROM incident_event;
         """,
-        """
-        -- v13: counter_delta folded a slice at a time. A fold now runs over several commits: it adds the rows up to
-        -- upto to incident_counter for the incidents below done_below first, then deletes them from the head of the
-        -- table. Until they are gone, readers leave those rows out; 0 and 0 leave none out.
-        CREATE TABLE counter_fold (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            upto INTEGER NOT NULL,
-            done_below INTEGER NOT NULL
-        );
-        INSERT INTO counter_fold (id, upto, done_below) VALUES (1, 0, 0);
-        DROP VIEW incident_row;
-        CREATE VIEW incident_row AS
-            SELECT i.id, i.instance, i.host, i.service, i.customer, i.title, d.description, i.status, i.priority, i.state, i.worst_state,
-                   i.last_output, i.problem_id, c.alert_count + COALESCE(p.added, 0) AS alert_count, i.opened_at,
-                   MAX(c.last_seen_at, COALESCE(p.last_seen_at, 0)) AS last_seen_at, i.acknowledged_at, i.acknowledged_by,
-                   i.acknowledgement_comment, i.resolved_at, i.closed_at, i.reopen_count, i.updated_at, i.timeline_count,
-                   i.category, i.team, i.tier, i.flapping, i.flap_count, i.flap_quiet_until, i.in_maintenance,
-                   i.correlation_rule, i.correlation_key, i.merged_into, i.sla_calendar, i.sla_started_at, i.response_due_at,
-                   i.resolution_due_at, i.response_breached, i.resolution_breached, i.sla_paused_at, i.escalations,
-                   i.assigned_to, i.resolution_cause, i.resolution_fix
-            FROM incident i JOIN incident_counter c ON c.id = i.id JOIN incident_description d ON d.id = i.id
-            LEFT JOIN (SELECT incident_id, SUM(added) AS added, MAX(last_seen_at) AS last_seen_at FROM counter_delta
-                       WHERE rowid > (SELECT upto FROM counter_fold) OR incident_id >= (SELECT done_below FROM counter_fold)
-                       GROUP BY incident_id) p
-                ON p.incident_id = i.id;
-        """,
     ];
 
     public static int Latest => Migrations.Length;
