@@ -54,6 +54,53 @@ public sealed class CounterDeltaIntegrationTests : SqliteFileTest
     }
 
     [Fact]
+    public async Task A_fold_adds_exactly_the_committed_counts_through_repeats_changes_and_refused_commits()
+    {
+        // The fold adds the sums the writer kept for the rows it committed; a row it never committed (a refused plan)
+        // or forgot (a change's, this commit's own) would leave a count wrong once the deltas are gone. Expected: each
+        // incident's count as its decider last wrote it.
+        await using var store = await OpenAsync(new SqliteStoreOptions { Path = DbPath, FoldEvery = TimeSpan.FromHours(1), FoldAtRows = 7 });
+        var random = new Random(15);
+        var hosts = new[] { "web01", "web02", "web03", "web04" };
+        var states = new[] { (AlertState.Warning, "WARNING - slow"), (AlertState.Critical, "CRITICAL - connection refused") };
+        var expected = new Dictionary<long, long>();
+        var (folds, repeats, changes) = (0, 0L, 0L);
+        for (var commit = 0; commit < 60; commit++)
+        {
+            var notifications = Enumerable.Range(0, random.Next(1, 4)).Select(_ =>
+            {
+                var (state, output) = states[random.Next(states.Length)];
+                return Records.Service(NotificationType.Problem, host: hosts[random.Next(hosts.Length)], state: state, output: output, timeT: Records.T0 + commit);
+            }).ToArray();
+            var plan = Plans.Decide(Decider, notifications);
+            var rowsBefore = Raw("SELECT COUNT(*) FROM counter_delta");
+            Assert.True((await store.CommitAsync(plan, default)).IsCommitted);
+            foreach (var (id, count) in plan.Inserts.Select(i => (i.Id, i.AlertCount)).Concat(plan.Counters.Select(c => (c.Id, c.AlertCount))).Concat(plan.Updates.Select(u => (u.Id, u.AlertCount))))
+            {
+                expected[id] = count;
+            }
+
+            (repeats, changes) = (repeats + plan.Counters.Sum(c => c.AlertsAdded), changes + plan.Updates.Sum(u => u.AlertsAdded));
+            if (commit % 7 == 3)
+            {
+                // The same plan again: its events were applied, so the store refuses it whole and writes nothing.
+                Assert.False((await store.CommitAsync(plan, default)).IsCommitted);
+            }
+
+            Assert.Equal(expected.OrderBy(e => e.Key), (await store.LoadAsync(default)).Live.Select(i => KeyValuePair.Create(i.Id, i.AlertCount)).OrderBy(e => e.Key));
+            if (Raw("SELECT COUNT(*) FROM counter_delta") < rowsBefore)
+            {
+                folds++;
+                Assert.Equal(0, Raw("SELECT COUNT(*) FROM counter_delta"));
+                Assert.Equal(expected.OrderBy(e => e.Key).Select(e => e.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    Rows("SELECT alert_count FROM incident_counter ORDER BY id"));
+            }
+        }
+
+        Assert.True(folds >= 5 && repeats > 10 && changes > 10, $"{folds} folds, {repeats} alerts added by repeats, {changes} by changes: too few to tell");
+    }
+
+    [Fact]
     public async Task Counts_a_crash_left_unfolded_are_folded_at_the_next_start()
     {
         var crashed = PathOf("crashed.db");
