@@ -10,12 +10,16 @@ using Helpdesk.Monitoring.Tests;
 namespace Helpdesk.Monitoring.IntegrationTests.Outbound;
 
 /// <summary>The Teams channel: an Adaptive Card 1.4 per event, valid against the schema, posted by a real service to a local receiver.</summary>
-public sealed class TeamsDeliveryIntegrationTests : IAsyncDisposable
+public sealed class TeamsDeliveryIntegrationTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private readonly WebhookReceiver _receiver = new();
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls the latter on a test class, which left the receiver
+    // listening and the directory behind after every test.
+    public async Task DisposeAsync()
     {
         await _receiver.DisposeAsync();
         _dir.Dispose();

@@ -11,12 +11,16 @@ namespace Helpdesk.Monitoring.IntegrationTests.Outbound;
 /// the idempotency key, in order per incident, retried while the receiver is down, and after a SIGKILL between the
 /// receiver's 2xx and the mark, sent again once (same id) and nothing missing.
 /// </summary>
-public sealed class WebhookDeliveryIntegrationTests : IAsyncDisposable
+public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private readonly WebhookReceiver _receiver = new();
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls the latter on a test class, which left the receiver
+    // listening and the directory behind after every test.
+    public async Task DisposeAsync()
     {
         await _receiver.DisposeAsync();
         _dir.Dispose();
