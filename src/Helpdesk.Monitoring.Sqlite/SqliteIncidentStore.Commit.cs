@@ -30,10 +30,10 @@ public sealed partial class SqliteIncidentStore
         {
             if (InsertAppliedEvents(plan.Events))
             {
+                var folded = FoldIfDue(plan);
                 var changedElsewhere = Write(plan);
                 if (changedElsewhere.Count == 0)
                 {
-                    var folded = FoldIfDue(plan);
                     transaction.Commit();
                     Committed(plan, folded);
                     return CommitResult.Committed;

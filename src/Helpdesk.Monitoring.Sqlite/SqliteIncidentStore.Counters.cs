@@ -37,15 +37,16 @@ public sealed partial class SqliteIncidentStore
         Statements.InsertDelta.Bind(1, id).Bind(2, added).Bind(3, ColumnText.Ms(lastSeenAt)).Execute();
 
     /// <summary>
-    /// Inside the commit's transaction, after its own rows: true when it folded every row in counter_delta, this
-    /// commit's included. Each incident's committed sum is added with one keyed update, then this commit's rows one by
-    /// one (adding commutes), and the table is emptied whole (SQLite drops its pages without visiting the rows).
+    /// Inside the commit's transaction, before its own rows: true when it folded every row then in counter_delta (all
+    /// committed, all in the writer's sums). Each incident's sum is added with one keyed update, and the table is
+    /// emptied whole (SQLite drops its pages without visiting the rows); this commit's rows then start the next fold's.
+    /// Due every <see cref="SqliteStoreOptions.FoldEvery"/>, or sooner once this commit would take the table past
+    /// <see cref="SqliteStoreOptions.FoldAtRows"/>.
     /// </summary>
     private bool FoldIfDue(CommitPlan plan)
     {
         var appended = plan.Counters.Count + plan.Updates.Count;
-        var pending = _pending.Rows + appended;
-        if (pending == 0 || (pending < _options.FoldAtRows && Stopwatch.GetElapsedTime(_lastFold) < _options.FoldEvery))
+        if (_pending.Rows == 0 || (_pending.Rows + appended < _options.FoldAtRows && Stopwatch.GetElapsedTime(_lastFold) < _options.FoldEvery))
         {
             return false;
         }
@@ -56,28 +57,17 @@ public sealed partial class SqliteIncidentStore
             add.Bind(1, id).Bind(2, sum.Added).Bind(3, sum.LastSeenMs).Execute();
         }
 
-        foreach (var c in plan.Counters)
-        {
-            add.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
-        }
-
-        foreach (var c in plan.Updates)
-        {
-            add.Bind(1, c.Id).Bind(2, c.AlertsAdded).Bind(3, ColumnText.Ms(c.LastSeenAt)).Execute();
-        }
-
         Statements.DeleteDeltas.Execute();
         return true;
     }
 
-    /// <summary>After a commit: the rows it left pending are folded by the next due commit, or by the timer when none comes.</summary>
+    /// <summary>After a commit: its rows are pending, for the next due commit to fold, or the timer when none comes.</summary>
     private void Committed(CommitPlan plan, bool folded)
     {
         if (folded)
         {
             _pending.Clear();
             _lastFold = Stopwatch.GetTimestamp();
-            return;
         }
 
         // The same rows Write appended: one per counter change and one per update.
@@ -91,7 +81,7 @@ public sealed partial class SqliteIncidentStore
             _pending.Add(c.Id, c.AlertsAdded, ColumnText.Ms(c.LastSeenAt));
         }
 
-        if (plan.Counters.Count + plan.Updates.Count > 0)
+        if (_pending.Rows > 0)
         {
             _idleFold ??= new Timer(_ => _ = FoldWhenIdleAsync());
             _idleFold.Change(_options.FoldEvery, Timeout.InfiniteTimeSpan);
