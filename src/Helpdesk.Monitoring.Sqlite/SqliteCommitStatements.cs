@@ -40,12 +40,6 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
     // Adds, folded into incident_counter later: what one batch added to one incident (see IncidentChange.AlertsAdded).
     private const string InsertDeltaSql = "INSERT INTO counter_delta (incident_id, added, last_seen_at) VALUES (?1, ?2, ?3)";
 
-    // The fold (SqliteIncidentStore.Counters): one incident's sum of pending deltas, then the whole table emptied.
-    private const string FoldCountSql =
-        "UPDATE incident_counter SET alert_count = alert_count + ?2, last_seen_at = MAX(last_seen_at, ?3) WHERE id = ?1";
-
-    private const string DeleteDeltasSql = "DELETE FROM counter_delta";
-
     private const string InsertCountersSql =
         "INSERT INTO incident_counter (id, alert_count, last_seen_at) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET alert_count = ?2, last_seen_at = ?3";
 
@@ -81,13 +75,9 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public RawStatement InsertIncidentEvent { get; } = new(writer, InsertIncidentEventSql);
 
-    public RawStatement FoldCount { get; } = new(writer, FoldCountSql);
-
-    public RawStatement DeleteDeltas { get; } = new(writer, DeleteDeltasSql);
-
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent, FoldCount, DeleteDeltas })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent })
         {
             statement.Dispose();
         }

@@ -30,12 +30,12 @@ public sealed partial class SqliteIncidentStore
         {
             if (InsertAppliedEvents(plan.Events))
             {
-                var folded = FoldIfDue(plan);
-                var changedElsewhere = Write(plan);
+                var (changedElsewhere, deltas) = Write(plan);
                 if (changedElsewhere.Count == 0)
                 {
+                    var folded = FoldIfDue(deltas);
                     transaction.Commit();
-                    Committed(plan, folded);
+                    Committed(deltas, folded);
                     return CommitResult.Committed;
                 }
 
@@ -52,19 +52,19 @@ public sealed partial class SqliteIncidentStore
     }
 
     /// <summary>
-    /// Writes the plan's rows; returns the incidents whose timeline another writer extended first (then roll back).
-    /// Every counter change and every update appends one count delta (the fold counts them the same way).
+    /// Writes the plan's rows; returns the incidents whose timeline another writer extended first (then roll back) and
+    /// the count deltas it appended.
     /// </summary>
-    private HashSet<long> Write(CommitPlan plan)
+    private (HashSet<long> ChangedElsewhere, int Deltas) Write(CommitPlan plan)
     {
         // Updates before inserts: a resolved incident leaves the one-open-per-identity index before its successor enters.
-        AppendDeltas(plan.Counters);
-        UpdateMutableColumns(plan.Updates);
+        var deltas = AppendDeltas(plan.Counters);
+        deltas += UpdateMutableColumns(plan.Updates);
         InsertIncidents(plan.Inserts);
         UpsertMembers(plan.Members);
         var changedElsewhere = InsertIncidentEvents(plan.Timeline, plan.IncidentEvents);
         InsertDeliveries(plan.Deliveries);
-        return changedElsewhere;
+        return (changedElsewhere, deltas);
     }
 
     /// <summary>The outbox: an event written before (the same clock decision by two instances) stays as it was.</summary>
@@ -202,14 +202,16 @@ public sealed partial class SqliteIncidentStore
         }
     }
 
-    /// <summary>Rewrites each changed incident's row; its count goes to the deltas.</summary>
-    private void UpdateMutableColumns(IReadOnlyList<IncidentChange> changes)
+    /// <summary>Rewrites each changed incident's row; its count goes to the deltas. Returns the deltas appended.</summary>
+    private int UpdateMutableColumns(IReadOnlyList<IncidentChange> changes)
     {
         foreach (var c in changes)
         {
             UpdateRow(c);
             AppendDelta(c.Id, c.AlertsAdded, c.LastSeenAt);
         }
+
+        return changes.Count;
     }
 
     private void UpdateRow(IncidentChange c)
