@@ -16,7 +16,7 @@ public sealed class TempDirectory : IDisposable
     public void Dispose()
     {
         // A child process that was just stopped (the service, Nagios) may still write or remove a file for a moment, and
-        // a recursive delete that meets one gives up; a few tries a little apart leave nothing behind in /tmp.
+        // a recursive delete that meets one gives up; a few tries a little apart outlast that moment.
         for (var attempt = 1; ; attempt++)
         {
             try
