@@ -11,7 +11,8 @@ namespace Helpdesk.Monitoring.Sqlite;
 /// by construction (the writer behind its gate and the pipeline's single thread, a reader for one request, the
 /// checkpointer's own, a backup's own) and every command and reader is disposed by the code that made it, so the locks
 /// never guard anything. Keep it so: a statement left to the garbage collector is finalized on the runtime's own
-/// thread, which could then race its connection's user. SQLite's process-wide structures (its page cache groups, its allocator) keep their locks.</item>
+/// thread, which could then race its connection's user. SQLite's process-wide structures (its page cache groups, its
+/// allocator) keep their locks.</item>
 /// <item>No memory statistics: nothing here reads them, and keeping them takes a process-wide lock around every
 /// allocation SQLite makes, which the writer and the readers then contend for.</item>
 /// </list>

@@ -76,11 +76,7 @@ public sealed class CounterDeltaIntegrationTests : SqliteFileTest
             var plan = Plans.Decide(Decider, notifications);
             var rowsBefore = Raw("SELECT COUNT(*) FROM counter_delta");
             Assert.True((await store.CommitAsync(plan, default)).IsCommitted);
-            foreach (var (id, count) in plan.Inserts.Select(i => (i.Id, i.AlertCount)).Concat(plan.Counters.Select(c => (c.Id, c.AlertCount))).Concat(plan.Updates.Select(u => (u.Id, u.AlertCount))))
-            {
-                expected[id] = count;
-            }
-
+            Counted(expected, plan);
             (repeats, changes) = (repeats + plan.Counters.Sum(c => c.AlertsAdded), changes + plan.Updates.Sum(u => u.AlertsAdded));
             if (commit % 7 == 3)
             {
@@ -88,7 +84,7 @@ public sealed class CounterDeltaIntegrationTests : SqliteFileTest
                 Assert.False((await store.CommitAsync(plan, default)).IsCommitted);
             }
 
-            Assert.Equal(expected.OrderBy(e => e.Key), (await store.LoadAsync(default)).Live.Select(i => KeyValuePair.Create(i.Id, i.AlertCount)).OrderBy(e => e.Key));
+            Assert.Equal(expected.OrderBy(e => e.Key), await CountsAsync(store));
 
             // After a fold, the counter table and the rows left in counter_delta (read apart, not through the view)
             // add up to the decider's counts.
@@ -121,20 +117,31 @@ public sealed class CounterDeltaIntegrationTests : SqliteFileTest
             var plan = Plans.Decide(decider, [.. Enumerable.Range(1, 2).Select(n => Records.Service(NotificationType.Problem, host: $"{host}0{n}", timeT: Records.T0 + commit))]);
             var rowsBefore = Raw("SELECT COUNT(*) FROM counter_delta");
             Assert.True((await store.CommitAsync(plan, default)).IsCommitted);
-            foreach (var (id, count) in plan.Inserts.Select(i => (i.Id, i.AlertCount)).Concat(plan.Counters.Select(c => (c.Id, c.AlertCount))))
-            {
-                expected[id] = count;
-            }
-
+            Counted(expected, plan);
             folds += Raw("SELECT COUNT(*) FROM counter_delta") < rowsBefore ? 1 : 0;
             foreach (var reader in new[] { a, b })
             {
-                Assert.Equal(expected.OrderBy(e => e.Key), (await reader.LoadAsync(default)).Live.Select(i => KeyValuePair.Create(i.Id, i.AlertCount)).OrderBy(e => e.Key));
+                Assert.Equal(expected.OrderBy(e => e.Key), await CountsAsync(reader));
             }
         }
 
         Assert.True(folds >= 3, $"only {folds} folds ran");
     }
+
+    /// <summary>Each incident's count as the plan's decider wrote it (an insert, a repeat's counter, a change).</summary>
+    private static void Counted(Dictionary<long, long> counts, CommitPlan plan)
+    {
+        foreach (var (id, count) in plan.Inserts.Select(i => (i.Id, i.AlertCount))
+                     .Concat(plan.Counters.Select(c => (c.Id, c.AlertCount)))
+                     .Concat(plan.Updates.Select(u => (u.Id, u.AlertCount))))
+        {
+            counts[id] = count;
+        }
+    }
+
+    /// <summary>Each open incident's count as the store reads it back (through incident_row), by id.</summary>
+    private static async Task<IEnumerable<KeyValuePair<long, long>>> CountsAsync(SqliteIncidentStore store) =>
+        (await store.LoadAsync(default)).Live.Select(i => KeyValuePair.Create(i.Id, i.AlertCount)).OrderBy(e => e.Key);
 
     [Fact]
     public async Task Counts_a_crash_left_unfolded_are_folded_at_the_next_start()
