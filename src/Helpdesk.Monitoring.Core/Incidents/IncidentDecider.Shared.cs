@@ -92,9 +92,12 @@ public sealed partial class IncidentDecider
             _index.Attach(incident, member, decidedHere: false);
         }
 
+        LearnCause(incident);
         foreach (var m in incoming.Members)
         {
-            _index.Attach(incident, new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service)), decidedHere: false);
+            var member = new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service));
+            _index.Attach(incident, member, decidedHere: false);
+            LearnCause(incident, member);
         }
 
         _correlator.Groups.Register(incident);
@@ -110,7 +113,9 @@ public sealed partial class IncidentDecider
             return false;
         }
 
-        _index.Attach(incident, new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service)), decidedHere: false);
+        var state = new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service));
+        _index.Attach(incident, state, decidedHere: false);
+        LearnCause(incident, state);
         return true;
     }
 

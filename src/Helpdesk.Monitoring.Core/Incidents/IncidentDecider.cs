@@ -59,6 +59,13 @@ public sealed partial class IncidentDecider
         foreach (var incident in _index.All)
         {
             _correlator.Groups.Register(incident);
+
+            // What the store holds may have been decided by instances that did not know each other's causes yet.
+            LearnCause(incident);
+            foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
+            {
+                LearnCause(incident, member);
+            }
         }
     }
 
@@ -120,8 +127,9 @@ public sealed partial class IncidentDecider
     }
 
     /// <summary>
-    /// Runs the clock's decisions due by <paramref name="now"/>: a storm ends when the rate has fallen; then, in the
-    /// order they came due, flapping quiet periods end, SLA clocks escalate and breach, verification holds close.
+    /// Runs the turn's decisions that no notification makes: incidents that failing alerts learned since the last turn
+    /// explain are merged into them (see <c>MergeForLearnedCauses</c>); a storm ends when the rate has fallen; then, in
+    /// the order they came due, flapping quiet periods end, SLA clocks escalate and breach, verification holds close.
     /// </summary>
     public void ApplyTimers(DateTimeOffset now, CommitPlan plan)
     {
@@ -134,6 +142,7 @@ public sealed partial class IncidentDecider
         }
 
         _now = now;
+        MergeForLearnedCauses(now, plan);
         _correlator.Storm.EndIfCalm(now, plan);
         while (_clocks.TryTakeDue(now, out var incident, out var clock, out var due))
         {

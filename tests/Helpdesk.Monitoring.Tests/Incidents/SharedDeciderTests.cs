@@ -87,6 +87,69 @@ public sealed class SharedDeciderTests
     }
 
     [Fact]
+    public void A_child_decided_before_its_parent_was_absorbed_is_merged_into_the_parent_at_the_next_turn()
+    {
+        // The parent's copy is on its way (b decides with the shared state's last answer for a moment): the UNREACHABLE
+        // child opens an incident of its own on b.
+        var (a, b) = Pair();
+        Assert.Equal(ApplyOutcome.Opened, a.Apply(Records.Host(NotificationType.Problem, host: "core01")));
+        var parent = a.Single();
+        Assert.Equal(ApplyOutcome.Opened, b.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 5)));
+        var child = b.Committed.Incidents.Values.Single(i => i.Host == "web01");
+
+        b.AbsorbFrom(a);
+        Assert.Equal(1, b.Decider.LearnedCauses);
+        b.Advance(TimeSpan.Zero);
+        Assert.Equal(0, b.Decider.LearnedCauses);
+        Assert.Equal(parent.Id, b.Committed.Incidents[child.Id].MergedInto);
+        Assert.Contains(b.MembersOf(parent.Id), m => m.Host == "web01" && m.Rule == CorrelationRuleNames.ParentDown);
+        Assert.Equal(1, b.Decider.ActiveCount);
+
+        // The parent's instance learns of the merge: the child's next notification counts on the parent's incident.
+        a.AbsorbFrom(b);
+        Assert.Equal(ApplyOutcome.Repeated, a.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 65)));
+        Assert.Equal(3, a.Committed.Incidents[parent.Id].AlertCount);
+    }
+
+    [Fact]
+    public void A_parent_absorbed_already_recovered_merges_nothing()
+    {
+        var (a, b) = Pair();
+        a.Apply(Records.Host(NotificationType.Problem, host: "core01"));
+        b.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 5));
+        a.Apply(Records.Host(NotificationType.Recovery, host: "core01", state: AlertState.Up, timeT: Records.T0 + 10));
+
+        // Both of the parent's copies arrive before b's next turn: the failing one is learned, the recovered one replaces it.
+        b.AbsorbFrom(a);
+        var timeline = b.Timeline.Count;
+        b.Advance(TimeSpan.Zero);
+        Assert.Equal(timeline, b.Timeline.Count);
+        Assert.All(b.Committed.Incidents.Values, i => Assert.Null(i.MergedInto));
+    }
+
+    [Fact]
+    public void A_decider_built_from_the_store_merges_the_children_another_instance_opened_beside_their_failing_parent()
+    {
+        // Redis was down (or the copy never arrived): each instance decided alone, and the store holds both incidents.
+        var (a, b) = Pair();
+        a.Apply(Records.Host(NotificationType.Problem, host: "core01"));
+        var parent = a.Single();
+        b.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 5));
+        var child = b.Committed.Incidents.Values.Single(i => i.Host == "web01");
+
+        b.Restart();
+        b.Advance(TimeSpan.Zero);
+        Assert.Equal(parent.Id, b.Committed.Incidents[child.Id].MergedInto);
+        Assert.Equal(2, b.Committed.Incidents[parent.Id].AlertCount);
+
+        // Built again, it finds nothing more to merge.
+        var timeline = b.Timeline.Count;
+        b.Restart();
+        b.Advance(TimeSpan.Zero);
+        Assert.Equal(timeline, b.Timeline.Count);
+    }
+
+    [Fact]
     public void An_older_copy_never_replaces_a_newer_state_or_brings_back_a_closed_incident()
     {
         var (a, b) = Pair();
