@@ -48,14 +48,17 @@ public sealed partial class IncidentDecider
     /// are merged: plain ones, and a time-window group's that still holds only the alert that opened it (a failing
     /// host explains its services before any group does); never a group with members, nor a storm.
     /// </summary>
-    private void MergeExplained(IncidentState into, string instance, string host, string service, DateTimeOffset now, CommitPlan plan)
+    /// <param name="openedHereOnly">Only incidents this instance opened (its id slot) are merged.</param>
+    private void MergeExplained(IncidentState into, string instance, string host, string service, DateTimeOffset now, CommitPlan plan,
+        bool openedHereOnly = false)
     {
         var cause = new AlertIdentity(instance, host, service, into.State, into.LastSeenAt);
         _correlator.ExplainedBy(_policy.Rules.Correlation, in cause, (explainedHost, explained, rule, key) =>
         {
             foreach (var source in _index.CausedOn(instance, explainedHost))
             {
-                if (!ReferenceEquals(source, into) && source.IsActive && IsSingleAlert(source) && explained(source))
+                if (!ReferenceEquals(source, into) && source.IsActive && IsSingleAlert(source) && explained(source)
+                    && (!openedHereOnly || source.Id % _policy.IdSlots == _policy.IdSlot))
                 {
                     Merge(source, into, rule, key, now, plan);
                 }

@@ -8,32 +8,36 @@ namespace Helpdesk.Monitoring.Incidents;
 /// (scale-out partitions by host, so a router and its children are decided on different instances, and an instance
 /// decides with the shared state's last answer for a moment before it reads again), or the store when the decider is
 /// built. The incidents those alerts explain may have opened on their own meanwhile; at the next turn they are merged
-/// into the cause's incident as if the cause had failed here after them. Two instances merging the same incident
-/// are one commit too many: the store refuses the second, whose instance rebuilds and finds the merge made.
+/// into the cause's incident as if the cause had failed here after them.
+/// Every instance absorbs the cause's copy, and most know the explained incidents too (they absorbed them): so that
+/// one merges each, not all of them (the store would refuse all but the first, and each refused instance would rebuild
+/// from the store), a copy's alerts merge only the incidents this instance opened. The store's alerts merge any: an
+/// instance rebuilds when it takes over partitions, so incidents whose instance is gone are merged by the one after it.
 /// </summary>
 public sealed partial class IncidentDecider
 {
-    // Failing alerts learned since the last turn, with the incident each failed in; only this file adds to it or empties it.
-    private readonly List<(long IncidentId, string Instance, string Host, string Service)> _learnedCauses = [];
+    // Failing alerts learned since the last turn, with the incident each failed in and whether they came from the store;
+    // only this file adds to it or empties it.
+    private readonly List<(long IncidentId, string Instance, string Host, string Service, bool FromStore)> _learnedCauses = [];
 
     /// <summary>Failing alerts waiting for the next turn to merge what they explain (for tests).</summary>
     internal int LearnedCauses => _learnedCauses.Count;
 
     /// <summary>The alert of a live incident this decider did not decide: it may explain incidents here.</summary>
-    private void LearnCause(IncidentState incident)
+    private void LearnCause(IncidentState incident, bool fromStore = false)
     {
         if (incident.IsActive && !NagiosNames.IsHealthy(incident.State))
         {
-            _learnedCauses.Add((incident.Id, incident.Instance, incident.Host, incident.Service));
+            _learnedCauses.Add((incident.Id, incident.Instance, incident.Host, incident.Service, fromStore));
         }
     }
 
     /// <summary>A member of a live incident that this decider did not correlate: it may explain incidents here.</summary>
-    private void LearnCause(IncidentState incident, MemberState member)
+    private void LearnCause(IncidentState incident, MemberState member, bool fromStore = false)
     {
         if (incident.IsActive && !member.Recovered && !NagiosNames.IsHealthy(member.State))
         {
-            _learnedCauses.Add((incident.Id, member.Instance, member.Host, member.Service));
+            _learnedCauses.Add((incident.Id, member.Instance, member.Host, member.Service, fromStore));
         }
     }
 
@@ -43,11 +47,11 @@ public sealed partial class IncidentDecider
     /// </summary>
     private void MergeForLearnedCauses(DateTimeOffset now, CommitPlan plan)
     {
-        foreach (var (id, instance, host, service) in _learnedCauses)
+        foreach (var (id, instance, host, service, fromStore) in _learnedCauses)
         {
             if (_index.FailingIncidentOf(instance, host, service) is { } into && into.Id == id)
             {
-                MergeExplained(into, instance, host, service, now, plan);
+                MergeExplained(into, instance, host, service, now, plan, openedHereOnly: !fromStore);
             }
         }
 

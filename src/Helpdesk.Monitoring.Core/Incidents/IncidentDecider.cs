@@ -61,10 +61,10 @@ public sealed partial class IncidentDecider
             _correlator.Groups.Register(incident);
 
             // What the store holds may have been decided by instances that did not know each other's causes yet.
-            LearnCause(incident);
+            LearnCause(incident, fromStore: true);
             foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
             {
-                LearnCause(incident, member);
+                LearnCause(incident, member, fromStore: true);
             }
         }
     }

@@ -16,16 +16,22 @@ public sealed class SharedDeciderTests
 
     private static (DeciderDriver A, DeciderDriver B) Pair(CorrelationPolicy? correlation = null)
     {
+        var instances = Instances(2, correlation);
+        return (instances[0], instances[1]);
+    }
+
+    private static DeciderDriver[] Instances(int count, CorrelationPolicy? correlation = null)
+    {
         IncidentPolicy Policy(int slot) => new()
         {
             Rules = new HelpdeskRules { Correlation = correlation ?? new CorrelationPolicy() },
             Topology = new LiveTopology(ObjectsCacheReader.Read(new StringReader(Network))),
             IdSlot = slot,
-            IdSlots = 2,
+            IdSlots = count,
         };
 
         var store = new IncidentProjection();
-        return (new DeciderDriver(Policy(0), store: store), new DeciderDriver(Policy(1), store: store));
+        return [.. Enumerable.Range(0, count).Select(slot => new DeciderDriver(Policy(slot), store: store))];
     }
 
     [Fact]
@@ -109,6 +115,30 @@ public sealed class SharedDeciderTests
         a.AbsorbFrom(b);
         Assert.Equal(ApplyOutcome.Repeated, a.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 65)));
         Assert.Equal(3, a.Committed.Incidents[parent.Id].AlertCount);
+    }
+
+    [Fact]
+    public void Of_the_instances_that_absorb_the_parent_the_one_that_opened_the_child_merges_it()
+    {
+        // c knows the child (it absorbed b's copy) and then the parent: the child is b's to merge, so c leaves it; were
+        // both to merge it, the store would refuse one and that instance would rebuild.
+        var instances = Instances(3);
+        var (a, b, c) = (instances[0], instances[1], instances[2]);
+        a.Apply(Records.Host(NotificationType.Problem, host: "core01"));
+        var parent = a.Single();
+        b.Apply(Records.Host(NotificationType.Problem, host: "web01", state: AlertState.Unreachable, timeT: Records.T0 + 5));
+        var child = b.Committed.Incidents.Values.Single(i => i.Host == "web01");
+        c.AbsorbFrom(b);
+        c.AbsorbFrom(a);
+        var timeline = c.Timeline.Count;
+        c.Advance(TimeSpan.Zero);
+        Assert.Equal(timeline, c.Timeline.Count);
+
+        b.AbsorbFrom(a);
+        b.Advance(TimeSpan.Zero);
+        Assert.Equal(parent.Id, b.Committed.Incidents[child.Id].MergedInto);
+        c.AbsorbFrom(b);
+        Assert.Equal(1, c.Decider.ActiveCount);
     }
 
     [Fact]
