@@ -16,28 +16,32 @@ namespace Helpdesk.Monitoring.Incidents;
 /// </summary>
 public sealed partial class IncidentDecider
 {
-    // Failing alerts learned since the last turn, with the incident each failed in and whether they came from the store;
-    // only this file adds to it or empties it.
-    private readonly List<(long IncidentId, string Instance, string Host, string Service, bool FromStore)> _learnedCauses = [];
+    // Failing alerts learned from copies since the last turn, with the incident each failed in; and the incidents the
+    // decider was built with, until the first turn has gone through their alerts. Only this file changes them.
+    private readonly List<(long IncidentId, string Instance, string Host, string Service)> _learnedCauses = [];
+    private IncidentState[]? _builtWith;
 
-    /// <summary>Failing alerts waiting for the next turn to merge what they explain (for tests).</summary>
+    /// <summary>Failing alerts from copies waiting for the next turn to merge what they explain (for tests).</summary>
     internal int LearnedCauses => _learnedCauses.Count;
 
+    /// <summary>Every failing alert of the live incidents, as the decider was built: gone through at the next turn.</summary>
+    private void LearnStoreCauses() => _builtWith = [.. _index.All];
+
     /// <summary>The alert of a live incident this decider did not decide: it may explain incidents here.</summary>
-    private void LearnCause(IncidentState incident, bool fromStore = false)
+    private void LearnCause(IncidentState incident)
     {
         if (incident.IsActive && !NagiosNames.IsHealthy(incident.State))
         {
-            _learnedCauses.Add((incident.Id, incident.Instance, incident.Host, incident.Service, fromStore));
+            _learnedCauses.Add((incident.Id, incident.Instance, incident.Host, incident.Service));
         }
     }
 
     /// <summary>A member of a live incident that this decider did not correlate: it may explain incidents here.</summary>
-    private void LearnCause(IncidentState incident, MemberState member, bool fromStore = false)
+    private void LearnCause(IncidentState incident, MemberState member)
     {
         if (incident.IsActive && !member.Recovered && !NagiosNames.IsHealthy(member.State))
         {
-            _learnedCauses.Add((incident.Id, member.Instance, member.Host, member.Service, fromStore));
+            _learnedCauses.Add((incident.Id, member.Instance, member.Host, member.Service));
         }
     }
 
@@ -47,14 +51,54 @@ public sealed partial class IncidentDecider
     /// </summary>
     private void MergeForLearnedCauses(DateTimeOffset now, CommitPlan plan)
     {
-        foreach (var (id, instance, host, service, fromStore) in _learnedCauses)
+        if (_builtWith is { } builtWith)
+        {
+            _builtWith = null;
+            MergeForStoreCauses(builtWith, now, plan);
+        }
+
+        foreach (var (id, instance, host, service) in _learnedCauses)
         {
             if (_index.FailingIncidentOf(instance, host, service) is { } into && into.Id == id)
             {
-                MergeExplained(into, instance, host, service, now, plan, openedHereOnly: !fromStore);
+                MergeExplained(into, instance, host, service, now, plan, openedHereOnly: true);
             }
         }
 
         _learnedCauses.Clear();
+        if (_learnedCauses.Capacity > 1024)
+        {
+            // A large absorb (a seeded shared state) is rare: do not keep its array for the small ones after it.
+            _learnedCauses.TrimExcess();
+        }
+    }
+
+    /// <summary>
+    /// Every failing alert (the incident's own and its members') of the incidents the decider was built with, once.
+    /// Copies absorbed since replace theirs, and they are not the store's: they are learned as any copy is.
+    /// </summary>
+    private void MergeForStoreCauses(IncidentState[] builtWith, DateTimeOffset now, CommitPlan plan)
+    {
+        foreach (var incident in builtWith)
+        {
+            // Closed since (merged into another earlier in this loop, say), or replaced by a copy.
+            if (!incident.IsActive || !_index.TryGet(incident.Id, out var live) || !ReferenceEquals(live, incident))
+            {
+                continue;
+            }
+
+            if (!NagiosNames.IsHealthy(incident.State))
+            {
+                MergeExplained(incident, incident.Instance, incident.Host, incident.Service, now, plan);
+            }
+
+            foreach (var member in incident.Members?.Values.ToList() ?? [])
+            {
+                if (incident.IsActive && !member.Recovered && !NagiosNames.IsHealthy(member.State))
+                {
+                    MergeExplained(incident, member.Instance, member.Host, member.Service, now, plan);
+                }
+            }
+        }
     }
 }

@@ -59,14 +59,10 @@ public sealed partial class IncidentDecider
         foreach (var incident in _index.All)
         {
             _correlator.Groups.Register(incident);
-
-            // What the store holds may have been decided by instances that did not know each other's causes yet.
-            LearnCause(incident, fromStore: true);
-            foreach (var member in incident.Members?.Values ?? Enumerable.Empty<MemberState>())
-            {
-                LearnCause(incident, member, fromStore: true);
-            }
         }
+
+        // What the store holds may have been decided by instances that did not know each other's causes yet.
+        LearnStoreCauses();
     }
 
     public int LiveCount => _index.Count;
