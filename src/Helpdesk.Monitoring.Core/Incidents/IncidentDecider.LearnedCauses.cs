@@ -46,6 +46,13 @@ public sealed partial class IncidentDecider
     }
 
     /// <summary>
+    /// Whether this decider already held <paramref name="member"/>'s alert failing in <paramref name="incident"/>: then
+    /// whatever it explains was merged or joined when it was learned, and a copy (in a storm, one a batch) changes nothing.
+    /// </summary>
+    private static bool KnewFailing(IncidentState incident, MemberState member) =>
+        incident.Members is { } members && members.TryGetValue(member.Fingerprint, out var known) && !known.Recovered && !NagiosNames.IsHealthy(known.State);
+
+    /// <summary>
     /// Merges what each learned alert explains into its incident, when the alert still fails there (a later copy may
     /// have resolved it, or moved it into another incident, before this turn).
     /// </summary>

@@ -1,3 +1,5 @@
+using Helpdesk.Monitoring.Notifications;
+
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
@@ -63,6 +65,7 @@ public sealed partial class IncidentDecider
     /// <returns>Whether the decider changed.</returns>
     public bool Absorb(LiveIncident incoming)
     {
+        var knewFailing = false;
         if (_index.TryGet(incoming.Id, out var current))
         {
             if (current.TimelineCount > incoming.Revision)
@@ -70,6 +73,7 @@ public sealed partial class IncidentDecider
                 return false;
             }
 
+            knewFailing = current.IsActive && !NagiosNames.IsHealthy(current.State);
             Retire(current);
         }
         else if (incoming.Record is null || _retired.LeftAtOrAfter(incoming.Id, incoming.Revision))
@@ -92,12 +96,20 @@ public sealed partial class IncidentDecider
             _index.Attach(incident, member, decidedHere: false);
         }
 
-        LearnCause(incident);
+        if (!knewFailing)
+        {
+            LearnCause(incident);
+        }
+
         foreach (var m in incoming.Members)
         {
             var member = new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service));
+            var before = KnewFailing(incident, member);
             _index.Attach(incident, member, decidedHere: false);
-            LearnCause(incident, member);
+            if (!before)
+            {
+                LearnCause(incident, member);
+            }
         }
 
         _correlator.Groups.Register(incident);
@@ -114,8 +126,13 @@ public sealed partial class IncidentDecider
         }
 
         var state = new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service));
+        var before = KnewFailing(incident, state);
         _index.Attach(incident, state, decidedHere: false);
-        LearnCause(incident, state);
+        if (!before)
+        {
+            LearnCause(incident, state);
+        }
+
         return true;
     }
 

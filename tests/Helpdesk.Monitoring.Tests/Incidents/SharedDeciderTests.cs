@@ -105,6 +105,11 @@ public sealed class SharedDeciderTests
 
         b.AbsorbFrom(a);
         Assert.Equal(1, b.Decider.LearnedCauses);
+
+        // A later copy of the parent (someone commented) is not learned again: it was failing here already.
+        a.Apply(new AgentAction(Guid.CreateVersion7(), parent.Id, AgentActionKind.Comment, "alice", "looking"));
+        Assert.Equal(1, b.AbsorbFrom(a));
+        Assert.Equal(1, b.Decider.LearnedCauses);
         b.Advance(TimeSpan.Zero);
         Assert.Equal(0, b.Decider.LearnedCauses);
         Assert.Equal(parent.Id, b.Committed.Incidents[child.Id].MergedInto);
