@@ -170,7 +170,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         var traffic = Traffic(hosts: 10);
         Enqueue(writer, traffic);
 
-        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(90), () => _lastDifference + "\nrelay:\n" + relay.Output);
+        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(90), () => _lastDifference + "\nrelay:\n" + relay.Output
+            + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
         await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
         Assert.True(_cluster.Requests().Count(r => r.Api == KafkaApi.Produce) > 5, "the refused produce requests were not retried");
 
@@ -623,6 +624,19 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     }
 
     private static Task HoldsAsync(Func<bool> invariant, TimeSpan window, string what) => HoldsAsync(() => Task.FromResult(invariant()), window, what);
+
+    /// <summary>Each partition's records and the group's committed position: whether a record missing from the service reached the topic.</summary>
+    private string Positions()
+    {
+        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "helpdesk-service" }).Build();
+        var partitions = Enumerable.Range(0, 6).Select(p => new TopicPartition(Topic, p)).ToList();
+        var committed = reader.Committed(partitions, TimeSpan.FromSeconds(5));
+        return string.Join("; ", partitions.Select((p, i) =>
+        {
+            var marks = reader.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(5));
+            return $"p{p.Partition.Value} offsets {marks.Low.Value}-{marks.High.Value}, committed {committed[i].Offset.Value}";
+        }));
+    }
 
     /// <summary>Waits until the service's group has committed offsets covering <paramref name="records"/> records.</summary>
     private async Task WaitCommittedAsync(int records, TimeSpan timeout)

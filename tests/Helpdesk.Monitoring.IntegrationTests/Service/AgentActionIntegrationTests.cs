@@ -77,9 +77,10 @@ public sealed class AgentActionIntegrationTests : IDisposable
     [Fact]
     public async Task An_agent_acknowledgement_stops_escalation_and_bad_requests_get_clear_errors()
     {
-        // L1 gets two seconds here, so escalation is observable; a second incident nobody acknowledges is the control.
+        // L1 gets six seconds here, so escalation is observable and the acknowledgement comes well inside the window
+        // on a busy machine (with two it sometimes came after); a second incident nobody acknowledges is the control.
         var rules = Path.Combine(_dir.Path, "rules.json");
-        await File.WriteAllTextAsync(rules, """{ "version": 1, "sla": { "l1Window": "2s" } }""");
+        await File.WriteAllTextAsync(rules, """{ "version": 1, "sla": { "l1Window": "6s" } }""");
         await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["HELPDESK_AGENT_KEY"] = AgentKey, ["Helpdesk__RulesPath"] = rules });
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await service.IngestAsync(Records.Service(NotificationType.Problem, timeT: now));
