@@ -103,13 +103,7 @@ public sealed partial class IncidentDecider
 
         foreach (var m in incoming.Members)
         {
-            var member = new MemberState(m, Fingerprint.Of(m.Instance, m.Host, m.Service));
-            var before = KnewFailing(incident, member);
-            _index.Attach(incident, member, decidedHere: false);
-            if (!before)
-            {
-                LearnCause(incident, member);
-            }
+            AttachCopy(incident, m);
         }
 
         _correlator.Groups.Register(incident);
@@ -125,15 +119,20 @@ public sealed partial class IncidentDecider
             return false;
         }
 
-        var state = new MemberState(member, Fingerprint.Of(member.Instance, member.Host, member.Service));
-        var before = KnewFailing(incident, state);
-        _index.Attach(incident, state, decidedHere: false);
-        if (!before)
-        {
-            LearnCause(incident, state);
-        }
-
+        AttachCopy(incident, member);
         return true;
+    }
+
+    /// <summary>Another instance's copy of a member, laid over this decider's; learned as a cause unless it was failing here already.</summary>
+    private void AttachCopy(IncidentState incident, AlertMember copy)
+    {
+        var member = new MemberState(copy, Fingerprint.Of(copy.Instance, copy.Host, copy.Service));
+        var knewFailing = KnewFailing(incident, member);
+        _index.Attach(incident, member, decidedHere: false);
+        if (!knewFailing)
+        {
+            LearnCause(incident, member);
+        }
     }
 
     /// <summary>Takes an incident out of the decider for a newer copy; its queued clocks see it closed and skip it.</summary>
