@@ -56,6 +56,9 @@ internal sealed class MemberState
     public DateTimeOffset LastSeenAt { get; set; }
     public string LastOutput { get; set; }
 
+    /// <summary>Failing now: not recovered, and its last state is not OK or UP.</summary>
+    public bool IsFailing => !Recovered && !NagiosNames.IsHealthy(State);
+
     public string Name => Service.Length == 0 ? Host : $"{Host}/{Service}";
 
     public AlertMember ToRecord() => new(IncidentId, Instance, Host, Service, Rule, Key, State, Recovered, ProblemId, AlertCount, JoinedAt, LastSeenAt, LastOutput)

@@ -39,7 +39,7 @@ public sealed partial class IncidentDecider
     /// <summary>A member of a live incident that this decider did not correlate: it may explain incidents here.</summary>
     private void LearnCause(IncidentState incident, MemberState member)
     {
-        if (incident.IsActive && !member.Recovered && !NagiosNames.IsHealthy(member.State))
+        if (incident.IsActive && member.IsFailing)
         {
             _learnedCauses.Add((incident.Id, member.Instance, member.Host, member.Service));
         }
@@ -50,7 +50,7 @@ public sealed partial class IncidentDecider
     /// whatever it explains was merged or joined when it was learned, and a copy (in a storm, one a batch) changes nothing.
     /// </summary>
     private static bool KnewFailing(IncidentState incident, MemberState member) =>
-        incident.Members is { } members && members.TryGetValue(member.Fingerprint, out var known) && !known.Recovered && !NagiosNames.IsHealthy(known.State);
+        incident.Members is { } members && members.TryGetValue(member.Fingerprint, out var known) && known.IsFailing;
 
     /// <summary>
     /// Merges what each learned alert explains into its incident, when the alert still fails there (a later copy may
@@ -88,8 +88,8 @@ public sealed partial class IncidentDecider
     {
         foreach (var incident in builtWith)
         {
-            // Closed since (merged into another earlier in this loop, say), or replaced by a copy.
-            if (!incident.IsActive || !_index.TryGet(incident.Id, out var live) || !ReferenceEquals(live, incident))
+            // Closed since: merged into another earlier in this loop, or replaced by a copy (retiring it closes it).
+            if (!incident.IsActive)
             {
                 continue;
             }
@@ -101,7 +101,7 @@ public sealed partial class IncidentDecider
 
             foreach (var member in incident.Members?.Values.ToList() ?? [])
             {
-                if (incident.IsActive && !member.Recovered && !NagiosNames.IsHealthy(member.State))
+                if (incident.IsActive && member.IsFailing)
                 {
                     MergeExplained(incident, member.Instance, member.Host, member.Service, now, plan);
                 }

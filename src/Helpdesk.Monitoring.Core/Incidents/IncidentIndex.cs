@@ -205,7 +205,7 @@ internal sealed class IncidentIndex : ICauseIndex
 
         if (incident.Members is { } members && members.TryGetValue(fingerprint, out var member))
         {
-            return member.Recovered || NagiosNames.IsHealthy(member.State) ? null : incident;
+            return member.IsFailing ? incident : null;
         }
 
         return NagiosNames.IsHealthy(incident.State) ? null : incident;

@@ -289,7 +289,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         // Nagios notifies the children after the parent (their checks find it down). The instance that did not decide
         // the parent may not have read its copy yet (it decides with Redis' last answer for up to 100 ms): a child
         // decided then opens an incident of its own, merged into the parent's once that instance has read it. Without
-        // Redis (each instance's own view) this ends with about half the children in incidents of their own.
+        // Redis (each instance's own view) about half the children stay in incidents of their own until a rebuild (the
+        // test below).
         Produce(children.Select((c, i) => Records.Host(NotificationType.Problem, host: c, state: AlertState.Unreachable, timeT: t0 + 5 + i)).ToList());
         await a.EventuallyAsync(async () =>
         {
