@@ -29,8 +29,11 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaProducerSettings.For(options))
             .SetErrorHandler((_, e) => log($"kafka: {e.Reason}", null))
 
-            // Errors arrive through the error handler; librdkafka's own log lines would repeat them.
-            .SetLogHandler((_, _) => { })
+            // Errors arrive through the error handler; librdkafka's own log lines would repeat them, so they are
+            // shown only when an operator asked for them with --property debug=<contexts>.
+            .SetLogHandler(options.Properties.ContainsKey("debug")
+                ? (_, line) => log($"librdkafka {line.Facility}: {line.Message}", null)
+                : (_, _) => { })
             .Build();
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (spool.Notifications.Subscribe(item => Produce(producer, item), error => failed.TrySetException(error)))

@@ -10,7 +10,8 @@ public sealed class RelayProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
 
     /// <param name="environment">More environment for the relay (a crash point to arm).</param>
-    public RelayProcess(string spool, string bootstrapServers, string topic, IDictionary<string, string>? environment = null)
+    /// <param name="properties">librdkafka settings for the relay's producer, each passed as <c>--property name=value</c>.</param>
+    public RelayProcess(string spool, string bootstrapServers, string topic, IDictionary<string, string>? environment = null, IEnumerable<string>? properties = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -18,7 +19,8 @@ public sealed class RelayProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        foreach (var argument in new[] { Programs.Relay, "--spool", spool, "--bootstrap-servers", bootstrapServers, "--topic", topic })
+        var settings = (properties ?? []).SelectMany(p => new[] { "--property", p });
+        foreach (var argument in new[] { Programs.Relay, "--spool", spool, "--bootstrap-servers", bootstrapServers, "--topic", topic }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

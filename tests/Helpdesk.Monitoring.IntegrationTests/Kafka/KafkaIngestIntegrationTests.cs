@@ -146,14 +146,14 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         Produce(second);
         await service.EventuallyAsync(async () => await Matches(service, [.. first, .. second]), TimeSpan.FromSeconds(60), () => "during the failures: " + _lastDifference);
 
-        // The consumer keeps committing (each second) until a commit after the five refused ones is sent; whether it
-        // landed is what the restart below proves. The mock broker records a request before it answers, and the
-        // service is killed next: half a second lets the answer arrive (without it, a busy machine sometimes killed
-        // the service between the two, and the restart rightly read the second traffic again).
+        // The consumer keeps committing (each second) until a commit after the five refused ones lands. The service is
+        // killed next, so the test waits until the group's committed offsets, read from the brokers, cover every
+        // record: a fixed pause after the sixth commit request was not enough on a busy machine (that commit could
+        // still carry an older position, and the restart rightly read the second traffic again).
         await service.WaitForMetricAsync("helpdesk_kafka_consumer_lag", v => v == 0, TimeSpan.FromSeconds(60));
         await service.EventuallyAsync(() => Task.FromResult(_cluster.Requests().Count(r => r.Api == KafkaApi.OffsetCommit) > 5), TimeSpan.FromSeconds(30),
             "the refused offset commits were never retried");
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await WaitCommittedAsync(first.Count + second.Count, TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -166,7 +166,14 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
         // Leadership moving and a full broker queue: retriable refusals the idempotent producer must not turn into copies.
         _cluster.FailNextRequests(KafkaApi.Produce, 6, 6, 7, 7, 6);
-        await using var relay = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic);
+
+        // One request in flight per broker: the test cluster checks producer sequence numbers only for transactional
+        // producers, so with requests pipelined it can refuse a batch and append the next one, and the client then
+        // counts the refused batch delivered ("implicitly acked by subsequent batch success"). A real broker refuses
+        // the later batch as out of sequence and the client sends both again. debug=msg puts each batch's outcome in
+        // the relay's log, which an operator asks for the same way.
+        await using var relay = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic,
+            properties: ["max.in.flight.requests.per.connection=1", "debug=msg"]);
         var traffic = Traffic(hosts: 10);
         Enqueue(writer, traffic);
 
@@ -174,6 +181,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
             + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
         await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
         Assert.True(_cluster.Requests().Count(r => r.Api == KafkaApi.Produce) > 5, "the refused produce requests were not retried");
+        Assert.Contains("librdkafka MSGSET", relay.Output, StringComparison.Ordinal);
+        Assert.Contains("Not leader for partition", relay.Output, StringComparison.Ordinal);
 
         // Exactly one copy of each record reached the topic: the only redeliveries the service counted are the
         // traffic's own (three contacts notified of one event).
