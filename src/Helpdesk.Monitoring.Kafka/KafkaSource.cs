@@ -130,6 +130,14 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 {
                     result = consumer.Consume(intake == Intake.Paused ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
                 }
+                catch (ConsumeException ex) when (ex.Error.IsFatal || ex.Error.Code == ErrorCode.Local_Fatal)
+                {
+                    // The client is unusable (another member fenced this one, for example: the same group.instance.id
+                    // configured twice); every later call fails at once. Ending the source stops the service with an
+                    // error, and its supervisor starts a fresh client; what was not committed is read again.
+                    throw new InvalidOperationException(
+                        $"the Kafka consumer failed for good ({ex.Error.Reason}); if two instances share one Helpdesk:Kafka:GroupInstanceId, give each its own", ex);
+                }
                 catch (ConsumeException ex)
                 {
                     log($"kafka consume failed: {ex.Error.Reason}", null);

@@ -24,10 +24,23 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
 
     public long Failed => Interlocked.Read(ref _failed);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Ships until <paramref name="cancellationToken"/> asks it to stop (true), or until the producer fails for good
+    /// (false): a fatal error leaves librdkafka's producer unusable, every later delivery would fail, so the relay
+    /// stops and its supervisor starts a fresh one; the files not acknowledged are still in the spool.
+    /// </summary>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var producer = new ProducerBuilder<byte[], byte[]>(KafkaProducerSettings.For(options))
-            .SetErrorHandler((_, e) => log($"kafka: {e.Reason}", null))
+            .SetErrorHandler((_, e) =>
+            {
+                log($"kafka: {e.Reason}", null);
+                if (e.IsFatal || e.Code == ErrorCode.Local_Fatal)
+                {
+                    failed.TrySetException(new KafkaException(e));
+                }
+            })
 
             // Errors arrive through the error handler; librdkafka's own log lines would repeat them, so they are
             // shown only when an operator asked for them with --property debug=<contexts>.
@@ -35,7 +48,6 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
                 ? (_, line) => log($"librdkafka {line.Facility}: {line.Message}", null)
                 : (_, _) => { })
             .Build();
-        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (spool.Notifications.Subscribe(item => Produce(producer, item), error => failed.TrySetException(error)))
         {
             try
@@ -46,9 +58,15 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
             {
                 // Stopping: hand over what is queued; anything unacknowledged stays in the spool for next time.
             }
+            catch (KafkaException ex) when (ex.Error.IsFatal || ex.Error.Code == ErrorCode.Local_Fatal)
+            {
+                log($"the Kafka producer failed for good ({ex.Error.Reason}); stopping so that a fresh one takes over; the spool files Kafka did not acknowledge stay", null);
+                return false;
+            }
         }
 
         producer.Flush(TimeSpan.FromSeconds(10));
+        return true;
     }
 
     private void Produce(IProducer<byte[], byte[]> producer, InboundNotification item)

@@ -62,9 +62,11 @@ internal static class RelayCommand
             var source = new SpoolSource(paths, new DeadLetterDirectory(paths.Rejected), new SpoolOptions(), TimeProvider.System, Log);
             var relay = new KafkaRelay(options, source, TimeProvider.System, Log);
             Log($"shipping {paths.Incoming} to {options.Topic} on {options.BootstrapServers} (librdkafka {librdkafka})", null);
-            await relay.RunAsync(cancellationToken);
+            var stoppedAsAsked = await relay.RunAsync(cancellationToken);
             Log($"stopped: {relay.Delivered} delivered, {relay.Failed} deliveries failed (kept in the spool)", null);
-            return 0;
+
+            // Not 0 after a failure: systemd's Restart=on-failure starts the relay again.
+            return stoppedAsAsked ? 0 : 1;
         });
         return command;
     }

@@ -33,12 +33,7 @@ public sealed class RelayProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for the relay to end by itself and returns its exit code.</summary>
-    public async Task<int> ExitCodeAsync(TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancel.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> ExitCodeAsync(TimeSpan timeout) => ProcessExit.CodeAsync(_process, timeout, () => Output);
 
     public string Output
     {

@@ -42,12 +42,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Waits for the process to end by itself and returns its exit code.</summary>
-    public async Task<int> ExitCodeAsync(TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancel.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> ExitCodeAsync(TimeSpan timeout) => ProcessExit.CodeAsync(_process, timeout, () => Output);
 
     /// <param name="runAs">A user of <see cref="SystemUsers.Group"/> and a umask to run the service under; null for this user.</param>
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, bool waitReady = true,

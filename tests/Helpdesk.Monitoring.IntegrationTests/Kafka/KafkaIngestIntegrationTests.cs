@@ -196,6 +196,56 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_producer_that_fails_for_good_stops_the_relay_with_an_error_and_the_next_relay_ships_the_spool()
+    {
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
+        var spool = new SpoolPaths(_dir.Combine("nagios-spool")).EnsureExists();
+        var writer = new SpoolWriter(spool);
+        var traffic = Traffic(hosts: 5);
+        Enqueue(writer, traffic);
+
+        // The cluster refuses the producer id as it does a client without cluster authorization: librdkafka's
+        // idempotent producer is then unusable for good, and every delivery would fail from then on.
+        _cluster.FailNextRequests(KafkaApi.InitProducerId, 31);
+        await using (var failing = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic))
+        {
+            Assert.Equal(1, await failing.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("the Kafka producer failed for good", failing.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(traffic.Count, Directory.GetFiles(spool.Incoming).Length);
+
+        // What systemd does after a failure (Restart=on-failure): a fresh relay, which ships everything.
+        await using var next = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic);
+        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(60), () => _lastDifference + "\nrelay:\n" + next.Output);
+        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
+    }
+
+    [Fact]
+    public async Task A_consumer_fenced_for_good_stops_the_service_with_an_error_and_a_restart_goes_on_from_the_commit()
+    {
+        var member = new Dictionary<string, string> { ["Helpdesk__Kafka__GroupInstanceId"] = "helpdesk-a" };
+        var first = Traffic(hosts: 5, prefix: "first");
+        await using (var service = await StartServiceAsync("one", slot: 0, slots: 1, extra: member))
+        {
+            Produce(first);
+            await service.EventuallyAsync(async () => await Matches(service, first), TimeSpan.FromSeconds(60), () => "before the fence: " + _lastDifference);
+
+            // Another member joined with this group.instance.id: the coordinator fences this one, which librdkafka
+            // makes a fatal error. The service stops with an error for its supervisor, rather than polling a dead
+            // client for ever.
+            _cluster.FailNextRequests(KafkaApi.Heartbeat, 82);
+            Assert.Equal(1, await service.ExitCodeAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("the Kafka consumer failed for good", service.Output, StringComparison.Ordinal);
+        }
+
+        await using var again = await StartServiceAsync("one", slot: 0, slots: 1, extra: member);
+        var second = Traffic(hosts: 5, prefix: "second");
+        Produce(second);
+        await again.EventuallyAsync(async () => await Matches(again, [.. first, .. second]), TimeSpan.FromSeconds(60), () => "after the restart: " + _lastDifference);
+    }
+
+    [Fact]
     public async Task An_instance_killed_mid_stream_is_taken_over_and_the_incidents_are_those_of_a_run_without_the_kill()
     {
         var traffic = Traffic(hosts: 300);

@@ -167,4 +167,6 @@ public enum KafkaApi : short
 {
     Produce = 0,
     OffsetCommit = 8,
+    Heartbeat = 12,
+    InitProducerId = 22,
 }
