@@ -198,14 +198,14 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     [Fact]
     public async Task A_producer_that_fails_for_good_stops_the_relay_with_an_error_and_the_next_relay_ships_the_spool()
     {
-        await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
         var spool = new SpoolPaths(_dir.Combine("nagios-spool")).EnsureExists();
         var writer = new SpoolWriter(spool);
         var traffic = Traffic(hosts: 5);
         Enqueue(writer, traffic);
 
         // The cluster refuses the producer id as it does a client without cluster authorization: librdkafka's
-        // idempotent producer is then unusable for good, and every delivery would fail from then on.
+        // idempotent producer is then unusable for good, and every delivery would fail from then on. The service
+        // starts afterwards: its dead-letter producer asks for a producer id too, and must not take the refusal.
         _cluster.FailNextRequests(KafkaApi.InitProducerId, 31);
         await using (var failing = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic))
         {
@@ -216,6 +216,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         Assert.Equal(traffic.Count, Directory.GetFiles(spool.Incoming).Length);
 
         // What systemd does after a failure (Restart=on-failure): a fresh relay, which ships everything.
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
         await using var next = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic);
         await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(60), () => _lastDifference + "\nrelay:\n" + next.Output);
         await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
