@@ -10,7 +10,9 @@ namespace Helpdesk.Monitoring.Incidents;
 public sealed class CommitPlan
 {
     private readonly List<AppliedEvent> _events = [];
-    private readonly HashSet<IncidentState> _dirty = [];
+    // Each changed incident once: an incident is in this list exactly while its Pending is not None (one plan per
+    // decider), so a repeat's incident is added by a flag test instead of a hash set probe.
+    private readonly List<IncidentState> _dirty = [];
     private readonly Dictionary<long, IncidentRecord> _opened = [];
     private readonly List<TimelineEntry> _timeline = [];
     private readonly List<IncidentEvent> _incidentEvents = [];
@@ -69,12 +71,15 @@ public sealed class CommitPlan
 
     internal void Changed(IncidentState incident, ChangeKind kind)
     {
+        if (incident.Pending == ChangeKind.None)
+        {
+            _dirty.Add(incident);
+        }
+
         if (kind > incident.Pending)
         {
             incident.Pending = kind;
         }
-
-        _dirty.Add(incident);
     }
 
     internal void MemberChanged(MemberState member) => _dirtyMembers.Add(member);
