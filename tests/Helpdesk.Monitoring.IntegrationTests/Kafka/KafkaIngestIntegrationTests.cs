@@ -223,7 +223,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_consumer_fenced_for_good_stops_the_service_with_an_error_and_a_restart_goes_on_from_the_commit()
+    public async Task A_consumer_fenced_for_good_stops_the_service_with_an_error_and_a_restart_loses_nothing()
     {
         var member = new Dictionary<string, string> { ["Helpdesk__Kafka__GroupInstanceId"] = "helpdesk-a" };
         var first = Traffic(hosts: 5, prefix: "first");
