@@ -104,7 +104,11 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private void Consume(IObserver<InboundNotification> observer, CancellationToken cancellationToken)
     {
         using var consumer = BuildConsumer();
-        using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options)).Build();
+        using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options))
+            .SetErrorHandler((_, e) => log(e.IsFatal || e.Code == ErrorCode.Local_Fatal
+                ? $"kafka: the dead-letter producer failed for good ({e.Reason}); valid records go on, but the next record that must be dead-lettered stops the service (it stays in the topic)"
+                : $"kafka: dead-letter producer: {e.Reason}", null))
+            .Build();
         consumer.Subscribe(options.Topic);
         var lagMeasured = _time.GetTimestamp();
         var intake = Intake.Open;

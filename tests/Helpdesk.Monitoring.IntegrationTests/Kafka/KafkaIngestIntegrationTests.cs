@@ -223,6 +223,20 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dead_letter_producer_that_fails_for_good_is_said_at_once_and_valid_records_go_on()
+    {
+        // The service's only producer is the one for dead letters: it takes the refused producer id.
+        _cluster.FailNextRequests(KafkaApi.InitProducerId, 31);
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
+        await service.EventuallyAsync(() => Task.FromResult(service.Output.Contains("the dead-letter producer failed for good", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), () => "the dead-letter producer's failure in the log:\n" + service.Output);
+
+        var traffic = Traffic(hosts: 5);
+        Produce(traffic);
+        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(60), () => _lastDifference);
+    }
+
+    [Fact]
     public async Task A_consumer_fenced_for_good_stops_the_service_with_an_error_and_a_restart_loses_nothing()
     {
         var member = new Dictionary<string, string> { ["Helpdesk__Kafka__GroupInstanceId"] = "helpdesk-a" };
