@@ -105,7 +105,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     {
         using var consumer = BuildConsumer();
         using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options))
-            .SetErrorHandler((_, e) => log(e.IsFatal || e.Code == ErrorCode.Local_Fatal
+            .SetErrorHandler((_, e) => log(e.EndsTheClient()
                 ? $"kafka: the dead-letter producer failed for good ({e.Reason}); valid records go on, but the next record that must be dead-lettered stops the service (it stays in the topic)"
                 : $"kafka: dead-letter producer: {e.Reason}", null))
             .Build();
@@ -134,7 +134,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 {
                     result = consumer.Consume(intake == Intake.Paused ? TimeSpan.Zero : TimeSpan.FromMilliseconds(100));
                 }
-                catch (ConsumeException ex) when (ex.Error.IsFatal || ex.Error.Code == ErrorCode.Local_Fatal)
+                catch (ConsumeException ex) when (ex.Error.EndsTheClient())
                 {
                     // The client is unusable (another member fenced this one, for example: the same group.instance.id
                     // configured twice); every later call fails at once. Ending the source stops the service with an

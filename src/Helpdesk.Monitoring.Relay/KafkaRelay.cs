@@ -36,7 +36,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
             .SetErrorHandler((_, e) =>
             {
                 log($"kafka: {e.Reason}", null);
-                if (e.IsFatal || e.Code == ErrorCode.Local_Fatal)
+                if (e.EndsTheClient())
                 {
                     failed.TrySetException(new KafkaException(e));
                 }
@@ -58,7 +58,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
             {
                 // Stopping: hand over what is queued; anything unacknowledged stays in the spool for next time.
             }
-            catch (KafkaException ex) when (ex.Error.IsFatal || ex.Error.Code == ErrorCode.Local_Fatal)
+            catch (KafkaException ex) when (ex.Error.EndsTheClient())
             {
                 log($"the Kafka producer failed for good ({ex.Error.Reason}); stopping so that a fresh one takes over; the spool files Kafka did not acknowledge stay", null);
                 return false;

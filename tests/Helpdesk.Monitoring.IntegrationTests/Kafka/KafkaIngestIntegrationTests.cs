@@ -111,7 +111,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         }
 
         await service.EventuallyAsync(async () => await Matches(service, [.. before, .. during]), TimeSpan.FromSeconds(120),
-            () => "the incidents after the brokers came back: " + _lastDifference + "\nrelay:\n" + relay.Output);
+            () => "the incidents after the brokers came back: " + _lastDifference + "\nrelay:\n" + relay.Output
+                + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
         await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
 
         // The relay said what failed in its own words; librdkafka's lines (a refused connection to each broker, every
