@@ -16,7 +16,7 @@ internal static class RelayCommand
         var spool = new Option<string>("--spool") { Description = "Spool directory (or HELPDESK_SPOOL; default /var/spool/helpdesk)" };
         var servers = new Option<string>("--bootstrap-servers") { Description = "Kafka brokers host:port,... (or HELPDESK_KAFKA_BOOTSTRAP_SERVERS)" };
         var topic = new Option<string>("--topic") { Description = "Topic (default helpdesk.notifications)" };
-        var properties = new Option<string[]>("--property") { Description = "A librdkafka setting as name=value (repeatable), e.g. security.protocol=ssl" };
+        var properties = new Option<string[]>("--property") { Description = "A librdkafka setting as name=value (repeatable), e.g. security.protocol=ssl; debug=msg also shows librdkafka's own log" };
         var command = new RootCommand("helpdesk-relay: ship the spool to Kafka; a file is deleted once the broker acknowledged it") { spool, servers, topic, properties };
         command.SetAction(async (parse, cancellationToken) =>
         {
