@@ -33,7 +33,7 @@ public sealed partial class IncidentDecider
             _correlator.Groups.Opened(group, correlation.Key, incident);
         }
 
-        if (incident.IsActive && !NagiosNames.IsHealthy(incident.State))
+        if (incident.IsFailing)
         {
             MergeExplained(incident, incident.Instance, incident.Host, incident.Service, now, plan);
         }

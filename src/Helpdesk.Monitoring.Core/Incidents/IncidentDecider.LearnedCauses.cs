@@ -1,5 +1,3 @@
-using Helpdesk.Monitoring.Notifications;
-
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
@@ -30,7 +28,7 @@ public sealed partial class IncidentDecider
     /// <summary>The alert of a live incident this decider did not decide: it may explain incidents here.</summary>
     private void LearnCause(IncidentState incident)
     {
-        if (incident.IsActive && !NagiosNames.IsHealthy(incident.State))
+        if (incident.IsFailing)
         {
             _learnedCauses.Add((incident.Id, incident.Instance, incident.Host, incident.Service));
         }
@@ -94,7 +92,7 @@ public sealed partial class IncidentDecider
                 continue;
             }
 
-            if (!NagiosNames.IsHealthy(incident.State))
+            if (incident.IsFailing)
             {
                 MergeExplained(incident, incident.Instance, incident.Host, incident.Service, now, plan);
             }

@@ -1,5 +1,3 @@
-using Helpdesk.Monitoring.Notifications;
-
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
@@ -73,7 +71,7 @@ public sealed partial class IncidentDecider
                 return false;
             }
 
-            knewFailing = current.IsActive && !NagiosNames.IsHealthy(current.State);
+            knewFailing = current.IsFailing;
             Retire(current);
         }
         else if (incoming.Record is null || _retired.LeftAtOrAfter(incoming.Id, incoming.Revision))

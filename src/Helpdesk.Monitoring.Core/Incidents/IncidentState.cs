@@ -310,6 +310,9 @@ internal sealed partial class IncidentState
 
     public bool IsActive => Status is IncidentStatus.Open or IncidentStatus.Acknowledged;
 
+    /// <summary>Its own alert failing now: the incident is open or acknowledged, and its last state is not OK or UP.</summary>
+    public bool IsFailing => IsActive && !NagiosNames.IsHealthy(State);
+
     public string LastOutput => _lastOutputText ?? Encoding.UTF8.GetString(_lastOutputUtf8);
 
     /// <summary>The incident's mutable columns as they stand, in one allocation (a `with` on it would copy it again).</summary>
