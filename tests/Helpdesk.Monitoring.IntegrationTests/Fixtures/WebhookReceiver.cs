@@ -69,7 +69,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Stop and then Close each take the listener off its port, and the second binds the
+        // port again for a moment to do it, which fails when another test has taken the port in between.
         _listener.Close();
         try
         {
