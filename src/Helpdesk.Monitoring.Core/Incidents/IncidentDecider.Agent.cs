@@ -11,12 +11,11 @@ public sealed partial class IncidentDecider
     /// <param name="knownApplied">The store says this action id was applied before.</param>
     public ApplyOutcome Apply(AgentAction action, DateTimeOffset now, bool knownApplied, CommitPlan plan)
     {
-        if (knownApplied || _seen.Classify(action.Id) == EventIdClass.Seen)
+        if (knownApplied || !_seen.Remember(action.Id))
         {
             return ApplyOutcome.Redelivered;
         }
 
-        _seen.Remember(action.Id);
         _now = now;
         var decision = _index.TryGet(action.IncidentId, out var incident) && action.AppliesTo(incident.Status)
             ? action.Kind switch

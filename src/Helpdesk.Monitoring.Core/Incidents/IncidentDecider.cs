@@ -85,8 +85,6 @@ public sealed partial class IncidentDecider
     /// <summary>Whether new problems are being collected into a storm incident now.</summary>
     public bool StormActive => _correlator.Storm.Active;
 
-    public EventIdClass Classify(Guid eventId) => _seen.Classify(eventId);
-
     /// <summary>Whether only the store can tell if this event id was applied (see <see cref="SeenEvents.IsUnknown"/>).</summary>
     public bool IsUnknown(Guid eventId) => _seen.IsUnknown(eventId);
 
@@ -94,12 +92,12 @@ public sealed partial class IncidentDecider
     /// <param name="knownApplied">The store says this event id was applied before (from a batch look-up).</param>
     public ApplyOutcome Apply(ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, bool knownApplied, CommitPlan plan)
     {
-        if (knownApplied || _seen.Classify(f.EventId) == EventIdClass.Seen)
+        // An id the window does not hold was either new or settled by the store's look-up (knownApplied).
+        if (knownApplied || !_seen.Remember(f.EventId))
         {
             return ApplyOutcome.Redelivered;
         }
 
-        _seen.Remember(f.EventId);
         _now = now;
         if (f.Type is NotificationType.DowntimeStart or NotificationType.DowntimeEnd or NotificationType.DowntimeCancelled)
         {

@@ -47,11 +47,15 @@ public sealed class SeenEvents
     /// <summary>A UUIDv7 created at or after the watermark: if it is not in the window, it was never applied.</summary>
     private bool IsAboveWatermark(Guid id) => TryGetUnixMs(id, out var ms) && ms >= WatermarkUnixMs;
 
-    public void Remember(Guid id)
+    /// <summary>
+    /// Adds the id to the window; false when it was there already. One hash operation tells and adds, so a caller that
+    /// has settled the ids the window cannot tell (<see cref="IsUnknown"/>) needs no <see cref="Classify"/> first.
+    /// </summary>
+    public bool Remember(Guid id)
     {
         if (!_ids.Add(id))
         {
-            return;
+            return false;
         }
 
         if (_count == _order.Length)
@@ -70,6 +74,7 @@ public sealed class SeenEvents
 
         _order[_next] = id;
         _next = (_next + 1) % _order.Length;
+        return true;
     }
 
     /// <summary>The creation time of a UUIDv7 (RFC 9562): the first 48 bits, big-endian, in Unix milliseconds.</summary>

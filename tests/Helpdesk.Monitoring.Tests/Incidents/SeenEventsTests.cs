@@ -63,7 +63,7 @@ public sealed class SeenEventsTests
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(64)]
-    public void Remembers_exactly_the_last_ids_it_was_given_whatever_their_order_and_repeats(int capacity)
+    public void Remembers_exactly_the_last_ids_it_was_given_and_says_which_it_held_already_whatever_their_order_and_repeats(int capacity)
     {
         // A model of the window: the last `capacity` distinct ids, in the order they were first remembered. Ids come
         // from a small pool, so they repeat and collide in the table's runs, and the all-zero id is among them.
@@ -75,7 +75,8 @@ public sealed class SeenEventsTests
         for (var step = 0; step < 20_000; step++)
         {
             var id = pool[random.Next(pool.Length)];
-            seen.Remember(id);
+            var added = seen.Remember(id);
+            Assert.Equal(!model.Contains(id), added);
             if (model.Add(id))
             {
                 order.Enqueue(id);
