@@ -16,6 +16,11 @@ namespace Helpdesk.Monitoring.Relay;
 /// </summary>
 public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProvider time, Action<string, Exception?> log)
 {
+    /// <summary>librdkafka's names for a message's local time limit, which the relay turns off (see <see cref="RunAsync"/>).</summary>
+    public static readonly IReadOnlySet<string> TimeLimitSettings = new HashSet<string>(StringComparer.Ordinal) { "message.timeout.ms", "delivery.timeout.ms" };
+
+    private static readonly TimeSpan QueueFullPause = TimeSpan.FromMilliseconds(20);
+
     private readonly RedeliveryBackoff _backoff = new(time);
     private long _delivered;
     private long _failed;
@@ -32,7 +37,13 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaProducerSettings.For(options))
+        var config = KafkaProducerSettings.For(options);
+
+        // No local time limit: librdkafka keeps each message, retrying in order, until a broker takes it. A message
+        // that timed out would be offered again behind the later ones of its host and land after them (a PROBLEM
+        // after the RECOVERY that ended it); while Kafka is down, the spool is where notifications wait anyway.
+        config.MessageTimeoutMs = 0;
+        using var producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) =>
             {
                 log($"kafka: {e.Reason}", null);
@@ -48,7 +59,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
                 ? (_, line) => log($"librdkafka {line.Facility}: {line.Message}", null)
                 : (_, _) => { })
             .Build();
-        using (spool.Notifications.Subscribe(item => Produce(producer, item), error => failed.TrySetException(error)))
+        using (spool.Notifications.Subscribe(item => Produce(producer, item, cancellationToken), error => failed.TrySetException(error)))
         {
             try
             {
@@ -69,20 +80,38 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
         return true;
     }
 
-    private void Produce(IProducer<byte[], byte[]> producer, InboundNotification item)
+    private void Produce(IProducer<byte[], byte[]> producer, InboundNotification item, CancellationToken stopping)
     {
         var value = MemoryMarshal.TryGetArray(item.Record, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
             ? segment.Array
             : item.Record.ToArray();
         var message = new Message<byte[], byte[]> { Key = PartitionKey.Of(item.Record.Span, in item.Fields), Value = value };
-        try
+        while (true)
         {
-            producer.Produce(options.Topic, message, report => Settle(item.Receipt, report.Error));
-        }
-        catch (ProduceException<byte[], byte[]> ex)
-        {
-            // The local queue is full or the client is failing: offer the file again later.
-            Settle(item.Receipt, ex.Error);
+            if (stopping.IsCancellationRequested)
+            {
+                // Stopping: nothing new goes out, so nothing can overtake what stays in the spool for next time.
+                item.Receipt.Abandoned();
+                return;
+            }
+
+            try
+            {
+                producer.Produce(options.Topic, message, report => Settle(item.Receipt, report.Error));
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                // librdkafka's queue is full (queue.buffering.max.messages): wait for room with this file rather than
+                // set it aside, which would let the next files of its host overtake it. The spool holds the rest.
+                stopping.WaitHandle.WaitOne(QueueFullPause);
+            }
+            catch (ProduceException<byte[], byte[]> ex)
+            {
+                // The client refuses the message itself (too large for the producer, say): offer it again later.
+                Settle(item.Receipt, ex.Error);
+                return;
+            }
         }
     }
 

@@ -37,6 +37,13 @@ internal static class RelayCommand
                 options.Properties[property[..split]] = property[(split + 1)..];
             }
 
+            if (options.Properties.Keys.FirstOrDefault(KafkaRelay.TimeLimitSettings.Contains) is { } timeout)
+            {
+                await Console.Error.WriteLineAsync($"helpdesk-relay: --property {timeout} cannot be set: the relay keeps each notification until Kafka takes it, "
+                    + "because one that timed out would be sent again after the later notifications of its host, out of order; the spool holds them meanwhile");
+                return 2;
+            }
+
             var problems = options.Validate().Where(p => !p.Contains("GroupId", StringComparison.Ordinal)).ToList();
             if (problems.Count > 0)
             {
