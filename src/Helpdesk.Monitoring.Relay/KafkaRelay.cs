@@ -11,8 +11,8 @@ namespace Helpdesk.Monitoring.Relay;
 /// <summary>
 /// <c>helpdesk-relay</c>: ships the local spool to the Kafka topic. Keyed by instance + host (one host, one partition,
 /// in order); idempotent producer with acks=all. A spool file is deleted only after the broker acknowledged it; when
-/// Kafka is down the files stay and are offered again after a backoff (<see cref="RedeliveryBackoff"/>), so Nagios,
-/// which only writes the spool, never notices.
+/// Kafka is down the client keeps the messages, in order, and the files stay, so Nagios, which only writes the spool,
+/// never notices. A message the client refuses outright is offered again after a backoff (<see cref="RedeliveryBackoff"/>).
 /// </summary>
 public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProvider time, Action<string, Exception?> log)
 {

@@ -100,9 +100,9 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
             _cluster.SetBrokerDown(broker);
         }
 
-        // Down for longer than librdkafka's usual message timeout (30 s here once): a message that timed out was
-        // offered again behind the later ones of its host and reached the topic after them, and hosts' incidents
-        // ended open. The relay now keeps every message until a broker takes it, in order.
+        // Down for longer than the 30 s message timeout the relay once had: a message that timed out was offered
+        // again behind the later ones of its host and reached the topic after them, and hosts' incidents ended open.
+        // The relay now keeps every message until a broker takes it, in order.
         var during = Traffic(hosts: 10, prefix: "late");
         Enqueue(writer, during);
         await HoldsAsync(() => Directory.GetFiles(spool.Incoming).Length == during.Count, TimeSpan.FromSeconds(35),
