@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Kafka;
+using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Spool;
 using Helpdesk.Monitoring.Diagnostics;
@@ -97,7 +98,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
 
             try
             {
-                producer.Produce(options.Topic, message, report => Settle(item.Receipt, report.Error));
+                producer.Produce(options.Topic, message, report => Settle(item, report.Error));
                 return;
             }
             catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
@@ -108,15 +109,26 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
             }
             catch (ProduceException<byte[], byte[]> ex)
             {
-                // The client refuses the message itself (too large for the producer, say): offer it again later.
-                Settle(item.Receipt, ex.Error);
+                // The client refuses the message itself (larger than its message.max.bytes, say).
+                Settle(item, ex.Error);
                 return;
             }
         }
     }
 
-    private void Settle(IngestReceipt receipt, Error error)
+    private void Settle(InboundNotification item, Error error)
     {
+        var receipt = item.Receipt;
+        if (error.Code == ErrorCode.MsgSizeTooLarge)
+        {
+            // Never taken however often it is offered: kept with the reason, and the host's later notifications go on.
+            Interlocked.Increment(ref _failed);
+            log($"a notification of {item.Record.Length} bytes is larger than Kafka takes ({error.Reason}); it is kept in the spool's rejected folder", null);
+            receipt.Refused(new ParseFailure(RejectReason.Oversized,
+                $"Kafka refused it as too large ({error.Reason}); the topic's max.message.bytes (and the relay's --property message.max.bytes) must be raised to take it"));
+            return;
+        }
+
         if (!error.IsError)
         {
             Interlocked.Increment(ref _delivered);

@@ -159,7 +159,7 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
         }
 
         _inFlight[entry] = 0;
-        return new InboundNotification(bytes, in fields, new SpoolReceipt(this, entry));
+        return new InboundNotification(bytes, in fields, new SpoolReceipt(this, entry, bytes));
     }
 
     /// <summary>Moves an entry that can never be a record to quarantine/ (a rename: a link moves as a link) and says why.</summary>
@@ -264,13 +264,21 @@ public sealed class SpoolSource(SpoolPaths paths, DeadLetterDirectory deadLetter
         }
     }
 
-    private sealed class SpoolReceipt(SpoolSource source, string file) : IngestReceipt
+    private sealed class SpoolReceipt(SpoolSource source, string file, byte[] bytes) : IngestReceipt
     {
         public override void Committed(ApplyOutcome outcome) => source.Committed(file);
 
         // Left in incoming/, the file is read again at the next scan.
         public override void Abandoned()
         {
+            source._inFlight.TryRemove(file, out _);
+            source.Wake();
+        }
+
+        // The bytes read when it was offered: the file is not read again (it could have been swapped since).
+        public override void Refused(ParseFailure failure)
+        {
+            source.DeadLetter(file, bytes, failure);
             source._inFlight.TryRemove(file, out _);
             source.Wake();
         }

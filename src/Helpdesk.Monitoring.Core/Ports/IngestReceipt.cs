@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Ports;
 
@@ -25,6 +26,14 @@ public abstract class IngestReceipt
     /// sources that can re-offer (the spool) do anything.
     /// </summary>
     public virtual void Abandoned()
+    {
+    }
+
+    /// <summary>
+    /// The notification can never be taken where it goes (a Kafka topic refuses it as too large): its source keeps it
+    /// as a dead letter with <paramref name="failure"/> and lets it go. Only sources that keep files (the spool) do anything.
+    /// </summary>
+    public virtual void Refused(ParseFailure failure)
     {
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using Confluent.Kafka;
 using Helpdesk.Monitoring.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
@@ -142,6 +143,30 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
             + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
         await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
         Assert.DoesNotContain("delivery failed", relay.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_notification_larger_than_Kafka_takes_is_kept_in_rejected_with_the_reason_and_the_rest_ship()
+    {
+        await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
+        var spool = new SpoolPaths(_dir.Combine("nagios-spool")).EnsureExists();
+        var writer = new SpoolWriter(spool);
+
+        // 3,000 bytes at most per message: a plugin output of 5,000 characters can never be produced, however often
+        // it is offered. It used to be offered again for ever; the notifications around it must not wait for it.
+        await using var relay = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic, properties: ["message.max.bytes=3000"]);
+        var traffic = Traffic(hosts: 4);
+        var large = Records.Service(NotificationType.Problem, host: "large0001", output: "CRITICAL - " + new string('x', 5000));
+        Enqueue(writer, [.. traffic[..5], large, .. traffic[5..]]);
+
+        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(60), () => _lastDifference + "\nrelay:\n" + relay.Output);
+        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60),
+            () => "an empty spool\nrelay:\n" + relay.Output);
+        var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(spool.Rejected, "*.json")))).RootElement;
+        Assert.Equal("oversized", letter.GetProperty("reason").GetString());
+        Assert.Contains("Kafka refused it as too large", letter.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(Records.Bytes(large), letter.GetProperty("payloadBase64").GetBytesFromBase64());
+        Assert.Contains("is larger than Kafka takes", relay.Output, StringComparison.Ordinal);
     }
 
     [Fact]
