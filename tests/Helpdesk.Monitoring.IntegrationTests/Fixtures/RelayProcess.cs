@@ -35,6 +35,13 @@ public sealed class RelayProcess : IAsyncDisposable
     /// <summary>Waits for the relay to end by itself and returns its exit code.</summary>
     public Task<int> ExitCodeAsync(TimeSpan timeout) => ProcessExit.CodeAsync(_process, timeout, () => Output);
 
+    /// <summary>Asks the relay to stop (SIGTERM, as systemd does).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public string Output
     {
         get

@@ -127,6 +127,30 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_relay_told_to_stop_while_every_broker_is_down_stops_within_its_flush_and_keeps_every_file()
+    {
+        var spool = new SpoolPaths(_dir.Combine("nagios-spool")).EnsureExists();
+        for (var broker = 1; broker <= 3; broker++)
+        {
+            _cluster.SetBrokerDown(broker);
+        }
+
+        // Its messages have no time limit, so they are still queued in the client when it is told to stop: it waits
+        // for them at most its flush (10 s), then leaves them to the spool, however long Kafka stays away.
+        await using var relay = new RelayProcess(spool.Root, _cluster.BootstrapServers, Topic);
+        var traffic = Traffic(hosts: 5);
+        Enqueue(new SpoolWriter(spool), traffic);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        var stopping = Stopwatch.StartNew();
+        relay.Terminate();
+        Assert.Equal(0, await relay.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(20), $"stopping took {stopping.Elapsed}\n{relay.Output}");
+        Assert.Equal(traffic.Count, Directory.GetFiles(spool.Incoming).Length);
+        Assert.Contains("stopped: 0 delivered", relay.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_full_producer_queue_holds_the_relay_back_and_no_notification_overtakes_another()
     {
         await using var service = await StartServiceAsync("one", slot: 0, slots: 1);
