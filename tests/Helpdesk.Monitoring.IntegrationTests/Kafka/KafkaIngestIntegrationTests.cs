@@ -114,10 +114,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
             _cluster.SetBrokerUp(broker);
         }
 
-        await service.EventuallyAsync(async () => await Matches(service, [.. before, .. during]), TimeSpan.FromSeconds(120),
-            () => "the incidents after the brokers came back: " + _lastDifference + "\nrelay:\n" + relay.Output
-                + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
-        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
+        await ShippedAsync(service, spool, relay, [.. before, .. during], TimeSpan.FromSeconds(120));
 
         // The relay said what failed in its own words; librdkafka's lines (a refused connection to each broker, every
         // few seconds) are shown only when asked for with debug=.
@@ -163,9 +160,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         var traffic = Traffic(hosts: 20);
         Enqueue(writer, traffic);
 
-        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(90), () => _lastDifference + "\nrelay:\n" + relay.Output
-            + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
-        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
+        await ShippedAsync(service, spool, relay, traffic, TimeSpan.FromSeconds(90));
         Assert.DoesNotContain("delivery failed", relay.Output, StringComparison.Ordinal);
     }
 
@@ -183,9 +178,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         var large = Records.Service(NotificationType.Problem, host: "large0001", output: "CRITICAL - " + new string('x', 5000));
         Enqueue(writer, [.. traffic[..5], large, .. traffic[5..]]);
 
-        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(60), () => _lastDifference + "\nrelay:\n" + relay.Output);
-        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60),
-            () => "an empty spool\nrelay:\n" + relay.Output);
+        await ShippedAsync(service, spool, relay, traffic, TimeSpan.FromSeconds(60));
         var letter = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(spool.Rejected, "*.json")))).RootElement;
         Assert.Equal("oversized", letter.GetProperty("reason").GetString());
         Assert.Contains("Kafka refused it as too large", letter.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -264,9 +257,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         var traffic = Traffic(hosts: 10);
         Enqueue(writer, traffic);
 
-        await service.EventuallyAsync(async () => await Matches(service, traffic), TimeSpan.FromSeconds(90), () => _lastDifference + "\nrelay:\n" + relay.Output
-            + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}");
-        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), "an empty spool");
+        await ShippedAsync(service, spool, relay, traffic, TimeSpan.FromSeconds(90));
         Assert.True(_cluster.Requests().Count(r => r.Api == KafkaApi.Produce) > 5, "the refused produce requests were not retried");
         Assert.Contains("librdkafka MSGSET", relay.Output, StringComparison.Ordinal);
         Assert.Contains("Not leader for partition", relay.Output, StringComparison.Ordinal);
@@ -788,6 +779,18 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     private static Task HoldsAsync(Func<bool> invariant, TimeSpan window, string what) => HoldsAsync(() => Task.FromResult(invariant()), window, what);
 
     /// <summary>Each partition's records and the group's committed position: whether a record missing from the service reached the topic.</summary>
+    /// <summary>
+    /// Waits until the service holds what <paramref name="expected"/> gives and the relay's spool is empty (every file
+    /// acknowledged and deleted); a failure shows the difference, the relay's output, the files left and the topic.
+    /// </summary>
+    private async Task ShippedAsync(ServiceProcess service, SpoolPaths spool, RelayProcess relay, List<Notification> expected, TimeSpan timeout)
+    {
+        string Context(string what) => what + _lastDifference + "\nrelay:\n" + relay.Output
+            + $"\nspool files left: {Directory.GetFiles(spool.Incoming).Length}\ntopic: {Positions()}";
+        await service.EventuallyAsync(async () => await Matches(service, expected), timeout, () => Context("the incidents: "));
+        await service.EventuallyAsync(() => Task.FromResult(Directory.GetFiles(spool.Incoming).Length == 0), TimeSpan.FromSeconds(60), () => Context("an empty spool; "));
+    }
+
     private string Positions()
     {
         using var reader = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "helpdesk-service" }).Build();
