@@ -21,7 +21,12 @@ internal static class CommitCost
 
     private readonly record struct Measure(double DecideUs, double CommitUs, double CpuUs, double WrittenBytes, double CommitP99Ms, double CommitMaxMs);
 
-    public static async Task<string> RunAsync(int customers, int hosts, int services, int batch, int batches, int runs, string mixes, string work)
+    /// <param name="keep">
+    /// When set, each mix's store and its write-ahead log are copied there at the end of its last run
+    /// (<c>{mix}.db</c>, <c>{mix}.db-wal</c>), for <c>bench/scripts/wal-pages.py</c> to tell which tables and indexes
+    /// the commits wrote.
+    /// </param>
+    public static async Task<string> RunAsync(int customers, int hosts, int services, int batch, int batches, int runs, string mixes, string work, string? keep = null)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"`dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- commit --customers {customers} --hosts {hosts} --services {services} --batch {batch} --batches {batches} --runs {runs}`");
@@ -30,7 +35,7 @@ internal static class CommitCost
         text.AppendLine();
         text.AppendLine("| mix | decide µs | commit µs | process CPU µs | bytes written | a commit's p99 / max ms |");
         text.AppendLine("|---|---|---|---|---|---|");
-        foreach (var (key, name, changeShare) in new[] { ("storm", "storm: 90 % repeats", 0.1), ("changes", "every notification changes state", 1.0) })
+        foreach (var (key, name, changeShare) in new[] { ("storm", "storm: 90 % repeats", 0.1), ("changes", "every notification changes state", 1.0), ("repeats", "repeats only", 0.0) })
         {
             if (!mixes.Split(',').Contains(key))
             {
@@ -40,7 +45,8 @@ internal static class CommitCost
             var measures = new List<Measure>();
             for (var run = 0; run < runs; run++)
             {
-                measures.Add(await RunOnceAsync(customers, hosts, services, batch, batches, changeShare, run, work));
+                var keepAs = keep is not null && run == runs - 1 ? Path.Combine(keep, key + ".db") : null;
+                measures.Add(await RunOnceAsync(customers, hosts, services, batch, batches, changeShare, run, work, keepAs));
             }
 
             text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {Median(measures, m => m.DecideUs)} | {Median(measures, m => m.CommitUs)} | {Median(measures, m => m.CpuUs)} | {Median(measures, m => m.WrittenBytes, "N0")} | {Median(measures, m => m.CommitP99Ms, "N1")} / {Median(measures, m => m.CommitMaxMs, "N1")} |");
@@ -49,7 +55,7 @@ internal static class CommitCost
         return text.ToString();
     }
 
-    private static async Task<Measure> RunOnceAsync(int customers, int hosts, int services, int batch, int batches, double changeShare, int seed, string work)
+    private static async Task<Measure> RunOnceAsync(int customers, int hosts, int services, int batch, int batches, double changeShare, int seed, string work, string? keepAs)
     {
         // A new name each run: a pooled connection to a deleted file of the same name would still read the old one.
         var path = Path.Combine(work, $"commit-cost-{Guid.NewGuid():N}.db");
@@ -121,6 +127,11 @@ internal static class CommitCost
 
             cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
             written = WrittenBytes() - written;
+            if (keepAs is not null)
+            {
+                await KeepAsync(path, keepAs);
+            }
+
             double n = (batches - warm) * batch;
             commits.Sort();
             return new Measure(decide.TotalMicroseconds / n, commit.TotalMicroseconds / n, cpu.TotalMicroseconds / n, written / n,
@@ -130,6 +141,18 @@ internal static class CommitCost
         {
             StoreFile.Delete(path);
         }
+    }
+
+    /// <summary>
+    /// Copies the store and its log while it is still open (closing it would checkpoint and delete the log). The
+    /// background checkpointer runs only while commits come: after the last commit it is given a second to finish.
+    /// </summary>
+    private static async Task KeepAsync(string path, string keepAs)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keepAs))!);
+        File.Copy(path + "-wal", keepAs + "-wal", overwrite: true);
+        File.Copy(path, keepAs, overwrite: true);
     }
 
     /// <summary>

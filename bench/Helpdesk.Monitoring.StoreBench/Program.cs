@@ -4,7 +4,7 @@ using Helpdesk.Monitoring.StoreBench;
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- paging [--open N] [--runs N] [--work DIR] [--out FILE]
 // dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- memory [--customers N] [--hosts N] [--services N] [--out FILE]
-// dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- commit [--customers N] [--hosts N] [--services N] [--batch N] [--batches N] [--runs N] [--mixes storm,changes] [--out FILE]
+// dotnet run -c Release --project bench/Helpdesk.Monitoring.StoreBench -- commit [--customers N] [--hosts N] [--services N] [--batch N] [--batches N] [--runs N] [--mixes storm,changes,repeats] [--keep DIR] [--out FILE]
 var command = args.FirstOrDefault();
 string Option(string name, string fallback)
 {
@@ -31,10 +31,11 @@ switch (command)
         break;
     case "commit":
         report = await CommitCost.RunAsync(int.Parse(Option("--customers", "50")), int.Parse(Option("--hosts", "200")), int.Parse(Option("--services", "5")),
-            int.Parse(Option("--batch", "200")), int.Parse(Option("--batches", "1000")), int.Parse(Option("--runs", "3")), Option("--mixes", "storm,changes"), work);
+            int.Parse(Option("--batch", "200")), int.Parse(Option("--batches", "1000")), int.Parse(Option("--runs", "3")), Option("--mixes", "storm,changes"), work,
+            Option("--keep", "") is { Length: > 0 } keep ? keep : null);
         break;
     default:
-        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE] | memory [--customers N] [--hosts N] [--services N] [--out FILE] | commit [--customers N] [--hosts N] [--services N] [--batch N] [--batches N] [--runs N] [--mixes storm,changes] [--out FILE]");
+        Console.Error.WriteLine("usage: size [--incidents N] [--out FILE] | aging [--archived N] [--live N] [--runs N] [--work DIR] [--out FILE] | paging [--open N] [--runs N] [--work DIR] [--out FILE] | memory [--customers N] [--hosts N] [--services N] [--out FILE] | commit [--customers N] [--hosts N] [--services N] [--batch N] [--batches N] [--runs N] [--mixes storm,changes,repeats] [--keep DIR] [--out FILE]");
         return 2;
 }
 
