@@ -132,6 +132,7 @@ public static class HelpdeskHost
         app.MapIncidentEndpoints();
         app.MapAgentEndpoints();
         app.MapDeliveryEndpoints();
+        app.MapDeliveryRequeueEndpoints();
         app.MapHealthEndpoints();
         app.MapSessionEndpoints();
         app.Services.GetRequiredService<LiveFeed>().Map(app);

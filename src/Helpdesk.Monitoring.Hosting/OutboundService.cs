@@ -64,6 +64,12 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             return;
         }
 
+        WakeSenders();
+    }
+
+    /// <summary>Something became due at once (a commit, deliveries re-queued by hand): the senders look now.</summary>
+    public void WakeSenders()
+    {
         foreach (var sender in _senders)
         {
             sender.Wake();

@@ -54,6 +54,26 @@ public sealed partial class SqlServerIncidentStore
     public ValueTask MarkDeadAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken) =>
         MarkAsync(SqlServerStatements.MarkDead, channel, eventIds, at, error, cancellationToken);
 
+    public async ValueTask<int> RequeueDeadAsync(string channel, IReadOnlyList<Guid> eventIds, int limit, DateTimeOffset now, string note,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new SqlCommand(eventIds.Count == 0 ? SqlServerStatements.RequeueOldestDead : SqlServerStatements.RequeueDead, connection);
+        command.Parameters.Add(Channel(channel));
+        command.Parameters.Add("@now", SqlDbType.BigInt).Value = now.ToUnixTimeMilliseconds();
+        command.Parameters.Add("@note", SqlDbType.NVarChar, 2000).Value = note.Length > 2000 ? note[..2000] : note;
+        if (eventIds.Count == 0)
+        {
+            command.Parameters.Add("@limit", SqlDbType.Int).Value = limit;
+        }
+        else
+        {
+            command.Parameters.Add(SqlServerRows.Table("@ids", "dbo.helpdesk_event_id", SqlServerRows.EventIds([.. eventIds.Distinct()])));
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async ValueTask<int> PruneDoneAsync(DateTimeOffset doneBefore, int maxRows, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

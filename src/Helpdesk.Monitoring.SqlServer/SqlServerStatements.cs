@@ -127,6 +127,17 @@ internal static class SqlServerStatements
     public const string MarkDead =
         "UPDATE d SET state = 'dead', done_at = @at, last_error = LEFT(@error, 2000) FROM dbo.delivery d JOIN @ids i ON i.event_id = d.event_id WHERE d.channel = @channel AND d.state = 'pending'";
 
+    // Back to waiting, with a fresh count of attempts; the note says who did it, in front of the receiver's last answer.
+    private const string RequeueSet = "state = 'pending', attempts = 0, next_at = @now, done_at = NULL, last_error = LEFT(@note + N'; before: ' + last_error, 2000)";
+
+    public const string RequeueDead =
+        "UPDATE d SET " + RequeueSet + " FROM dbo.delivery d JOIN @ids i ON i.event_id = d.event_id WHERE d.channel = @channel AND d.state = 'dead'";
+
+    public const string RequeueOldestDead = """
+        WITH oldest AS (SELECT TOP (@limit) * FROM dbo.delivery WHERE channel = @channel AND state = 'dead' ORDER BY queued_at, incident_id, seq)
+        UPDATE oldest SET
+        """ + " " + RequeueSet;
+
     public const string DeliveryBacklog = """
         SELECT channel, SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END)
         FROM dbo.delivery WHERE state IN ('pending', 'dead') GROUP BY channel ORDER BY channel
@@ -266,6 +277,8 @@ internal static class SqlServerStatements
         yield return (nameof(MarkSent), MarkSent);
         yield return (nameof(MarkRetry), MarkRetry);
         yield return (nameof(MarkDead), MarkDead);
+        yield return (nameof(RequeueDead), RequeueDead);
+        yield return (nameof(RequeueOldestDead), RequeueOldestDead);
         yield return (nameof(DeliveryBacklog), DeliveryBacklog);
         yield return ("ListDeliveries (every channel)", ListDeliveries(false));
         yield return ("ListDeliveries (one channel)", ListDeliveries(true));

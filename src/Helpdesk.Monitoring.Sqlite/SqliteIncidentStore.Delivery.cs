@@ -157,6 +157,52 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
         MarkAsync("UPDATE delivery SET state = 'dead', done_at = @at, last_error = @error WHERE channel = @channel AND event_id = @id AND state = 'pending'",
             channel, eventIds, at, error, cancellationToken);
 
+    // Back to waiting, with a fresh count of attempts; the note says who did it, in front of the receiver's last answer.
+    private const string RequeueSet = "state = 'pending', attempts = 0, next_at = @now, done_at = NULL, last_error = @note || '; before: ' || last_error";
+
+    public async ValueTask<int> RequeueDeadAsync(string channel, IReadOnlyList<Guid> eventIds, int limit, DateTimeOffset now, string note,
+        CancellationToken cancellationToken)
+    {
+        await _writerGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = Writer.BeginTransaction(deferred: false);
+            using var command = Writer.CreateCommand();
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("@channel", channel);
+            command.Parameters.AddWithValue("@now", ColumnText.Ms(now));
+            command.Parameters.AddWithValue("@note", note);
+            var requeued = 0;
+            if (eventIds.Count == 0)
+            {
+                command.CommandText = $"""
+                    UPDATE delivery SET {RequeueSet}
+                    WHERE (channel, event_id) IN (SELECT channel, event_id FROM delivery WHERE channel = @channel AND state = 'dead'
+                                                  ORDER BY queued_at, incident_id, seq LIMIT @limit)
+                    """;
+                command.Parameters.AddWithValue("@limit", limit);
+                requeued = command.ExecuteNonQuery();
+            }
+            else
+            {
+                command.CommandText = $"UPDATE delivery SET {RequeueSet} WHERE channel = @channel AND event_id = @id AND state = 'dead'";
+                var id = command.Parameters.Add("@id", SqliteType.Blob);
+                foreach (var eventId in eventIds.Distinct())
+                {
+                    id.Value = ColumnText.Bytes(eventId);
+                    requeued += command.ExecuteNonQuery();
+                }
+            }
+
+            transaction.Commit();
+            return requeued;
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
     public async ValueTask<int> PruneDoneAsync(DateTimeOffset doneBefore, int maxRows, CancellationToken cancellationToken)
     {
         await _writerGate.WaitAsync(cancellationToken);

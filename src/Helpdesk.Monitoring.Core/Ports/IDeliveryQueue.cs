@@ -30,8 +30,16 @@ public interface IDeliveryQueue
 
     ValueTask MarkRetryAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset nextAt, string error, CancellationToken cancellationToken);
 
-    /// <summary>Gives up on a delivery: kept, with the reason, for an operator to see (and re-queue by hand).</summary>
+    /// <summary>Gives up on a delivery: kept, with the reason, for an operator to see and re-queue (<see cref="RequeueDeadAsync"/>).</summary>
     ValueTask MarkDeadAsync(string channel, IReadOnlyList<Guid> eventIds, DateTimeOffset at, string error, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives a channel's dead deliveries a new set of attempts, due at <paramref name="now"/>: those of
+    /// <paramref name="eventIds"/>, or when none is named the <paramref name="limit"/> oldest. Only deliveries dead at
+    /// that moment change, so a call repeated after a timeout re-queues nothing twice. <paramref name="note"/> (who
+    /// re-queued them) is put before the last error, which the next attempt replaces. Returns how many were re-queued.
+    /// </summary>
+    ValueTask<int> RequeueDeadAsync(string channel, IReadOnlyList<Guid> eventIds, int limit, DateTimeOffset now, string note, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes up to <paramref name="maxRows"/> deliveries that were sent or given up before

@@ -449,6 +449,38 @@ public abstract partial class IncidentStoreContract
         Assert.Equal([new Ports.ChannelBacklog("hook", 2, 1)], await queue.BacklogAsync(default));
     }
 
+    protected async Task DeadDeliveriesRequeuedByHandAreDueAtOnceWithFreshAttemptsOldestFirstAndOnlyOnce()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        await CommitDeliveriesAsync(store, "hook", "mail");
+        var hook = await queue.ClaimDueAsync("hook", DeliveryNow, DeliveryNow + Lease, 10, default);
+        var mail = await queue.ClaimDueAsync("mail", DeliveryNow, DeliveryNow + Lease, 10, default);
+        await queue.MarkDeadAsync("hook", [hook[0].Event.Id], DeliveryNow, "the webhook answered 400", default);
+        await queue.MarkDeadAsync("hook", [hook[1].Event.Id], DeliveryNow, "the webhook answered 410", default);
+        await queue.MarkDeadAsync("mail", [mail[0].Event.Id], DeliveryNow, "the relay refused the sender", default);
+
+        // None named: the oldest first, up to the limit (web01's opening, queued with db01's, has the lower number).
+        var later = DeliveryNow.AddHours(1);
+        Assert.Equal(1, await queue.RequeueDeadAsync("hook", [], 1, later, "re-queued by alice", default));
+        var pending = await queue.ListAsync("pending", "hook", 10, default);
+        var requeued = Assert.Single(pending, d => d.EventId == hook[0].Event.Id);
+        Assert.Equal((0, later, (DateTimeOffset?)null, "re-queued by alice; before: the webhook answered 400"),
+            (requeued.Attempts, requeued.NextAt, requeued.DoneAt, requeued.LastError));
+
+        // Due at once, ahead of its incident's later events again, with a whole new set of attempts.
+        var again = await queue.ClaimDueAsync("hook", later, later + Lease, 10, default);
+        Assert.Equal([(hook[0].Event.Id, 1)], again.Select(d => (d.Event.Id, d.Attempts)));
+
+        // Named: that one only; the same call again (a retry after a timeout) finds nothing dead to re-queue.
+        Assert.Equal(1, await queue.RequeueDeadAsync("hook", [hook[1].Event.Id, hook[1].Event.Id], 100, later, "re-queued by bob", default));
+        Assert.Equal(0, await queue.RequeueDeadAsync("hook", [hook[1].Event.Id], 100, later, "re-queued by bob", default));
+        Assert.Equal(0, await queue.RequeueDeadAsync("hook", [], 100, later, "re-queued by bob", default));
+
+        // Another channel's dead delivery is its own.
+        Assert.Equal([new Ports.ChannelBacklog("hook", 4, 0), new Ports.ChannelBacklog("mail", 3, 1)], await queue.BacklogAsync(default));
+    }
+
     protected async Task OldSentAndGivenUpDeliveriesArePrunedAndWaitingOnesNever()
     {
         await using var store = await CreateAsync();

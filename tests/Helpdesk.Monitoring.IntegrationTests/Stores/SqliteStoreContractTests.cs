@@ -33,6 +33,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task Old_sent_and_given_up_deliveries_are_pruned_and_waiting_ones_never() => OldSentAndGivenUpDeliveriesArePrunedAndWaitingOnesNever();
 
     [Fact]
+    public Task Dead_deliveries_requeued_by_hand_are_due_at_once_with_fresh_attempts_oldest_first_and_only_once() => DeadDeliveriesRequeuedByHandAreDueAtOnceWithFreshAttemptsOldestFirstAndOnlyOnce();
+
+    [Fact]
     public Task Channels_are_queued_apart_and_a_plan_written_twice_queues_nothing_twice() => ChannelsAreQueuedApartAndAPlanWrittenTwiceQueuesNothingTwice();
 
     [Fact]
