@@ -1,8 +1,12 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using Helpdesk.Monitoring.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Tests;
+using Helpdesk.Monitoring.IntegrationTests.Workplace;
+using static Helpdesk.Monitoring.IntegrationTests.Fixtures.HttpAnswers;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Outbound;
 
@@ -180,6 +184,54 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
 
         using var wrong = await service.Http.GetAsync("/api/v1/deliveries?state=lost");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_dead_delivery_an_admin_requeues_reaches_the_receiver_once_more_and_the_log_says_who()
+    {
+        var users = _dir.Combine("users.json");
+        var admin = await UsersCli.AddAsync(users, "olga", "admin");
+        var lead = await UsersCli.AddAsync(users, "alice", "lead");
+        _receiver.FailNext(1, status: 422);
+        var settings = Settings();
+        settings["Helpdesk__Api__UsersPath"] = users;
+        settings["HELPDESK_AGENT_KEY"] = "shared-agent-key-51c0";
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+        await service.IngestAsync(OneIncidentsLife());
+        await _receiver.WaitForAsync(t => t.Any(r => r.Event == "closed"), TimeSpan.FromSeconds(30), () => service.Output);
+        var opened = (await service.GetJsonAsync("/api/v1/deliveries?state=dead")).GetProperty("items")[0].GetProperty("eventId").GetString();
+
+        // Only an admin's own sign-in: none, a lead, the shared agent key are refused; a channel not configured is named.
+        using (var anonymous = await service.Http.PostAsync("/api/v1/deliveries/requeue", Json("""{"channel":"ops"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        await ExpectAsync(HttpStatusCode.Forbidden, "needs an admin's own sign-in", await RequeueAsync(service, lead, """{"channel":"ops"}"""));
+        await ExpectAsync(HttpStatusCode.Forbidden, "needs an admin's own sign-in", await RequeueAsync(service, "shared-agent-key-51c0", """{"channel":"ops"}"""));
+        await ExpectAsync(HttpStatusCode.Unauthorized, "needs a sign-in", await RequeueAsync(service, ServiceProcess.IngestKey, """{"channel":"ops"}"""));
+        await ExpectAsync(HttpStatusCode.NotFound, "the channels are ops", await RequeueAsync(service, admin, """{"channel":"teams"}"""));
+        await ExpectAsync(HttpStatusCode.BadRequest, "is required: the outbound channel", await RequeueAsync(service, admin, "{}"));
+        await ExpectAsync(HttpStatusCode.BadRequest, "between 1 and 10000", await RequeueAsync(service, admin, """{"channel":"ops","limit":0}"""));
+        await ExpectAsync(HttpStatusCode.BadRequest, "must be a JSON object", await RequeueAsync(service, admin, """{"channel":"ops","eventIds":["not-a-uuid"]}"""));
+
+        // Sent again, once: the same request repeated (a retry after a timeout) finds nothing dead.
+        await ExpectAsync(HttpStatusCode.OK, "\"requeued\":1,\"stillDead\":0", await RequeueAsync(service, admin, $$"""{"channel":"ops","eventIds":["{{opened}}"]}"""));
+        var taken = await _receiver.WaitForAsync(t => t.Any(r => r.Event == "opened"), TimeSpan.FromSeconds(30), () => service.Output);
+        await ExpectAsync(HttpStatusCode.OK, "\"requeued\":0", await RequeueAsync(service, admin, $$"""{"channel":"ops","eventIds":["{{opened}}"]}"""));
+        await ExpectAsync(HttpStatusCode.OK, "\"requeued\":0", await RequeueAsync(service, admin, """{"channel":"ops"}"""));
+        await service.WaitForMetricAsync("helpdesk_outbound_pending{channel=\"ops\"}", v => v == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(["acknowledged", "resolved", "closed", "opened"], _receiver.Taken.Select(t => t.Event));
+        Assert.Equal(opened, taken[^1].EventId);
+        Assert.Contains("olga re-queued 1 dead deliveries of channel ops", service.Output, StringComparison.Ordinal);
+        Assert.Empty((await service.GetJsonAsync("/api/v1/deliveries?state=dead")).GetProperty("items").EnumerateArray());
+    }
+
+    private static Task<HttpResponseMessage> RequeueAsync(ServiceProcess service, string token, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/deliveries/requeue") { Content = Json(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return service.Http.SendAsync(request);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Tests;
+using static Helpdesk.Monitoring.IntegrationTests.Fixtures.HttpAnswers;
 
 namespace Helpdesk.Monitoring.IntegrationTests.Workplace;
 
@@ -135,7 +136,6 @@ public sealed class PeopleIntegrationTests : IDisposable
         await WaitForStatusAsync(service, carol, HttpStatusCode.OK);
     }
 
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static Task<HttpResponseMessage> ActAsync(ServiceProcess service, string token, string action, string body)
     {
@@ -160,16 +160,6 @@ public sealed class PeopleIntegrationTests : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static async Task ExpectAsync(HttpStatusCode status, string contains, HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
-            Assert.Contains(contains, text, StringComparison.Ordinal);
-        }
     }
 
     private static Task WaitForStatusAsync(ServiceProcess service, string token, HttpStatusCode status) =>
