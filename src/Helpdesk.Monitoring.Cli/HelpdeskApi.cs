@@ -89,7 +89,7 @@ internal sealed class HelpdeskApi(CliSettings settings) : IDisposable
         return json.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString() : null;
     }
 
-    /// <summary>A JSON object body from name/value pairs (values null are left out).</summary>
+    /// <summary>A JSON object body from name/value pairs: strings, booleans, integers and lists of strings (values null are left out).</summary>
     public static byte[] Body(params (string Name, object? Value)[] fields)
     {
         using var buffer = new MemoryStream();
@@ -104,6 +104,18 @@ internal sealed class HelpdeskApi(CliSettings settings) : IDisposable
                         break;
                     case bool b:
                         w.WriteBoolean(name, b);
+                        break;
+                    case int n:
+                        w.WriteNumber(name, n);
+                        break;
+                    case string[] list:
+                        w.WriteStartArray(name);
+                        foreach (var item in list)
+                        {
+                            w.WriteStringValue(item);
+                        }
+
+                        w.WriteEndArray();
                         break;
                     default:
                         w.WriteString(name, value.ToString());

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 
 namespace Helpdesk.Monitoring.Cli;
 
@@ -11,10 +10,7 @@ internal static class IncidentsCommand
 {
     public static Command Create()
     {
-        var url = new Option<string>("--url") { Description = $"The service (default: $HELPDESK_URL, the config file, else {CliSettings.DefaultUrl})", Recursive = true };
-        var token = new Option<string>("--token") { Description = "Your API token (default: $HELPDESK_TOKEN, else the config file); prefer those: a command line is visible to others", Recursive = true };
-        var output = new Option<string>("--output", "-o") { Description = "table (default) or json", DefaultValueFactory = _ => "table", Recursive = true };
-        output.AcceptOnlyFromAmong("table", "json");
+        var api = new ApiCommandLine("incidents");
         var number = new Argument<string>("NUMBER") { Description = "The incident, as INC-000042 (or just 42)" };
 
         var status = new Option<string>("--status") { Description = "open, acknowledged, resolved, closed; several comma-separated (default: open,acknowledged)", DefaultValueFactory = _ => "open,acknowledged" };
@@ -33,7 +29,7 @@ internal static class IncidentsCommand
         var limit = new Option<int>("--limit") { Description = "At most this many (1 to 500)", DefaultValueFactory = _ => 50 };
 
         var list = new Command("list", "The queue: open and acknowledged incidents, filtered") { status, team, tier, priority, customer, host, assigned, sort, archived, limit };
-        list.SetAction(p => RunAsync(p, url, token, async api =>
+        list.SetAction(p => api.RunAsync(p, async service =>
         {
             var pageSize = ("pageSize", Math.Clamp(p.GetValue(limit), 1, 500).ToString(System.Globalization.CultureInfo.InvariantCulture));
             var query = string.Join("&", (p.GetValue(archived)
@@ -43,74 +39,62 @@ internal static class IncidentsCommand
                     ("status", p.GetValue(status)), ("team", p.GetValue(team)), ("tier", p.GetValue(tier)), ("priority", p.GetValue(priority)),
                     ("customer", p.GetValue(customer)), ("host", p.GetValue(host)), ("assignedTo", p.GetValue(assigned)), ("sort", p.GetValue(sort)), pageSize,
                 }).Where(q => !string.IsNullOrEmpty(q.Item2)).Select(q => $"{q.Item1}={HelpdeskApi.Encode(q.Item2!)}"));
-            var (body, exit, error) = await api.GetAsync("api/v1/incidents?" + query);
-            return exit != 0 ? Fail(exit, error) : Print(p.GetValue(output)!, body, IncidentText.Table);
+            var (body, exit, error) = await service.GetAsync("api/v1/incidents?" + query);
+            return exit != 0 ? api.Fail(exit, error) : api.Print(p, body, IncidentText.Table);
         }));
 
         var show = new Command("show", "One incident: its facts, members, timeline and the customer's history") { number };
-        show.SetAction(p => RunAsync(p, url, token, async api =>
+        show.SetAction(p => api.RunAsync(p, async service =>
         {
-            var (body, exit, error) = await api.GetAsync($"api/v1/incidents/{HelpdeskApi.Encode(Number(p.GetValue(number)!))}");
-            return exit != 0 ? Fail(exit, error) : Print(p.GetValue(output)!, body, IncidentText.Detail);
+            var (body, exit, error) = await service.GetAsync($"api/v1/incidents/{HelpdeskApi.Encode(Number(p.GetValue(number)!))}");
+            return exit != 0 ? api.Fail(exit, error) : api.Print(p, body, IncidentText.Detail);
         }));
 
         var comment = new Option<string>("--comment", "-m") { Description = "Why, for the timeline" };
         var ack = new Command("ack", "Acknowledge: you are on it (stops escalation)") { number, comment };
-        ack.SetAction(p => Act(p, url, token, output, number, "acknowledge", ("comment", p.GetValue(comment))));
+        ack.SetAction(p => Act(p, api, number, "acknowledge", ("comment", p.GetValue(comment))));
 
         var user = new Argument<string>("USER") { Description = "The user name it goes to (yourself, or anyone if you are a lead)" };
         var assign = new Command("assign", "Give the incident to a person") { number, user, comment };
-        assign.SetAction(p => Act(p, url, token, output, number, "assign", ("to", p.GetValue(user)), ("comment", p.GetValue(comment))));
+        assign.SetAction(p => Act(p, api, number, "assign", ("to", p.GetValue(user)), ("comment", p.GetValue(comment))));
 
         var text = new Argument<string>("TEXT") { Description = "The note" };
         var forCustomer = new Option<bool>("--customer") { Description = "For the customer: their status updates carry it" };
         var note = new Command("note", "Add a note (internal, or for the customer)") { number, text, forCustomer };
-        note.SetAction(p => Act(p, url, token, output, number, "notes", ("text", p.GetValue(text)), ("forCustomer", p.GetValue(forCustomer))));
+        note.SetAction(p => Act(p, api, number, "notes", ("text", p.GetValue(text)), ("forCustomer", p.GetValue(forCustomer))));
 
         var newPriority = new Argument<string>("PRIORITY") { Description = "P1 to P5" };
         newPriority.CompletionSources.Add("P1", "P2", "P3", "P4", "P5");
         var reason = new Option<string>("--reason") { Description = "Why (required for a priority change)" };
         var prioritize = new Command("priority", "Set the priority, with a reason (leads and admins)") { number, newPriority, reason };
-        prioritize.SetAction(p => Act(p, url, token, output, number, "priority", ("priority", p.GetValue(newPriority)?.ToUpperInvariant()), ("reason", p.GetValue(reason))));
+        prioritize.SetAction(p => Act(p, api, number, "priority", ("priority", p.GetValue(newPriority)?.ToUpperInvariant()), ("reason", p.GetValue(reason))));
 
         var cause = new Option<string>("--cause") { Description = "What went wrong (required)", Required = true };
         var fix = new Option<string>("--fix") { Description = "What put it right (required)", Required = true };
         var resolve = new Command("resolve", "Resolve, with the cause and the fix") { number, cause, fix };
-        resolve.SetAction(p => Act(p, url, token, output, number, "resolve", ("cause", p.GetValue(cause)), ("fix", p.GetValue(fix))));
+        resolve.SetAction(p => Act(p, api, number, "resolve", ("cause", p.GetValue(cause)), ("fix", p.GetValue(fix))));
 
         var reopen = new Command("reopen", "Reopen a resolved incident: the fix did not hold") { number, reason };
-        reopen.SetAction(p => Act(p, url, token, output, number, "reopen", ("reason", p.GetValue(reason))));
+        reopen.SetAction(p => Act(p, api, number, "reopen", ("reason", p.GetValue(reason))));
 
         return new Command("incidents", "Work incidents from the command line: list, show, ack, assign, note, priority, resolve, reopen")
         {
-            url, token, output, list, show, ack, assign, note, prioritize, resolve, reopen,
+            api.Url, api.Token, api.Output, list, show, ack, assign, note, prioritize, resolve, reopen,
         };
     }
 
-    private static Task<int> Act(ParseResult p, Option<string> url, Option<string> token, Option<string> output, Argument<string> number, string verb, params (string, object?)[] fields) =>
-        RunAsync(p, url, token, async api =>
+    private static Task<int> Act(ParseResult p, ApiCommandLine api, Argument<string> number, string verb, params (string, object?)[] fields) =>
+        api.RunAsync(p, async service =>
         {
             var id = Number(p.GetValue(number)!);
-            var (body, exit, error) = await api.PostAsync($"api/v1/incidents/{HelpdeskApi.Encode(id)}/{verb}", HelpdeskApi.Body(fields));
+            var (body, exit, error) = await service.PostAsync($"api/v1/incidents/{HelpdeskApi.Encode(id)}/{verb}", HelpdeskApi.Body(fields));
             if (exit != 0)
             {
-                return Fail(exit, $"{id}: {error}");
+                return api.Fail(exit, $"{id}: {error}");
             }
 
-            return Print(p.GetValue(output)!, body, b => $"{id}: {b.GetProperty("outcome").GetString()} ({IncidentText.Summary(b.GetProperty("incident"))})");
+            return api.Print(p, body, b => $"{id}: {b.GetProperty("outcome").GetString()} ({IncidentText.Summary(b.GetProperty("incident"))})");
         });
-
-    private static async Task<int> RunAsync(ParseResult p, Option<string> url, Option<string> token, Func<HelpdeskApi, Task<int>> run)
-    {
-        var (settings, error) = CliSettings.Resolve(p.GetValue(url), p.GetValue(token));
-        if (settings is null)
-        {
-            return Fail(2, error);
-        }
-
-        using var api = new HelpdeskApi(settings);
-        return await run(api);
-    }
 
     /// <summary>"42" and "inc-42" mean INC-000042.</summary>
     private static string Number(string text)
@@ -119,17 +103,5 @@ internal static class IncidentsCommand
         return long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
             ? $"INC-{id:000000}"
             : text;
-    }
-
-    private static int Print(string output, JsonElement body, Func<JsonElement, string> table)
-    {
-        Console.WriteLine(output == "json" ? body.GetRawText() : table(body));
-        return 0;
-    }
-
-    private static int Fail(int exit, string message)
-    {
-        Console.Error.WriteLine("helpdesk incidents: " + message);
-        return exit;
     }
 }

@@ -9,6 +9,7 @@ var root = new RootCommand("helpdesk: Nagios notifications to helpdesk incidents
     ReplayCommand.Create(),
     UsersCommand.Create(),
     IncidentsCommand.Create(),
+    DeliveriesCommand.Create(),
     StoreCommand.Create(),
     CompletionCommand.Create(),
 };
@@ -23,7 +24,7 @@ if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == CheckCommand.N
 
 // The agent's and the administrator's commands say a wrong command line apart from a refusal: exit 2 (1 is "the
 // service or the users file said no", 3 "the service could not be reached").
-if (parse.Errors.Count > 0 && args.Length > 0 && args[0] is "incidents" or "users" or "store")
+if (parse.Errors.Count > 0 && args.Length > 0 && args[0] is "incidents" or "deliveries" or "users" or "store")
 {
     foreach (var error in parse.Errors)
     {
