@@ -24,7 +24,7 @@ public enum UserRole : byte
     /// <summary>Also give incidents to others and change their priority.</summary>
     Lead,
 
-    /// <summary>Also read the delivery queue and every channel's errors.</summary>
+    /// <summary>Also send an outbound channel's dead deliveries again.</summary>
     Admin,
 }
 
