@@ -6,9 +6,10 @@ using System.Text.Json;
 namespace Helpdesk.Monitoring.Cli;
 
 /// <summary>
-/// The service's API as <c>helpdesk incidents</c> calls it. Every failure becomes one sentence and an exit code:
-/// 1 the service refused (a bad number, not signed in, not allowed, not found, not in that state), 3 it could not be
-/// reached or failed. An action carries an Idempotency-Key, so a timed-out call can be repeated safely.
+/// The service's API as <c>helpdesk incidents</c> and <c>helpdesk deliveries</c> call it. Every failure becomes one
+/// sentence and an exit code: 1 the service refused (a bad number, not signed in, not allowed, not found, not in that
+/// state), 3 it could not be reached or failed. An action carries an Idempotency-Key, so a timed-out call can be
+/// repeated safely.
 /// </summary>
 internal sealed class HelpdeskApi(CliSettings settings) : IDisposable
 {
