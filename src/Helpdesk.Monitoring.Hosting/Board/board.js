@@ -1,4 +1,5 @@
-// The helpdesk board: the queue and the incident page over the service's own API. Plain JavaScript, no build step.
+// The helpdesk board: the queue, the incident page and (for admins) the deliveries, over the service's own API.
+// Plain JavaScript, no build step.
 // Every text from an incident (Nagios output, notes) is set as text, never as HTML.
 "use strict";
 
@@ -105,6 +106,7 @@ async function whoAmI() {
   const who = document.getElementById("who");
   who.replaceChildren();
   if (state.me) {
+    if (state.me.role === "admin") who.append(el("a", { href: "#/deliveries" }, "Deliveries"));
     who.append(el("span", {}, `${state.me.displayName} (${state.me.role}, ${state.me.tier || "no tier"})`),
       el("button", { type: "button", class: "secondary", onclick: signOut }, "Sign out"));
   } else {
@@ -340,6 +342,54 @@ async function showIncident(number) {
         canAct ? el("div", { class: "actions" }, actionForms(i)) : el("p", {}, el("a", { href: "#/sign-in" }, "Sign in"), " to act on this incident."))));
 }
 
+// ---- outbound deliveries (admins) -----------------------------------------------------------------------------------
+
+// What each channel has waiting and has given up; once a receiver is mended, an admin sends its dead deliveries again.
+async function showDeliveries() {
+  state.view = "deliveries";
+  const main = document.getElementById("main");
+  let answer;
+  try {
+    answer = await api("/api/v1/deliveries?state=dead&limit=200");
+  } catch (error) {
+    if (error.status === 401) { location.hash = "#/sign-in"; return; }
+    main.replaceChildren(el("p", { class: "breached" }, error.message));
+    return;
+  }
+  const channels = answer.backlog.length === 0 ? el("p", { class: "muted" }, "No channel has a delivery waiting or given up.") :
+    el("table", {}, el("caption", {}, "Each channel's backlog"),
+      el("thead", {}, el("tr", {}, ["Channel", "Waiting", "Dead", "Action"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, answer.backlog.map((b) => el("tr", { "data-channel": b.channel },
+        el("th", { scope: "row" }, b.channel), el("td", {}, String(b.pending)), el("td", {}, String(b.dead)),
+        el("td", {}, b.dead > 0 && state.me && state.me.role === "admin" ? requeueForm(b.channel, b.dead) : "–")))));
+  const dead = answer.items.length === 0 ? el("p", { class: "muted" }, "No dead delivery.") :
+    el("table", {}, el("caption", {}, "Dead deliveries, newest first, with the receiver's last answer"),
+      el("thead", {}, el("tr", {}, ["Channel", "Incident", "Event", "Attempts", "Queued", "Last answer"].map((h) => el("th", { scope: "col" }, h)))),
+      el("tbody", {}, answer.items.map((d) => el("tr", { "data-event": d.eventId },
+        el("td", {}, d.channel), el("td", {}, el("a", { href: `#/incident/${d.incident}` }, d.incident)), el("td", {}, d.event.replace(/_/g, " ")),
+        el("td", {}, String(d.attempts)), el("td", {}, when(d.queuedAt)), el("td", {}, d.lastError)))));
+  main.replaceChildren(el("p", {}, el("a", { href: "#/" }, "← Queue")), el("h2", {}, "Deliveries"), channels, el("h2", {}, "Given up"), dead);
+}
+
+function requeueForm(channel, dead) {
+  const f = el("form", { "aria-label": `Send the dead deliveries of ${channel} again` },
+    el("button", { type: "submit" }, `Send ${Math.min(dead, 1000)} again`));
+  f.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = f.querySelector("button");
+    button.disabled = true;
+    try {
+      const result = await api("/api/v1/deliveries/requeue", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ channel }) });
+      notice(`${channel}: ${result.requeued} re-queued, ${result.stillDead} still dead`, true);
+      await showDeliveries();
+    } catch (error) {
+      notice(`${channel}: ${error.message}`);
+      button.disabled = false;
+    }
+  });
+  return f;
+}
+
 // ---- live updates and routing ---------------------------------------------------------------------------------------
 
 // A refresh runs 250 ms after the event that asks for it, and at most once a second: events that arrive meanwhile
@@ -351,8 +401,10 @@ function scheduleRefresh() {
   state.refreshTimer = setTimeout(() => {
     state.refreshTimer = null;
     state.lastRefresh = Date.now();
+    const typing = document.activeElement?.closest("form");
     if (state.view === "queue") refreshQueue();
-    else if (state.view && !document.activeElement?.closest("form")) showIncident(state.view);
+    else if (state.view === "deliveries") { if (!typing) showDeliveries(); }
+    else if (state.view && state.view !== "sign-in" && !typing) showIncident(state.view);
   }, wait);
 }
 
@@ -377,6 +429,7 @@ function connectLive() {
 async function route() {
   const hash = location.hash || "#/";
   if (hash === "#/sign-in") { state.view = "sign-in"; showSignIn(); return; }
+  if (hash === "#/deliveries") { await showDeliveries(); document.getElementById("main").focus({ preventScroll: true }); return; }
   const match = hash.match(/^#\/incident\/([A-Za-z0-9-]+)$/);
   if (match) await showIncident(match[1]);
   else await showQueue();

@@ -174,6 +174,46 @@ public sealed class BoardBrowserTests : IDisposable
         await streaming;
     }
 
+    [Fact]
+    public async Task An_admin_sends_a_channels_dead_delivery_again_from_the_board()
+    {
+        var users = _dir.Combine("users.json");
+        var token = await UsersCli.AddAsync(users, "olga", "admin");
+        await using var receiver = new WebhookReceiver();
+        receiver.FailNext(1, status: 422);
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Api__UsersPath"] = users,
+            ["Helpdesk__Outbound__Webhooks__ops__Url"] = receiver.Url,
+            ["Helpdesk__Outbound__Webhooks__ops__Secret"] = WebhookReceiver.Secret,
+        });
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await service.WaitForAsync("/api/v1/deliveries?state=dead", d => d.GetProperty("items").GetArrayLength() == 1, TimeSpan.FromSeconds(30));
+
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Instance.NewPageAsync(new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/#/sign-in");
+        await page.GetByLabel("or API token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Deliveries" }).ClickAsync();
+
+        // The channel's backlog, the dead delivery with the receiver's answer, and the way to send it again.
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Deliveries" }).WaitForAsync();
+        Assert.Matches(@"^ops\s+0\s+1\s+Send 1 again$", (await page.Locator("tr[data-channel='ops']").InnerTextAsync()).Trim());
+        Assert.Contains("answered 422", await page.Locator("tr[data-event]").InnerTextAsync(), StringComparison.Ordinal);
+        await ScanAsync(page, "deliveries");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "deliveries.png"), FullPage = true });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send 1 again" }).ClickAsync();
+        await page.GetByText("ops: 1 re-queued, 0 still dead").WaitForAsync();
+        var taken = await receiver.WaitForAsync(t => t.Any(r => r.Event == "opened"), TimeSpan.FromSeconds(30), () => service.Output);
+        Assert.Equal(["opened"], taken.Select(t => t.Event));
+        Assert.Contains("olga re-queued 1 dead deliveries of channel ops", service.Output, StringComparison.Ordinal);
+        Assert.Empty(errors);
+    }
+
     private static async Task ScanAsync(IPage page, string what)
     {
         var result = await page.RunAxe();
