@@ -32,7 +32,13 @@ internal static class HttpDelivery
         }
     }
 
-    /// <summary>The URL without its query: webhook URLs often carry a token there, which must not reach a log.</summary>
+    /// <summary>
+    /// The URL's scheme and host only: receivers carry their secret in the query (a Teams workflow's <c>sig</c>, a
+    /// <c>?token=</c>) or in the path itself (a Teams incoming webhook's ids), and neither may reach a log, the API or
+    /// the board. The channel's name says which receiver it is.
+    /// </summary>
     public static string Redacted(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Path) : "(invalid URL)";
+        Uri.TryCreate(url, UriKind.Absolute, out var u)
+            ? u.GetLeftPart(UriPartial.Authority) + (u.PathAndQuery is "/" or "" ? "" : "/…")
+            : "(invalid URL)";
 }

@@ -101,7 +101,9 @@ public sealed class TeamsDeliveryIntegrationTests : IAsyncLifetime
         Assert.StartsWith("INC-000001 · P", card.GetProperty("body")[0].GetProperty("items")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("https://helpdesk.example.com/incidents/INC-000001", taken[0].Body.GetRawText(), StringComparison.Ordinal);
 
-        // The URL's token never reaches the log.
+        // The URL's secret never reaches the log, in its query (a workflow's) or in its path (an incoming webhook's).
         Assert.DoesNotContain("s3cret", service.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("/hook", service.Output, StringComparison.Ordinal);
+        Assert.Contains($"Microsoft Teams {new Uri(_receiver.Url).GetLeftPart(UriPartial.Authority)}/…", service.Output, StringComparison.Ordinal);
     }
 }

@@ -35,7 +35,14 @@ public sealed class WebhookSignatureTests
         Assert.False(WebhookSignature.Verify("s3cret", "", Body, Now, TimeSpan.FromMinutes(5)));
     }
 
-    [Fact]
-    public void A_webhook_url_is_logged_without_its_query_where_tokens_live() =>
-        Assert.Equal("https://hooks.example.com/in/abc", WebhookChannel.Redacted("https://hooks.example.com/in/abc?token=s3cret"));
+    [Theory]
+    [InlineData("https://hooks.example.com/in/abc?token=s3cret", "https://hooks.example.com/…")]
+    [InlineData("https://contoso.webhook.office.com/webhookb2/0f1e2d3c-aaaa-bbbb-cccc-000000000000@1a2b3c4d-0000-1111-2222-333333333333/IncomingWebhook/5e6f7a8b9c/0d1e2f3a-4444-5555-6666-777777777777",
+        "https://contoso.webhook.office.com/…")]
+    [InlineData("https://prod-00.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=s3cret",
+        "https://prod-00.westeurope.logic.azure.com/…")]
+    [InlineData("http://127.0.0.1:9000/", "http://127.0.0.1:9000")]
+    [InlineData("not a url", "(invalid URL)")]
+    public void A_receivers_url_is_shown_without_the_path_and_query_where_secrets_live(string url, string shown) =>
+        Assert.Equal(shown, WebhookChannel.Redacted(url));
 }
