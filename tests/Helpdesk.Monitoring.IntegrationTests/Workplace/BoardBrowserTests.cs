@@ -206,6 +206,12 @@ public sealed class BoardBrowserTests : IDisposable
         await ScanAsync(page, "deliveries");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "deliveries.png"), FullPage = true });
 
+        // On a phone the page stays within the screen: the tables scroll sideways inside it.
+        await page.SetViewportSizeAsync(390, 844);
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the deliveries page is {width} px wide on a 390 px screen");
+        await ScanAsync(page, "deliveries on a phone");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Send 1 again" }).ClickAsync();
         await page.GetByText("ops: 1 re-queued, 0 still dead").WaitForAsync();
         var taken = await receiver.WaitForAsync(t => t.Any(r => r.Event == "opened"), TimeSpan.FromSeconds(30), () => service.Output);
