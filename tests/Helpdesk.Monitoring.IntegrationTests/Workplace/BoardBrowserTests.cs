@@ -195,6 +195,12 @@ public sealed class BoardBrowserTests : IDisposable
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
         await page.GotoAsync($"http://127.0.0.1:{service.Port}/#/sign-in");
+
+        // The board's refresh (after a live event, every 30 s) leaves the sign-in form alone, wherever the focus is.
+        await page.GetByLabel("or API token").WaitForAsync();
+        await page.EvaluateAsync("() => { document.activeElement.blur(); scheduleRefresh(); }");
+        await page.WaitForTimeoutAsync(1500);
+        Assert.True(await page.GetByLabel("or API token").IsVisibleAsync(), await page.Locator("main").InnerTextAsync());
         await page.GetByLabel("or API token").FillAsync(token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Deliveries" }).ClickAsync();
