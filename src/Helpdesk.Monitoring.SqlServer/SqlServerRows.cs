@@ -81,6 +81,19 @@ internal static class SqlServerRows
         return table;
     }
 
+    /// <summary>Downtime starts (with their time) and ends (without), keyed as members are.</summary>
+    public static DataTable Downtimes(IEnumerable<ScheduledDowntime> downtimes)
+    {
+        var table = Columns(("object_key", typeof(byte[])), ("instance", typeof(string)), ("host", typeof(string)), ("service", typeof(string)),
+            ("since", typeof(long)));
+        foreach (var d in downtimes)
+        {
+            table.Rows.Add(IdentityKey(d.Instance, d.Host, d.Service), d.Instance, d.Host, d.Service, d.Since is { } since ? Ms(since) : DBNull.Value);
+        }
+
+        return table;
+    }
+
     public static DataTable Deliveries(IEnumerable<Delivery> deliveries)
     {
         var table = Columns(("channel", typeof(string)), ("event_id", typeof(byte[])), ("incident_id", typeof(long)), ("seq", typeof(int)),
@@ -145,7 +158,9 @@ internal static class SqlServerRows
 
     public static byte[] Id(Guid id) => id.ToByteArray(bigEndian: true);
 
-    private static byte[] MemberKey(AlertMember m) => SHA256.HashData(Encoding.UTF8.GetBytes($"{m.Instance}\u001f{m.Host}\u001f{m.Service}"));
+    private static byte[] MemberKey(AlertMember m) => IdentityKey(m.Instance, m.Host, m.Service);
+
+    private static byte[] IdentityKey(string instance, string host, string service) => SHA256.HashData(Encoding.UTF8.GetBytes($"{instance}\u001f{host}\u001f{service}"));
 
     private static long Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds();
 

@@ -158,6 +158,19 @@ internal static class SqlServerSchema
         -- What the archiving looks for: closed incidents, oldest closed first.
         CREATE INDEX ix_incident_closed ON dbo.incident (closed_at) WHERE status = 'closed';
         """,
+        """
+        -- v13 (as in the SQLite store): the objects in scheduled downtime, so that a restart (or another instance taking over a host) remembers
+        -- a downtime that started before it. One row from DOWNTIMESTART until DOWNTIMEEND or DOWNTIMECANCELLED; the key
+        -- is a SHA-256 of the identity, as for members.
+        CREATE TABLE dbo.scheduled_downtime (
+            object_key BINARY(32) NOT NULL CONSTRAINT pk_scheduled_downtime PRIMARY KEY,
+            instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL, since BIGINT NOT NULL
+        );
+        -- A start carries its time; an end carries none.
+        CREATE TYPE dbo.helpdesk_downtime AS TABLE (
+            object_key BINARY(32) NOT NULL PRIMARY KEY, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL,
+            service NVARCHAR(255) NOT NULL, since BIGINT NULL);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -74,6 +74,11 @@ internal static class SqlServerStatements
         INSERT dbo.delivery (channel, event_id, incident_id, seq, state, foldable, attempts, queued_at, next_at, last_error)
             SELECT channel, event_id, incident_id, seq, 'pending', foldable, 0, queued_at, next_at, N'' FROM @deliveries n
             WHERE NOT EXISTS (SELECT 1 FROM dbo.delivery x WHERE x.channel = n.channel AND x.event_id = n.event_id);
+        MERGE dbo.scheduled_downtime AS t
+        USING (SELECT object_key, instance, host, service, since FROM @downtimes WHERE since IS NOT NULL) AS s ON t.object_key = s.object_key
+        WHEN MATCHED THEN UPDATE SET since = s.since
+        WHEN NOT MATCHED THEN INSERT (object_key, instance, host, service, since) VALUES (s.object_key, s.instance, s.host, s.service, s.since);
+        DELETE t FROM dbo.scheduled_downtime t JOIN @downtimes s ON s.object_key = t.object_key WHERE s.since IS NULL;
         COMMIT TRANSACTION;
         """;
 
@@ -154,6 +159,8 @@ internal static class SqlServerStatements
 
     public static readonly string LoadLiveMembers =
         $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id IN (SELECT id FROM dbo.incident WHERE status <> 'closed')";
+
+    public const string LoadDowntimes = "SELECT instance, host, service, since FROM dbo.scheduled_downtime";
 
     // Numbers are never given twice: the highest may be archived already.
     public const string LoadHighestIds = "SELECT (SELECT MAX(id) FROM (SELECT COALESCE((SELECT MAX(id) FROM dbo.incident), 0) AS id "
@@ -285,6 +292,7 @@ internal static class SqlServerStatements
         yield return (nameof(LoadLive), LoadLive);
         yield return (nameof(LoadLiveMembers), LoadLiveMembers);
         yield return (nameof(LoadHighestIds), LoadHighestIds);
+        yield return (nameof(LoadDowntimes), LoadDowntimes);
         yield return (nameof(FindApplied), FindApplied);
         yield return (nameof(PruneApplied), PruneApplied);
         yield return (nameof(ClosedBefore), ClosedBefore);

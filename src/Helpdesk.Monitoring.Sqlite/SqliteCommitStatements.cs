@@ -55,7 +55,17 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
         "INSERT INTO delivery (channel, event_id, incident_id, seq, state, foldable, attempts, queued_at, next_at, last_error) "
         + "VALUES (?1, ?2, ?3, ?4, 'pending', ?5, 0, ?6, ?7, '') ON CONFLICT DO NOTHING";
 
+    // A start is written as it stands (a plan written twice writes the same row); an end removes the row.
+    private const string StartDowntimeSql =
+        "INSERT INTO scheduled_downtime (instance, host, service, since) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET since = ?4";
+
+    private const string EndDowntimeSql = "DELETE FROM scheduled_downtime WHERE instance = ?1 AND host = ?2 AND service = ?3";
+
     public RawStatement InsertEvent { get; } = new(writer, InsertEventSql);
+
+    public RawStatement StartDowntime { get; } = new(writer, StartDowntimeSql);
+
+    public RawStatement EndDowntime { get; } = new(writer, EndDowntimeSql);
 
     public RawStatement InsertDelivery { get; } = new(writer, InsertDeliverySql);
 
@@ -77,7 +87,7 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent, StartDowntime, EndDowntime })
         {
             statement.Dispose();
         }

@@ -64,7 +64,23 @@ public sealed partial class SqliteIncidentStore
         UpsertMembers(plan.Members);
         var changedElsewhere = InsertIncidentEvents(plan.Timeline, plan.IncidentEvents);
         InsertDeliveries(plan.Deliveries);
+        WriteDowntimes(plan.Downtimes);
         return (changedElsewhere, deltas);
+    }
+
+    private void WriteDowntimes(IReadOnlyCollection<ScheduledDowntime> downtimes)
+    {
+        foreach (var d in downtimes)
+        {
+            if (d.Since is { } since)
+            {
+                Statements.StartDowntime.Bind(1, d.Instance).Bind(2, d.Host).Bind(3, d.Service).Bind(4, ColumnText.Ms(since)).Execute();
+            }
+            else
+            {
+                Statements.EndDowntime.Bind(1, d.Instance).Bind(2, d.Host).Bind(3, d.Service).Execute();
+            }
+        }
     }
 
     /// <summary>The outbox: an event written before (the same clock decision by two instances) stays as it was.</summary>

@@ -64,7 +64,8 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
             // Numbers are never given twice: the highest may be archived already.
             var lastId = Scalar(connection, "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM incident), (SELECT COALESCE(MAX(id), 0) FROM archived_incident))");
             var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");
-            return new StoreSnapshot(live, lastId, maxEventMs) { Members = members };
+            var downtimes = ReadAll(connection, "SELECT instance, host, service, since FROM scheduled_downtime", SqliteRows.Downtime);
+            return new StoreSnapshot(live, lastId, maxEventMs) { Members = members, Downtimes = downtimes };
         }
         finally
         {

@@ -27,6 +27,8 @@ internal static class SqliteRows
         Customer = r.GetString(13),
     };
 
+    public static ScheduledDowntime Downtime(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), ColumnText.At(r.GetInt64(3)));
+
     /// <summary>Reads the columns of the current row one after another.</summary>
     private struct ReaderRow(SqliteDataReader reader) : IColumnReader
     {

@@ -321,6 +321,18 @@ internal static class SqliteSchema
             UNION ALL
             SELECT incident_id, seq, at, timeline_kind, cause, text FROM incident_event;
         """,
+        """
+        -- v13: the objects in scheduled downtime, so that a restart remembers a downtime that started before it (a
+        -- problem inside it opens in maintenance). One row from DOWNTIMESTART until DOWNTIMEEND or DOWNTIMECANCELLED;
+        -- an empty service is the host itself, whose downtime covers its services.
+        CREATE TABLE scheduled_downtime (
+            instance TEXT NOT NULL,
+            host TEXT NOT NULL,
+            service TEXT NOT NULL,
+            since INTEGER NOT NULL,
+            PRIMARY KEY (instance, host, service)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -24,6 +24,9 @@ public sealed class CommitPlan
     private readonly Dictionary<long, int> _newProblems = [];
     private readonly List<Delivery> _deliveries = [];
 
+    // Each object's last downtime change in the batch: a start and an end in one batch leave the end.
+    private readonly Dictionary<(string Instance, string Host, string Service), ScheduledDowntime> _downtimes = [];
+
     // Beside each incident event, what routing looks at (team, customer, maintenance are not in the event's row).
     private readonly List<OutboundEvent> _outbound = [];
 
@@ -52,12 +55,17 @@ public sealed class CommitPlan
     /// <summary>Correlated alerts that joined or changed, as they stand at the end of the batch (write after the incidents).</summary>
     public IReadOnlyList<AlertMember> Members => _members;
 
+    /// <summary>Objects whose scheduled downtime started (with its start) or ended (no start) in this batch.</summary>
+    public IReadOnlyCollection<ScheduledDowntime> Downtimes => _downtimes.Values;
+
+    internal void Downtime(ScheduledDowntime change) => _downtimes[(change.Instance, change.Host, change.Service)] = change;
+
     /// <summary>Problems that would have opened an incident, by Nagios second: the storm rate other instances see.</summary>
     public IReadOnlyDictionary<long, int> NewProblemsBySecond => _newProblems;
 
     internal void NewProblem(long timeT) => _newProblems[timeT] = _newProblems.GetValueOrDefault(timeT) + 1;
 
-    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0 && _dirtyMembers.Count == 0 && _members.Count == 0;
+    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0 && _dirtyMembers.Count == 0 && _members.Count == 0 && _downtimes.Count == 0;
 
     public int IncidentsWritten => _inserts.Count + _updates.Count + _counters.Count;
 
@@ -176,5 +184,6 @@ public sealed class CommitPlan
         _members.Clear();
         _newProblems.Clear();
         _deliveries.Clear();
+        _downtimes.Clear();
     }
 }

@@ -89,17 +89,23 @@ public sealed partial class IncidentDecider
         return first;
     }
 
-    /// <summary>Keeps which objects are in scheduled downtime, whatever incident (if any) the notification reaches.</summary>
-    private void RememberDowntime(ReadOnlySpan<byte> record, in NotificationFields f)
+    /// <summary>
+    /// Keeps which objects are in scheduled downtime, whatever incident (if any) the notification reaches, and writes
+    /// each start and end with the batch, so a restart still knows a downtime that began before it.
+    /// </summary>
+    private void RememberDowntime(ReadOnlySpan<byte> record, in NotificationFields f, CommitPlan plan)
     {
         var n = NotificationDecoder.Decode(record, in f);
         if (n.Type == NotificationType.DowntimeStart)
         {
-            _downtimes.Started(n.Instance, n.Host, n.Service, n.ReportedAt);
+            if (_downtimes.Started(n.Instance, n.Host, n.Service, n.ReportedAt))
+            {
+                plan.Downtime(new ScheduledDowntime(n.Instance, n.Host, n.Service, n.ReportedAt));
+            }
         }
-        else
+        else if (_downtimes.Ended(n.Instance, n.Host, n.Service))
         {
-            _downtimes.Ended(n.Instance, n.Host, n.Service);
+            plan.Downtime(new ScheduledDowntime(n.Instance, n.Host, n.Service, null));
         }
     }
 

@@ -33,13 +33,16 @@ public sealed partial class IncidentDecider
     /// <param name="lastId">The highest incident id ever used.</param>
     /// <param name="watermarkUnixMs">Event ids created before this are checked against the store.</param>
     /// <param name="members">The correlated alerts of the live incidents.</param>
-    public IncidentDecider(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs, IEnumerable<AlertMember>? members = null)
+    /// <param name="downtimes">The objects in scheduled downtime, as the store kept them.</param>
+    public IncidentDecider(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs, IEnumerable<AlertMember>? members = null,
+        IEnumerable<ScheduledDowntime>? downtimes = null)
     {
         _policy = policy;
         _index = new IncidentIndex(lastId, () => policy.Topology.Current);
         _correlator = new Correlator(_index);
         _sla = new SlaClocks(policy, _clocks);
         _seen = new SeenEvents(policy.SeenEventCapacity, watermarkUnixMs);
+        _downtimes.Restore(downtimes ?? []);
         foreach (var record in live.OrderBy(r => r.Id))
         {
             Admit(record);
@@ -101,7 +104,7 @@ public sealed partial class IncidentDecider
         _now = now;
         if (f.Type is NotificationType.DowntimeStart or NotificationType.DowntimeEnd or NotificationType.DowntimeCancelled)
         {
-            RememberDowntime(record, in f);
+            RememberDowntime(record, in f, plan);
         }
 
         var incident = _index.Find(record, in f, out var member);

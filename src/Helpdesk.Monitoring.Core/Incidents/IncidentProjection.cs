@@ -9,6 +9,7 @@ public sealed class IncidentProjection
     private readonly SortedDictionary<long, IncidentRecord> _incidents = [];
     private readonly List<TimelineEntry> _timeline = [];
     private readonly Dictionary<(long, string, string, string), AlertMember> _members = [];
+    private readonly Dictionary<(string, string, string), ScheduledDowntime> _downtimes = [];
 
     public IReadOnlyDictionary<long, IncidentRecord> Incidents => _incidents;
 
@@ -18,6 +19,9 @@ public sealed class IncidentProjection
     public IReadOnlyCollection<AlertMember> Members => _members.Values;
 
     public IEnumerable<AlertMember> MembersOf(long incidentId) => _members.Values.Where(m => m.IncidentId == incidentId);
+
+    /// <summary>The objects in scheduled downtime.</summary>
+    public IReadOnlyCollection<ScheduledDowntime> Downtimes => _downtimes.Values;
 
     public void Apply(CommitPlan plan)
     {
@@ -39,6 +43,18 @@ public sealed class IncidentProjection
         foreach (var member in plan.Members)
         {
             _members[(member.IncidentId, member.Instance, member.Host, member.Service)] = member;
+        }
+
+        foreach (var downtime in plan.Downtimes)
+        {
+            if (downtime.Since is null)
+            {
+                _downtimes.Remove((downtime.Instance, downtime.Host, downtime.Service));
+            }
+            else
+            {
+                _downtimes[(downtime.Instance, downtime.Host, downtime.Service)] = downtime;
+            }
         }
 
         _timeline.AddRange(plan.Timeline);

@@ -59,6 +59,25 @@ public sealed class CrashRecoveryIntegrationTests : IDisposable
         Assert.Equal(Identities / 2, incidents.Count(i => i.GetProperty("status").GetString() == "open"));
     }
 
+    [Fact]
+    public async Task A_scheduled_downtime_that_started_before_a_kill_still_holds_a_problem_inside_it_in_maintenance()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await using (var first = await ServiceProcess.StartAsync(_dir.Path))
+        {
+            // Nagios announces a host's downtime with no incident open for it: there is nothing to hold yet.
+            await first.IngestAsync(Records.Host(NotificationType.DowntimeStart, host: "db07", state: AlertState.Up, output: "PING OK", timeT: now - 60));
+            first.Kill();
+        }
+
+        // A problem of one of its services arrives after the restart (a replay, another sender, the API).
+        await using var second = await ServiceProcess.StartAsync(_dir.Path);
+        await second.IngestAsync(Records.Service(NotificationType.Problem, host: "db07", service: "Disk", timeT: now));
+        var page = await second.WaitForAsync("/api/v1/incidents", p => p.GetProperty("items").GetArrayLength() == 1);
+        var incident = page.GetProperty("items")[0];
+        Assert.True(incident.GetProperty("inMaintenance").GetBoolean(), "the downtime was forgotten across the restart:\n" + second.Output);
+    }
+
     /// <summary>
     /// Every identity gets its problem repeated (each copy must count exactly once), and every other one recovers last,
     /// so a lost record shows as a low count or an open incident and a doubled one as a high count.

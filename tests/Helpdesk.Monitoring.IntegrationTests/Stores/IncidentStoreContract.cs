@@ -157,6 +157,35 @@ public abstract partial class IncidentStoreContract
         Assert.Empty(await store.Writes.FindAppliedAsync([later.EventId], default));
     }
 
+    protected async Task KeepsScheduledDowntimesFromStartToEndAndADeciderRebuiltFromThemHoldsProblemsInMaintenance()
+    {
+        await using var store = await CreateAsync();
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var since = DateTimeOffset.FromUnixTimeSeconds(Records.T0);
+        var started = Plans.Decide(decider,
+            Records.Host(NotificationType.DowntimeStart, host: "web01", state: AlertState.Up),
+            Records.Service(NotificationType.DowntimeStart, host: "db01", service: "Disk"),
+            Records.Service(NotificationType.DowntimeStart, host: "fs01", service: "Disk"),
+            Records.Service(NotificationType.DowntimeEnd, host: "fs01", service: "Disk", state: AlertState.Ok, timeT: Records.T0 + 5));
+        Assert.True((await store.Writes.CommitAsync(started, default)).IsCommitted);
+
+        var snapshot = await store.Writes.LoadAsync(default);
+        Assert.Equal([new ScheduledDowntime("nagios-a", "db01", "Disk", since), new ScheduledDowntime("nagios-a", "web01", "", since)],
+            snapshot.Downtimes.OrderBy(d => d.Host));
+
+        // Rebuilt from the store, a decider holds a problem on the host's services in maintenance.
+        var rebuilt = new IncidentDecider(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members, snapshot.Downtimes);
+        await store.Writes.CommitAsync(Plans.Decide(rebuilt,
+            Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 60),
+            Records.Service(NotificationType.DowntimeCancelled, host: "db01", service: "Disk", state: AlertState.Ok, timeT: Records.T0 + 61)), default);
+        Assert.True((await store.Reads.GetAsync(1, default))!.Incident.InMaintenance);
+        Assert.Equal([new ScheduledDowntime("nagios-a", "web01", "", since)], (await store.Writes.LoadAsync(default)).Downtimes);
+
+        // The first plan again is refused whole (its events were applied): the downtime db01 ended stays ended.
+        Assert.False((await store.Writes.CommitAsync(started, default)).IsCommitted);
+        Assert.Single((await store.Writes.LoadAsync(default)).Downtimes);
+    }
+
     protected async Task RefusesAPlanCommittedTwiceWhole()
     {
         await using var store = await CreateAsync();

@@ -49,6 +49,10 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     public Task Commits_and_loads_incidents_members_and_clocks() => CommitsAndLoadsIncidentsMembersAndClocks();
 
     [SqlServerFact]
+    public Task Keeps_scheduled_downtimes_from_start_to_end_and_a_decider_rebuilt_from_them_holds_problems_in_maintenance() =>
+        KeepsScheduledDowntimesFromStartToEndAndADeciderRebuiltFromThemHoldsProblemsInMaintenance();
+
+    [SqlServerFact]
     public Task Reads_back_every_field_as_decided() => ReadsBackEveryFieldAsDecided();
 
     [SqlServerFact]
