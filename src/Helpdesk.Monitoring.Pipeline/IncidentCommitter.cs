@@ -332,6 +332,6 @@ public sealed class IncidentCommitter
 
         // Ids created before now, or before the newest id ever applied, may be redeliveries: those ask the store.
         var watermark = Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds(), snapshot.MaxEventUnixMs + 1);
-        return new IncidentDecider(policy, snapshot.Live, snapshot.LastIncidentId, watermark, snapshot.Members, snapshot.Downtimes);
+        return new IncidentDecider(policy, snapshot.Live, snapshot.LastIncidentId, watermark, snapshot.Members, snapshot.Downtimes, snapshot.EarlyRecoveries);
     }
 }

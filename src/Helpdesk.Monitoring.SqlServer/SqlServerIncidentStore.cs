@@ -30,10 +30,11 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
             SqlServerRows.ReadMember, [], cancellationToken);
         var downtimes = await ReadAllAsync(connection, SqlServerStatements.LoadDowntimes,
             r => new ScheduledDowntime(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3))), [], cancellationToken);
+        var recoveries = await ReadAllAsync(connection, SqlServerStatements.LoadEarlyRecoveries, SqlServerRows.ReadEarlyRecovery, [], cancellationToken);
         await using var command = new SqlCommand(SqlServerStatements.LoadHighestIds, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new StoreSnapshot(live, reader.GetInt64(0), reader.GetInt64(1)) { Members = members, Downtimes = downtimes };
+        return new StoreSnapshot(live, reader.GetInt64(0), reader.GetInt64(1)) { Members = members, Downtimes = downtimes, EarlyRecoveries = recoveries };
     }
 
     public async ValueTask<IReadOnlySet<Guid>> FindAppliedAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
@@ -60,6 +61,7 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
             SqlServerRows.Table("@incident_events", "dbo.helpdesk_incident_event", SqlServerRows.IncidentEvents(plan.IncidentEvents)),
             SqlServerRows.Table("@deliveries", "dbo.helpdesk_delivery", SqlServerRows.Deliveries(plan.Deliveries)),
             SqlServerRows.Table("@downtimes", "dbo.helpdesk_downtime", SqlServerRows.Downtimes(plan.Downtimes)),
+            SqlServerRows.Table("@recoveries", "dbo.helpdesk_early_recovery", SqlServerRows.EarlyRecoveries(plan)),
         ], cancellationToken);
         if (refused.Count == 0)
         {

@@ -94,6 +94,29 @@ internal static class SqlServerRows
         return table;
     }
 
+    /// <summary>Early recoveries held (with their fields) and let go (names only), keyed as members are.</summary>
+    public static DataTable EarlyRecoveries(CommitPlan plan)
+    {
+        var table = Columns(("object_key", typeof(byte[])), ("held", typeof(bool)), ("instance", typeof(string)), ("host", typeof(string)),
+            ("service", typeof(string)), ("reported_at", typeof(long)), ("problem_id", typeof(string)), ("output", typeof(string)), ("state", typeof(string)),
+            ("event_id", typeof(byte[])));
+        foreach (var r in plan.HeldRecoveries)
+        {
+            table.Rows.Add(IdentityKey(r.Instance, r.Host, r.Service), true, r.Instance, r.Host, r.Service, r.TimeT, r.ProblemId, r.Output,
+                NagiosNames.Of(r.State), r.EventId.ToByteArray(bigEndian: true));
+        }
+
+        foreach (var (instance, host, service) in plan.LetGoRecoveries)
+        {
+            table.Rows.Add(IdentityKey(instance, host, service), false, instance, host, service, 0L, "", "", "", new byte[16]);
+        }
+
+        return table;
+    }
+
+    public static EarlyRecovery ReadEarlyRecovery(SqlDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
+        r.GetString(5), NagiosNames.ParseState(r.GetString(6)), new Guid((byte[])r[7], bigEndian: true));
+
     public static DataTable Deliveries(IEnumerable<Delivery> deliveries)
     {
         var table = Columns(("channel", typeof(string)), ("event_id", typeof(byte[])), ("incident_id", typeof(long)), ("seq", typeof(int)),

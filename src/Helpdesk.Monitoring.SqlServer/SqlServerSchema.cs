@@ -159,9 +159,9 @@ internal static class SqlServerSchema
         CREATE INDEX ix_incident_closed ON dbo.incident (closed_at) WHERE status = 'closed';
         """,
         """
-        -- v13 (as in the SQLite store): the objects in scheduled downtime, so that a restart (or another instance taking over a host) remembers
-        -- a downtime that started before it. One row from DOWNTIMESTART until DOWNTIMEEND or DOWNTIMECANCELLED; the key
-        -- is a SHA-256 of the identity, as for members.
+        -- v13 (as in the SQLite store): what the decider remembers beside the incidents, so that a restart (or another
+        -- instance taking over a host) remembers it too. The objects in scheduled downtime: one row from DOWNTIMESTART
+        -- until DOWNTIMEEND or DOWNTIMECANCELLED; the key is a SHA-256 of the identity, as for members.
         CREATE TABLE dbo.scheduled_downtime (
             object_key BINARY(32) NOT NULL CONSTRAINT pk_scheduled_downtime PRIMARY KEY,
             instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL, since BIGINT NOT NULL
@@ -170,6 +170,17 @@ internal static class SqlServerSchema
         CREATE TYPE dbo.helpdesk_downtime AS TABLE (
             object_key BINARY(32) NOT NULL PRIMARY KEY, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL,
             service NVARCHAR(255) NOT NULL, since BIGINT NULL);
+        -- A RECOVERY that came before its PROBLEM, until that PROBLEM comes; reported_at is Nagios' TIMET in seconds.
+        CREATE TABLE dbo.early_recovery (
+            object_key BINARY(32) NOT NULL CONSTRAINT pk_early_recovery PRIMARY KEY,
+            instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL, service NVARCHAR(255) NOT NULL, reported_at BIGINT NOT NULL,
+            problem_id NVARCHAR(255) NOT NULL, output NVARCHAR(MAX) NOT NULL, state VARCHAR(16) NOT NULL, event_id BINARY(16) NOT NULL
+        );
+        -- One held (held = 1, with its fields) or let go (held = 0).
+        CREATE TYPE dbo.helpdesk_early_recovery AS TABLE (
+            object_key BINARY(32) NOT NULL PRIMARY KEY, held BIT NOT NULL, instance NVARCHAR(255) NOT NULL, host NVARCHAR(255) NOT NULL,
+            service NVARCHAR(255) NOT NULL, reported_at BIGINT NOT NULL, problem_id NVARCHAR(255) NOT NULL, output NVARCHAR(MAX) NOT NULL,
+            state VARCHAR(16) NOT NULL, event_id BINARY(16) NOT NULL);
         """,
     ];
 

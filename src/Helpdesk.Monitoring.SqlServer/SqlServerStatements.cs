@@ -79,6 +79,12 @@ internal static class SqlServerStatements
         WHEN MATCHED THEN UPDATE SET since = s.since
         WHEN NOT MATCHED THEN INSERT (object_key, instance, host, service, since) VALUES (s.object_key, s.instance, s.host, s.service, s.since);
         DELETE t FROM dbo.scheduled_downtime t JOIN @downtimes s ON s.object_key = t.object_key WHERE s.since IS NULL;
+        MERGE dbo.early_recovery AS t
+        USING (SELECT * FROM @recoveries WHERE held = 1) AS s ON t.object_key = s.object_key
+        WHEN MATCHED THEN UPDATE SET reported_at = s.reported_at, problem_id = s.problem_id, output = s.output, state = s.state, event_id = s.event_id
+        WHEN NOT MATCHED THEN INSERT (object_key, instance, host, service, reported_at, problem_id, output, state, event_id)
+            VALUES (s.object_key, s.instance, s.host, s.service, s.reported_at, s.problem_id, s.output, s.state, s.event_id);
+        DELETE t FROM dbo.early_recovery t JOIN @recoveries s ON s.object_key = t.object_key WHERE s.held = 0;
         COMMIT TRANSACTION;
         """;
 
@@ -161,6 +167,8 @@ internal static class SqlServerStatements
         $"SELECT {SqlServerRows.MemberColumns} FROM dbo.incident_member WHERE incident_id IN (SELECT id FROM dbo.incident WHERE status <> 'closed')";
 
     public const string LoadDowntimes = "SELECT instance, host, service, since FROM dbo.scheduled_downtime";
+
+    public const string LoadEarlyRecoveries = "SELECT instance, host, service, reported_at, problem_id, output, state, event_id FROM dbo.early_recovery";
 
     // Numbers are never given twice: the highest may be archived already.
     public const string LoadHighestIds = "SELECT (SELECT MAX(id) FROM (SELECT COALESCE((SELECT MAX(id) FROM dbo.incident), 0) AS id "
@@ -293,6 +301,7 @@ internal static class SqlServerStatements
         yield return (nameof(LoadLiveMembers), LoadLiveMembers);
         yield return (nameof(LoadHighestIds), LoadHighestIds);
         yield return (nameof(LoadDowntimes), LoadDowntimes);
+        yield return (nameof(LoadEarlyRecoveries), LoadEarlyRecoveries);
         yield return (nameof(FindApplied), FindApplied);
         yield return (nameof(PruneApplied), PruneApplied);
         yield return (nameof(ClosedBefore), ClosedBefore);

@@ -61,7 +61,17 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     private const string EndDowntimeSql = "DELETE FROM scheduled_downtime WHERE instance = ?1 AND host = ?2 AND service = ?3";
 
+    private const string HoldRecoverySql =
+        "INSERT INTO early_recovery (instance, host, service, reported_at, problem_id, output, state, event_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+        + "ON CONFLICT DO UPDATE SET reported_at = ?4, problem_id = ?5, output = ?6, state = ?7, event_id = ?8";
+
+    private const string LetGoRecoverySql = "DELETE FROM early_recovery WHERE instance = ?1 AND host = ?2 AND service = ?3";
+
     public RawStatement InsertEvent { get; } = new(writer, InsertEventSql);
+
+    public RawStatement HoldRecovery { get; } = new(writer, HoldRecoverySql);
+
+    public RawStatement LetGoRecovery { get; } = new(writer, LetGoRecoverySql);
 
     public RawStatement StartDowntime { get; } = new(writer, StartDowntimeSql);
 
@@ -87,7 +97,7 @@ internal sealed class SqliteCommitStatements(SqliteConnection writer) : IDisposa
 
     public void Dispose()
     {
-        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent, StartDowntime, EndDowntime })
+        foreach (var statement in new[] { InsertEvent, InsertDelivery, UpsertMember, InsertIncident, InsertCounters, InsertDescription, UpdateIncident, UpdateIncidentKeepingStatus, InsertDelta, InsertIncidentEvent, StartDowntime, EndDowntime, HoldRecovery, LetGoRecovery })
         {
             statement.Dispose();
         }

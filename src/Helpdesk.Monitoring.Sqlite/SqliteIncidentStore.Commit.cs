@@ -65,7 +65,24 @@ public sealed partial class SqliteIncidentStore
         var changedElsewhere = InsertIncidentEvents(plan.Timeline, plan.IncidentEvents);
         InsertDeliveries(plan.Deliveries);
         WriteDowntimes(plan.Downtimes);
+        WriteEarlyRecoveries(plan);
         return (changedElsewhere, deltas);
+    }
+
+    private void WriteEarlyRecoveries(CommitPlan plan)
+    {
+        foreach (var (instance, host, service) in plan.LetGoRecoveries)
+        {
+            Statements.LetGoRecovery.Bind(1, instance).Bind(2, host).Bind(3, service).Execute();
+        }
+
+        Span<byte> id = stackalloc byte[16];
+        foreach (var r in plan.HeldRecoveries)
+        {
+            r.EventId.TryWriteBytes(id, bigEndian: true, out _);
+            Statements.HoldRecovery.Bind(1, r.Instance).Bind(2, r.Host).Bind(3, r.Service).Bind(4, r.TimeT).Bind(5, r.ProblemId).Bind(6, r.Output)
+                .Bind(7, NagiosNames.Of(r.State)).Bind(8, id).Execute();
+        }
     }
 
     private void WriteDowntimes(IReadOnlyCollection<ScheduledDowntime> downtimes)

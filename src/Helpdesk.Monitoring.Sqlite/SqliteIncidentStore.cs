@@ -65,7 +65,9 @@ public sealed partial class SqliteIncidentStore : IIncidentStore, IIncidentQueri
             var lastId = Scalar(connection, "SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM incident), (SELECT COALESCE(MAX(id), 0) FROM archived_incident))");
             var maxEventMs = Scalar(connection, "SELECT COALESCE(MAX(event_ms), 0) FROM applied_event");
             var downtimes = ReadAll(connection, "SELECT instance, host, service, since FROM scheduled_downtime", SqliteRows.Downtime);
-            return new StoreSnapshot(live, lastId, maxEventMs) { Members = members, Downtimes = downtimes };
+            var recoveries = ReadAll(connection,
+                "SELECT instance, host, service, reported_at, problem_id, output, state, event_id FROM early_recovery", SqliteRows.EarlyRecovery);
+            return new StoreSnapshot(live, lastId, maxEventMs) { Members = members, Downtimes = downtimes, EarlyRecoveries = recoveries };
         }
         finally
         {

@@ -29,6 +29,9 @@ internal static class SqliteRows
 
     public static ScheduledDowntime Downtime(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), ColumnText.At(r.GetInt64(3)));
 
+    public static EarlyRecovery EarlyRecovery(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
+        r.GetString(5), NagiosNames.ParseState(r.GetString(6)), ColumnText.Guid((byte[])r[7]));
+
     /// <summary>Reads the columns of the current row one after another.</summary>
     private struct ReaderRow(SqliteDataReader reader) : IColumnReader
     {

@@ -322,14 +322,27 @@ internal static class SqliteSchema
             SELECT incident_id, seq, at, timeline_kind, cause, text FROM incident_event;
         """,
         """
-        -- v13: the objects in scheduled downtime, so that a restart remembers a downtime that started before it (a
-        -- problem inside it opens in maintenance). One row from DOWNTIMESTART until DOWNTIMEEND or DOWNTIMECANCELLED;
-        -- an empty service is the host itself, whose downtime covers its services.
+        -- v13: what the decider remembers beside the incidents, so that a restart remembers it too. The objects in
+        -- scheduled downtime (a problem inside one opens in maintenance): one row from DOWNTIMESTART until DOWNTIMEEND
+        -- or DOWNTIMECANCELLED; an empty service is the host itself, whose downtime covers its services.
         CREATE TABLE scheduled_downtime (
             instance TEXT NOT NULL,
             host TEXT NOT NULL,
             service TEXT NOT NULL,
             since INTEGER NOT NULL,
+            PRIMARY KEY (instance, host, service)
+        ) WITHOUT ROWID;
+        -- A RECOVERY that came before its PROBLEM (parallel Nagios workers), until that PROBLEM comes and is resolved
+        -- by it; reported_at is Nagios' TIMET in seconds.
+        CREATE TABLE early_recovery (
+            instance TEXT NOT NULL,
+            host TEXT NOT NULL,
+            service TEXT NOT NULL,
+            reported_at INTEGER NOT NULL,
+            problem_id TEXT NOT NULL,
+            output TEXT NOT NULL,
+            state TEXT NOT NULL,
+            event_id BLOB NOT NULL,
             PRIMARY KEY (instance, host, service)
         ) WITHOUT ROWID;
         """,

@@ -27,6 +27,9 @@ public sealed class CommitPlan
     // Each object's last downtime change in the batch: a start and an end in one batch leave the end.
     private readonly Dictionary<(string Instance, string Host, string Service), ScheduledDowntime> _downtimes = [];
 
+    // Each object's early recovery as the batch leaves it: held (a value) or let go (null).
+    private readonly Dictionary<(string Instance, string Host, string Service), EarlyRecovery?> _recoveries = [];
+
     // Beside each incident event, what routing looks at (team, customer, maintenance are not in the event's row).
     private readonly List<OutboundEvent> _outbound = [];
 
@@ -60,12 +63,23 @@ public sealed class CommitPlan
 
     internal void Downtime(ScheduledDowntime change) => _downtimes[(change.Instance, change.Host, change.Service)] = change;
 
+    /// <summary>Recoveries that came before their problem and wait for it, as this batch leaves them.</summary>
+    public IEnumerable<EarlyRecovery> HeldRecoveries => _recoveries.Count == 0 ? [] : _recoveries.Values.Where(r => r is not null).Select(r => r!.Value);
+
+    /// <summary>Objects whose early recovery this batch let go (its problem came, or the bound was reached).</summary>
+    public IEnumerable<(string Instance, string Host, string Service)> LetGoRecoveries =>
+        _recoveries.Count == 0 ? [] : _recoveries.Where(r => r.Value is null).Select(r => r.Key);
+
+    internal void RecoveryHeld(EarlyRecovery recovery) => _recoveries[(recovery.Instance, recovery.Host, recovery.Service)] = recovery;
+
+    internal void RecoveryLetGo(EarlyRecovery recovery) => _recoveries[(recovery.Instance, recovery.Host, recovery.Service)] = null;
+
     /// <summary>Problems that would have opened an incident, by Nagios second: the storm rate other instances see.</summary>
     public IReadOnlyDictionary<long, int> NewProblemsBySecond => _newProblems;
 
     internal void NewProblem(long timeT) => _newProblems[timeT] = _newProblems.GetValueOrDefault(timeT) + 1;
 
-    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0 && _dirtyMembers.Count == 0 && _members.Count == 0 && _downtimes.Count == 0;
+    public bool IsEmpty => _events.Count == 0 && _dirty.Count == 0 && _inserts.Count == 0 && _updates.Count == 0 && _counters.Count == 0 && _dirtyMembers.Count == 0 && _members.Count == 0 && _downtimes.Count == 0 && _recoveries.Count == 0;
 
     public int IncidentsWritten => _inserts.Count + _updates.Count + _counters.Count;
 
@@ -185,5 +199,6 @@ public sealed class CommitPlan
         _newProblems.Clear();
         _deliveries.Clear();
         _downtimes.Clear();
+        _recoveries.Clear();
     }
 }

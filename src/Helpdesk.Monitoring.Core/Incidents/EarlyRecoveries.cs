@@ -3,9 +3,10 @@ using Helpdesk.Monitoring.Notifications;
 namespace Helpdesk.Monitoring.Incidents;
 
 /// <summary>
-/// Recoveries that arrived before any problem of theirs, per identity; bounded, kept in memory only. A RECOVERY with
-/// nothing to resolve may have overtaken its PROBLEM (parallel Nagios workers): remembered here, the PROBLEM, when it
-/// comes, opens an incident (or joins one) that is resolved at once instead of left open forever.
+/// Recoveries that arrived before any problem of theirs, per identity; bounded. A RECOVERY with nothing to resolve may
+/// have overtaken its PROBLEM (parallel Nagios workers): remembered here, the PROBLEM, when it comes, opens an incident
+/// (or joins one) that is resolved at once instead of left open forever. Each one held or let go is written with its
+/// batch (<see cref="CommitPlan.HeldRecoveries"/>), so a restart between the two still resolves the incident.
 /// </summary>
 internal sealed class EarlyRecoveries
 {
@@ -16,19 +17,36 @@ internal sealed class EarlyRecoveries
     /// <summary>None waits: the common case, checked before a problem's id is decoded for <see cref="TryTake"/>.</summary>
     public bool IsEmpty => _byIdentity.Count == 0;
 
-    public void Remember(ReadOnlySpan<byte> record, in NotificationFields f, string problemId)
+    /// <summary>What the store kept: the recoveries still waiting for their problem before a restart.</summary>
+    public void Restore(IEnumerable<EarlyRecovery> kept)
+    {
+        foreach (var r in kept)
+        {
+            _byIdentity[Fingerprint.Of(r.Instance, r.Host, r.Service)] = r;
+        }
+    }
+
+    public void Remember(ReadOnlySpan<byte> record, in NotificationFields f, string problemId, CommitPlan plan)
     {
         if (_byIdentity.Count >= Capacity)
         {
             // Rare (a flood of recoveries for unknown objects): forget them all rather than grow without bound.
+            foreach (var forgotten in _byIdentity.Values)
+            {
+                plan.RecoveryLetGo(forgotten);
+            }
+
             _byIdentity.Clear();
         }
 
-        _byIdentity[IncidentIndex.KeyOf(record, in f)] = new EarlyRecovery(f.TimeT, problemId, NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
+        var recovery = new EarlyRecovery(NotificationDecoder.Text(record, f.Instance), NotificationDecoder.Text(record, f.Host),
+            NotificationDecoder.Text(record, f.Service), f.TimeT, problemId, NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
+        _byIdentity[IncidentIndex.KeyOf(record, in f)] = recovery;
+        plan.RecoveryHeld(recovery);
     }
 
     /// <summary>Takes the recovery that ends the problem now arriving, if one came first.</summary>
-    public bool TryTake(ReadOnlySpan<byte> record, in NotificationFields f, string problemId, out byte[] identity, out EarlyRecovery recovery)
+    public bool TryTake(ReadOnlySpan<byte> record, in NotificationFields f, string problemId, CommitPlan plan, out byte[] identity, out EarlyRecovery recovery)
     {
         recovery = default;
         identity = IncidentIndex.KeyOf(record, in f);
@@ -38,12 +56,13 @@ internal sealed class EarlyRecoveries
         }
 
         _byIdentity.Remove(identity);
+        plan.RecoveryLetGo(recovery);
         return true;
     }
 }
 
-/// <summary>A recovery that came first.</summary>
-internal readonly record struct EarlyRecovery(long TimeT, string ProblemId, string Output, AlertState State, Guid EventId)
+/// <summary>A recovery that came first, as the store keeps it: its object, Nagios time, problem id, output, state and event.</summary>
+public readonly record struct EarlyRecovery(string Instance, string Host, string Service, long TimeT, string ProblemId, string Output, AlertState State, Guid EventId)
 {
     /// <summary>Whether it ends the problem now arriving: the same problem id, or without ids, a later time.</summary>
     public bool Ends(string problemId, long problemTimeT) =>

@@ -9,7 +9,7 @@ public sealed partial class IncidentDecider
     {
         if (incident is null)
         {
-            _earlyRecoveries.Remember(record, in f, ProblemIdOf(record, in f));
+            _earlyRecoveries.Remember(record, in f, ProblemIdOf(record, in f), plan);
             return Decision.Ignored;
         }
 

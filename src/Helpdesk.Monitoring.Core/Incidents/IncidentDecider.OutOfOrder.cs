@@ -9,7 +9,7 @@ public sealed partial class IncidentDecider
     private Decision OpenUnlessRecovered(Notification n, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan, string rule = "", string groupKey = "")
     {
         var opened = Open(n, now, plan, rule, groupKey);
-        if (_earlyRecoveries.IsEmpty || !_earlyRecoveries.TryTake(record, in f, ProblemIdOf(record, in f), out _, out var recovery))
+        if (_earlyRecoveries.IsEmpty || !_earlyRecoveries.TryTake(record, in f, ProblemIdOf(record, in f), plan, out _, out var recovery))
         {
             return opened;
         }
@@ -27,7 +27,7 @@ public sealed partial class IncidentDecider
     private Decision JoinUnlessRecovered(IncidentState incident, Notification n, ReadOnlySpan<byte> record, in NotificationFields f, string rule, string key, DateTimeOffset now, CommitPlan plan)
     {
         var joined = Join(incident, n, rule, key, now, plan);
-        if (_earlyRecoveries.IsEmpty || !_earlyRecoveries.TryTake(record, in f, ProblemIdOf(record, in f), out var identity, out var recovery))
+        if (_earlyRecoveries.IsEmpty || !_earlyRecoveries.TryTake(record, in f, ProblemIdOf(record, in f), plan, out var identity, out var recovery))
         {
             return joined;
         }

@@ -34,8 +34,9 @@ public sealed partial class IncidentDecider
     /// <param name="watermarkUnixMs">Event ids created before this are checked against the store.</param>
     /// <param name="members">The correlated alerts of the live incidents.</param>
     /// <param name="downtimes">The objects in scheduled downtime, as the store kept them.</param>
+    /// <param name="earlyRecoveries">Recoveries still waiting for the problem they overtook, as the store kept them.</param>
     public IncidentDecider(IncidentPolicy policy, IEnumerable<IncidentRecord> live, long lastId, long watermarkUnixMs, IEnumerable<AlertMember>? members = null,
-        IEnumerable<ScheduledDowntime>? downtimes = null)
+        IEnumerable<ScheduledDowntime>? downtimes = null, IEnumerable<EarlyRecovery>? earlyRecoveries = null)
     {
         _policy = policy;
         _index = new IncidentIndex(lastId, () => policy.Topology.Current);
@@ -43,6 +44,7 @@ public sealed partial class IncidentDecider
         _sla = new SlaClocks(policy, _clocks);
         _seen = new SeenEvents(policy.SeenEventCapacity, watermarkUnixMs);
         _downtimes.Restore(downtimes ?? []);
+        _earlyRecoveries.Restore(earlyRecoveries ?? []);
         foreach (var record in live.OrderBy(r => r.Id))
         {
             Admit(record);

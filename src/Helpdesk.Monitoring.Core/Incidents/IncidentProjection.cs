@@ -10,6 +10,7 @@ public sealed class IncidentProjection
     private readonly List<TimelineEntry> _timeline = [];
     private readonly Dictionary<(long, string, string, string), AlertMember> _members = [];
     private readonly Dictionary<(string, string, string), ScheduledDowntime> _downtimes = [];
+    private readonly Dictionary<(string, string, string), EarlyRecovery> _recoveries = [];
 
     public IReadOnlyDictionary<long, IncidentRecord> Incidents => _incidents;
 
@@ -22,6 +23,9 @@ public sealed class IncidentProjection
 
     /// <summary>The objects in scheduled downtime.</summary>
     public IReadOnlyCollection<ScheduledDowntime> Downtimes => _downtimes.Values;
+
+    /// <summary>Recoveries that came before their problem and wait for it.</summary>
+    public IReadOnlyCollection<EarlyRecovery> EarlyRecoveries => _recoveries.Values;
 
     public void Apply(CommitPlan plan)
     {
@@ -55,6 +59,16 @@ public sealed class IncidentProjection
             {
                 _downtimes[(downtime.Instance, downtime.Host, downtime.Service)] = downtime;
             }
+        }
+
+        foreach (var letGo in plan.LetGoRecoveries)
+        {
+            _recoveries.Remove(letGo);
+        }
+
+        foreach (var held in plan.HeldRecoveries)
+        {
+            _recoveries[(held.Instance, held.Host, held.Service)] = held;
         }
 
         _timeline.AddRange(plan.Timeline);

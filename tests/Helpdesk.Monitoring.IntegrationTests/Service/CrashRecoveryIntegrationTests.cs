@@ -78,6 +78,25 @@ public sealed class CrashRecoveryIntegrationTests : IDisposable
         Assert.True(incident.GetProperty("inMaintenance").GetBoolean(), "the downtime was forgotten across the restart:\n" + second.Output);
     }
 
+    [Fact]
+    public async Task A_recovery_that_overtook_its_problem_before_a_kill_still_resolves_the_incident_the_problem_opens_after_it()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await using (var first = await ServiceProcess.StartAsync(_dir.Path))
+        {
+            // Two Nagios workers: the RECOVERY arrives first.
+            await first.IngestAsync(Records.Service(NotificationType.Recovery, host: "web07", state: AlertState.Ok, output: "HTTP OK", timeT: now - 30)
+                with { ServiceProblemId = "4711", LastServiceProblemId = "0" });
+            first.Kill();
+        }
+
+        await using var second = await ServiceProcess.StartAsync(_dir.Path);
+        await second.IngestAsync(Records.Service(NotificationType.Problem, host: "web07", timeT: now - 90) with { ServiceProblemId = "4711" });
+        var page = await second.WaitForAsync("/api/v1/incidents", p => p.GetProperty("items").GetArrayLength() == 1);
+        Assert.True(page.GetProperty("items")[0].GetProperty("status").GetString() is "resolved" or "closed",
+            "the early recovery was forgotten across the restart:\n" + page + "\n" + second.Output);
+    }
+
     /// <summary>
     /// Every identity gets its problem repeated (each copy must count exactly once), and every other one recovers last,
     /// so a lost record shows as a low count or an open incident and a doubled one as a high count.

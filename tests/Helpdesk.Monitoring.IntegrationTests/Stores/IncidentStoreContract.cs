@@ -186,6 +186,28 @@ public abstract partial class IncidentStoreContract
         Assert.Single((await store.Writes.LoadAsync(default)).Downtimes);
     }
 
+    protected async Task KeepsARecoveryThatCameBeforeItsProblemUntilThatProblemComes()
+    {
+        await using var store = await CreateAsync();
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var recovery = Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "HTTP OK - 200", timeT: Records.T0 + 60)
+            with { ServiceProblemId = "77", LastServiceProblemId = "0" };
+        Assert.True((await store.Writes.CommitAsync(Plans.Decide(decider, recovery,
+            Records.Service(NotificationType.Recovery, host: "db01", state: AlertState.Ok, timeT: Records.T0 + 60)), default)).IsCommitted);
+
+        var snapshot = await store.Writes.LoadAsync(default);
+        Assert.Equal(new EarlyRecovery("nagios-a", "web01", "HTTP", Records.T0 + 60, "77", "HTTP OK - 200", AlertState.Ok, recovery.EventId),
+            snapshot.EarlyRecoveries.Single(r => r.Host == "web01"));
+
+        // Rebuilt from the store, a decider resolves the incident the late problem opens, and lets that recovery go.
+        var rebuilt = new IncidentDecider(new IncidentPolicy(), snapshot.Live, snapshot.LastIncidentId, 0, snapshot.Members, snapshot.Downtimes,
+            snapshot.EarlyRecoveries);
+        await store.Writes.CommitAsync(Plans.Decide(rebuilt,
+            Records.Service(NotificationType.Problem, host: "web01", timeT: Records.T0) with { ServiceProblemId = "77" }), default);
+        Assert.Equal(IncidentStatus.Resolved, (await store.Reads.GetAsync(1, default))!.Incident.Status);
+        Assert.Equal(["db01"], (await store.Writes.LoadAsync(default)).EarlyRecoveries.Select(r => r.Host));
+    }
+
     protected async Task RefusesAPlanCommittedTwiceWhole()
     {
         await using var store = await CreateAsync();

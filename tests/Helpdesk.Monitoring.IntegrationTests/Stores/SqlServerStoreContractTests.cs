@@ -53,6 +53,9 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
         KeepsScheduledDowntimesFromStartToEndAndADeciderRebuiltFromThemHoldsProblemsInMaintenance();
 
     [SqlServerFact]
+    public Task Keeps_a_recovery_that_came_before_its_problem_until_that_problem_comes() => KeepsARecoveryThatCameBeforeItsProblemUntilThatProblemComes();
+
+    [SqlServerFact]
     public Task Reads_back_every_field_as_decided() => ReadsBackEveryFieldAsDecided();
 
     [SqlServerFact]

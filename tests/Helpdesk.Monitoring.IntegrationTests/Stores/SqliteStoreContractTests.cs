@@ -49,6 +49,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
         KeepsScheduledDowntimesFromStartToEndAndADeciderRebuiltFromThemHoldsProblemsInMaintenance();
 
     [Fact]
+    public Task Keeps_a_recovery_that_came_before_its_problem_until_that_problem_comes() => KeepsARecoveryThatCameBeforeItsProblemUntilThatProblemComes();
+
+    [Fact]
     public Task Reads_back_every_field_as_decided() => ReadsBackEveryFieldAsDecided();
 
     [Fact]

@@ -80,7 +80,7 @@ internal sealed class DeciderDriver
     /// <summary>A new decider built from what was committed, as the service does at start.</summary>
     public void Restart(IncidentPolicy? policy = null) =>
         Decider = new IncidentDecider(policy ?? Policy, _committed.Incidents.Values.Where(i => i.Status != IncidentStatus.Closed),
-            _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds(), _committed.Members, _committed.Downtimes);
+            _committed.Incidents.Keys.DefaultIfEmpty().Max(), Now.ToUnixTimeMilliseconds(), _committed.Members, _committed.Downtimes, _committed.EarlyRecoveries);
 
     /// <summary>What this decider exported after each commit (scale-out: what it writes to the shared state).</summary>
     public IReadOnlyList<LiveIncident> Exported => _exported;

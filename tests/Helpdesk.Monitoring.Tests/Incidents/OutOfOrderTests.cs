@@ -119,6 +119,46 @@ public sealed class OutOfOrderTests
         }
     }
 
+    [Fact]
+    public void Every_arrival_order_gives_the_same_incident_with_a_restart_after_every_arrival()
+    {
+        // What the decider remembers between arrivals (an early recovery above all) must survive the store and back.
+        foreach (var problemId in new[] { "", "91" })
+        {
+            var episode = new[] { Problem(Records.T0, problemId), Problem(Records.T0, problemId), Problem(Records.T0, problemId), Recovery(Records.T0 + 60, problemId) };
+            foreach (var order in Permutations([0, 1, 2, 3]))
+            {
+                var d = new DeciderDriver();
+                foreach (var i in order)
+                {
+                    d.Apply(episode[i]);
+                    d.Restart();
+                }
+
+                var incident = d.Single();
+                var context = $"order {string.Join(",", order)}, problem id '{problemId}'";
+                Assert.True(incident.Status == IncidentStatus.Resolved, context);
+                Assert.True(incident.AlertCount == 3, context + $": alertCount {incident.AlertCount}");
+                Assert.True(incident.ReopenCount == 0, context);
+                Assert.True(d.Committed.EarlyRecoveries.Count == 0, context + ": the early recovery was not let go once used");
+            }
+        }
+    }
+
+    [Fact]
+    public void An_early_recovery_is_written_with_its_batch_and_let_go_when_its_problem_comes()
+    {
+        var d = new DeciderDriver();
+        var recovery = Recovery(Records.T0 + 60, "77");
+        d.Apply(recovery);
+        Assert.Equal(new EarlyRecovery("nagios-a", "web01", "HTTP", Records.T0 + 60, "77", "OK", AlertState.Ok, recovery.EventId),
+            Assert.Single(d.Committed.EarlyRecoveries));
+
+        // A problem of another episode does not take it.
+        d.Apply(Problem(Records.T0 + 120, "78"));
+        Assert.Single(d.Committed.EarlyRecoveries);
+    }
+
     private static IEnumerable<int[]> Permutations(int[] items)
     {
         if (items.Length <= 1)
