@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel)
 versions=("$@")
-[ ${#versions[@]} -gt 0 ] || versions=(1:fa52161 2:491f4bc 3:e4f27b5 4:63a5a90 5:84ad806 6:875d876 7:f197cd1 8:556a87c 9:789e813 10:d997a97 11:61f6e30 12:79f6b2d 13:a13c78e)
+[ ${#versions[@]} -gt 0 ] || versions=(1:fa52161 2:491f4bc 3:e4f27b5 4:63a5a90 5:84ad806 6:875d876 7:f197cd1 8:556a87c 9:789e813 10:d997a97 11:61f6e30 12:79f6b2d 13:954c204)
 uuid() { cat /proc/sys/kernel/random/uuid; }
 record() { # type host service state output timet
   local service_fields=""
