@@ -28,8 +28,7 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
         var members = await ReadAllAsync(connection,
             SqlServerStatements.LoadLiveMembers,
             SqlServerRows.ReadMember, [], cancellationToken);
-        var downtimes = await ReadAllAsync(connection, SqlServerStatements.LoadDowntimes,
-            r => new ScheduledDowntime(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3))), [], cancellationToken);
+        var downtimes = await ReadAllAsync(connection, SqlServerStatements.LoadDowntimes, SqlServerRows.ReadDowntime, [], cancellationToken);
         var recoveries = await ReadAllAsync(connection, SqlServerStatements.LoadEarlyRecoveries, SqlServerRows.ReadEarlyRecovery, [], cancellationToken);
         await using var command = new SqlCommand(SqlServerStatements.LoadHighestIds, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -114,6 +114,9 @@ internal static class SqlServerRows
         return table;
     }
 
+    public static ScheduledDowntime ReadDowntime(SqlDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)));
+
     public static EarlyRecovery ReadEarlyRecovery(SqlDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4),
         r.GetString(5), NagiosNames.ParseState(r.GetString(6)), new Guid((byte[])r[7], bigEndian: true));
 

@@ -77,6 +77,10 @@ public sealed partial class IncidentDecider
         member.Recovered = true;
         member.State = f.State;
         member.LastOutput = output;
+
+        // The recovery ends the episode: a copy of its PROBLEM timed before it, arriving late, is that episode's and
+        // only counts (MemberProblem), instead of failing the member again or opening a new incident.
+        member.LastSeenAt = reported;
         incident.UpdatedAt = now;
         plan.MemberChanged(member);
         var text = $"{member.Name} recovered ({NagiosNames.Of(f.State)}): {output}";

@@ -40,6 +40,7 @@ public sealed partial class IncidentDecider
         member.Recovered = true;
         member.State = recovery.State;
         member.LastOutput = recovery.Output;
+        member.LastSeenAt = DateTimeOffset.FromUnixTimeSeconds(recovery.TimeT);
         ResolveIfDone(incident, DateTimeOffset.FromUnixTimeSeconds(recovery.TimeT), recovery.EventId,
             $"{member.Name} recovered ({NagiosNames.Of(recovery.State)}), reported before its problem arrived: {recovery.Output}", plan);
         return joined;

@@ -231,6 +231,27 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public void A_late_copy_of_a_members_problem_timed_before_its_recovery_only_counts_while_open_and_after_the_resolve()
+    {
+        // No problem ids (an older Nagios, or another sender): the member's recovery time bounds its episode.
+        var d = new DeciderDriver(Policy());
+        d.Apply(Records.Host(NotificationType.Problem, host: "web01"));
+        d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 5));
+        d.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 40));
+
+        // A contact's copy of the member's problem, timed between its problem and its recovery, arrives late.
+        Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 20)));
+        Assert.True(Assert.Single(d.MembersOf(d.Single().Id)).Recovered);
+
+        Assert.Equal(ApplyOutcome.Resolved, d.Apply(Records.Host(NotificationType.Recovery, host: "web01", state: AlertState.Up, timeT: Records.T0 + 60)));
+        Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 30)));
+        Assert.Equal(IncidentStatus.Resolved, Assert.Single(d.Incidents.Values).Status);
+
+        // After the recovery's time it is a new episode.
+        Assert.Equal(ApplyOutcome.Opened, d.Apply(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: Records.T0 + 600)));
+    }
+
+    [Fact]
     public void Time_window_groups_collect_by_key_up_to_their_size_and_window()
     {
         var group = new GroupingRule("web-outage", new RuleMatch { Service = "HTTP*" }, [GroupKey.Customer, GroupKey.Service], TimeSpan.FromMinutes(10), 3);
