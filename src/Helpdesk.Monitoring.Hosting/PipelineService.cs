@@ -77,6 +77,7 @@ public sealed class PipelineService(
         }
 
         metrics.ObserveActiveIncidents(() => committer.Decider.ActiveCount);
+        metrics.ObserveRemembered(() => committer.Decider.DowntimeCount, () => committer.Decider.EarlyRecoveryCount);
         metrics.ObserveReady(() => readiness.IsReady ? 1 : 0);
         metrics.ObserveStoreFailing(() => committer.StoreFailingFor().TotalSeconds);
         using var spoolMetrics = new SpoolMetrics(spool);

@@ -14,6 +14,11 @@ internal sealed class EarlyRecoveries
 
     private readonly Dictionary<byte[], EarlyRecovery> _byIdentity = new(FingerprintComparer.Instance);
 
+    // The dictionary's size as of the last change, for readers on other threads (a metrics scrape).
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
     /// <summary>None waits: the common case, checked before a problem's id is decoded for <see cref="TryTake"/>.</summary>
     public bool IsEmpty => _byIdentity.Count == 0;
 
@@ -24,6 +29,8 @@ internal sealed class EarlyRecoveries
         {
             _byIdentity[Fingerprint.Of(r.Instance, r.Host, r.Service)] = r;
         }
+
+        Volatile.Write(ref _count, _byIdentity.Count);
     }
 
     public void Remember(ReadOnlySpan<byte> record, in NotificationFields f, string problemId, CommitPlan plan)
@@ -42,6 +49,7 @@ internal sealed class EarlyRecoveries
         var recovery = new EarlyRecovery(NotificationDecoder.Text(record, f.Instance), NotificationDecoder.Text(record, f.Host),
             NotificationDecoder.Text(record, f.Service), f.TimeT, problemId, NotificationDecoder.Text(record, f.Output), f.State, f.EventId);
         _byIdentity[IncidentIndex.KeyOf(record, in f)] = recovery;
+        Volatile.Write(ref _count, _byIdentity.Count);
         plan.RecoveryHeld(recovery);
     }
 
@@ -56,6 +64,7 @@ internal sealed class EarlyRecoveries
         }
 
         _byIdentity.Remove(identity);
+        Volatile.Write(ref _count, _byIdentity.Count);
         plan.RecoveryLetGo(recovery);
         return true;
     }

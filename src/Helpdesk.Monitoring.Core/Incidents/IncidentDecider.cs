@@ -77,6 +77,12 @@ public sealed partial class IncidentDecider
 
     public long LastId => _index.LastId;
 
+    /// <summary>Objects in scheduled downtime; read by metrics scrapes on other threads.</summary>
+    public int DowntimeCount => _downtimes.Count;
+
+    /// <summary>Recoveries waiting for the problem they overtook; read by metrics scrapes on other threads.</summary>
+    public int EarlyRecoveryCount => _earlyRecoveries.Count;
+
     /// <summary>New problems other instances saw in the last minute (scale-out: from the shared state, per batch).</summary>
     public int OtherInstancesStormRate
     {

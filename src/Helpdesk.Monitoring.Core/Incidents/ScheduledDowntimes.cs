@@ -11,7 +11,10 @@ internal sealed class ScheduledDowntimes
 {
     private readonly Dictionary<byte[], DateTimeOffset> _since = new(FingerprintComparer.Instance);
 
-    public int Count => _since.Count;
+    // The dictionary's size as of the last change, for readers on other threads (a metrics scrape).
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>What the store kept: the downtimes that had started and not ended before a restart.</summary>
     public void Restore(IEnumerable<ScheduledDowntime> kept)
@@ -26,10 +29,16 @@ internal sealed class ScheduledDowntimes
     }
 
     /// <summary>False when the object was in downtime already (the first start is kept).</summary>
-    public bool Started(string instance, string host, string service, DateTimeOffset at) => _since.TryAdd(Fingerprint.Of(instance, host, service), at);
+    public bool Started(string instance, string host, string service, DateTimeOffset at) => Counted(_since.TryAdd(Fingerprint.Of(instance, host, service), at));
 
     /// <summary>False when the object was not in downtime.</summary>
-    public bool Ended(string instance, string host, string service) => _since.Remove(Fingerprint.Of(instance, host, service));
+    public bool Ended(string instance, string host, string service) => Counted(_since.Remove(Fingerprint.Of(instance, host, service)));
+
+    private bool Counted(bool changed)
+    {
+        Volatile.Write(ref _count, _since.Count);
+        return changed;
+    }
 
     /// <summary>When the downtime covering this object started (its own, or its host's for a service); null when none does.</summary>
     public DateTimeOffset? Covering(string instance, string host, string service)

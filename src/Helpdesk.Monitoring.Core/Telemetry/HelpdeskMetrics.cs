@@ -48,6 +48,8 @@ public sealed class HelpdeskMetrics : IDisposable
     private Func<double> _storeFailingSeconds = static () => 0;
     private Func<long> _activeIncidents = static () => 0;
     private Func<long> _stormActive = static () => 0;
+    private Func<long> _downtimes = static () => 0;
+    private Func<long> _earlyRecoveries = static () => 0;
     private Func<long> _topologyHosts = static () => 0;
     private Func<long> _archivedIncidents = static () => 0;
     private Func<long> _storeBytes = static () => 0;
@@ -91,6 +93,10 @@ public sealed class HelpdeskMetrics : IDisposable
         _meter.CreateObservableGauge("helpdesk_store_failing_seconds", () => _storeFailingSeconds(),
             unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
         _meter.CreateObservableGauge("helpdesk_active_incidents", () => _activeIncidents(), description: "Incidents open or acknowledged.");
+        _meter.CreateObservableGauge("helpdesk_scheduled_downtimes", () => _downtimes(),
+            description: "Hosts and services in scheduled downtime (from DOWNTIMESTART to its end), as this instance knows them.");
+        _meter.CreateObservableGauge("helpdesk_early_recoveries", () => _earlyRecoveries(),
+            description: "Recoveries that arrived before their problem and wait for it; one that keeps growing means problems are not arriving.");
         _ratings = _meter.CreateCounter<long>(HelpdeskMetricLabels.SatisfactionName, description: "Customers' answers to the satisfaction question after closure, by team and score (1 to 5).");
         _meter.CreateObservableGauge("helpdesk_ready", () => _ready(), description: "1 while the service has rebuilt its state, consumes, and its store commits (what /readyz says); 0 otherwise.");
     }
@@ -105,6 +111,9 @@ public sealed class HelpdeskMetrics : IDisposable
     public void ObserveActiveIncidents(Func<long> active) => _activeIncidents = active;
 
     public void ObserveStorm(Func<long> active) => _stormActive = active;
+
+    /// <summary>What the decider remembers beside the incidents: objects in downtime, recoveries waiting for their problem.</summary>
+    public void ObserveRemembered(Func<long> downtimes, Func<long> earlyRecoveries) => (_downtimes, _earlyRecoveries) = (downtimes, earlyRecoveries);
 
     public void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
 

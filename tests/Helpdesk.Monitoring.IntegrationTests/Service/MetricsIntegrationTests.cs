@@ -74,5 +74,15 @@ public sealed class MetricsIntegrationTests : IDisposable
 
         var (exit, output) = await Promtool.CheckMetricsAsync(text);
         Assert.True(exit == 0, "promtool check metrics failed:\n" + output + "\n" + text);
+
+        // What the decider remembers beside the incidents: the early recovery above was taken by its problem.
+        Assert.Contains("helpdesk_scheduled_downtimes 0", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_early_recoveries 0", text, StringComparison.Ordinal);
+        await service.IngestAsync(
+            Records.Host(NotificationType.DowntimeStart, host: "db09", state: AlertState.Up, timeT: Records.T0 + 80),
+            Records.Service(NotificationType.Recovery, host: "web09", state: AlertState.Ok, timeT: Records.T0 + 80));
+        text = await service.Http.GetStringAsync("/metrics");
+        Assert.Contains("helpdesk_scheduled_downtimes 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_early_recoveries 1", text, StringComparison.Ordinal);
     }
 }
