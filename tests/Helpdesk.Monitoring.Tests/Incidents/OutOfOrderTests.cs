@@ -95,10 +95,14 @@ public sealed class OutOfOrderTests
         Assert.Equal(IncidentStatus.Open, d.Single().Status);
     }
 
-    [Fact]
-    public void Every_arrival_order_of_one_episode_gives_the_same_incident()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_arrival_order_of_one_episode_gives_the_same_incident(bool restartAfterEveryArrival)
     {
-        // Three contacts' copies of the PROBLEM and one RECOVERY, in all 24 orders (with and without problem ids).
+        // Three contacts' copies of the PROBLEM and one RECOVERY, in all 24 orders (with and without problem ids); with
+        // a restart after every arrival, what the decider remembers between them (an early recovery above all) must
+        // come back from what was committed.
         foreach (var problemId in new[] { "", "91" })
         {
             var episode = new[] { Problem(Records.T0, problemId), Problem(Records.T0, problemId), Problem(Records.T0, problemId), Recovery(Records.T0 + 60, problemId) };
@@ -108,31 +112,10 @@ public sealed class OutOfOrderTests
                 foreach (var i in order)
                 {
                     d.Apply(episode[i]);
-                }
-
-                var incident = d.Single();
-                var context = $"order {string.Join(",", order)}, problem id '{problemId}'";
-                Assert.True(incident.Status == IncidentStatus.Resolved, context);
-                Assert.True(incident.AlertCount == 3, context + $": alertCount {incident.AlertCount}");
-                Assert.True(incident.ReopenCount == 0, context);
-            }
-        }
-    }
-
-    [Fact]
-    public void Every_arrival_order_gives_the_same_incident_with_a_restart_after_every_arrival()
-    {
-        // What the decider remembers between arrivals (an early recovery above all) must survive the store and back.
-        foreach (var problemId in new[] { "", "91" })
-        {
-            var episode = new[] { Problem(Records.T0, problemId), Problem(Records.T0, problemId), Problem(Records.T0, problemId), Recovery(Records.T0 + 60, problemId) };
-            foreach (var order in Permutations([0, 1, 2, 3]))
-            {
-                var d = new DeciderDriver();
-                foreach (var i in order)
-                {
-                    d.Apply(episode[i]);
-                    d.Restart();
+                    if (restartAfterEveryArrival)
+                    {
+                        d.Restart();
+                    }
                 }
 
                 var incident = d.Single();
