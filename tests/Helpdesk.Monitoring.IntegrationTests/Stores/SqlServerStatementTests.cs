@@ -25,19 +25,56 @@ public sealed class SqlServerStatementTests
         Assert.NotEmpty(((TSqlScript)fragment).Batches);
     }
 
-    [Fact]
-    public void The_incident_table_type_the_commit_fills_has_the_incident_columns_in_their_order()
+    private static readonly string[] FilledTypes = ["helpdesk_event", "helpdesk_event_id", "helpdesk_counter", "helpdesk_incident",
+        "helpdesk_member", "helpdesk_timeline", "helpdesk_incident_event", "helpdesk_delivery", "helpdesk_downtime", "helpdesk_early_recovery"];
+
+    public static TheoryData<string> TableTypes => new(FilledTypes);
+
+    [Theory]
+    [MemberData(nameof(TableTypes))]
+    public void Every_table_type_the_store_fills_declares_the_columns_it_is_filled_with_in_their_order(string type)
     {
-        // The commit fills @inserts and @updates from IncidentColumns by position: the type must declare the same
-        // columns in the same order, in the last migration that (re)creates it.
+        // A table-valued parameter binds its columns by position, and no SQL Server runs here to refuse a mismatch:
+        // the type (as the last migration that (re)creates it declares it) must have the columns SqlServerRows fills,
+        // in the same order; the incident's are IncidentColumns'.
         var declared = SqlServerSchema.Migrations.SelectMany(SqlServerSchema.Statements)
             .Select(sql => new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _))
             .SelectMany(f => ((TSqlScript)f).Batches.SelectMany(b => b.Statements))
             .OfType<CreateTypeTableStatement>()
-            .Last(t => t.Name.BaseIdentifier.Value == "helpdesk_incident")
+            .Last(t => t.Name.BaseIdentifier.Value == type)
             .Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value);
 
-        Assert.Equal(IncidentColumns.All.Select(c => c.Name), declared);
+        var filled = type switch
+        {
+            "helpdesk_event" => SqlServerRows.Events([]),
+            "helpdesk_event_id" => SqlServerRows.EventIds([]),
+            "helpdesk_counter" => SqlServerRows.Counters([]),
+            "helpdesk_incident" => SqlServerRows.Incidents([]),
+            "helpdesk_member" => SqlServerRows.Members([]),
+            "helpdesk_timeline" => SqlServerRows.Timeline([]),
+            "helpdesk_incident_event" => SqlServerRows.IncidentEvents([]),
+            "helpdesk_delivery" => SqlServerRows.Deliveries([]),
+            "helpdesk_downtime" => SqlServerRows.Downtimes([]),
+            "helpdesk_early_recovery" => SqlServerRows.EarlyRecoveries(new CommitPlan()),
+            _ => throw new ArgumentException("no rows are made for " + type, nameof(type)),
+        };
+        Assert.Equal(filled.Columns.Cast<System.Data.DataColumn>().Select(c => c.ColumnName), declared);
+        if (type == "helpdesk_incident")
+        {
+            Assert.Equal(IncidentColumns.All.Select(c => c.Name), declared);
+        }
+    }
+
+    [Fact]
+    public void Every_table_type_of_the_schema_is_checked_against_its_rows()
+    {
+        var types = SqlServerSchema.Migrations.SelectMany(SqlServerSchema.Statements)
+            .Select(sql => new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _))
+            .SelectMany(f => ((TSqlScript)f).Batches.SelectMany(b => b.Statements))
+            .OfType<CreateTypeTableStatement>()
+            .Select(t => t.Name.BaseIdentifier.Value)
+            .Distinct();
+        Assert.Equal(types.Order(), FilledTypes.Order());
     }
 
     [Fact]
