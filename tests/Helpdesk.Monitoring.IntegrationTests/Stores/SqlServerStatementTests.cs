@@ -37,12 +37,7 @@ public sealed class SqlServerStatementTests
         // A table-valued parameter binds its columns by position, and no SQL Server runs here to refuse a mismatch:
         // the type (as the last migration that (re)creates it declares it) must have the columns SqlServerRows fills,
         // in the same order; the incident's are IncidentColumns'.
-        var declared = SqlServerSchema.Migrations.SelectMany(SqlServerSchema.Statements)
-            .Select(sql => new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _))
-            .SelectMany(f => ((TSqlScript)f).Batches.SelectMany(b => b.Statements))
-            .OfType<CreateTypeTableStatement>()
-            .Last(t => t.Name.BaseIdentifier.Value == type)
-            .Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value);
+        var declared = DeclaredTypes().Last(t => t.Name.BaseIdentifier.Value == type).Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value);
 
         var filled = type switch
         {
@@ -68,14 +63,16 @@ public sealed class SqlServerStatementTests
     [Fact]
     public void Every_table_type_of_the_schema_is_checked_against_its_rows()
     {
-        var types = SqlServerSchema.Migrations.SelectMany(SqlServerSchema.Statements)
-            .Select(sql => new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _))
-            .SelectMany(f => ((TSqlScript)f).Batches.SelectMany(b => b.Statements))
-            .OfType<CreateTypeTableStatement>()
-            .Select(t => t.Name.BaseIdentifier.Value)
-            .Distinct();
+        var types = DeclaredTypes().Select(t => t.Name.BaseIdentifier.Value).Distinct();
         Assert.Equal(types.Order(), FilledTypes.Order());
     }
+
+    /// <summary>Every CREATE TYPE of the migrations, oldest first (a type made again later comes again).</summary>
+    private static IEnumerable<CreateTypeTableStatement> DeclaredTypes() =>
+        SqlServerSchema.Migrations.SelectMany(SqlServerSchema.Statements)
+            .Select(sql => new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out _))
+            .SelectMany(f => ((TSqlScript)f).Batches.SelectMany(b => b.Statements))
+            .OfType<CreateTypeTableStatement>();
 
     [Fact]
     public void The_container_stacks_database_script_parses_as_T_SQL_with_its_variable_set()
