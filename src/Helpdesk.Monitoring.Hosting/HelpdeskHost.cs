@@ -94,6 +94,7 @@ public static class HelpdeskHost
             }
         }
 
+        var usersVersion = UsersFile.Version(options.UsersPath);
         var (users, userErrors) = UsersFile.Read(options.UsersPath);
         problems.AddRange(userErrors);
         SigningKey? signingKey = null;
@@ -115,7 +116,7 @@ public static class HelpdeskHost
         var urls = builder.Configuration["urls"] is { Length: > 0 } configuredUrls ? configuredUrls : builder.Configuration["Urls"] ?? DefaultUrl;
         var readsNeedSignIn = options.Api.ReadsNeedSignIn ?? !ListenAddresses.LoopbackOnly(urls);
         AddServices(builder.Services, options);
-        builder.Services.AddSingleton(sp => new UserSource(options.UsersPath, users!, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserSource>>()));
+        builder.Services.AddSingleton(sp => new UserSource(options.UsersPath, users!, usersVersion, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserSource>>()));
         builder.Services.AddSingleton(new SessionCookie(signingKey!, options.Api.SessionLifetime));
         builder.Services.AddSingleton(sp => new Access(sp.GetRequiredService<UserSource>(), sp.GetRequiredService<AgentKeys>(),
             sp.GetRequiredService<SessionCookie>(), readsNeedSignIn, sp.GetRequiredService<TimeProvider>()));

@@ -10,12 +10,14 @@ namespace Helpdesk.Monitoring.Hosting.Identity;
 /// calls with a token, so an idle service does nothing. A file that became unreadable or wrong keeps the last good
 /// version in force, and the log says why.
 /// </summary>
-public sealed class UserSource(string path, UserDirectory initial, TimeProvider time, ILogger<UserSource> log)
+/// <param name="initialVersion">The file's time and size taken before <paramref name="initial"/> was read: this
+/// source is made at the first request, and a file changed between the start and then must still count as changed.</param>
+public sealed class UserSource(string path, UserDirectory initial, (DateTime, long) initialVersion, TimeProvider time, ILogger<UserSource> log)
 {
     private static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(2);
     private readonly Lock _gate = new();
     private UserDirectory _current = initial;
-    private (DateTime, long) _version = UsersFile.Version(path);
+    private (DateTime, long) _version = initialVersion;
     private long _lookedAt = time.GetTimestamp();
 
     public string Path => path;

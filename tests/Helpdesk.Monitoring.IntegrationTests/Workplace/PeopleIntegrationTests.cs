@@ -136,6 +136,19 @@ public sealed class PeopleIntegrationTests : IDisposable
         await WaitForStatusAsync(service, carol, HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task The_first_person_added_after_the_start_can_act_before_anyone_else_called()
+    {
+        // The README's way: the service runs with no users file yet, then someone adds the first person. Nothing that
+        // needs a sign-in was asked in between, so the users file is first looked at after it changed.
+        var users = _dir.Combine("users.json");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Api__UsersPath"] = users });
+        Assert.False(File.Exists(users));
+        var admin = await UsersCli.AddAsync(users, "admin", "admin");
+        await WaitForStatusAsync(service, admin, HttpStatusCode.OK);
+        await service.IngestAsync(Records.Service(NotificationType.Problem, timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await ExpectAsync(HttpStatusCode.OK, "\"acknowledgedBy\":\"admin\"", await ActAsync(service, admin, "acknowledge", "{}"));
+    }
 
     private static Task<HttpResponseMessage> ActAsync(ServiceProcess service, string token, string action, string body)
     {
