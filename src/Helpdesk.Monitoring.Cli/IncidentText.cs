@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Helpdesk.Monitoring.People;
 
 namespace Helpdesk.Monitoring.Cli;
 
@@ -87,7 +88,10 @@ internal static class IncidentText
     private static string Span(TimeSpan span) => span.TotalMinutes < 90 ? $"{Math.Max(0, (int)span.TotalMinutes)}m"
         : span.TotalHours < 48 ? $"{(int)span.TotalHours}h" : $"{(int)span.TotalDays}d";
 
-    internal static string S(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+    /// <summary>A text of the answer as a terminal may show it: a control character stored before the service refused them
+    /// (or by another client of the store) must not reach the reader's terminal as an escape sequence.</summary>
+    internal static string S(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? PlainText.Clean(v.GetString()!) : "";
 
     private static bool Flag(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
 

@@ -3,6 +3,7 @@ using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Identity;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.People;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Ports;
 using Microsoft.AspNetCore.Builder;
@@ -119,7 +120,7 @@ public static class AgentEndpoints
         }
         catch (JsonException ex)
         {
-            return (null, $"the body must be a JSON object such as {{\"comment\": \"...\"}}: {ex.Message}");
+            return (null, $"the body must be a JSON object such as {{\"comment\": \"...\"}}: {JsonBodies.Explain(ex)}");
         }
 
         if (request is null)
@@ -132,10 +133,25 @@ public static class AgentEndpoints
             return (null, $"\"by\" must be at most {MaxByLength} characters");
         }
 
-        string?[] texts = [request.Comment, request.Cause, request.Fix, request.Text, request.Reason, request.To];
-        return texts.Any(t => t is { Length: > MaxTextLength })
-            ? (null, $"every text must be at most {MaxTextLength} characters")
-            : (request, "");
+        (string Name, string? Value)[] texts =
+        [
+            ("by", request.By), ("comment", request.Comment), ("cause", request.Cause), ("fix", request.Fix), ("text", request.Text),
+            ("reason", request.Reason), ("to", request.To),
+        ];
+        if (texts.Any(t => t.Value is { Length: > MaxTextLength }))
+        {
+            return (null, $"every text must be at most {MaxTextLength} characters");
+        }
+
+        foreach (var (name, value) in texts)
+        {
+            if (PlainText.FirstControl(value) is { } control)
+            {
+                return (null, $"\"{name}\" holds a control character (U+{(int)control:X4}): send plain text; line breaks and tabs are fine");
+            }
+        }
+
+        return (request, "");
     }
 }
 

@@ -3,6 +3,7 @@ using Helpdesk.Monitoring.Customers;
 using Helpdesk.Monitoring.Hosting.Configuration;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.People;
 using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -62,7 +63,8 @@ public static class CustomerEndpoints
         }
 
         var form = await http.Request.ReadFormAsync(cancellationToken);
-        var comment = form["comment"].ToString().Trim();
+        // A browser's form sends no control character; one that came is hostile and goes before anyone reads it.
+        var comment = PlainText.Clean(form["comment"].ToString()).Trim();
         comment = comment.Length > SatisfactionRating.MaxCommentLength ? comment[..SatisfactionRating.MaxCommentLength] : comment;
         var who = $"the customer ({incident.Customer})";
         if (link.Purpose == CustomerLinkPurpose.Rate)

@@ -97,7 +97,7 @@ public static class DeliveryRequeueEndpoints
         }
         catch (JsonException ex)
         {
-            return (null, $"the body must be a JSON object such as {{\"channel\": \"teams\"}} or {{\"channel\": \"teams\", \"eventIds\": [\"...\"]}}: {ex.Message}", 400);
+            return (null, $"the body must be a JSON object such as {{\"channel\": \"teams\"}} or {{\"channel\": \"teams\", \"eventIds\": [\"...\"]}}: {JsonBodies.Explain(ex)}", 400);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

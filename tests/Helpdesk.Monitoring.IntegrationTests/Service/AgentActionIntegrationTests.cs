@@ -119,6 +119,28 @@ public sealed class AgentActionIntegrationTests : IDisposable
         {
             Assert.Equal(HttpStatusCode.BadRequest, badKey.StatusCode);
         }
+
+        // A value of the wrong type is named by its field, not by the service's own classes.
+        using (var wrongType = await ActAsync(service, "INC-000001", "notes", AgentKey, """{"by":"carol","text":5}"""))
+        {
+            var text = await wrongType.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+            Assert.Contains("\\\"text\\\" has a value of the wrong type", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Helpdesk.Monitoring", text, StringComparison.Ordinal);
+        }
+
+        // An escape sequence in a note would reach the terminal of whoever reads it: refused, naming the field; line
+        // breaks and tabs are text.
+        using (var escape = await ActAsync(service, "INC-000001", "notes", AgentKey, """{"by":"carol","text":"red \u001b[31mALERT"}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, escape.StatusCode);
+            Assert.Contains("\\\"text\\\" holds a control character (U+001B)", await escape.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var lines = await ActAsync(service, "INC-000001", "notes", AgentKey, """{"by":"carol","text":"first line\r\nsecond\tline"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, lines.StatusCode);
+        }
     }
 
     [Fact]

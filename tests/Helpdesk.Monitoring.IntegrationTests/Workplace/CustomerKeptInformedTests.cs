@@ -75,7 +75,8 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
         Assert.Contains("no longer works", await service.Http.GetStringAsync(verify[..^3] + "AAA"), StringComparison.Ordinal);
 
         // "Yes, it works": closed now, not after the verification hold; a second click changes nothing.
-        using (var confirmed = await service.Http.PostAsync(verify, Form(("answer", "fixed"), ("comment", "Danke!"))))
+        // The comment carries an escape sequence no browser form sends: it is kept shown as a replacement character.
+        using (var confirmed = await service.Http.PostAsync(verify, Form(("answer", "fixed"), ("comment", "Danke!\u001b[2J"))))
         {
             Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         }
@@ -108,7 +109,7 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
 
         var detail = await GetAsync(service, token, "/api/v1/incidents/INC-000001");
         Assert.Equal(4, detail.GetProperty("satisfaction").GetProperty("score").GetInt32());
-        Assert.Contains(detail.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("text").GetString() == "Closed: the customer (acme) confirmed the fix: Danke!");
+        Assert.Contains(detail.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("text").GetString() == "Closed: the customer (acme) confirmed the fix: Danke!\uFFFD[2J");
         var metrics = string.Join("\n", (await service.Http.GetStringAsync("/metrics")).Split('\n').Where(l => l.Contains("satisfaction", StringComparison.Ordinal)));
         Assert.True(Regex.IsMatch(metrics, @"helpdesk_satisfaction_ratings_total\{[^}]*score=""4""[^}]*\} 1"), metrics);
         Assert.True(Regex.IsMatch(metrics, @"helpdesk_satisfaction_ratings_total\{[^}]*score=""1""[^}]*\} 0(\n|$)"), metrics);
