@@ -35,6 +35,16 @@ public static partial class UnixStat
             : -1;
     }
 
+    /// <summary>The type-and-mode bits and the size of what a path leads to, links followed; false when it cannot be read.</summary>
+    public static bool TryOfTarget(string path, out int mode, out long size)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        var ok = Statx(AtFdCwd, path, 0, Basic, ref MemoryMarshal.GetReference(buffer)) == 0;
+        mode = ok ? BinaryPrimitives.ReadUInt16LittleEndian(buffer[28..]) : 0;
+        size = ok ? BinaryPrimitives.ReadInt64LittleEndian(buffer[40..]) : 0;
+        return ok;
+    }
+
     /// <summary>The owner's user id, read without following a link; uint.MaxValue when it cannot be read.</summary>
     public static uint OwnerOf(string path)
     {

@@ -64,7 +64,15 @@ public static class HelpdeskHost
         UseLogFormat(builder.Logging, builder.Configuration["Helpdesk:LogFormat"] ?? "simple");
         configure?.Invoke(builder);
         var options = new HelpdeskOptions();
-        builder.Configuration.GetSection(HelpdeskOptions.Section).Bind(options);
+        try
+        {
+            builder.Configuration.GetSection(HelpdeskOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex) when (ConfigurationValue.Explain(ex) is { } wrongValue)
+        {
+            errors = [wrongValue];
+            return null;
+        }
 
         // HELPDESK_INGEST_KEY is the short form most deployments use.
         if (builder.Configuration["INGEST_KEY"] is { Length: > 0 } shortKey)

@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Hosting.Configuration;
+using Helpdesk.Monitoring.Files;
 using Helpdesk.Monitoring.Hosting.Ingest;
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
@@ -74,6 +75,11 @@ public sealed class NagiosReconciliation(
         if (_read.TryGetValue(instance, out var seen) && seen == version)
         {
             return;
+        }
+
+        if (LocalFiles.RefusalToRead(path) is { } refusal)
+        {
+            throw new IOException(refusal);
         }
 
         IReadOnlyList<ObjectStatus> status;

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Files;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
@@ -12,6 +13,9 @@ public static class ConfigurationFile
 {
     public const string Variable = "HELPDESK_CONFIG";
 
+    // Settings, not data: a file of this size is a mistake (or a device), and it is read whole.
+    private const long MaxBytes = 1024 * 1024;
+
     /// <summary>Adds the file HELPDESK_CONFIG names, if any; says why not when it cannot be read.</summary>
     public static (string? Path, string? Error) AddFromEnvironment(IConfigurationBuilder configuration)
     {
@@ -24,6 +28,11 @@ public static class ConfigurationFile
         if (!File.Exists(full))
         {
             return (full, $"{Variable} names {full}, which does not exist or cannot be read by this user");
+        }
+
+        if (LocalFiles.RefusalToRead(full, MaxBytes) is { } refusal)
+        {
+            return (full, $"{Variable} names a file that cannot be used: {refusal}");
         }
 
         var source = new JsonConfigurationSource { Path = full, Optional = false, ReloadOnChange = false };

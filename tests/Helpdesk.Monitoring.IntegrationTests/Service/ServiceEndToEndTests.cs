@@ -173,6 +173,26 @@ public sealed class ServiceEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_setting_of_the_wrong_type_or_a_rules_file_that_is_not_a_file_is_refused_in_a_sentence()
+    {
+        // The configuration binder's own failure is a stack trace naming System.TimeSpan.
+        await using (var wrongType = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Incidents__VerificationHold"] = "banana" }, waitReady: false))
+        {
+            Assert.Equal(2, await wrongType.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("Helpdesk:Incidents:VerificationHold: 'banana' is not a time span such as 00:15:00", wrongType.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", wrongType.Output, StringComparison.Ordinal);
+        }
+
+        // A FIFO as the rules file would hold the start until someone wrote to it.
+        var fifo = _dir.Combine("rules.fifo");
+        var (made, _, error) = await ExternalCommand.RunAsync("mkfifo", [fifo]);
+        Assert.True(made == 0, error);
+        await using var refused = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__RulesPath"] = fifo }, waitReady: false);
+        Assert.Equal(2, await refused.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"{fifo} is a FIFO, not a regular file", refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Notify_explains_a_spool_it_cannot_use_in_a_sentence_for_the_nagios_log()
     {
         // A spool below a regular file: no folder can be made there.
