@@ -86,6 +86,12 @@ public static class HelpdeskHost
         }
 
         var problems = options.Validate().ToList();
+        if (options.ConsumesKafka && problems.Count == 0 && KafkaNativeLibrary.Check().Problem is null)
+        {
+            // A library that does not load is reported by the pipeline's start, as before.
+            problems.AddRange(new[] { KafkaSettingsCheck.ConsumerRefusal(options.Kafka), KafkaSettingsCheck.ProducerRefusal(options.Kafka) }
+                .OfType<string>().Distinct().Select(refusal => $"Helpdesk:Kafka:Properties: {refusal}"));
+        }
         if (configFile.Error is { } configError)
         {
             problems.Insert(0, configError);

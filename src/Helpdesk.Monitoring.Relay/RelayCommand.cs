@@ -62,8 +62,24 @@ internal static class RelayCommand
                 return 2;
             }
 
+            if (KafkaSettingsCheck.ProducerRefusal(options) is { } refused)
+            {
+                await Console.Error.WriteLineAsync($"helpdesk-relay: {refused}");
+                return 2;
+            }
+
             var root = parse.GetValue(spool) ?? Environment.GetEnvironmentVariable("HELPDESK_SPOOL") ?? "/var/spool/helpdesk";
-            var paths = new SpoolPaths(root).EnsureExists();
+            SpoolPaths paths;
+            try
+            {
+                paths = new SpoolPaths(root).EnsureExists();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"helpdesk-relay: cannot use spool '{root}': {ex.Message}");
+                return 2;
+            }
+
             static void Log(string message, Exception? error) =>
                 Console.Error.WriteLine(error is null ? $"helpdesk-relay: {message}" : $"helpdesk-relay: {message}: {error.Message}");
             var source = new SpoolSource(paths, new DeadLetterDirectory(paths.Rejected), new SpoolOptions(), TimeProvider.System, Log);

@@ -131,7 +131,7 @@ public sealed class ProductionInstallTests : IDisposable
         var (code, output) = await RunAsync(new ProcessStartInfo("systemd-analyze", ["verify", Path.Combine(Root, "etc/systemd/system", unit)]));
         Assert.True(code == 0 && output.Trim().Length == 0, $"systemd-analyze verify {unit}: {code}\n{output}");
         var text = File.ReadAllText(Path.Combine(Root, "etc/systemd/system", unit));
-        foreach (var hardening in new[] { $"User={ServiceUser}", "NoNewPrivileges=yes", "ProtectSystem=strict", $"ReadWritePaths={Root}/var", $"LD_LIBRARY_PATH={Root}/opt/helpdesk/native" })
+        foreach (var hardening in new[] { $"User={ServiceUser}", "NoNewPrivileges=yes", "ProtectSystem=strict", $"ReadWritePaths={Root}/var", $"LD_LIBRARY_PATH={Root}/opt/helpdesk/native", "RestartPreventExitStatus=2" })
         {
             Assert.Contains(hardening, text, StringComparison.Ordinal);
         }
