@@ -42,5 +42,26 @@ public sealed class RedisOptions
         {
             yield return "Helpdesk:Redis:KeyPrefix must start with a {hash tag} so that Redis Cluster keeps a batch's keys in one slot";
         }
+
+        if (Enabled && ConfigurationRefusal() is { } refusal)
+        {
+            yield return $"Helpdesk:Redis:Configuration cannot be used: {refusal}";
+        }
+    }
+
+    // Read here, at start, with the other settings: read only when the pipeline connects, a mistake would stop the
+    // service once running, with a stack trace, at every restart. The client's message names a keyword and a typed
+    // value (a port, a flag), never the password.
+    private string? ConfigurationRefusal()
+    {
+        try
+        {
+            StackExchange.Redis.ConfigurationOptions.Parse(Configuration);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
     }
 }
