@@ -26,9 +26,10 @@ public sealed class SqlServerStoreOptions
             return $"Helpdesk:Store:SqlServer:ConnectionString is not a valid connection string ({ex.Message})";
         }
 
-        // SqlClient 2.1.4 has CVE-2024-0056 (a downgrade of the TLS check): only encrypted, verified connections.
+        // Incidents, customers' contacts and who acted cross the network to the store: only encrypted connections to a
+        // server whose certificate is verified (Encrypt=True or Strict; a trusted-anyway certificate is no check).
         return builder.Encrypt && !builder.TrustServerCertificate
             ? null
-            : "Helpdesk:Store:SqlServer:ConnectionString must set Encrypt=True and TrustServerCertificate=False (SqlClient 2.1.4, CVE-2024-0056)";
+            : "Helpdesk:Store:SqlServer:ConnectionString must set Encrypt=True (or Strict) and TrustServerCertificate=False: incidents and customers' contacts go to the store only encrypted, to a server whose certificate is verified";
     }
 }

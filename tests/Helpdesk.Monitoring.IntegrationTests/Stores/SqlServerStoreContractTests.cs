@@ -99,9 +99,10 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
     [Fact]
     public void Connections_that_are_not_encrypted_and_verified_are_refused()
     {
-        Assert.Contains("CVE-2024-0056", new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=False" }.Validate(), StringComparison.Ordinal);
-        Assert.Contains("CVE-2024-0056", new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=True;TrustServerCertificate=True" }.Validate(), StringComparison.Ordinal);
+        Assert.Contains("must set Encrypt=True (or Strict) and TrustServerCertificate=False", new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=False" }.Validate(), StringComparison.Ordinal);
+        Assert.Contains("must set Encrypt=True (or Strict) and TrustServerCertificate=False", new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=True;TrustServerCertificate=True" }.Validate(), StringComparison.Ordinal);
         Assert.Null(new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=True;TrustServerCertificate=False" }.Validate());
+        Assert.Null(new SqlServerStoreOptions { ConnectionString = "Server=db;Database=h;Encrypt=Strict" }.Validate());
         var refused = new SqlServerStoreOptions { ConnectionString = "Server=db;Password=hunter2;Encrypt=False" }.Validate();
         Assert.DoesNotContain("hunter2", refused, StringComparison.Ordinal);
     }
@@ -116,7 +117,7 @@ public sealed class SqlServerStoreContractTests : IncidentStoreContract
             ["Helpdesk__Store__SqlServer__ConnectionString"] = "Server=db.example;Database=helpdesk;User Id=helpdesk;Password=s3cr3t-Pa55;Encrypt=False",
         }, waitReady: false);
         Assert.NotEqual(0, await service.ExitCodeAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("CVE-2024-0056", service.Output, StringComparison.Ordinal);
+        Assert.Contains("must set Encrypt=True (or Strict) and TrustServerCertificate=False", service.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t-Pa55", service.Output, StringComparison.Ordinal);
     }
 
