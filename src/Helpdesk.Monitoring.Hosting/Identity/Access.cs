@@ -40,7 +40,8 @@ public sealed class Access(UserSource users, AgentKeys agentKeys, SessionCookie 
 
     /// <summary>Null when the request may read; otherwise the 401 to answer.</summary>
     public IResult? CheckRead(HttpContext http) =>
-        !readsNeedSignIn || Identify(http.Request) is not null ? null : Unauthorized(http, "reading incidents needs a sign-in here: sign in to the board, or send a user's API token as 'Authorization: Bearer hdt_...'");
+        !readsNeedSignIn || Identify(http.Request) is not null ? null
+        : Unauthorized(http, UnknownToken(http.Request) ?? "reading incidents needs a sign-in here: sign in to the board, or send a user's API token as 'Authorization: Bearer hdt_...'");
 
     /// <summary>The caller allowed to act, or the 401/403 to answer.</summary>
     public (Caller? Caller, IResult? Refusal) CheckWrite(HttpContext http)
@@ -48,7 +49,8 @@ public sealed class Access(UserSource users, AgentKeys agentKeys, SessionCookie 
         var caller = Identify(http.Request);
         if (caller is null)
         {
-            return (null, Unauthorized(http, "acting on incidents needs a sign-in: sign in to the board, or send your API token as 'Authorization: Bearer hdt_...' (helpdesk users token NAME makes one)"));
+            return (null, Unauthorized(http, UnknownToken(http.Request)
+                ?? "acting on incidents needs a sign-in: sign in to the board, or send your API token as 'Authorization: Bearer hdt_...' (helpdesk users token NAME makes one)"));
         }
 
         if (caller.Kind == CallerKind.Session && !SameOrigin(http.Request))
@@ -59,6 +61,15 @@ public sealed class Access(UserSource users, AgentKeys agentKeys, SessionCookie 
 
         return (caller, null);
     }
+
+    /// <summary>Said when a token came and matched nobody: the caller did send one, so "needs a sign-in" would mislead.</summary>
+    private static string? UnknownToken(HttpRequest request) => Bearer(request) switch
+    {
+        "" => null,
+        var token when token.StartsWith("hdt_", StringComparison.Ordinal) =>
+            "this API token belongs to nobody in the users file (mistyped, revoked, or its person removed): helpdesk users token NAME makes a new one",
+        _ => "the key sent is neither a user's API token nor this service's agent key: send your API token as 'Authorization: Bearer hdt_...'",
+    };
 
     private static IResult Unauthorized(HttpContext http, string detail)
     {

@@ -41,6 +41,10 @@ public sealed class PeopleIntegrationTests : IDisposable
         }
 
         await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+        // A token that matches nobody is told apart from no sign-in at all.
+        await ExpectAsync(HttpStatusCode.Unauthorized, "belongs to nobody in the users file", await ActAsync(service, "hdt_" + new string('x', 43), "acknowledge", "{}"));
+        await ExpectAsync(HttpStatusCode.Unauthorized, "neither a user's API token nor this service's agent key", await ActAsync(service, "some-other-key", "acknowledge", "{}"));
         await ExpectAsync(HttpStatusCode.OK, "\"acknowledgedBy\":\"bob\"", await ActAsync(service, agent, "acknowledge", """{"comment":"looking"}"""));
 
         // Who acts is the sign-in, not what the body says.
