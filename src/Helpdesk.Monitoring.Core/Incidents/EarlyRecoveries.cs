@@ -37,13 +37,14 @@ internal sealed class EarlyRecoveries
     {
         if (_byIdentity.Count >= Capacity)
         {
-            // Rare (a flood of recoveries for unknown objects): forget them all rather than grow without bound.
-            foreach (var forgotten in _byIdentity.Values)
+            // Rare (a flood of recoveries for unknown objects): the oldest tenth go rather than the set grow without
+            // bound. The longer a recovery has waited, the less likely its problem is still on its way; the newest are
+            // the ones whose problems parallel workers may still deliver. One sort per thousand recoveries.
+            foreach (var (identity, forgotten) in _byIdentity.OrderBy(e => e.Value.TimeT).Take(Capacity / 10).ToList())
             {
+                _byIdentity.Remove(identity);
                 plan.RecoveryLetGo(forgotten);
             }
-
-            _byIdentity.Clear();
         }
 
         var recovery = new EarlyRecovery(NotificationDecoder.Text(record, f.Instance), NotificationDecoder.Text(record, f.Host),

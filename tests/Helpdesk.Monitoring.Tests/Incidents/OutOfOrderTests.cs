@@ -142,6 +142,25 @@ public sealed class OutOfOrderTests
         Assert.Single(d.Committed.EarlyRecoveries);
     }
 
+    [Fact]
+    public void At_the_bound_the_oldest_tenth_of_the_early_recoveries_are_let_go_and_the_newest_still_resolve()
+    {
+        var d = new DeciderDriver();
+        d.ApplyTurn([.. Enumerable.Range(0, 10_000).Select(i => Records.Service(NotificationType.Recovery, host: $"h{i}", timeT: Records.T0 + i, state: AlertState.Ok, output: "OK"))]);
+        Assert.Equal(10_000, d.Decider.EarlyRecoveryCount);
+
+        d.Apply(Records.Service(NotificationType.Recovery, host: "one-more", timeT: Records.T0 + 20_000, state: AlertState.Ok, output: "OK"));
+        Assert.Equal(9_001, d.Decider.EarlyRecoveryCount);
+        Assert.Equal(9_001, d.Committed.EarlyRecoveries.Count);
+        Assert.DoesNotContain(d.Committed.EarlyRecoveries, r => r.TimeT < Records.T0 + 1_000);
+
+        // The problem of a recovery kept is resolved at once; one whose recovery was let go opens as usual.
+        d.Apply(Records.Service(NotificationType.Problem, host: "h1000", timeT: Records.T0 - 60));
+        d.Apply(Records.Service(NotificationType.Problem, host: "h999", timeT: Records.T0 - 60));
+        Assert.Equal(IncidentStatus.Resolved, d.Incidents.Values.Single(i => i.Host == "h1000").Status);
+        Assert.Equal(IncidentStatus.Open, d.Incidents.Values.Single(i => i.Host == "h999").Status);
+    }
+
     private static IEnumerable<int[]> Permutations(int[] items)
     {
         if (items.Length <= 1)
