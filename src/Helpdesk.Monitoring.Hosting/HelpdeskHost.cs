@@ -92,6 +92,7 @@ public static class HelpdeskHost
             problems.AddRange(new[] { KafkaSettingsCheck.ConsumerRefusal(options.Kafka), KafkaSettingsCheck.ProducerRefusal(options.Kafka) }
                 .OfType<string>().Distinct().Select(refusal => $"Helpdesk:Kafka:Properties: {refusal}"));
         }
+
         if (configFile.Error is { } configError)
         {
             problems.Insert(0, configError);
