@@ -209,7 +209,7 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
 
         await ExpectAsync(HttpStatusCode.Forbidden, "needs an admin's own sign-in", await RequeueAsync(service, lead, """{"channel":"ops"}"""));
         await ExpectAsync(HttpStatusCode.Forbidden, "needs an admin's own sign-in", await RequeueAsync(service, "shared-agent-key-51c0", """{"channel":"ops"}"""));
-        await ExpectAsync(HttpStatusCode.Unauthorized, "needs a sign-in", await RequeueAsync(service, ServiceProcess.IngestKey, """{"channel":"ops"}"""));
+        await ExpectAsync(HttpStatusCode.Unauthorized, "neither a user's API token nor this service's agent key", await RequeueAsync(service, ServiceProcess.IngestKey, """{"channel":"ops"}"""));
         await ExpectAsync(HttpStatusCode.NotFound, "the channels are ops", await RequeueAsync(service, admin, """{"channel":"teams"}"""));
         await ExpectAsync(HttpStatusCode.BadRequest, "is required: the outbound channel", await RequeueAsync(service, admin, "{}"));
         await ExpectAsync(HttpStatusCode.BadRequest, "between 1 and 10000", await RequeueAsync(service, admin, """{"channel":"ops","limit":0}"""));
