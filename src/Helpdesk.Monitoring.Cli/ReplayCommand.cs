@@ -6,6 +6,7 @@ using Helpdesk.Monitoring.Notifications;
 using Helpdesk.Monitoring.Policy;
 using Helpdesk.Monitoring.Topology;
 using Helpdesk.Monitoring.Files;
+using Helpdesk.Monitoring.People;
 
 namespace Helpdesk.Monitoring.Cli;
 
@@ -159,7 +160,9 @@ internal static class ReplayCommand
             }
         }
 
-        return new Result(output.ToString(), parsed.Count, refused);
+        // Replayed records are often dead letters, refused for a reason: a plugin's output is kept as it came, and an
+        // escape sequence in it must not reach the terminal this is printed on.
+        return new Result(PlainText.Clean(output.ToString()), parsed.Count, refused);
     }
 
     /// <summary>One record per non-empty line, or the elements of a top-level JSON array.</summary>

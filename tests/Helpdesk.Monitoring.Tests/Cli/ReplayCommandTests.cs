@@ -30,6 +30,19 @@ public sealed class ReplayCommandTests
     }
 
     [Fact]
+    public void A_plugin_output_with_an_escape_sequence_is_printed_without_it()
+    {
+        // A dead letter replayed to see why: its output is the plugin's, and may carry anything.
+        var input = Lines(Records.Service(NotificationType.Problem, output: "CRITICAL \u001b]0;pwned\u0007 \u001b[2J", timeT: Records.T0));
+
+        var output = ReplayCommand.Replay(Encoding.UTF8.GetBytes(input), new IncidentPolicy()).Output;
+
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u0007', output);
+        Assert.Contains("Opened from PROBLEM: CRITICAL: CRITICAL \uFFFD]0;pwned\uFFFD \uFFFD[2J", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_rules_change_shows_in_the_replay()
     {
         var input = Encoding.UTF8.GetBytes("[" + string.Join(",", new[] { Records.Service(NotificationType.Problem, customer: "acme") }
