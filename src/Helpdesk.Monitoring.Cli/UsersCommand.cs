@@ -105,27 +105,43 @@ internal static class UsersCommand
         }));
 
         var password = new Command("password", "Set a person's password for the board (at least 12 characters)") { name, passwordStdin };
-        password.SetAction(p => Change(p.GetValue(file)!, users =>
+        password.SetAction(p =>
         {
-            if (Find(users, p.GetValue(name)!) is not { } user)
+            // Asked and hashed (about a second) before the file is locked: others' changes do not wait for someone typing.
+            var (known, errors) = UsersFile.Read(p.GetValue(file)!);
+            if (known is null)
             {
-                return NoSuchUser(p.GetValue(name)!);
+                return Report(errors);
+            }
+
+            if (Find(known, p.GetValue(name)!) is null)
+            {
+                return NoSuchUser(p.GetValue(name)!).Exit;
             }
 
             var secret = p.GetValue(passwordStdin) || Console.IsInputRedirected ? Console.In.ReadLine() ?? "" : AskTwice();
             if (secret is null)
             {
-                return Fail("the two passwords differ; nothing changed");
+                return Fail("the two passwords differ; nothing changed").Exit;
             }
 
             if (secret.Length < Credentials.MinPasswordLength)
             {
-                return Fail($"the password must be at least {Credentials.MinPasswordLength} characters");
+                return Fail($"the password must be at least {Credentials.MinPasswordLength} characters").Exit;
             }
 
-            Console.Error.WriteLine($"Password set for {user.Name}; their earlier board sessions have ended.");
-            return (users.With(user with { PasswordHash = Credentials.HashPassword(secret) }), 0);
-        }));
+            var hash = Credentials.HashPassword(secret);
+            return Change(p.GetValue(file)!, users =>
+            {
+                if (Find(users, p.GetValue(name)!) is not { } user)
+                {
+                    return NoSuchUser(p.GetValue(name)!);
+                }
+
+                Console.Error.WriteLine($"Password set for {user.Name}; their earlier board sessions have ended.");
+                return (users.With(user with { PasswordHash = hash }), 0);
+            });
+        });
 
         var remove = new Command("remove", "Remove a person: their tokens and sessions stop working") { name };
         remove.SetAction(p => Change(p.GetValue(file)!, users =>
@@ -170,9 +186,24 @@ internal static class UsersCommand
         return (user with { Tokens = [.. user.Tokens, new UserToken(Credentials.TokenId(hash), hash, TimeProvider.System.GetUtcNow(), label)] }, secret);
     }
 
-    /// <summary>Reads the file, applies the change, writes the file back when the change succeeded.</summary>
+    /// <summary>
+    /// Reads the file, applies the change, writes the file back when the change succeeded; all under the file's lock, so
+    /// that two commands run at once both count.
+    /// </summary>
     private static int Change(string path, Func<UserDirectory, (UserDirectory? Changed, int Exit)> change)
     {
+        FileLock held;
+        try
+        {
+            held = FileLock.Take(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"helpdesk users: {ex.Message}");
+            return 1;
+        }
+
+        using var _ = held;
         var (users, errors) = UsersFile.Read(path);
         if (users is null)
         {
@@ -202,9 +233,9 @@ internal static class UsersCommand
 
     private static User? Find(UserDirectory users, string name) => users.Find(name);
 
-    private static (UserDirectory?, int) NoSuchUser(string name) => Fail($"there is no user '{name}' ('helpdesk users list' shows who there is)");
+    private static (UserDirectory? Changed, int Exit) NoSuchUser(string name) => Fail($"there is no user '{name}' ('helpdesk users list' shows who there is)");
 
-    private static (UserDirectory?, int) Fail(string message)
+    private static (UserDirectory? Changed, int Exit) Fail(string message)
     {
         Console.Error.WriteLine("helpdesk users: " + message);
         return (null, 1);

@@ -57,18 +57,9 @@ public static class LocalFiles
             return null;
         }
 
-        var kind = (mode & 0xF000) switch
+        if ((mode & 0xF000) != 0x8000)
         {
-            0x8000 => null,
-            0x4000 => "a folder",
-            0x1000 => "a FIFO",
-            0x2000 or 0x6000 => "a device",
-            0xC000 => "a socket",
-            _ => "an unknown kind of file",
-        };
-        if (kind is not null)
-        {
-            return $"{path} is {kind}, not a regular file";
+            return $"{path} is {UnixStat.KindOf(mode)}, not a regular file";
         }
 
         return size > maxBytes

@@ -35,6 +35,19 @@ public static partial class UnixStat
             : -1;
     }
 
+    /// <summary>What kind of file the type bits of <paramref name="mode"/> say, in words for a sentence ("a FIFO").</summary>
+    public static string KindOf(int mode) => (mode & 0xF000) switch
+    {
+        0x8000 => "a regular file",
+        0x4000 => "a directory",
+        0x1000 => "a FIFO",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0xC000 => "a socket",
+        0xA000 => "a symbolic link",
+        _ => "not a regular file",
+    };
+
     /// <summary>The type-and-mode bits and the size of what a path leads to, links followed; false when it cannot be read.</summary>
     public static bool TryOfTarget(string path, out int mode, out long size)
     {

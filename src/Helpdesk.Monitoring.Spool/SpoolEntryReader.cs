@@ -44,7 +44,7 @@ public static partial class SpoolEntryReader
 
         if ((mode & FileTypeMask) != RegularFile)
         {
-            return SpoolEntry.Refused($"it is {KindOf(mode)}, not a regular file");
+            return SpoolEntry.Refused($"it is {UnixStat.KindOf(mode)}, not a regular file");
         }
 
         if (size > maxBytes)
@@ -78,16 +78,6 @@ public static partial class SpoolEntryReader
             return "the service's user may not read it";
         }
     }
-
-    private static string KindOf(int mode) => (mode & FileTypeMask) switch
-    {
-        0x4000 => "a directory",
-        0x1000 => "a FIFO",
-        0x2000 => "a character device",
-        0x6000 => "a block device",
-        0xC000 => "a socket",
-        _ => "not a regular file",
-    };
 
     // open(2) flags differ between architectures: O_NOFOLLOW is 0x20000 on x86-64, 0x8000 on ARM64.
     private static int ReadOnlyNoFollowNonBlocking =>

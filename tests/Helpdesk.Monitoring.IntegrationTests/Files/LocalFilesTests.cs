@@ -28,8 +28,8 @@ public sealed class LocalFilesTests : IDisposable
         Assert.Null(LocalFiles.RefusalToRead(_dir.Combine("linked.json")));
         Assert.Null(LocalFiles.RefusalToRead(_dir.Combine("missing.json")));
         Assert.Equal($"{fifo} is a FIFO, not a regular file", LocalFiles.RefusalToRead(fifo));
-        Assert.Equal($"{_dir.Path} is a folder, not a regular file", LocalFiles.RefusalToRead(_dir.Path));
-        Assert.Equal("/dev/zero is a device, not a regular file", LocalFiles.RefusalToRead("/dev/zero"));
+        Assert.Equal($"{_dir.Path} is a directory, not a regular file", LocalFiles.RefusalToRead(_dir.Path));
+        Assert.Equal("/dev/zero is a character device, not a regular file", LocalFiles.RefusalToRead("/dev/zero"));
 
         // Each reader says so at once instead of waiting on the FIFO.
         Assert.NotNull(LocalFiles.ReadRules(rules).Rules);
