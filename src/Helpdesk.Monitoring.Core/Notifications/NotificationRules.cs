@@ -20,7 +20,8 @@ internal static class NotificationRules
     {
         if ((seen & Required) != Required)
         {
-            return Missing(seen);
+            // A record of another version has other fields: its version is the reason, not a field v1 requires.
+            return (seen & (1UL << (int)WireField.V)) != 0 && f.Version != Notification.CurrentVersion ? Unsupported(f.Version) : Missing(seen);
         }
 
         if (f.Version != Notification.CurrentVersion)

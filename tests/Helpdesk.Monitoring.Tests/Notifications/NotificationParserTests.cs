@@ -33,6 +33,7 @@ public sealed class NotificationParserTests
     [InlineData("{\"v\":1", RejectReason.MalformedJson, "'1' is an invalid end of a number…")]
     [InlineData("{} {}", RejectReason.MalformedJson, "'{' is invalid after a single JSON value…")]
     [InlineData("{\"v\":2,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.UnsupportedVersion, "record version 2 is not supported; this service reads v1")]
+    [InlineData("{\"v\":2}", RejectReason.UnsupportedVersion, "record version 2 is not supported; this service reads v1")]
     [InlineData("{\"v\":1,\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.MissingField, "field 'id' is required")]
     [InlineData("{\"v\":1,\"id\":\"nope\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField, "field 'id' must be a non-empty UUID like 0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10")]
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PANIC\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.UnknownType, "type 'PANIC' is not a Nagios notification type (PROBLEM, RECOVERY, ACKNOWLEDGEMENT, FLAPPINGSTART, FLAPPINGSTOP, FLAPPINGDISABLED, DOWNTIMESTART, DOWNTIMEEND, DOWNTIMECANCELLED, CUSTOM)")]
