@@ -5,6 +5,9 @@ namespace Helpdesk.Monitoring.Outbound;
 /// <summary>One e-mail channel: an SMTP server, a sender and the mailboxes that get every event routed to it.</summary>
 public sealed class EmailOptions
 {
+    // MimeKit takes a bare local part ("helpdesk") for an address by default; a mail server would not deliver it.
+    private static readonly ParserOptions Addresses = new() { AllowAddressesWithoutDomain = false };
+
     public SmtpOptions Smtp { get; set; } = new();
 
     public string From { get; set; } = "";
@@ -29,18 +32,22 @@ public sealed class EmailOptions
             errors.Add($"{at}:Smtp:Security must be None, StartTls, SslOnConnect or Auto, not '{Smtp.Security}'");
         }
 
-        if (!MailboxAddress.TryParse(From, out _))
+        if (!IsAddress(From))
         {
-            errors.Add($"{at}:From must be one e-mail address, such as 'Helpdesk <helpdesk@example.com>'");
+            errors.Add($"{at}:From must be one e-mail address, such as 'Helpdesk <helpdesk@example.com>', not '{From}'");
         }
 
-        if (To.Count == 0 || To.Any(t => !MailboxAddress.TryParse(t, out _)))
+        if (To.Count == 0)
         {
-            errors.Add($"{at}:To must list at least one e-mail address, each valid");
+            errors.Add($"{at}:To must list at least one e-mail address (in JSON a list, \"To\": [\"oncall@example.com\"]; in the "
+                + "environment or on the command line one key per address, To:0, To:1, …)");
         }
 
+        errors.AddRange(To.Where(t => !IsAddress(t)).Select(t => $"{at}:To: '{t}' is not an e-mail address such as oncall@example.com"));
         return errors;
     }
+
+    private static bool IsAddress(string text) => MailboxAddress.TryParse(Addresses, text, out var mailbox) && mailbox.Address.Contains('@', StringComparison.Ordinal);
 }
 
 /// <summary>The SMTP server; the password comes from configuration or the environment, never from the rules file.</summary>
