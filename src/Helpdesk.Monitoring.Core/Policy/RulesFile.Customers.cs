@@ -31,7 +31,9 @@ public static partial class RulesFile
                 errors.Add($"{at}.contacts: name at least one e-mail address");
             }
 
-            foreach (var contact in contacts.Where(c => c.IndexOf('@', StringComparison.Ordinal) is <= 0 || c.Any(char.IsWhiteSpace)))
+            // A local part, one '@' and a domain: enough to catch what a mail server would bounce ("ops@", "@example.com").
+            foreach (var contact in contacts.Where(c => c.IndexOf('@', StringComparison.Ordinal) is var a && (a <= 0 || a != c.LastIndexOf('@') || a == c.Length - 1)
+                || c.Any(char.IsWhiteSpace) || c.Any(char.IsControl)))
             {
                 errors.Add($"{at}.contacts: '{contact}' is not an e-mail address");
             }
