@@ -135,7 +135,7 @@ public static class HelpdeskHost
         builder.Services.AddSingleton(new SessionCookie(signingKey!, options.Api.SessionLifetime));
         builder.Services.AddSingleton(sp => new Access(sp.GetRequiredService<UserSource>(), sp.GetRequiredService<AgentKeys>(),
             sp.GetRequiredService<SessionCookie>(), readsNeedSignIn, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddSingleton(sp => new LiveFeed(sp.GetRequiredService<TimeProvider>(), options.Api.MaxLiveStreams));
         builder.Services.AddSingleton(new Helpdesk.Monitoring.Customers.CustomerLinks(signingKey!.For("customer-link")));
         var app = builder.Build();
 

@@ -14,9 +14,10 @@ namespace Helpdesk.Monitoring.Hosting.Api;
 /// GET /api/v1/events: what happens to incidents, as server-sent events, the moment it is committed, so the board
 /// updates without reloading. Each watcher has a small queue of its own; one that reads too slowly loses the oldest
 /// events, never holds up the pipeline (the board reads the list again on any event, so a lost one costs nothing).
-/// With several instances each streams its own commits: the board also reads the list every half minute.
+/// With several instances each streams its own commits: the board also reads the list every half minute. Every event
+/// is handed to every watcher on the pipeline's turn, so at most <paramref name="maxWatchers"/> watch at once.
 /// </summary>
-public sealed class LiveFeed(TimeProvider time) : IIncidentEventSubscriber
+public sealed class LiveFeed(TimeProvider time, int maxWatchers) : IIncidentEventSubscriber
 {
     private const int QueuePerWatcher = 256;
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(25);
@@ -44,8 +45,18 @@ public sealed class LiveFeed(TimeProvider time) : IIncidentEventSubscriber
     }
 
     public void Map(IEndpointRouteBuilder app) => app.MapGet("/api/v1/events", (HttpContext http, Access access) =>
-        access.CheckRead(http) ?? TypedResults.ServerSentEvents(WatchAsync(http.RequestAborted)))
-        .WithSummary("What happens to incidents, as server-sent events (hello, incident, keepalive)").Produces<LiveEventJson>(200, "text/event-stream").ProducesProblem(401);
+        access.CheckRead(http) ?? (Watchers >= maxWatchers ? TooMany(http) : TypedResults.ServerSentEvents(WatchAsync(http.RequestAborted))))
+        .WithSummary("What happens to incidents, as server-sent events (hello, incident, keepalive)").Produces<LiveEventJson>(200, "text/event-stream")
+        .ProducesProblem(401).ProducesProblem(503);
+
+    // Counted, not reserved: streams opened at the same moment may pass the bound by a few, and nothing is ever held
+    // for a stream that did not start.
+    private IResult TooMany(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        return Results.Problem(statusCode: 503, title: "Too many live streams",
+            detail: $"{maxWatchers} live streams are open (Helpdesk:Api:MaxLiveStreams); the board reads the incident list every half minute meanwhile");
+    }
 
     private async IAsyncEnumerable<SseItem<LiveEventJson>> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

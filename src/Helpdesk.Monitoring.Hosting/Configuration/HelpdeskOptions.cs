@@ -136,6 +136,11 @@ public sealed class HelpdeskOptions
             errors.Add("Helpdesk:Spool:PollInterval must be positive and Helpdesk:Spool:MaxInFlight at least 1");
         }
 
+        if (Api.MaxLiveStreams is < 1 or > 10_000)
+        {
+            errors.Add("Helpdesk:Api:MaxLiveStreams must be between 1 and 10000");
+        }
+
         if (Api.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
         {
             errors.Add("Helpdesk:Api:MaxBodyBytes must be between 1024 and 268435456");
@@ -309,6 +314,13 @@ public sealed class ApiSection
     /// letter keeps the body): a sender that posts garbage learns at once, and costs one file, not one per record.
     /// </summary>
     public int MaxRejectedPerRequest { get; set; } = 100;
+
+    /// <summary>
+    /// Most live streams (GET /api/v1/events, one per open board) at once. Each committed event is handed to every
+    /// stream on the pipeline's turn, so their number bounds that work; past it a stream is refused and the board
+    /// reads the list every half minute instead.
+    /// </summary>
+    public int MaxLiveStreams { get; set; } = 200;
 
     public IEnumerable<string> AllIngestKeys() => IngestKeys.Append(IngestKey).Where(k => !string.IsNullOrEmpty(k));
 
