@@ -59,7 +59,7 @@ public sealed class MetricsIntegrationTests : IDisposable
         Assert.Contains("helpdesk_duplicates_dropped_total{kind=\"repeat\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_incidents_opened_total 3", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_incidents_resolved_total 2", text, StringComparison.Ordinal);
-        Assert.Contains("helpdesk_notifications_dead_lettered_total{reason=\"missing_field\",source=\"http\"} 1", text, StringComparison.Ordinal);
+        Assert.Contains("helpdesk_notifications_dead_lettered_total{reason=\"unsupported_version\",source=\"http\"} 1", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_ingest_commit_latency_seconds_count 8", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_spool_backlog 0", text, StringComparison.Ordinal);
         Assert.Contains("helpdesk_active_incidents 1", text, StringComparison.Ordinal);
