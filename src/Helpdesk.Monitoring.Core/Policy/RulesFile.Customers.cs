@@ -31,9 +31,7 @@ public static partial class RulesFile
                 errors.Add($"{at}.contacts: name at least one e-mail address");
             }
 
-            // A local part, one '@' and a domain: enough to catch what a mail server would bounce ("ops@", "@example.com").
-            foreach (var contact in contacts.Where(c => c.IndexOf('@', StringComparison.Ordinal) is var a && (a <= 0 || a != c.LastIndexOf('@') || a == c.Length - 1)
-                || c.Any(char.IsWhiteSpace) || c.Any(char.IsControl)))
+            foreach (var contact in contacts.Where(c => !LooksLikeAddress(c)))
             {
                 errors.Add($"{at}.contacts: '{contact}' is not an e-mail address");
             }
@@ -68,5 +66,13 @@ public static partial class RulesFile
         }
 
         return new CustomerRules { Customers = customers };
+    }
+
+    // A name, one '@' and a domain, no spaces or control characters: enough to catch what a mail server would bounce
+    // ("ops@", "@example.com", "a@b@example.com"); the core has no mail library to parse them fully.
+    private static bool LooksLikeAddress(string contact)
+    {
+        var at = contact.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == contact.LastIndexOf('@') && at < contact.Length - 1 && !contact.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
     }
 }
