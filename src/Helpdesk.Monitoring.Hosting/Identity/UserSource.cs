@@ -18,7 +18,9 @@ public sealed class UserSource(string path, UserDirectory initial, (DateTime, lo
     private readonly Lock _gate = new();
     private UserDirectory _current = initial;
     private (DateTime, long) _version = initialVersion;
-    private long _lookedAt = time.GetTimestamp();
+    // As if last looked at one interval ago: the first caller looks at once (this source is made at the first request,
+    // which may come right after the first person was added to a service started without any).
+    private long _lookedAt = time.GetTimestamp() - (long)(LookEvery.TotalSeconds * time.TimestampFrequency);
 
     public string Path => path;
 
