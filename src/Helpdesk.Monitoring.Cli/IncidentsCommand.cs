@@ -65,7 +65,7 @@ internal static class IncidentsCommand
 
         var newPriority = new Argument<string>("PRIORITY") { Description = "P1 to P5" };
         newPriority.CompletionSources.Add("P1", "P2", "P3", "P4", "P5");
-        var reason = new Option<string>("--reason") { Description = "Why (required for a priority change)" };
+        var reason = new Option<string>("--reason", "-m") { Description = "Why (required for a priority change)" };
         var prioritize = new Command("priority", "Set the priority, with a reason (leads and admins)") { number, newPriority, reason };
         prioritize.SetAction(p => Act(p, api, number, "priority", ("priority", p.GetValue(newPriority)?.ToUpperInvariant()), ("reason", p.GetValue(reason))));
 

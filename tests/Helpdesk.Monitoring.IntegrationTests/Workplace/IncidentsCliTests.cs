@@ -41,7 +41,7 @@ public sealed class IncidentsCliTests : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("lead or admin", refused.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, (await RunAsync(env, "resolve", "1", "--cause", "the replica fell behind", "--fix", "restarted replication")).ExitCode);
-        Assert.Equal(0, (await RunAsync(env, "reopen", "1", "--reason", "lag is back")).ExitCode);
+        Assert.Equal(0, (await RunAsync(env, "reopen", "1", "-m", "lag is back")).ExitCode);
 
         var show = await RunAsync(env, "show", "1");
         Assert.Equal(0, show.ExitCode);
