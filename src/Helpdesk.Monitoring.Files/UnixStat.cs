@@ -45,7 +45,7 @@ public static partial class UnixStat
         0x6000 => "a block device",
         0xC000 => "a socket",
         0xA000 => "a symbolic link",
-        _ => "not a regular file",
+        _ => "an unknown kind of file",
     };
 
     /// <summary>The type-and-mode bits and the size of what a path leads to, links followed; false when it cannot be read.</summary>
