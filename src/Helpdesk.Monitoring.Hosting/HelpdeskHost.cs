@@ -85,7 +85,8 @@ public static class HelpdeskHost
             options.Api.AgentKey = agentKey;
         }
 
-        var problems = options.Validate().ToList();
+        var problems = UnknownSettings.In(builder.Configuration.GetSection(HelpdeskOptions.Section), typeof(HelpdeskOptions)).ToList();
+        problems.AddRange(options.Validate());
         if (options.ConsumesKafka && problems.Count == 0 && KafkaNativeLibrary.Check().Problem is null)
         {
             // A library that does not load is reported by the pipeline's start, as before.

@@ -76,7 +76,7 @@ public sealed class HelpdeskOptions
     }
 
     /// <summary>The rules file's "retention" section, when it has one (set when the rules file is read, not bound).</summary>
-    public RetentionRules? RulesRetention { get; set; }
+    public RetentionRules? RulesRetention { get; internal set; }
 
     public string ArchiveExportPath => Resolve(Retention.ExportPath, "archive-export");
 

@@ -173,7 +173,7 @@ public sealed class ServiceEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task A_setting_of_the_wrong_type_or_a_rules_file_that_is_not_a_file_is_refused_in_a_sentence()
+    public async Task A_setting_of_the_wrong_type_a_misspelt_one_or_a_rules_file_that_is_not_a_file_is_refused_in_a_sentence()
     {
         // The configuration binder's own failure is a stack trace naming System.TimeSpan.
         await using (var wrongType = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Incidents__VerificationHold"] = "banana" }, waitReady: false))
@@ -181,6 +181,13 @@ public sealed class ServiceEndToEndTests : IDisposable
             Assert.Equal(2, await wrongType.ExitCodeAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("Helpdesk:Incidents:VerificationHold: 'banana' is not a time span such as 00:15:00", wrongType.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", wrongType.Output, StringComparison.Ordinal);
+        }
+
+        // A misspelt key was ignored without a word: the service ran without the rules file it was given.
+        await using (var misspelt = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__RulesFile"] = "/etc/helpdesk/rules.json" }, waitReady: false))
+        {
+            Assert.Equal(2, await misspelt.ExitCodeAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("Helpdesk:RulesFile is not a setting the service knows, so it would be ignored (did you mean Helpdesk:RulesPath?)", misspelt.Output, StringComparison.Ordinal);
         }
 
         // A FIFO as the rules file would hold the start until someone wrote to it.
