@@ -48,10 +48,10 @@ public sealed class CustomerMail(CustomerMailOptions options, CustomerRules cust
         var i = delivery.Incident;
         var kind = IncidentEventKindNames.Of(e.Kind);
         var t = CustomerTexts.Of(contact.Language);
-        var message = MailEnvelope.Make($"[{i.Number}] {t.Subject(kind)}: {Affected(i)}", options.From, contact.Contacts,
+        var message = MailEnvelope.Make($"[{i.Number}] {t.Subject(kind)}: {Affected(i, t)}", options.From, contact.Contacts,
             $"customer-{e.Id}@{options.DomainOfFrom}", e.At, $"customer-{i.Number}@{options.DomainOfFrom}", i.Number);
 
-        var lines = new List<string> { $"{t.Subject(kind)}: {Affected(i)}", "" };
+        var lines = new List<string> { $"{t.Subject(kind)}: {Affected(i, t)}", "" };
         lines.Add($"{t.Status}: {CustomerTexts.StatusWord(contact.Language, IncidentNames.Of(e.Status))}");
         lines.Add($"{t.Priority}: {IncidentNames.Of(e.Priority)}");
         lines.Add("");
@@ -94,7 +94,9 @@ public sealed class CustomerMail(CustomerMailOptions options, CustomerRules cust
     private string Link(long incident, CustomerLinkPurpose purpose, string customer) =>
         $"{options.LinkBaseUrl.TrimEnd('/')}/customer/{links.Sign(new CustomerLink(incident, purpose, customer, time.GetUtcNow() + options.LinkLifetime))}";
 
-    private static string Affected(OutboundIncident i) => i.Service.Length > 0 ? $"{i.Service} on {i.Host}" : i.Host.Length > 0 ? i.Host : i.Title;
+    /// <summary>What the customer knows the problem by: the service and its host in their language, else the host.</summary>
+    private static string Affected(OutboundIncident i, CustomerTexts t) =>
+        i.Service.Length > 0 ? $"{i.Service} {t.On} {i.Host}" : i.Host.Length > 0 ? i.Host : i.Title;
 
     /// <summary>The timeline says "To the customer, by NAME: TEXT"; the customer reads TEXT.</summary>
     private static string NoteText(string timelineText) =>

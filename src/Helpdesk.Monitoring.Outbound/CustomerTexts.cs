@@ -6,7 +6,7 @@ namespace Helpdesk.Monitoring.Outbound;
 /// </summary>
 internal sealed record CustomerTexts(
     string Opened, string Update, string Note, string Resolved, string Reopened, string Closed,
-    string Status, string Priority, string Affects, string LatestNote, string NoNewNote, string Cause, string Fix,
+    string On, string Status, string Priority, string Affects, string LatestNote, string NoNewNote, string Cause, string Fix,
     string Confirm, string StillBroken, string Rate, string Signature)
 {
     public static CustomerTexts Of(string language) => language == "de" ? German : English;
@@ -40,6 +40,7 @@ internal sealed record CustomerTexts(
         Resolved: "Resolved: please confirm",
         Reopened: "Reopened: we are working on it again",
         Closed: "Closed: how did we do?",
+        On: "on",
         Status: "Status",
         Priority: "Priority",
         Affects: "Affects",
@@ -59,6 +60,7 @@ internal sealed record CustomerTexts(
         Resolved: "Gelöst: bitte bestätigen",
         Reopened: "Wieder geöffnet: wir arbeiten erneut daran",
         Closed: "Abgeschlossen: wie zufrieden waren Sie?",
+        On: "auf",
         Status: "Status",
         Priority: "Priorität",
         Affects: "Betrifft",

@@ -41,11 +41,15 @@ public sealed partial class IncidentDecider
         incident.ResolutionFix = action.Fix;
         var waiting = Waiting(incident);
         var text = action.Cause.Length + action.Fix.Length > 0
-            ? $"Resolved by {action.By}. Cause: {action.Cause} Fix: {action.Fix}"
+            ? $"Resolved by {action.By}.{Told("Cause", action.Cause)}{Told("Fix", action.Fix)}"
             : $"Resolved by {action.By}{(action.Comment.Length > 0 ? ": " + action.Comment : "")}";
         MarkResolved(incident, now, action.Id, $"{text}{(waiting > 0 ? $" ({waiting} correlated alerts still failing)" : "")}", plan);
         return new Decision(ApplyOutcome.Resolved, incident.Id);
     }
+
+    /// <summary>" Cause: the disk was full." — a sentence of its own, whether or not the person ended it with a stop.</summary>
+    private static string Told(string label, string text) =>
+        text.Length == 0 ? "" : $" {label}: {text}{(text[^1] is '.' or '!' or '?' ? "" : ".")}";
 
     private static Decision NoteByService(IncidentState incident, AgentAction action, DateTimeOffset now, CommitPlan plan)
     {

@@ -63,13 +63,13 @@ public sealed class AgentActionIntegrationTests : IDisposable
         }
 
         var detail = await service.GetJsonAsync("/api/v1/incidents/INC-000001");
-        Assert.Single(detail.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString() == "Resolved by alice. Cause: the power supply failed Fix: replaced the PSU");
+        Assert.Single(detail.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("text").GetString() == "Resolved by alice. Cause: the power supply failed. Fix: replaced the PSU.");
         Assert.Equal(("the power supply failed", "replaced the PSU"),
             (detail.GetProperty("incident").GetProperty("resolutionCause").GetString(), detail.GetProperty("incident").GetProperty("resolutionFix").GetString()));
 
         // The same, as the event people and other systems are told: what happened, by whose action, the incident after it.
         var resolvedEvent = Assert.Single(detail.GetProperty("events").EnumerateArray(), e => e.GetProperty("event").GetString() == "resolved");
-        Assert.Equal(("resolved", "Resolved by alice. Cause: the power supply failed Fix: replaced the PSU"),
+        Assert.Equal(("resolved", "Resolved by alice. Cause: the power supply failed. Fix: replaced the PSU."),
             (resolvedEvent.GetProperty("status").GetString(), resolvedEvent.GetProperty("text").GetString()));
         Assert.Equal(detail.GetProperty("timeline").GetArrayLength(), detail.GetProperty("events").GetArrayLength());
     }

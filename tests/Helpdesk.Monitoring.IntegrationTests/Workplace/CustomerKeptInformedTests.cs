@@ -52,7 +52,7 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
 
         // Opened: to acme's contacts, in German; globex is not in the rules file and hears nothing.
         var opened = Assert.Single(await smtp.WaitForAsync(1, TimeSpan.FromSeconds(30), () => service.Output));
-        Assert.Equal("[INC-000001] Wir arbeiten an einer Störung, die Sie betrifft: HTTP on web01", opened.Subject);
+        Assert.Equal("[INC-000001] Wir arbeiten an einer Störung, die Sie betrifft: HTTP auf web01", opened.Subject);
         Assert.Equal(["it@acme.example", "boss@acme.example"], opened.To.Mailboxes.Select(m => m.Address));
         Assert.DoesNotContain("L1", opened.TextBody, StringComparison.Ordinal);
 

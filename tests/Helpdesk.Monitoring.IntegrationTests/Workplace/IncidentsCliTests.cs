@@ -47,7 +47,7 @@ public sealed class IncidentsCliTests : IDisposable
         Assert.Equal(0, show.ExitCode);
         Assert.Contains("P2 open, tier L1, team", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("assigned to dave, customer acme", show.Stdout, StringComparison.Ordinal);
-        foreach (var line in new[] { "Taken by dave", "To the customer, by dave: replication restarted", "Resolved by dave. Cause: the replica fell behind Fix: restarted replication", "Reopened by dave: lag is back" })
+        foreach (var line in new[] { "Taken by dave", "To the customer, by dave: replication restarted", "Resolved by dave. Cause: the replica fell behind. Fix: restarted replication.", "Reopened by dave: lag is back" })
         {
             Assert.Contains(line, show.Stdout, StringComparison.Ordinal);
         }

@@ -68,7 +68,7 @@ public sealed class PeopleIntegrationTests : IDisposable
             [
                 "opened", "acknowledged: Acknowledged in the helpdesk by bob: looking", "assigned: Taken by bob",
                 "priority_changed: Priority P2 → P1 by alice: the whole shop is down", "customer_note: To the customer, by bob: a new disk is on its way",
-                "resolved: Resolved by bob. Cause: the disk was full Fix: rotated the logs", "reopened: Reopened by bob: the customer still sees errors",
+                "resolved: Resolved by bob. Cause: the disk was full. Fix: rotated the logs.", "reopened: Reopened by bob: the customer still sees errors",
             ],
             detail.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("kind").GetString() == "opened" ? "opened" : $"{t.GetProperty("kind").GetString()}: {t.GetProperty("text").GetString()}"));
         var incident = detail.GetProperty("incident");

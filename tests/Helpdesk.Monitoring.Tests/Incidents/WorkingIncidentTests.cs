@@ -64,6 +64,20 @@ public sealed class WorkingIncidentTests
         Assert.Equal(breachedDue, d.Single().Sla.ResponseDueAt);
     }
 
+    [Theory]
+    [InlineData("The disk was full.", "Rotated the logs!", "Resolved by bob. Cause: The disk was full. Fix: Rotated the logs!")]
+    [InlineData("", "rotated the logs", "Resolved by bob. Fix: rotated the logs.")]
+    [InlineData("disk full", "", "Resolved by bob. Cause: disk full.")]
+    public void A_resolution_reads_as_sentences_however_the_person_ended_theirs(string cause, string fix, string timeline)
+    {
+        var d = new DeciderDriver();
+        d.Apply(Records.Service(NotificationType.Problem));
+
+        d.Apply(Act(d.Single().Id, AgentActionKind.Resolve, "bob") with { Cause = cause, Fix = fix });
+
+        Assert.Equal(timeline, d.Timeline[^1].Text);
+    }
+
     [Fact]
     public void Resolved_with_cause_and_fix_then_reopened_by_a_person_or_closed_when_the_customer_confirms()
     {
@@ -74,7 +88,7 @@ public sealed class WorkingIncidentTests
 
         Assert.Equal(ApplyOutcome.Resolved, d.Apply(Act(id, AgentActionKind.Resolve, "bob") with { Cause = "disk full", Fix = "rotated logs" }));
         Assert.Equal(("disk full", "rotated logs"), (d.Single().ResolutionCause, d.Single().ResolutionFix));
-        Assert.Equal("Resolved by bob. Cause: disk full Fix: rotated logs", d.Timeline[^1].Text);
+        Assert.Equal("Resolved by bob. Cause: disk full. Fix: rotated logs.", d.Timeline[^1].Text);
         Assert.Equal(ApplyOutcome.Ignored, d.Apply(Act(id, AgentActionKind.Assign) with { Assignee = "alice" }));
 
         d.Restart();
