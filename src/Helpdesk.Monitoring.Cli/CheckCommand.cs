@@ -7,7 +7,8 @@ namespace Helpdesk.Monitoring.Cli;
 /// <summary>
 /// <c>helpdesk check</c>: a Nagios check plugin for the helpdesk service itself (installed as check_helpdesk).
 /// One line "HELPDESK STATE - text | perfdata", exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, per the
-/// monitoring-plugins guidelines; -w/-c are ranges on the spool backlog.
+/// monitoring-plugins guidelines; -w/-c are ranges on the spool backlog, -r on the inputs set aside, -g on the outbound
+/// deliveries given up.
 /// </summary>
 internal static class CheckCommand
 {
@@ -40,10 +41,15 @@ internal static class CheckCommand
             Description = "Range on the inputs kept in the spool's rejected/ and quarantine/ folders for WARNING (default 0: any is a warning)",
             DefaultValueFactory = _ => "0",
         };
+        var givenUp = new Option<string>("--given-up", "-g")
+        {
+            Description = "Range on the outbound deliveries given up (people not told: webhooks, Teams, e-mail, Nagios, customers) for WARNING (default 0: any is a warning)",
+            DefaultValueFactory = _ => "0",
+        };
         var version = new Option<bool>("--version", "-V") { Description = "Print the plugin's version and exit (UNKNOWN, as the guidelines ask)" };
         var command = new Command(Name, "Nagios check plugin: is the helpdesk service ready, and is its spool draining?")
         {
-            host, port, warning, critical, timeout, setAside, version,
+            host, port, warning, critical, timeout, setAside, givenUp, version,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,9 +60,9 @@ internal static class CheckCommand
             }
 
             if (!NagiosRange.TryParse(parse.GetValue(warning)!, out var w) || !NagiosRange.TryParse(parse.GetValue(critical)!, out var c)
-                || !NagiosRange.TryParse(parse.GetValue(setAside)!, out var r))
+                || !NagiosRange.TryParse(parse.GetValue(setAside)!, out var r) || !NagiosRange.TryParse(parse.GetValue(givenUp)!, out var g))
             {
-                return UsageError("-w, -c and -r take ranges such as 1000, 10:, ~:500 or @10:20");
+                return UsageError("-w, -c, -r and -g take ranges such as 1000, 10:, ~:500 or @10:20");
             }
 
             if (parse.GetValue(port) is < 1 or > 65535)
@@ -69,7 +75,7 @@ internal static class CheckCommand
                 return UsageError($"-t {parse.GetValue(timeout)} must be between 1 and 3600 seconds");
             }
 
-            var (code, line) = await RunAsync(parse.GetValue(host)!, parse.GetValue(port), w!, c!, r!, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
+            var (code, line) = await RunAsync(parse.GetValue(host)!, parse.GetValue(port), w!, c!, r!, g!, TimeSpan.FromSeconds(parse.GetValue(timeout)), cancellationToken);
             Console.WriteLine(line);
             return code;
         });
@@ -77,7 +83,7 @@ internal static class CheckCommand
     }
 
     public static async Task<(int Code, string Line)> RunAsync(string host, int port, NagiosRange warning, NagiosRange critical, NagiosRange setAside,
-        TimeSpan timeout, CancellationToken cancellationToken)
+        NagiosRange givenUp, TimeSpan timeout, CancellationToken cancellationToken)
     {
         HelpdeskStatus status;
         try
@@ -89,18 +95,25 @@ internal static class CheckCommand
             return (Critical, $"HELPDESK CRITICAL - cannot read http://{host}:{port}: {ex.Message}");
         }
 
-        return Evaluate(status, warning, critical, setAside);
+        return Evaluate(status, warning, critical, setAside, givenUp);
     }
 
-    public static (int Code, string Line) Evaluate(HelpdeskStatus s, NagiosRange warning, NagiosRange critical, NagiosRange? setAside = null)
+    public static (int Code, string Line) Evaluate(HelpdeskStatus s, NagiosRange warning, NagiosRange critical, NagiosRange? setAside = null,
+        NagiosRange? givenUp = null)
     {
         var perf = string.Create(CultureInfo.InvariantCulture,
-            $"backlog={s.SpoolBacklog};{warning.Text};{critical.Text};0; active={s.ActiveIncidents};;;0; dead_letters={s.DeadLettered}c set_aside={s.SetAside};{setAside?.Text};;0;");
+            $"backlog={s.SpoolBacklog};{warning.Text};{critical.Text};0; active={s.ActiveIncidents};;;0; dead_letters={s.DeadLettered}c set_aside={s.SetAside};{setAside?.Text};;0; given_up={s.GivenUp};{givenUp?.Text};;0;");
         var text = string.Create(CultureInfo.InvariantCulture,
             $"spool backlog {s.SpoolBacklog}, {s.ActiveIncidents} active incidents, {s.DeadLettered} dead-lettered");
         if (s.SetAside > 0)
         {
             text += string.Create(CultureInfo.InvariantCulture, $", {s.SetAside} inputs set aside in the spool's rejected/ and quarantine/ folders (read them, then remove them)");
+        }
+
+        if (s.GivenUp > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture,
+                $", {s.GivenUp} outbound deliveries given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)");
         }
 
         if (!s.Ready)
@@ -109,7 +122,7 @@ internal static class CheckCommand
         }
 
         var code = critical.Alerts(s.SpoolBacklog) ? Critical
-            : warning.Alerts(s.SpoolBacklog) || setAside?.Alerts(s.SetAside) == true ? Warning
+            : warning.Alerts(s.SpoolBacklog) || setAside?.Alerts(s.SetAside) == true || givenUp?.Alerts(s.GivenUp) == true ? Warning
             : Ok;
         var state = code switch { Critical => "CRITICAL", Warning => "WARNING", _ => "OK" };
 
@@ -130,6 +143,7 @@ internal static class CheckCommand
             HelpdeskStatus.Sum(metrics, "helpdesk_notifications_dead_lettered_total"))
         {
             SetAside = HelpdeskStatus.Sum(metrics, "helpdesk_spool_rejected_files") + HelpdeskStatus.Sum(metrics, "helpdesk_spool_quarantined_files"),
+            GivenUp = HelpdeskStatus.Sum(metrics, "helpdesk_outbound_dead_waiting"),
         };
     }
 }

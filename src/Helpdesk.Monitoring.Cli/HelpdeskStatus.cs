@@ -8,6 +8,9 @@ public sealed record HelpdeskStatus(bool Ready, string ReadyText, double SpoolBa
     /// <summary>Inputs `helpdesk notify` refused (rejected/) plus entries the service set aside (quarantine/).</summary>
     public double SetAside { get; init; }
 
+    /// <summary>Outbound deliveries the service gave up and keeps for an operator: people who were not told.</summary>
+    public double GivenUp { get; init; }
+
     /// <summary>Sums every sample of a metric family in Prometheus text, whatever its labels.</summary>
     public static double Sum(string exposition, string metric)
     {

@@ -19,7 +19,7 @@ public sealed class CheckPluginIntegrationTests : IDisposable
             port = service.Port;
             var (code, output) = await Check("-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(0, code);
-            Assert.Matches(@"^HELPDESK OK - ready, spool backlog 0, 0 active incidents, 0 dead-lettered, no Nagios topology loaded \(Helpdesk:Topology:ObjectsCachePath\), outages correlated by time, not by parents \| backlog=0;1000;10000;0; active=0;;;0; dead_letters=0c set_aside=0;0;;0;\n$", output);
+            Assert.Matches(@"^HELPDESK OK - ready, spool backlog 0, 0 active incidents, 0 dead-lettered, no Nagios topology loaded \(Helpdesk:Topology:ObjectsCachePath\), outages correlated by time, not by parents \| backlog=0;1000;10000;0; active=0;;;0; dead_letters=0c set_aside=0;0;;0; given_up=0;0;;0;\n$", output);
 
             (code, output) = await Check("-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", "@0:10", "-c", "@0:5");
             Assert.Equal(2, code);
@@ -70,6 +70,40 @@ public sealed class CheckPluginIntegrationTests : IDisposable
         Assert.Contains("1 inputs set aside in the spool's rejected/ and quarantine/ folders", output, StringComparison.Ordinal);
         Assert.Contains("set_aside=1;0;;0;", output, StringComparison.Ordinal);
         Assert.Equal(0, (await Check("-p", port, "-r", "5")).Item1);
+    }
+
+    [Fact]
+    public async Task Deliveries_the_service_gave_up_are_reported_as_a_warning()
+    {
+        // A receiver that calls the message wrong (400) makes its delivery dead at once: the on-call channel was not told.
+        await using var receiver = new WebhookReceiver();
+        receiver.FailNext(1, status: 400);
+        var spool = _dir.Combine("spool");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Spool__Path"] = spool,
+            ["Helpdesk__Outbound__Webhooks__ops__Url"] = receiver.Url,
+            ["Helpdesk__Outbound__Webhooks__ops__Secret"] = WebhookReceiver.Secret,
+        });
+        var port = service.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, (await Check("-p", port)).Item1);
+
+        var (spooled, _) = await NotifyProcess.RunAsync(spool, new Dictionary<string, string>
+        {
+            ["NOTIFICATIONTYPE"] = "PROBLEM", ["HOSTNAME"] = "web01", ["HOSTSTATE"] = "DOWN", ["HOSTOUTPUT"] = "PING CRITICAL",
+        });
+        Assert.Equal(0, spooled);
+        var (code, output) = (0, "");
+        for (var i = 0; i < 200 && code == 0; i++)
+        {
+            await Task.Delay(50);
+            (code, output) = await Check("-p", port);
+        }
+
+        Assert.Equal(1, code);
+        Assert.Contains("1 outbound deliveries given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)", output, StringComparison.Ordinal);
+        Assert.Contains("given_up=1;0;;0;", output, StringComparison.Ordinal);
+        Assert.Equal(0, (await Check("-p", port, "-g", "5")).Item1);
     }
 
     private static Task<(int, string)> Check(params string[] args) => CheckWith(Programs.NativeCli, args);

@@ -39,8 +39,24 @@ public sealed class CheckCommandTests
         Assert.Equal(CheckCommand.Warning, CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 1001, 12, 0), w!, c!).Code);
         var (code, line) = CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 20000, 12, 2), w!, c!);
         Assert.Equal(CheckCommand.Critical, code);
-        Assert.Equal("HELPDESK CRITICAL - ready, spool backlog 20000, 12 active incidents, 2 dead-lettered | backlog=20000;1000;10000;0; active=12;;;0; dead_letters=2c set_aside=0;;;0;", line);
+        Assert.Equal("HELPDESK CRITICAL - ready, spool backlog 20000, 12 active incidents, 2 dead-lettered | backlog=20000;1000;10000;0; active=12;;;0; dead_letters=2c set_aside=0;;;0; given_up=0;;;0;", line);
         Assert.Equal(CheckCommand.Critical, CheckCommand.Evaluate(new HelpdeskStatus(false, "not ready: rebuilding", 0, 0, 0), w!, c!).Code);
+    }
+
+    [Fact]
+    public void Deliveries_given_up_warn_unless_the_range_allows_them()
+    {
+        NagiosRange.TryParse("1000", out var w);
+        NagiosRange.TryParse("10000", out var c);
+        NagiosRange.TryParse("0", out var none);
+        NagiosRange.TryParse("5", out var five);
+        var status = new HelpdeskStatus(true, "ready", 3, 12, 0) { GivenUp = 2 };
+
+        var (code, line) = CheckCommand.Evaluate(status, w!, c!, none, none);
+        Assert.Equal(CheckCommand.Warning, code);
+        Assert.Equal("HELPDESK WARNING - ready, spool backlog 3, 12 active incidents, 0 dead-lettered, 2 outbound deliveries given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended) | backlog=3;1000;10000;0; active=12;;;0; dead_letters=0c set_aside=0;0;;0; given_up=2;0;;0;", line);
+        Assert.Equal(CheckCommand.Ok, CheckCommand.Evaluate(status, w!, c!, none, five).Code);
+        Assert.Equal(CheckCommand.Ok, CheckCommand.Evaluate(status with { GivenUp = 0 }, w!, c!, none, none).Code);
     }
 
     [Fact]
