@@ -96,6 +96,17 @@ public static class CustomerEndpoints
             return page.Result(page.Busy(incident), 503);
         }
 
+        if (outcome == ApplyOutcome.Redelivered)
+        {
+            // The same answer from the same link again (a double click, a form sent twice): what the first one did
+            // is what the incident now says, and "still broken" on a closed incident did nothing.
+            incident = (await d.Queries.GetAsync(incident.Id, cancellationToken))?.Incident ?? incident;
+            return page.Result(answer == "fixed" && incident.Status == IncidentStatus.Closed ? page.Confirmed(incident)
+                : answer == "broken" && incident.Status is IncidentStatus.Open or IncidentStatus.Acknowledged ? page.Reopened(incident)
+                : page.NotResolved(incident));
+        }
+
+        // Queued (the commit took longer than the request may wait) is told as taken: it will be applied in order.
         return page.Result(outcome == ApplyOutcome.Ignored ? page.NotResolved(incident) : answer == "fixed" ? page.Confirmed(incident) : page.Reopened(incident));
     }
 

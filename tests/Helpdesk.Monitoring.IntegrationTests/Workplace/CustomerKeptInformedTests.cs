@@ -24,27 +24,8 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
     public async Task A_customer_hears_about_their_incident_confirms_the_fix_and_rates_the_service()
     {
         await using var smtp = await SmtpSink.StartAsync(_dir.Path);
-        var users = _dir.Combine("users.json");
-        var token = await UsersCli.AddAsync(users, "erin", "agent");
-        var rules = _dir.Combine("rules.json");
-        await File.WriteAllTextAsync(rules, """
-            { "version": 1,
-              "customers": {
-                "acme": { "contacts": ["it@acme.example", "boss@acme.example"], "language": "de", "updateEvery": { "P2": "30m" } }
-              } }
-            """);
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
-        {
-            ["Helpdesk__RulesPath"] = rules,
-            ["Helpdesk__Api__UsersPath"] = users,
-            ["Helpdesk__Outbound__CustomerMail__Smtp__Host"] = "127.0.0.1",
-            ["Helpdesk__Outbound__CustomerMail__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Helpdesk__Outbound__CustomerMail__Smtp__Security"] = "None",
-            ["Helpdesk__Outbound__CustomerMail__From"] = "Helpdesk <helpdesk@msp.example>",
-            ["Helpdesk__Outbound__CustomerMail__LinkBaseUrl"] = "https://helpdesk.msp.example",
-            // A note waits this long for the updates that follow it (30 s by default): short here, so the test is.
-            ["Helpdesk__Outbound__FoldWindow"] = "00:00:01",
-        });
+        var (service, token) = await StartAsync(smtp);
+        await using var stopped = service;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await service.IngestAsync(
             Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", customer: "acme", timeT: now),
@@ -82,9 +63,13 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
         }
 
         Assert.Equal("closed", await StatusAsync(service, token));
-        using (var again = await service.Http.PostAsync(verify, Form(("answer", "broken"))))
+        // "Still broken" on the closed incident, and the same form sent once more (the second was told "open again").
+        for (var click = 0; click < 2; click++)
         {
-            Assert.Contains("abgeschlossen", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            using var again = await service.Http.PostAsync(verify, Form(("answer", "broken")));
+            var said = await again.Content.ReadAsStringAsync();
+            Assert.Contains("Diese Störung ist abgeschlossen", said, StringComparison.Ordinal);
+            Assert.DoesNotContain("wieder offen", said, StringComparison.Ordinal);
         }
 
         Assert.Equal("closed", await StatusAsync(service, token));
@@ -114,6 +99,57 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
         Assert.True(Regex.IsMatch(metrics, @"helpdesk_satisfaction_ratings_total\{[^}]*score=""4""[^}]*\} 1"), metrics);
         Assert.True(Regex.IsMatch(metrics, @"helpdesk_satisfaction_ratings_total\{[^}]*score=""1""[^}]*\} 0(\n|$)"), metrics);
         Assert.Equal(4, smtp.Mails().Count);
+    }
+
+    /// <summary>The service with acme as a German-speaking customer, mail to the test's SMTP server, and one agent.</summary>
+    private async Task<(ServiceProcess Service, string Token)> StartAsync(SmtpSink smtp)
+    {
+        var users = _dir.Combine("users.json");
+        var token = await UsersCli.AddAsync(users, "erin", "agent");
+        var rules = _dir.Combine("rules.json");
+        await File.WriteAllTextAsync(rules, """
+            { "version": 1,
+              "customers": {
+                "acme": { "contacts": ["it@acme.example", "boss@acme.example"], "language": "de", "updateEvery": { "P2": "30m" } }
+              } }
+            """);
+        var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__RulesPath"] = rules,
+            ["Helpdesk__Api__UsersPath"] = users,
+            ["Helpdesk__Outbound__CustomerMail__Smtp__Host"] = "127.0.0.1",
+            ["Helpdesk__Outbound__CustomerMail__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Helpdesk__Outbound__CustomerMail__Smtp__Security"] = "None",
+            ["Helpdesk__Outbound__CustomerMail__From"] = "Helpdesk <helpdesk@msp.example>",
+            ["Helpdesk__Outbound__CustomerMail__LinkBaseUrl"] = "https://helpdesk.msp.example",
+            // A note waits this long for the updates that follow it (30 s by default): short here, so the test is.
+            ["Helpdesk__Outbound__FoldWindow"] = "00:00:01",
+        });
+        return (service, token);
+    }
+
+    [Fact]
+    public async Task A_customer_who_says_it_is_still_broken_reopens_the_incident_and_a_second_click_tells_the_same()
+    {
+        await using var smtp = await SmtpSink.StartAsync(_dir.Path);
+        var (service, token) = await StartAsync(smtp);
+        await using var stopped = service;
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", customer: "acme", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await ActAsync(service, token, "resolve", """{"cause":"Netzteil defekt","fix":"Netzteil getauscht"}""");
+        var verify = LinkPath((await smtp.WaitForAsync(2, TimeSpan.FromSeconds(30), () => service.Output))[1].TextBody!);
+
+        for (var click = 0; click < 2; click++)
+        {
+            using var answered = await service.Http.PostAsync(verify, Form(("answer", "broken"), ("comment", "Seite lädt immer noch nicht")));
+            Assert.Contains("Die Störung ist wieder offen", await answered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("open", await StatusAsync(service, token));
+        var timeline = (await GetAsync(service, token, "/api/v1/incidents/INC-000001")).GetProperty("timeline").EnumerateArray()
+            .Select(t => t.GetProperty("text").GetString()).ToList();
+        Assert.Single(timeline, t => t == "Reopened by the customer (acme): Seite lädt immer noch nicht");
+        var reopened = (await smtp.WaitForAsync(3, TimeSpan.FromSeconds(30), () => service.Output))[2];
+        Assert.StartsWith("[INC-000001] Wieder geöffnet", reopened.Subject, StringComparison.Ordinal);
     }
 
     private static string LinkPath(string text) => new Uri(LinkPattern().Match(text).Value).PathAndQuery;
