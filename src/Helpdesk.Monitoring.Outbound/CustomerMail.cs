@@ -48,10 +48,12 @@ public sealed class CustomerMail(CustomerMailOptions options, CustomerRules cust
         var i = delivery.Incident;
         var kind = IncidentEventKindNames.Of(e.Kind);
         var t = CustomerTexts.Of(contact.Language);
-        var message = MailEnvelope.Make($"[{i.Number}] {t.Subject(kind)}: {Affected(i, t)}", options.From, contact.Contacts,
+        // "Closed: how did we do? (HTTP on web01)": the subjects have colons and questions of their own.
+        var headline = $"{t.Subject(kind)} ({Affected(i, t)})";
+        var message = MailEnvelope.Make($"[{i.Number}] {headline}", options.From, contact.Contacts,
             $"customer-{e.Id}@{options.DomainOfFrom}", e.At, $"customer-{i.Number}@{options.DomainOfFrom}", i.Number);
 
-        var lines = new List<string> { $"{t.Subject(kind)}: {Affected(i, t)}", "" };
+        var lines = new List<string> { headline, "" };
         lines.Add($"{t.Status}: {CustomerTexts.StatusWord(contact.Language, IncidentNames.Of(e.Status))}");
         lines.Add($"{t.Priority}: {IncidentNames.Of(e.Priority)}");
         lines.Add("");

@@ -33,7 +33,7 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
 
         // Opened: to acme's contacts, in German; globex is not in the rules file and hears nothing.
         var opened = Assert.Single(await smtp.WaitForAsync(1, TimeSpan.FromSeconds(30), () => service.Output));
-        Assert.Equal("[INC-000001] Wir arbeiten an einer Störung, die Sie betrifft: HTTP auf web01", opened.Subject);
+        Assert.Equal("[INC-000001] Wir arbeiten an einer Störung, die Sie betrifft (HTTP auf web01)", opened.Subject);
         Assert.Equal(["it@acme.example", "boss@acme.example"], opened.To.Mailboxes.Select(m => m.Address));
         Assert.DoesNotContain("L1", opened.TextBody, StringComparison.Ordinal);
 
@@ -76,7 +76,7 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
 
         // After closure: the satisfaction question, answered once, on the incident and in /metrics per team.
         mails = await smtp.WaitForAsync(4, TimeSpan.FromSeconds(30), () => service.Output);
-        Assert.StartsWith("[INC-000001] Abgeschlossen", mails[3].Subject, StringComparison.Ordinal);
+        Assert.Equal("[INC-000001] Abgeschlossen: wie zufrieden waren Sie? (HTTP auf web01)", mails[3].Subject);
         var rate = LinkPath(mails[3].TextBody!);
         using (var bad = await service.Http.PostAsync(rate, Form(("score", "9"))))
         {
