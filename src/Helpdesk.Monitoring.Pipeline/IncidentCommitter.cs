@@ -184,6 +184,14 @@ public sealed class IncidentCommitter
                 return result;
             }, (this, plan), cancellationToken);
         }
+        catch (StoreUnavailableException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An outage, not a refusal of this plan: a rebuild would read the same state and decide the same plan
+            // (reads still work on a full disk), so the plan waits for the store, and /readyz counts the wait.
+            _metrics.CommitFailed();
+            _log("the store still cannot take writes; the batch waits for it (the notifications stay in the spool or Kafka until they are committed)", null);
+            return await WithRetryAsync(ct => _store.CommitAsync(plan, ct).AsTask(), cancellationToken);
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             _metrics.CommitFailed();

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Ports;
 using Helpdesk.Monitoring.Telemetry;
 using Polly;
 using Polly.Retry;
@@ -34,7 +35,11 @@ internal static class StoreRetries
                 OnRetry = args =>
                 {
                     metrics.CommitFailed();
-                    log($"{what} failed (attempt {args.AttemptNumber + 1}); retrying in {args.RetryDelay.TotalSeconds:0.0}s", args.Outcome.Exception);
+                    // An outage says what to mend in its message; its stack trace would only repeat with every retry.
+                    log(args.Outcome.Exception is StoreUnavailableException unavailable
+                        ? $"{what} failed (attempt {args.AttemptNumber + 1}): {unavailable.Message}; retrying in {args.RetryDelay.TotalSeconds:0.0}s"
+                        : $"{what} failed (attempt {args.AttemptNumber + 1}); retrying in {args.RetryDelay.TotalSeconds:0.0}s",
+                        args.Outcome.Exception is StoreUnavailableException ? null : args.Outcome.Exception);
                     return ValueTask.CompletedTask;
                 },
             })

@@ -17,12 +17,27 @@ public sealed partial class SqliteIncidentStore
         {
             return Commit(Writer, plan);
         }
+        catch (SqliteException ex) when (Unavailable(ex) is { } why)
+        {
+            throw new StoreUnavailableException($"the store {_options.Path} cannot take writes: {why} ({ex.Message.TrimEnd('.')})", ex);
+        }
         finally
         {
             _writerGate.Release();
             _checkpointer?.Committed();
         }
     }
+
+    /// <summary>Why SQLite refused a write for a reason outside the plan (SQLite's primary result codes), or null.</summary>
+    private static string? Unavailable(SqliteException ex) => (ex.SqliteErrorCode & 0xff) switch
+    {
+        13 => "the disk is full",
+        10 => "the file system reported an I/O error",
+        8 => "the database or its file system is read-only",
+        5 or 6 => "another process holds the database's lock (a backup, an sqlite3 shell?)",
+        14 => "a file it needs cannot be opened (its folder's permissions, or the folder is gone?)",
+        _ => null,
+    };
 
     private CommitResult Commit(SqliteConnection connection, CommitPlan plan)
     {
