@@ -46,6 +46,31 @@ public sealed partial class SqlServerIncidentStore(SqlServerStoreOptions options
 
     public async ValueTask<CommitResult> CommitAsync(CommitPlan plan, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await WriteAsync(plan, cancellationToken);
+        }
+        catch (SqlException ex) when (Unavailable(ex.Number) is { } why)
+        {
+            throw new StoreUnavailableException($"the SQL Server store cannot take writes: {why} (error {ex.Number}: {ex.Message})", ex);
+        }
+    }
+
+    /// <summary>
+    /// Why SQL Server refused a write for a reason outside the plan (its error numbers), or null: the committer then
+    /// waits for the database instead of deciding the batch again.
+    /// </summary>
+    public static string? Unavailable(int errorNumber) => errorNumber switch
+    {
+        9002 => "the database's transaction log is full",
+        1105 => "the database's filegroup is full",
+        3906 => "the database is read-only",
+        40544 => "the database has reached its size quota",
+        _ => null,
+    };
+
+    private async Task<CommitResult> WriteAsync(CommitPlan plan, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
         var updates = plan.Updates.Select(c => c.ApplyTo(Placeholder(c.Id)) with { AlertCount = c.AlertsAdded }).ToList();
         var refused = await ReadAllAsync(connection, SqlServerStatements.Commit, r => (EventId: r.IsDBNull(0) ? (Guid?)null : new Guid((byte[])r[0], bigEndian: true),
