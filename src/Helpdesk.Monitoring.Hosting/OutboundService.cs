@@ -97,7 +97,12 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
         await _storeOpen.Task.WaitAsync(stoppingToken);
         var queue = services.GetRequiredService<IDeliveryQueue>();
         using var metrics = new OutboundMetrics(options.Value.DeliveryChannels);
-        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+        // Redirects are not followed: a 301 or 302 turns the POST into a GET without its body, whose 2xx would count
+        // the event as delivered, and the signed message would go wherever the Location says.
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         var senderLog = logger;
         void Log(string message, Exception? error) => senderLog.LogWarning(error, "{Message}", message);
 

@@ -23,6 +23,13 @@ internal static class HttpDelivery
 
         using (response)
         {
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                var to = response.Headers.Location is { } location ? $" to {Redacted(new Uri(new Uri(url), location).ToString())}" : "";
+                throw new DeliveryFailedException($"{Redacted(url)} answered {(int)response.StatusCode} {response.ReasonPhrase}{to}: deliveries are not "
+                    + "redirected (the message would arrive as a GET without its body); set the channel's Url to where the receiver is now", permanent: false);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 // A receiver that says the message itself is wrong will say so again: give up at once (kept as dead).

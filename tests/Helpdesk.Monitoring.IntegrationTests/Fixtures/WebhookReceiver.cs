@@ -44,6 +44,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public void Answer() => Volatile.Write(ref _hang, 0);
 
+    private string? _movedTo;
+
+    /// <summary>From now on, a POST is answered 302 to <paramref name="location"/>, and a GET with 200 (a receiver that moved).</summary>
+    public void MovedTo(string location) => Volatile.Write(ref _movedTo, location);
+
+    /// <summary>GET requests taken (the redirected POSTs of a client that follows redirects).</summary>
+    public int Gets => Volatile.Read(ref _gets);
+
+    private int _gets;
+
     /// <summary>The next <paramref name="count"/> requests are answered <paramref name="status"/> (503 Service Unavailable unless said).</summary>
     public void FailNext(int count, int status = 503)
     {
@@ -99,6 +109,23 @@ public sealed class WebhookReceiver : IAsyncDisposable
             if (Volatile.Read(ref _hang) == 1)
             {
                 // Never answered: the sender's timeout ends it. The connection is left to the listener's shutdown.
+                continue;
+            }
+
+            if (Volatile.Read(ref _movedTo) is { } movedTo)
+            {
+                if (context.Request.HttpMethod == "GET")
+                {
+                    Interlocked.Increment(ref _gets);
+                    context.Response.StatusCode = 200;
+                }
+                else
+                {
+                    context.Response.StatusCode = 302;
+                    context.Response.RedirectLocation = movedTo;
+                }
+
+                context.Response.Close();
                 continue;
             }
 

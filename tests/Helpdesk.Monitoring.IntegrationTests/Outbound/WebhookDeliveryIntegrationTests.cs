@@ -328,6 +328,27 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_receiver_that_redirects_is_not_followed_and_the_event_waits_with_the_reason()
+    {
+        // A followed 302 turns the POST into a GET without its body, and the page's 200 would count the event as sent.
+        await using var moved = new WebhookReceiver();
+        moved.MovedTo(moved.Url + "new-home");
+        var settings = Settings();
+        settings["Helpdesk__Outbound__Webhooks__moved__Url"] = moved.Url;
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+
+        await service.IngestAsync(OneIncidentsLife()[0]);
+        await service.WaitForMetricAsync("helpdesk_outbound_failed_total{channel=\"moved\",event=\"opened\"}", v => v >= 1, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, moved.Gets);
+        Assert.Equal(0, await service.MetricAsync("helpdesk_outbound_sent_total{channel=\"moved\",event=\"opened\"}"));
+        var waiting = Assert.Single((await service.GetJsonAsync("/api/v1/deliveries?state=pending&channel=moved")).GetProperty("items").EnumerateArray());
+        Assert.Contains("answered 302 Found to http://127.0.0.1:", waiting.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains("deliveries are not redirected", waiting.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("new-home", waiting.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_receiver_that_hangs_holds_up_neither_ingest_nor_another_channel()
     {
         await using var hanging = new WebhookReceiver();
