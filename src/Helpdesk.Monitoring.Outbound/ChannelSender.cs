@@ -100,6 +100,13 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
             {
                 throw new DeliveryFailedException($"no answer within {options.SendTimeout.TotalSeconds:0.#} s", permanent: false, ex);
             }
+            catch (Exception ex) when (ex is not (DeliveryFailedException or OperationCanceledException or OutOfMemoryException))
+            {
+                // A failure the channel did not foresee is still this delivery's failure, counted against its attempts:
+                // left to the loop below, it read as a failing store, and the delivery waited out its lease, for ever.
+                log($"outbound channel {channel.Name}: sending failed in a way the channel does not know", ex);
+                throw new DeliveryFailedException(ex.Message, permanent: false, ex);
+            }
 
             CrashPoint.Reach(CrashPoint.OutboundAfterSend);
             var now = time.GetUtcNow();

@@ -9,7 +9,8 @@ namespace Helpdesk.Monitoring.Outbound;
 
 /// <summary>
 /// Hands one message to an SMTP server (MailKit), and says in a sentence why not: a 5xx answer is permanent (a bad
-/// address), anything else (4xx, a refused connection, a TLS failure) may work on a later attempt.
+/// address), anything else (4xx, a refused connection, a TLS failure, a server without the STARTTLS or AUTH the settings
+/// ask for) may work on a later attempt.
 /// </summary>
 public static class SmtpSubmission
 {
@@ -36,6 +37,12 @@ public static class SmtpSubmission
             or ServiceNotConnectedException or ServiceNotAuthenticatedException)
         {
             throw new DeliveryFailedException($"the mail server {smtp.Host}:{smtp.Port} could not take the mail: {ex.Message}", permanent: false, ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            // MailKit's word for a server that does not offer what the settings ask (STARTTLS, AUTH).
+            throw new DeliveryFailedException($"the mail server {smtp.Host}:{smtp.Port} could not take the mail: {ex.Message.TrimEnd('.')} "
+                + $"(the channel's Smtp:Security is {smtp.Security}{(smtp.User.Length > 0 ? " and Smtp:User is set" : "")})", permanent: false, ex);
         }
     }
 

@@ -57,4 +57,31 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         Assert.Contains("<a href=\"https://helpdesk.example.com/incidents/INC-000001\">", web[1].HtmlBody, StringComparison.Ordinal);
         Assert.Contains("web01 / HTTP", web[0].TextBody, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_server_without_the_starttls_the_channel_asks_for_fails_the_delivery_in_a_sentence_and_counts_it()
+    {
+        // aiosmtpd offers no STARTTLS: MailKit refuses with an exception of its own, which once escaped the channel,
+        // was logged as a failing store and left the delivery claimed, never counted, never given up.
+        await using var smtp = await SmtpSink.StartAsync(_dir.Path);
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Outbound__Email__oncall__Smtp__Host"] = "127.0.0.1",
+            ["Helpdesk__Outbound__Email__oncall__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Helpdesk__Outbound__Email__oncall__Smtp__Security"] = "StartTls",
+            ["Helpdesk__Outbound__Email__oncall__From"] = "Helpdesk <helpdesk@example.com>",
+            ["Helpdesk__Outbound__Email__oncall__To__0"] = "oncall@example.com",
+            ["Helpdesk__Outbound__MaxAttempts"] = "2",
+            ["Helpdesk__Outbound__RetryDelay"] = "00:00:00.200",
+        });
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+        await service.WaitForMetricAsync("helpdesk_outbound_dead_total{channel=\"oncall\",event=\"opened\"}", v => v == 1, TimeSpan.FromSeconds(30));
+        var dead = Assert.Single((await service.GetJsonAsync("/api/v1/deliveries?state=dead&channel=oncall")).GetProperty("items").EnumerateArray());
+        Assert.Equal(2, dead.GetProperty("attempts").GetInt32());
+        Assert.Equal("the mail server 127.0.0.1:" + smtp.Port + " could not take the mail: The SMTP server does not support the STARTTLS extension "
+            + "(the channel's Smtp:Security is StartTls)", dead.GetProperty("lastError").GetString());
+        Assert.DoesNotContain("reading or marking the delivery queue failed", service.Output, StringComparison.Ordinal);
+        Assert.Empty(smtp.Mails());
+    }
 }
