@@ -43,6 +43,12 @@ public static class IncidentEndpoints
             errors["sort"] = ["must be newest (newest problem first) or due (nearest SLA deadline first)"];
         }
 
+        // Tiers are L1 to L3 everywhere (rules, people): another value matches nothing, and an empty page would hide the typo.
+        if (q["tier"].ToString() is { Length: > 0 } tier && tier is not ("L1" or "L2" or "L3"))
+        {
+            errors["tier"] = [$"'{tier}' is not allowed: must be L1, L2 or L3"];
+        }
+
         var archived = q["archived"].ToString() switch
         {
             "" or "false" => false,

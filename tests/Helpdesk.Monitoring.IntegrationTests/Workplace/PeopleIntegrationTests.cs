@@ -80,7 +80,7 @@ public sealed class PeopleIntegrationTests : IDisposable
         Assert.Equal(0, (await GetAsync(service, agent, "/api/v1/incidents?status=resolved&status=closed")).GetProperty("total").GetInt32());
         // The archive is searched by customer or host only (nothing was archived yet).
         Assert.Equal(0, (await GetAsync(service, agent, "/api/v1/incidents?archived=true&customer=acme")).GetProperty("total").GetInt32());
-        foreach (var bad in new[] { "priority=99", "priority=P9", "status=open,bogus", "status=1", "sort=sideways", "archived=true", "archived=yes", "archived=true&customer=acme&status=open" })
+        foreach (var bad in new[] { "priority=99", "priority=P9", "status=open,bogus", "status=1", "sort=sideways", "tier=L4", "tier=l1", "archived=true", "archived=yes", "archived=true&customer=acme&status=open" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/incidents?" + bad);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent);
