@@ -65,7 +65,22 @@ public static class StoreCommands
         error = ConfigurationFile.AddFromEnvironment(configuration).Error;
         configuration.AddEnvironmentVariables("HELPDESK_").AddCommandLine(commandLine);
         var options = new HelpdeskOptions();
-        configuration.Build().GetSection(HelpdeskOptions.Section).Bind(options);
+        var section = configuration.Build().GetSection(HelpdeskOptions.Section);
+        // A misspelt store path would back up, or restore over, the default database instead of the one meant.
+        if (error is null && UnknownSettings.In(section, typeof(HelpdeskOptions)) is { Count: > 0 } unknown)
+        {
+            error = string.Join("; ", unknown);
+        }
+
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex) when (ConfigurationValue.Explain(ex) is { } wrongValue)
+        {
+            error ??= wrongValue;
+        }
+
         return options;
     }
 

@@ -15,16 +15,9 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
     public async Task Each_event_is_one_mail_with_number_priority_and_title_in_the_subject_threaded_under_its_incident()
     {
         await using var smtp = await SmtpSink.StartAsync(_dir.Path);
-        var settings = new Dictionary<string, string>
-        {
-            ["Helpdesk__Outbound__Email__oncall__Smtp__Host"] = "127.0.0.1",
-            ["Helpdesk__Outbound__Email__oncall__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Helpdesk__Outbound__Email__oncall__Smtp__Security"] = "None",
-            ["Helpdesk__Outbound__Email__oncall__From"] = "Helpdesk <helpdesk@example.com>",
-            ["Helpdesk__Outbound__Email__oncall__To__0"] = "oncall@example.com",
-            ["Helpdesk__Outbound__Email__oncall__To__1"] = "noc@example.com",
-            ["Helpdesk__Outbound__IncidentUrl"] = "https://helpdesk.example.com/incidents/{number}",
-        };
+        var settings = OnCall(smtp, "None");
+        settings["Helpdesk__Outbound__Email__oncall__To__1"] = "noc@example.com";
+        settings["Helpdesk__Outbound__IncidentUrl"] = "https://helpdesk.example.com/incidents/{number}";
         await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
         // Nagios' times are now: no SLA clock comes due while the test runs.
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -64,16 +57,10 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         // aiosmtpd offers no STARTTLS: MailKit refuses with an exception of its own, which once escaped the channel,
         // was logged as a failing store and left the delivery claimed, never counted, never given up.
         await using var smtp = await SmtpSink.StartAsync(_dir.Path);
-        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
-        {
-            ["Helpdesk__Outbound__Email__oncall__Smtp__Host"] = "127.0.0.1",
-            ["Helpdesk__Outbound__Email__oncall__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Helpdesk__Outbound__Email__oncall__Smtp__Security"] = "StartTls",
-            ["Helpdesk__Outbound__Email__oncall__From"] = "Helpdesk <helpdesk@example.com>",
-            ["Helpdesk__Outbound__Email__oncall__To__0"] = "oncall@example.com",
-            ["Helpdesk__Outbound__MaxAttempts"] = "2",
-            ["Helpdesk__Outbound__RetryDelay"] = "00:00:00.200",
-        });
+        var settings = OnCall(smtp, "StartTls");
+        settings["Helpdesk__Outbound__MaxAttempts"] = "2";
+        settings["Helpdesk__Outbound__RetryDelay"] = "00:00:00.200";
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
         await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
         await service.WaitForMetricAsync("helpdesk_outbound_dead_total{channel=\"oncall\",event=\"opened\"}", v => v == 1, TimeSpan.FromSeconds(30));
@@ -84,4 +71,14 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         Assert.DoesNotContain("reading or marking the delivery queue failed", service.Output, StringComparison.Ordinal);
         Assert.Empty(smtp.Mails());
     }
+
+    /// <summary>One e-mail channel, oncall, to the test's SMTP server with the given <c>Smtp:Security</c>.</summary>
+    private static Dictionary<string, string> OnCall(SmtpSink smtp, string security) => new()
+    {
+        ["Helpdesk__Outbound__Email__oncall__Smtp__Host"] = "127.0.0.1",
+        ["Helpdesk__Outbound__Email__oncall__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Helpdesk__Outbound__Email__oncall__Smtp__Security"] = security,
+        ["Helpdesk__Outbound__Email__oncall__From"] = "Helpdesk <helpdesk@example.com>",
+        ["Helpdesk__Outbound__Email__oncall__To__0"] = "oncall@example.com",
+    };
 }

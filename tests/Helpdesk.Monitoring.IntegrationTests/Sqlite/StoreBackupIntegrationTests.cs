@@ -102,6 +102,14 @@ public sealed class StoreBackupIntegrationTests : IDisposable
         Assert.Contains("is not a helpdesk store SQLite can read", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(empty, "helpdesk.db")), "nothing is put in place from a damaged backup");
 
+        // A misspelt path would back up the default database instead of the one meant (and restore over it).
+        var misspelt = _dir.Combine("misspelt.db");
+        (code, _, stderr) = await Helpdesk(["store", "backup", misspelt], live, new() { ["Helpdesk__Store__Sqlite__Pth"] = Path.Combine(live, "helpdesk.db") });
+        Assert.Equal(1, code);
+        Assert.Contains("Helpdesk:Store:Sqlite:Pth is not a setting the service knows, so it would be ignored (did you mean Helpdesk:Store:Sqlite:Path?)",
+            stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(misspelt));
+
         var (sqlServer, _, why) = await Helpdesk(["store", "backup", _dir.Combine("x.db")], live, new() { ["Helpdesk__Store__Provider"] = "sqlserver" });
         Assert.Equal(1, sqlServer);
         Assert.Contains("SQL Server's own BACKUP DATABASE", why, StringComparison.Ordinal);
