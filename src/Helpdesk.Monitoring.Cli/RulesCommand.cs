@@ -27,10 +27,18 @@ internal static class RulesCommand
 
             var storm = rules.Correlation.Storm;
             Console.WriteLine($"{path}: OK ({rules.Priority.Impact.Count} impact rules, {rules.Routing.Categories.Count} category rules, "
-                + $"{rules.Routing.Routes.Count} routes, {rules.Correlation.Groups.Count} groups, resolve {rules.Correlation.Resolve}, "
+                + $"{rules.Routing.Routes.Count} routes, {rules.Correlation.Groups.Count} groups, resolve {ResolveWord(rules.Correlation.Resolve)}, "
                 + $"storm {(storm.Enabled ? $"above {storm.EnterPerMinute}/min" : "off")}, {rules.Sla.Calendars.Count} calendars, L1 window {Duration.Format(rules.Sla.L1Window)})");
             return 0;
         });
         return new Command("rules", "Work with the rules file") { check };
     }
+
+    /// <summary>The rules file's own word for <c>correlation.resolve</c>, not the enum's name.</summary>
+    private static string ResolveWord(ResolvePolicy policy) => policy switch
+    {
+        ResolvePolicy.CauseRecovered => "cause",
+        ResolvePolicy.Manual => "manual",
+        _ => "all",
+    };
 }
