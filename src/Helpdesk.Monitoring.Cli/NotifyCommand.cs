@@ -110,7 +110,14 @@ internal static class NotifyCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"helpdesk notify: cannot write to spool '{spoolRoot}': {ex.Message}");
+            // Nagios logs this line and does not run the command again: say what to mend, and that it is lost.
+            var why = ex.HResult switch
+            {
+                28 => $"the disk is full ({ex.Message}); this notification is lost unless Nagios sends it again",
+                122 => $"the disk quota of this user is used up ({ex.Message}); this notification is lost unless Nagios sends it again",
+                _ => ex.Message,
+            };
+            Console.Error.WriteLine($"helpdesk notify: cannot write to spool '{spoolRoot}': {why}");
             return SpoolFailed;
         }
     }

@@ -56,4 +56,26 @@ public sealed class FullDiskTests : IDisposable
         await service.WaitReadyAsync(TimeSpan.FromSeconds(30));
         Assert.Empty(Directory.GetFiles(Path.Combine(spool, "incoming")));
     }
+
+    [SmallFileSystemFact]
+    public async Task A_spool_on_a_full_disk_makes_notify_fail_in_a_sentence_and_leave_nothing_half_written()
+    {
+        using var disk = await SmallFileSystem.MountAsync(2);
+        var spool = Path.Combine(disk.Path, "spool");
+        var macros = new Dictionary<string, string>
+        {
+            ["NOTIFICATIONTYPE"] = "PROBLEM", ["HOSTNAME"] = "db01", ["HOSTSTATE"] = "DOWN", ["HOSTOUTPUT"] = "PING CRITICAL - Packet loss = 100%",
+        };
+        Assert.Equal(0, (await NotifyProcess.RunAsync(spool, macros)).ExitCode);
+        disk.Fill();
+
+        var (code, error) = await NotifyProcess.RunAsync(spool, macros);
+
+        // Exit 2 (the spool could not be written): Nagios logs the line, and does not run the command again.
+        Assert.Equal(2, code);
+        Assert.Contains($"helpdesk notify: cannot write to spool '{spool}': the disk is full (", error, StringComparison.Ordinal);
+        Assert.Contains("this notification is lost unless Nagios sends it again", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(spool, "tmp")));
+        Assert.Single(Directory.GetFiles(Path.Combine(spool, "incoming")));
+    }
 }
