@@ -29,6 +29,11 @@ internal static class RulesCommand
             Console.WriteLine($"{path}: OK ({rules.Priority.Impact.Count} impact rules, {rules.Routing.Categories.Count} category rules, "
                 + $"{rules.Routing.Routes.Count} routes, {rules.Correlation.Groups.Count} groups, resolve {ResolveWord(rules.Correlation.Resolve)}, "
                 + $"storm {(storm.Enabled ? $"above {storm.EnterPerMinute}/min" : "off")}, {rules.Sla.Calendars.Count} calendars, L1 window {Duration.Format(rules.Sla.L1Window)})");
+            foreach (var note in rules.Sla.WithoutTimeAtL2())
+            {
+                Console.WriteLine($"{path}: note: {note}");
+            }
+
             return 0;
         });
         return new Command("rules", "Work with the rules file") { check };

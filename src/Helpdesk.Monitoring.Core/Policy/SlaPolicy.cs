@@ -32,6 +32,16 @@ public sealed record SlaPolicy
 
     public IReadOnlyList<CalendarRule> CustomerCalendars { get; init; } = [];
 
+    /// <summary>
+    /// One sentence per priority whose response target is not longer than the L1 window: an unacknowledged incident
+    /// then moves to L2 and, at its breach in the same moment, on to L3, so L2 never has it (the defaults do this for
+    /// P1). A choice some make on purpose, so it is said by <c>rules check</c>, not refused.
+    /// </summary>
+    public IEnumerable<string> WithoutTimeAtL2() =>
+        Targets.Where(t => t.Value.Response <= L1Window).OrderBy(t => t.Key).Select(t =>
+            $"{Incidents.IncidentNames.Of(t.Key)}'s response target ({Duration.Format(t.Value.Response)}) is not longer than sla.l1Window "
+            + $"({Duration.Format(L1Window)}): an unacknowledged {Incidents.IncidentNames.Of(t.Key)} goes from L1 to L3 at its breach, without time at L2");
+
     /// <summary>The target of a priority and the calendar it runs on for this notification's customer.</summary>
     public (SlaTarget Target, BusinessCalendar Calendar) For(Priority priority, Notification n, string customer)
     {

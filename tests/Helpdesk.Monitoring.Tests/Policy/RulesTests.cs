@@ -10,6 +10,17 @@ public sealed class RulesTests
 {
     private static string Sample => File.ReadAllText(Path.Combine(ArchitectureTests.RepositoryRoot(), "src", "Helpdesk.Monitoring.Service", "rules.sample.json"));
 
+    [Fact]
+    public void A_response_target_no_longer_than_the_l1_window_is_named_as_leaving_l2_no_time()
+    {
+        // The defaults: P1 must be acknowledged within 15m, and L1 has 15m; every other priority leaves L2 time.
+        var note = Assert.Single(new SlaPolicy().WithoutTimeAtL2());
+        Assert.Equal("P1's response target (15m) is not longer than sla.l1Window (15m): an unacknowledged P1 goes from L1 to L3 at its breach, without time at L2", note);
+
+        Assert.Empty(new SlaPolicy { L1Window = TimeSpan.FromMinutes(10) }.WithoutTimeAtL2());
+        Assert.Equal(["P1", "P2"], new SlaPolicy { L1Window = TimeSpan.FromMinutes(30) }.WithoutTimeAtL2().Select(n => n[..2]));
+    }
+
     [Theory]
     [InlineData("web-*", "WEB-01", true)]
     [InlineData("web-?1", "web-01", true)]
