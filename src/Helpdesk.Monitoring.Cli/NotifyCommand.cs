@@ -111,10 +111,12 @@ internal static class NotifyCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Nagios logs this line and does not run the command again: say what to mend, and that it is lost.
+            // On Linux the runtime's IOException carries the errno: ENOSPC 28, EDQUOT 122.
+            const string Lost = "this notification is lost unless Nagios sends it again";
             var why = ex.HResult switch
             {
-                28 => $"the disk is full ({ex.Message}); this notification is lost unless Nagios sends it again",
-                122 => $"the disk quota of this user is used up ({ex.Message}); this notification is lost unless Nagios sends it again",
+                28 => $"the disk is full ({ex.Message}); {Lost}",
+                122 => $"the disk quota of this user is used up ({ex.Message}); {Lost}",
                 _ => ex.Message,
             };
             Console.Error.WriteLine($"helpdesk notify: cannot write to spool '{spoolRoot}': {why}");
