@@ -59,10 +59,7 @@ public static class DeliveryRequeueEndpoints
         var channels = d.Options.Value.DeliveryChannels;
         if (!channels.Contains(request.Channel, StringComparer.Ordinal))
         {
-            return Results.Problem(statusCode: 404, title: "No such channel",
-                detail: channels.Count == 0
-                    ? $"no outbound channel named '{request.Channel}' is configured; none is (Helpdesk:Outbound)"
-                    : $"no outbound channel named '{request.Channel}' is configured; the channels are {string.Join(", ", channels)}");
+            return Results.Problem(statusCode: 404, title: "No such channel", detail: DeliveryEndpoints.NoSuchChannel(request.Channel, channels));
         }
 
         var ids = request.EventIds ?? [];

@@ -11,6 +11,9 @@ namespace Helpdesk.Monitoring.Hosting.Api;
 /// <summary>GET /api/v1/incidents (filtered, newest first or by SLA due, paged) and GET /api/v1/incidents/{number}.</summary>
 public static class IncidentEndpoints
 {
+    private static readonly string[] ListParameters =
+        ["status", "priority", "team", "tier", "customer", "host", "assignedTo", "sort", "archived", "page", "pageSize"];
+
     public static void MapIncidentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/incidents", ListAsync).WithSummary("The incident queue: filtered, newest first or by SLA due, paged; archived=true searches the archive by customer or host")
@@ -28,6 +31,7 @@ public static class IncidentEndpoints
 
         var q = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
+        QueryParameters.RefuseUnknown(q, ListParameters, errors);
         var statuses = Values(q["status"], "status", "open, acknowledged, resolved or closed (several: status=open,acknowledged)", errors,
             static (string t, out IncidentStatus s) => IncidentNames.TryParseStatus(t, out s));
         var priorities = Values(q["priority"], "priority", "P1, P2, P3, P4 or P5 (several: priority=P1,P2)", errors,

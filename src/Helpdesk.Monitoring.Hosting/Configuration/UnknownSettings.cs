@@ -68,12 +68,7 @@ internal static class UnknownSettings
     private static string Unknown(IConfigurationSection child, List<string> known)
     {
         var parent = child.Path[..^child.Key.Length].TrimEnd(':');
-        var nearest = known
-            .Select(name => (name, distance: Distance(child.Key.ToLowerInvariant(), name.ToLowerInvariant())))
-            .Where(c => c.distance <= Math.Max(2, child.Key.Length / 2))
-            .OrderBy(c => c.distance)
-            .Select(c => c.name)
-            .FirstOrDefault();
+        var nearest = NearestName.Of(child.Key, known);
         var hint = nearest is null
             ? $"{parent} takes {string.Join(", ", known.Order(StringComparer.Ordinal))}"
             : $"did you mean {parent}:{nearest}?";
@@ -123,30 +118,5 @@ internal static class UnknownSettings
             ?? type.GetInterfaces().Append(type)
                 .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
         return generic?.GetGenericArguments()[^1];
-    }
-
-    /// <summary>Levenshtein distance: how many letters to change, add or remove to turn one key into the other.</summary>
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitute, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Helpdesk.Monitoring.Diagnostics;
 using Helpdesk.Monitoring.IntegrationTests.Fixtures;
 using Helpdesk.Monitoring.Notifications;
@@ -184,6 +185,23 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
 
         using var wrong = await service.Http.GetAsync("/api/v1/deliveries?state=lost");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, wrong.StatusCode);
+
+        // A misspelt channel or parameter, or a limit past the page, would read as "nothing dead": each is refused.
+        foreach (var (query, field, sentence) in new[]
+                 {
+                     ("channel=opps", "channel", "no outbound channel named 'opps' is configured; the channels are ops"),
+                     ("chanel=ops", "chanel", "'chanel' is not a parameter of this list, so it would be ignored (did you mean channel?)"),
+                     ("limit=1000", "limit", "must be a whole number from 1 to 500"),
+                     ("limit=ten", "limit", "must be a whole number from 1 to 500"),
+                 })
+        {
+            using var refused = await service.Http.GetAsync("/api/v1/deliveries?" + query);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            using var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal(sentence, problem.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
+        }
+
+        Assert.Single((await service.GetJsonAsync("/api/v1/deliveries?channel=ops&limit=500")).GetProperty("items").EnumerateArray());
     }
 
     [Fact]

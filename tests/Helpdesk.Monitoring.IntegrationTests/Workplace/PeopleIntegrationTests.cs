@@ -87,6 +87,24 @@ public sealed class PeopleIntegrationTests : IDisposable
             using var response = await service.Http.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, bad);
         }
+
+        // A filter the list does not take would answer the whole queue as if filtered: it is refused with the one meant.
+        // Names are matched without regard to case, as the list reads them.
+        Assert.Equal(1, (await GetAsync(service, agent, "/api/v1/incidents?AssignedTo=bob&STATUS=open")).GetProperty("total").GetInt32());
+        foreach (var (bad, field, sentence) in new[]
+                 {
+                     ("stauts=resolved", "stauts", "'stauts' is not a parameter of this list, so it would be ignored (did you mean status?)"),
+                     ("assignee=carol", "assignee", "'assignee' is not a parameter of this list, so it would be ignored (did you mean assignedTo?)"),
+                     ("since=yesterday", "since", "'since' is not a parameter of this list, so it would be ignored (it takes status, priority, team, tier, customer, host, assignedTo, sort, archived, page, pageSize)"),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/incidents?" + bad);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", agent);
+            using var response = await service.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal(sentence, problem.RootElement.GetProperty("errors").GetProperty(field)[0].GetString());
+        }
     }
 
     [Fact]
