@@ -122,7 +122,16 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             c is NagiosAcknowledgements or CustomerMail ? null : new RateBound(_outbound.MaxPerMinute, time)))];
         foreach (var (name, webhook) in _outbound.Webhooks)
         {
-            logger.LogInformation("Outbound channel {Channel}: webhook {Url}", name, WebhookChannel.Redacted(webhook.Url));
+            if (string.IsNullOrEmpty(webhook.Secret))
+            {
+                // Legal (a receiver on the same host may not need it), but anyone who learns the URL can post an incident.
+                logger.LogWarning("Outbound channel {Channel}: webhook {Url}, unsigned: without Helpdesk:Outbound:Webhooks:{Channel}:Secret the receiver "
+                    + "cannot tell the helpdesk's messages from anyone else's", name, WebhookChannel.Redacted(webhook.Url), name);
+            }
+            else
+            {
+                logger.LogInformation("Outbound channel {Channel}: webhook {Url}, signed", name, WebhookChannel.Redacted(webhook.Url));
+            }
         }
 
         foreach (var (name, teams) in _outbound.Teams)

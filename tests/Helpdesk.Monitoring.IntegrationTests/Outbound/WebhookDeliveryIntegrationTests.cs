@@ -98,6 +98,9 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
 
         // The outage is in the log once, and its end once: three failed attempts are counted, not logged one by one.
         var output = service.Output;
+        Assert.Contains("Outbound channel ops: webhook http://127.0.0.1:", output, StringComparison.Ordinal);
+        Assert.Contains("…, signed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsigned", output, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "outbound channel ops: INC-000001 opened .* failed: "));
         Assert.Contains("outbound channel ops: delivering again, after 3 failed attempts", output, StringComparison.Ordinal);
     }
@@ -161,6 +164,22 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
         Assert.True(taken.Count <= 130, $"{taken.Count} messages: {string.Join(", ", taken.GroupBy(t => t.Event).Select(g => $"{g.Key} {g.Count()}"))}");
         var folded = taken.Where(t => t.Event == "correlated").Sum(t => 1 + t.Body.GetProperty("folded").GetInt32());
         Assert.Equal(4900, folded);
+    }
+
+    [Fact]
+    public async Task A_webhook_without_a_secret_is_sent_unsigned_and_the_start_warns_that_the_receiver_cannot_check_it()
+    {
+        var settings = Settings();
+        settings.Remove("Helpdesk__Outbound__Webhooks__ops__Secret");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
+        await service.IngestAsync(OneIncidentsLife()[0]);
+
+        var opened = Assert.Single(await _receiver.WaitForAsync(t => t.Count >= 1, TimeSpan.FromSeconds(30), () => service.Output));
+        Assert.Equal(("opened", opened.EventId), (opened.Event, opened.IdempotencyKey));
+        Assert.False(opened.SignatureValid);
+        Assert.Contains("Outbound channel ops: webhook http://127.0.0.1:", service.Output, StringComparison.Ordinal);
+        Assert.Contains("unsigned: without Helpdesk:Outbound:Webhooks:ops:Secret the receiver cannot tell the helpdesk's messages from anyone else's",
+            service.Output, StringComparison.Ordinal);
     }
 
     [Fact]
