@@ -42,18 +42,25 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     /// </summary>
     public void Retarget(IncidentState incident) => MoveTargets(incident, static (current, target, breached) => breached ? current : target);
 
-    /// <summary>Each deadline becomes what <paramref name="pick"/> makes of it and the current priority's target from the SLA's start.</summary>
+    /// <summary>
+    /// Each deadline becomes what <paramref name="pick"/> makes of it and the current priority's target from the SLA's
+    /// start, on the calendar that priority runs on. In maintenance too: the deadlines are then those the clock would
+    /// have without the pause, and moving them by the pause when it ends is <see cref="Resume"/>'s.
+    /// </summary>
     private void MoveTargets(IncidentState incident, Func<DateTimeOffset?, DateTimeOffset, bool, DateTimeOffset?> pick)
     {
-        if (incident.Sla.StartedAt is not { } start || incident.Sla.PausedAt is not null)
+        if (incident.Sla.StartedAt is not { } start)
         {
             return;
         }
 
-        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
-        var target = policy.Rules.Sla.Targets[incident.Priority];
+        var sla = policy.Rules.Sla;
+        var name = sla.CalendarAfterChange(incident.Priority, incident.Sla.Calendar, incident.Customer, incident.Host, incident.Service);
+        var calendar = sla.CalendarNamed(name);
+        var target = sla.Targets[incident.Priority];
         incident.Sla = incident.Sla with
         {
+            Calendar = calendar.Name,
             ResponseDueAt = pick(incident.Sla.ResponseDueAt, calendar.Add(start, target.Response), incident.Sla.ResponseBreached),
             ResolutionDueAt = pick(incident.Sla.ResolutionDueAt, calendar.Add(start, target.Resolution), incident.Sla.ResolutionBreached),
         };

@@ -59,6 +59,28 @@ public sealed record SlaPolicy
         return (target, Calendars.TryGetValue(name, out var calendar) ? calendar : BusinessCalendar.AlwaysOpen);
     }
 
+    /// <summary>
+    /// The calendar an incident's clocks run on once its priority became <paramref name="priority"/>: a customer's
+    /// contract keeps its calendar whatever the priority; otherwise the new priority's own (a WARNING that opened as a
+    /// P4 on office hours and turns CRITICAL, a P2 on 24x7, is not left waiting for the morning). A contract rule that
+    /// names groups cannot be told again without the notification's groups, so the calendar the start chose stands.
+    /// </summary>
+    public string CalendarAfterChange(Priority priority, string current, string customer, string host, string service)
+    {
+        foreach (var rule in CustomerCalendars)
+        {
+            var match = rule.Match;
+            if ((match.Customer is null || Glob.Matches(match.Customer, customer))
+                && (match.Host is null || Glob.Matches(match.Host, host))
+                && (match.Service is null || Glob.Matches(match.Service, service)))
+            {
+                return match.HostGroup is null && match.ServiceGroup is null ? rule.Calendar : current;
+            }
+        }
+
+        return Targets[priority].Calendar;
+    }
+
     public BusinessCalendar CalendarNamed(string name) => Calendars.TryGetValue(name, out var c) ? c : BusinessCalendar.AlwaysOpen;
 
     /// <summary>The next tier up the ladder, or null at the top.</summary>

@@ -156,4 +156,74 @@ public sealed class SlaTests
         d.Apply(Records.Service(NotificationType.Problem, host: "other01", customer: "globex", timeT: friday.ToUnixTimeSeconds()));
         Assert.Equal("24x7", d.Incidents.Values.Single(i => i.Host == "other01").Sla.Calendar);
     }
+
+    /// <summary>P4 runs on office hours (08:00–18:00 Berlin, weekdays), P2 around the clock; acme's contract is office hours for all.</summary>
+    private static IncidentPolicy OfficeHoursBelowP2(string customers = "") => new()
+    {
+        Rules = RulesFile.Parse($$"""
+            {
+              "version": 1,
+              "sla": {
+                "calendars": { "office": { "timeZone": "Europe/Berlin", "days": ["Mon", "Tue", "Wed", "Thu", "Fri"], "start": "08:00", "end": "18:00" } },
+                "targets": { "P2": { "response": "30m", "resolution": "8h", "calendar": "24x7" },
+                             "P4": { "response": "8h", "resolution": "3d", "calendar": "office" } },
+                "customers": [ {{customers}} ]
+              }
+            }
+            """).Rules!,
+    };
+
+    // Wednesday 2026-12-02 22:00 UTC, 23:00 in Berlin: the office is closed until 08:00.
+    private static readonly DateTimeOffset LateEvening = new(2026, 12, 2, 22, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_priority_that_rises_at_night_takes_its_own_calendar_and_is_not_left_waiting_for_the_office_to_open()
+    {
+        var d = new DeciderDriver(OfficeHoursBelowP2(), LateEvening);
+        var t = LateEvening.ToUnixTimeSeconds();
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - 45 slow queries", timeT: t));
+        Assert.Equal((Priority.P4, "office"), (d.Single().Priority, d.Single().Sla.Calendar));
+
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Critical, output: "CRITICAL - 300 slow queries", timeT: t + 600));
+        var raised = d.Single();
+        Assert.Equal((Priority.P2, "24x7"), (raised.Priority, raised.Sla.Calendar));
+        Assert.Equal(LateEvening.AddMinutes(30), raised.Sla.ResponseDueAt);
+        Assert.Equal(LateEvening.AddHours(8), raised.Sla.ResolutionDueAt);
+
+        d.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(["Response target of P2 breached: 30m on the 24x7 calendar"], Breaches(d));
+    }
+
+    [Fact]
+    public void A_customers_contract_calendar_stays_when_the_priority_rises()
+    {
+        var d = new DeciderDriver(OfficeHoursBelowP2("""{ "match": { "customer": "acme" }, "calendar": "office" }"""), LateEvening);
+        var t = LateEvening.ToUnixTimeSeconds();
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, customer: "acme", timeT: t));
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Critical, customer: "acme", timeT: t + 600));
+        var raised = d.Single();
+        Assert.Equal((Priority.P2, "office"), (raised.Priority, raised.Sla.Calendar));
+        // 30 minutes of office time: from 08:00 Berlin (07:00 UTC) the next morning.
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 7, 30, 0, TimeSpan.Zero), raised.Sla.ResponseDueAt);
+    }
+
+    [Fact]
+    public void A_priority_that_rises_in_maintenance_applies_and_its_deadlines_move_by_the_pause_when_it_ends()
+    {
+        var d = new DeciderDriver();
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - slow"));
+        var p4 = d.Single().Sla.ResponseDueAt;
+        d.Advance(TimeSpan.FromMinutes(5));
+        d.Apply(Records.Service(NotificationType.DowntimeStart, state: AlertState.Warning, timeT: Records.T0 + 300));
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Critical, timeT: Records.T0 + 600));
+        var raised = d.Single();
+        Assert.Equal(Priority.P2, raised.Priority);
+        Assert.Equal(raised.OpenedAt.AddMinutes(30), raised.Sla.ResponseDueAt);
+        Assert.True(raised.Sla.ResponseDueAt < p4);
+
+        // Twenty minutes of maintenance: 30 minutes from the start plus the pause.
+        d.Advance(TimeSpan.FromMinutes(20));
+        d.Apply(Records.Service(NotificationType.DowntimeEnd, state: AlertState.Critical, timeT: Records.T0 + 1500));
+        Assert.Equal(raised.OpenedAt.AddMinutes(50), d.Single().Sla.ResponseDueAt);
+    }
 }
