@@ -160,7 +160,10 @@ public static class HelpdeskHost
         return app;
     }
 
-    /// <summary>Says at start who may read and act, so an open board is a decision someone saw, never an accident.</summary>
+    /// <summary>
+    /// Says at start who may read, act and post, so an open board is a decision someone saw, never an accident, and
+    /// a closed door is not found by the first sender.
+    /// </summary>
     private static void SayWhoMayRead(WebApplication app, UserDirectory users, bool readsNeedSignIn, HelpdeskOptions options)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Helpdesk.Monitoring.Access");
@@ -178,6 +181,13 @@ public static class HelpdeskHost
         {
             log.LogWarning("The users file {Path} has no users yet: nobody can sign in to the board. Add one with: helpdesk users add NAME --role admin --users-file {Path}",
                 options.UsersPath, options.UsersPath);
+        }
+
+        if (!options.Api.AllIngestKeys().Any())
+        {
+            // The spool (or Kafka) still delivers; a sender over HTTP would only learn it from its first 401.
+            log.LogInformation("Posting notifications over HTTP is off: no ingest key is configured (Helpdesk:Api:IngestKey, or HELPDESK_INGEST_KEY), "
+                + "so POST /api/v1/notifications answers 401");
         }
 
         if (options.Api.AllAgentKeys().Any())

@@ -35,6 +35,19 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
         using var wrong = await Post(Records.Bytes(Records.Service(NotificationType.Problem)), key: "not-the-key");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(0, (await _service.GetJsonAsync("/api/v1/incidents")).GetProperty("total").GetInt64());
+        Assert.DoesNotContain("Posting notifications over HTTP is off", _service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_ingest_key_the_start_says_that_posting_is_off_and_a_post_is_told_why()
+    {
+        using var dir = new TempDirectory();
+        await using var service = await ServiceProcess.StartAsync(dir.Path, new Dictionary<string, string> { ["HELPDESK_INGEST_KEY"] = "" });
+        using var refused = await service.Http.PostAsync("/api/v1/notifications", Json(Records.Bytes(Records.Service(NotificationType.Problem))));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("writes are disabled: no ingest key is configured (Helpdesk:Api:IngestKey)", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Posting notifications over HTTP is off: no ingest key is configured (Helpdesk:Api:IngestKey, or HELPDESK_INGEST_KEY), "
+            + "so POST /api/v1/notifications answers 401", service.Output, StringComparison.Ordinal);
     }
 
     [Fact]
