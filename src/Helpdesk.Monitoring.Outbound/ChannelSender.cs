@@ -69,6 +69,7 @@ public sealed class ChannelSender(IOutboundChannel channel, IDeliveryQueue queue
                 }
 
                 // Idle now: the backlog gauges show what the store holds (read here, not on a timer: an idle service costs nothing).
+                _bound.CaughtUp();
                 metrics.Backlog(await queue.BacklogAsync(cancellationToken));
                 var next = await queue.NextDueAsync(channel.Name, cancellationToken);
                 wait = next is { } at ? Max(at - time.GetUtcNow(), TimeSpan.FromMilliseconds(10)) : Timeout.InfiniteTimeSpan;

@@ -22,14 +22,7 @@ public sealed class RateBound(int perMinute, TimeProvider time)
             }
 
             Forget();
-            var room = perMinute - _sent.Count;
-            if (room > 0)
-            {
-                // The flood has passed: the next time the bound is hit, people hear of it again.
-                _summarised = false;
-            }
-
-            return room;
+            return perMinute - _sent.Count;
         }
     }
 
@@ -37,6 +30,13 @@ public sealed class RateBound(int perMinute, TimeProvider time)
     public DateTimeOffset RoomAt => _sent.TryPeek(out var oldest) ? oldest + Minute : time.GetUtcNow();
 
     public void Sent() => _sent.Enqueue(time.GetUtcNow());
+
+    /// <summary>
+    /// The channel sent everything due with room to spare: the flood has passed, and the next time the bound is hit
+    /// people hear of it again. Room alone does not say so: as a flood's first minute slides by, room frees a message at
+    /// a time while the rest still waits, and a summary at each would be a flood of its own.
+    /// </summary>
+    public void CaughtUp() => _summarised = false;
 
     /// <summary>Whether the summary of this flood is still to be sent (true once per flood).</summary>
     public bool TakeSummary()
