@@ -127,7 +127,7 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
 
         if (incident.Tier is "L1" && incident.Status == IncidentStatus.Open)
         {
-            clocks.Schedule(incident, Clock.L1Window, start + policy.Rules.Sla.L1Window);
+            clocks.Schedule(incident, Clock.L1Window, L1Due(incident, start));
         }
 
         if (incident.Sla.ResponseDueAt is { } response && !incident.Sla.ResponseBreached && incident.Status == IncidentStatus.Open)
@@ -197,7 +197,7 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
 
         switch (clock)
         {
-            case Clock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt + policy.Rules.Sla.L1Window == due:
+            case Clock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt is { } start && L1Due(incident, start) == due:
                 Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(policy.Rules.Sla.L1Window)}", plan);
                 break;
             case Clock.Response when incident.Status == IncidentStatus.Open && !incident.Sla.ResponseBreached && incident.Sla.ResponseDueAt == due:
@@ -213,6 +213,14 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
                 break;
         }
     }
+
+    /// <summary>
+    /// When L1's window ends: <see cref="SlaPolicy.L1Window"/> of the incident's calendar's open time from the clock's
+    /// start, like its targets. An office-hours incident opened at night is L1's when the office opens, not L2's at
+    /// 23:15 for a response due in the morning.
+    /// </summary>
+    private DateTimeOffset L1Due(IncidentState incident, DateTimeOffset start) =>
+        policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar).Add(start, policy.Rules.Sla.L1Window);
 
     /// <summary>A breached target is recorded; an incident nobody acknowledged also moves up a tier.</summary>
     private void Breach(IncidentState incident, DateTimeOffset at, string target, TimeSpan duration, CommitPlan plan)

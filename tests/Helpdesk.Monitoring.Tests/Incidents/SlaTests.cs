@@ -226,4 +226,19 @@ public sealed class SlaTests
         d.Apply(Records.Service(NotificationType.DowntimeEnd, state: AlertState.Critical, timeT: Records.T0 + 1500));
         Assert.Equal(raised.OpenedAt.AddMinutes(50), d.Single().Sla.ResponseDueAt);
     }
+
+    [Fact]
+    public void L1s_window_counts_the_incidents_calendar_so_a_night_on_office_hours_is_not_escalated_before_the_office_opens()
+    {
+        var d = new DeciderDriver(OfficeHoursBelowP2(), LateEvening);
+        d.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "WARNING - 45 slow queries", timeT: LateEvening.ToUnixTimeSeconds()));
+        Assert.Equal((Priority.P4, "office"), (d.Single().Priority, d.Single().Sla.Calendar));
+
+        // 08:00 in Berlin is 07:00 UTC: L1 has its 15 minutes from then.
+        d.Advance(new DateTimeOffset(2026, 12, 3, 7, 14, 0, TimeSpan.Zero) - LateEvening);
+        Assert.Equal("L1", d.Single().Tier);
+        d.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal("L2", d.Single().Tier);
+        Assert.Equal(["Escalated from L1 to L2: not acknowledged by L1 within 15m"], Escalations(d));
+    }
 }
