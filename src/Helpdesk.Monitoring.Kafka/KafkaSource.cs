@@ -25,6 +25,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private static readonly TimeSpan HoldBeforePause = TimeSpan.FromSeconds(2);
     private readonly OffsetTracker _offsets = new();
     private readonly TimeProvider _time = time;
+    private readonly KafkaErrorLog _consumerErrors = new("kafka consumer", log, time);
     private readonly SemaphoreSlim _room = new(0);
 
     // The subscribed topic's partitions, made once each: a consumed record carries only its partition's number
@@ -104,10 +105,18 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
     private void Consume(IObserver<InboundNotification> observer, CancellationToken cancellationToken)
     {
         using var consumer = BuildConsumer();
+        var deadLetterErrors = new KafkaErrorLog("kafka: dead-letter producer", log, _time);
         using var deadLetters = new ProducerBuilder<byte[]?, byte[]?>(KafkaProducerSettings.For(options))
-            .SetErrorHandler((_, e) => log(e.EndsTheClient()
-                ? $"kafka: the dead-letter producer failed for good ({e.Reason}); valid records go on, but the next record that must be dead-lettered stops the service (it stays in the topic)"
-                : $"kafka: dead-letter producer: {e.Reason}", null))
+            .SetErrorHandler((_, e) =>
+            {
+                if (e.EndsTheClient())
+                {
+                    log($"kafka: the dead-letter producer failed for good ({e.Reason}); valid records go on, but the next record that must be dead-lettered stops the service (it stays in the topic)", null);
+                    return;
+                }
+
+                deadLetterErrors.Report(e);
+            })
             .Build();
         consumer.Subscribe(options.Topic);
         var lagMeasured = _time.GetTimestamp();
@@ -191,7 +200,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 Interlocked.Add(ref _assigned, -partitions.Count);
                 _offsets.Forget(partitions.Select(p => p.TopicPartition));
             })
-            .SetErrorHandler((_, e) => log($"kafka consumer: {e.Reason}", null))
+            .SetErrorHandler((_, e) => _consumerErrors.Report(e))
             .Build();
 
     /// <summary>
