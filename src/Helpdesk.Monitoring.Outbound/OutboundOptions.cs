@@ -139,7 +139,11 @@ public sealed class OutboundOptions
             errors.Add("Helpdesk:Outbound:RetryDelay must be positive and at most MaxRetryDelay");
         }
 
-        if (SendTimeout <= TimeSpan.Zero || Lease <= SendTimeout)
+        if (SendTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Helpdesk:Outbound:SendTimeout must be positive (how long a receiver has to answer)");
+        }
+        else if (Lease <= SendTimeout)
         {
             errors.Add("Helpdesk:Outbound:Lease must be longer than SendTimeout (a send must end before its claim lapses)");
         }
