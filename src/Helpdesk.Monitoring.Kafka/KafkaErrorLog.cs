@@ -17,6 +17,16 @@ public sealed class KafkaErrorLog(string who, Action<string, Exception?> log, Ti
     // By error code: librdkafka's codes are a fixed set, so this stays small whatever a broker says.
     private readonly Dictionary<ErrorCode, (DateTimeOffset Logged, int Since)> _seen = [];
 
+    /// <summary>
+    /// librdkafka's own log. Its lines repeat what the error handler reports, and without a handler it writes them to
+    /// standard error raw (<c>%3|1796226067.566|FAIL|rdkafka#consumer-3| …</c>), so they are shown only when an
+    /// operator asked for them with the <c>debug</c> property.
+    /// </summary>
+    public static Action<IClient, LogMessage> OwnLog(IReadOnlyDictionary<string, string> properties, Action<string, Exception?> log) =>
+        properties.ContainsKey("debug")
+            ? (_, line) => log($"librdkafka {line.Facility}: {line.Message}", null)
+            : (_, _) => { };
+
     public void Report(Error error)
     {
         if (error.EndsTheClient())

@@ -117,6 +117,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
 
                 deadLetterErrors.Report(e);
             })
+            .SetLogHandler(KafkaErrorLog.OwnLog(options.Properties, log))
             .Build();
         consumer.Subscribe(options.Topic);
         var lagMeasured = _time.GetTimestamp();
@@ -201,6 +202,7 @@ public sealed class KafkaSource(KafkaOptions options, TimeProvider time, Action<
                 _offsets.Forget(partitions.Select(p => p.TopicPartition));
             })
             .SetErrorHandler((_, e) => _consumerErrors.Report(e))
+            .SetLogHandler(KafkaErrorLog.OwnLog(options.Properties, log))
             .Build();
 
     /// <summary>

@@ -54,12 +54,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
                     failed.TrySetException(new KafkaException(e));
                 }
             })
-
-            // Errors arrive through the error handler; librdkafka's own log lines would repeat them, so they are
-            // shown only when an operator asked for them with --property debug=<contexts>.
-            .SetLogHandler(options.Properties.ContainsKey("debug")
-                ? (_, line) => log($"librdkafka {line.Facility}: {line.Message}", null)
-                : (_, _) => { })
+            .SetLogHandler(KafkaErrorLog.OwnLog(options.Properties, log))
             .Build();
         using (spool.Notifications.Subscribe(item => Produce(producer, item, cancellationToken), error => failed.TrySetException(error)))
         {

@@ -57,4 +57,21 @@ public sealed class KafkaErrorLogTests : IDisposable
         Assert.Contains(lines, l => l.Contains("Connection refused", StringComparison.Ordinal));
         Assert.True(lines.Count <= 3, "one line per kind of error: " + string.Join('\n', lines));
     }
+
+    [Fact]
+    public async Task The_service_with_its_broker_down_logs_each_kind_once_and_nothing_raw_from_the_client()
+    {
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Source"] = "kafka",
+            ["Helpdesk__Kafka__BootstrapServers"] = "127.0.0.1:1",
+        });
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        var output = service.Output;
+        Assert.DoesNotContain("|FAIL|rdkafka", output, StringComparison.Ordinal);
+        var consumer = output.Split('\n').Where(l => l.Contains("kafka consumer: ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(consumer, l => l.Contains("Connection refused", StringComparison.Ordinal));
+        Assert.True(consumer.Count <= 3, "one line per kind of error: " + string.Join('\n', consumer));
+    }
 }
