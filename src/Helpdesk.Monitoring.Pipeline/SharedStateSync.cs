@@ -13,8 +13,18 @@ namespace Helpdesk.Monitoring.Pipeline;
 /// </summary>
 internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics metrics, Action<string, Exception?> log)
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
+
     // How long the last answer stands in for a read; only this class reads or moves it.
     private DateTimeOffset _freshUntil = DateTimeOffset.MinValue;
+
+    // While the shared state does not answer, batches do not wait on it: each call to a Redis that is down takes the
+    // client's timeout (two seconds), which held every batch that long. It is asked again after a pause that doubles
+    // up to LongestPause; the outage is logged when it begins and when it ends, and every failure is counted.
+    private DateTimeOffset _askAgainAt = DateTimeOffset.MinValue;
+    private TimeSpan _pause = TimeSpan.Zero;
+    private int _failedInOutage;
 
     public ISharedState State { get; set; } = NoSharedState.Instance;
 
@@ -26,7 +36,7 @@ internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics m
     public async Task ReadAsync(Func<IncidentDecider> decider, Func<CancellationToken, Task<IncidentDecider>> rebuild, IList<InboundNotification?> batch,
         HashSet<Guid> knownApplied, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (State is NoSharedState)
+        if (State is NoSharedState || now < _askAgainAt)
         {
             return;
         }
@@ -61,11 +71,11 @@ internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics m
             }
 
             Take(decider(), view, now);
+            Answered();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            metrics.SharedStateFailed("read");
-            log("shared state unreachable; deciding with the store and this instance's own view", ex);
+            Failed("read", ex, now);
         }
     }
 
@@ -74,6 +84,12 @@ internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics m
     {
         if (State is NoSharedState || plan.IsEmpty)
         {
+            return;
+        }
+
+        if (now < _askAgainAt)
+        {
+            // Not written: the other instances ask the store for what this batch changed, as after a failed write.
             return;
         }
 
@@ -91,14 +107,38 @@ internal sealed class SharedStateSync(PipelineOptions options, HelpdeskMetrics m
             }
 
             Take(decider, view, now);
+            Answered();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The store holds the truth: a missed write only means other instances ask the store instead.
-            _freshUntil = DateTimeOffset.MinValue;
-            metrics.SharedStateFailed("write");
-            log("shared state not updated; other instances will ask the store", ex);
+            Failed("write", ex, now);
         }
+    }
+
+    private void Failed(string operation, Exception ex, DateTimeOffset now)
+    {
+        metrics.SharedStateFailed(operation);
+        _freshUntil = DateTimeOffset.MinValue;
+        _pause = _pause == TimeSpan.Zero ? FirstPause : TimeSpan.FromTicks(Math.Min(_pause.Ticks * 2, LongestPause.Ticks));
+        _askAgainAt = now + _pause;
+        if (_failedInOutage++ == 0)
+        {
+            log($"shared state unreachable ({ex.GetBaseException().Message}): this instance decides with the store and its own view, and the "
+                + $"others ask the store for its changes; it is asked again in {FirstPause.TotalSeconds:0} s, then less often, up to every "
+                + $"{LongestPause.TotalSeconds:0} s (failures are counted in helpdesk_shared_state_failures_total)", null);
+        }
+    }
+
+    private void Answered()
+    {
+        if (_failedInOutage > 0)
+        {
+            log($"shared state answers again, after {_failedInOutage} failed attempts", null);
+        }
+
+        _failedInOutage = 0;
+        _pause = TimeSpan.Zero;
     }
 
     /// <summary>Absorbs what other instances changed and their storm rate; the answer stands in for a read for a while.</summary>

@@ -201,7 +201,47 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
     private async Task<RedisSharedState> Shared() =>
         Own(await RedisSharedState.ConnectAsync(new RedisOptions { Configuration = _redis.Configuration }));
 
-    private async Task<IncidentCommitter> Committer(int slot)
+    [Fact]
+    public async Task A_dead_redis_is_told_once_batches_do_not_wait_on_it_and_it_is_asked_again_after_a_pause()
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var metrics = new HelpdeskMetrics();
+        var failures = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "helpdesk_shared_state_failures")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
+        listener.Start();
+        var a = await Committer(slot: 0, (line, _) => lines.Enqueue(line), metrics);
+        await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: "core01")), default);
+
+        // Five batches within the first pause: one failed call, one line, and every batch committed.
+        _redis.Kill();
+        for (var i = 0; i < 5; i++)
+        {
+            await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: $"web{i}", timeT: Records.T0 + i)), default);
+        }
+
+        Assert.Equal(6, (await _store.LoadAsync(default)).Live.Count);
+        Assert.Equal(1, Interlocked.Read(ref failures));
+        var down = Assert.Single(lines, l => l.StartsWith("shared state unreachable (", StringComparison.Ordinal));
+        Assert.EndsWith("it is asked again in 1 s, then less often, up to every 30 s (failures are counted in helpdesk_shared_state_failures_total)",
+            down, StringComparison.Ordinal);
+
+        // Back, and the pause over: the next batch asks it, finds it empty, rebuilds and seeds it, and says so.
+        await _redis.RestartAsync();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await a.ProcessAsync(Batch(Records.Host(NotificationType.Problem, host: "web9", timeT: Records.T0 + 9)), default);
+        Assert.Contains("shared state answers again, after 1 failed attempts", lines);
+        Assert.Equal(1, Interlocked.Read(ref failures));
+    }
+
+    private async Task<IncidentCommitter> Committer(int slot, Action<string, Exception?>? log = null, HelpdeskMetrics? metrics = null)
     {
         var policy = new IncidentPolicy
         {
@@ -211,7 +251,7 @@ public sealed class SharedIncidentsIntegrationTests : IAsyncLifetime
             Rules = new HelpdeskRules { Correlation = new CorrelationPolicy() },
         };
         var committer = await IncidentCommitter.OpenAsync(_store, new DeadLetterDirectory(_dir.Combine("dead-letter")), policy,
-            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50), SharedStateFreshness = TimeSpan.Zero }, _time, new HelpdeskMetrics(), (_, _) => { }, default);
+            new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(50), SharedStateFreshness = TimeSpan.Zero }, _time, metrics ?? new HelpdeskMetrics(), log ?? ((_, _) => { }), default);
         committer.Shared = await Shared();
         return committer;
     }
