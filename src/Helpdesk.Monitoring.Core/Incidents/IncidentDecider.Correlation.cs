@@ -95,11 +95,19 @@ public sealed partial class IncidentDecider
         }
 
         into.AlertCount += source.AlertCount;
+        var priority = into.Priority;
         into.Priority = PriorityRule.Raise(into.Priority, source.Priority);
+        var taken = _sla.TakeOver(into, source);
+        if (into.Priority != priority)
+        {
+            _sla.Tighten(into);
+        }
+
         into.UpdatedAt = now;
         // The incident that took the other in grew: an update to it (the merge itself is the other's event).
         plan.Append(into, now, TimelineKind.Merged, IncidentEventKind.Updated, null,
-            $"{IncidentNumber.Format(source.Id)} ({cause.Name} {NagiosNames.Of(source.State)}) merged in by rule {rule} (key {key})");
+            $"{IncidentNumber.Format(source.Id)} ({cause.Name} {NagiosNames.Of(source.State)}) merged in by rule {rule} (key {key})"
+            + (taken.Length > 0 ? $"; it brings {taken}" : ""));
         RaiseForScope(into, CollectionsMarshal.AsSpan(moved), now, plan);
     }
 }

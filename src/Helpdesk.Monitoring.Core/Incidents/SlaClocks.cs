@@ -68,6 +68,52 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     }
 
     /// <summary>
+    /// <paramref name="into"/> took <paramref name="source"/>'s alerts by a merge. Whoever was paged for the other keeps
+    /// it: the tier is the higher of the two. The customer has waited since the older of the two began: each deadline is
+    /// the earlier of the two, on clocks that both run (a breach the other recorded comes with its deadline and is not
+    /// recorded again). Returns what was taken, for the timeline, or an empty text.
+    /// </summary>
+    public string TakeOver(IncidentState into, IncidentState source)
+    {
+        var taken = new List<string>(2);
+        if (TierRank(source.Tier) > TierRank(into.Tier))
+        {
+            into.Tier = source.Tier;
+            taken.Add($"its tier {source.Tier}");
+        }
+
+        var (a, b) = (into.Sla, source.Sla);
+        if (a.StartedAt is { } started && b.StartedAt is { } otherStarted && a.PausedAt is null && b.PausedAt is null)
+        {
+            var response = into.Status == IncidentStatus.Open && b.ResponseDueAt < a.ResponseDueAt;
+            var resolution = b.ResolutionDueAt < a.ResolutionDueAt;
+            if (response || resolution)
+            {
+                into.Sla = a with
+                {
+                    StartedAt = otherStarted < started ? otherStarted : started,
+                    ResponseDueAt = response ? b.ResponseDueAt : a.ResponseDueAt,
+                    ResponseBreached = response ? b.ResponseBreached : a.ResponseBreached,
+                    ResolutionDueAt = resolution ? b.ResolutionDueAt : a.ResolutionDueAt,
+                    ResolutionBreached = resolution ? b.ResolutionBreached : a.ResolutionBreached,
+                };
+                taken.Add("its earlier SLA deadlines");
+            }
+        }
+
+        Schedule(into);
+        return string.Join(" and ", taken);
+    }
+
+    private static int TierRank(string tier) => tier switch
+    {
+        "L1" => 1,
+        "L2" => 2,
+        "L3" => 3,
+        _ => 0,
+    };
+
+    /// <summary>
     /// What a breach waited for happened at <paramref name="at"/> (Nagios' time: an acknowledgement answers the response
     /// target, a recovery both): a breach recorded on arrival for a deadline after that is taken back, and the
     /// timeline says so. Escalations stay: someone was paged, and that is history.

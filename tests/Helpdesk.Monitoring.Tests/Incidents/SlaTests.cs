@@ -241,4 +241,25 @@ public sealed class SlaTests
         Assert.Equal("L2", d.Single().Tier);
         Assert.Equal(["Escalated from L1 to L2: not acknowledged by L1 within 15m"], Escalations(d));
     }
+
+    [Fact]
+    public void A_merged_incident_brings_the_tier_it_was_escalated_to_and_its_earlier_deadlines()
+    {
+        // web01/HTTP fails first (P2: 30m to respond), nobody acknowledges, L2 is paged at 15m; at 20m its host goes down.
+        var d = new DeciderDriver();
+        d.Apply(Records.Service(NotificationType.Problem, host: "web01"));
+        d.Advance(TimeSpan.FromMinutes(20));
+        d.Apply(Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 1200));
+
+        var host = d.Incidents.Values.Single(i => i.Status != IncidentStatus.Closed);
+        Assert.Equal("L2", host.Tier);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddMinutes(30), host.Sla.ResponseDueAt);
+        Assert.Contains(d.Timeline, e => e.IncidentId == host.Id && e.Text.EndsWith(
+            "merged in by rule host-down (key web01); it brings its tier L2 and its earlier SLA deadlines", StringComparison.Ordinal));
+
+        // The deadline the customer has waited on since the service failed: breached at 30m, and up to L3.
+        d.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal("L3", d.Incidents[host.Id].Tier);
+        Assert.Contains("Response target of P2 breached: 30m on the 24x7 calendar", Breaches(d));
+    }
 }
