@@ -84,6 +84,8 @@ public sealed partial class IncidentDecider
             moved.Add(new MemberState(m.ToRecord() with { IncidentId = into.Id }, m.Fingerprint));
         }
 
+        // Before the other closes: what it brings depends on whether someone acknowledged it.
+        var taken = _sla.TakeOver(into, source);
         source.MergeInto(into.Id, now);
         _index.Deactivated();
         plan.Append(source, now, TimelineKind.Merged, null, $"Merged into {IncidentNumber.Format(into.Id)} by rule {rule} (key {key}): it explains this alert");
@@ -97,7 +99,6 @@ public sealed partial class IncidentDecider
         into.AlertCount += source.AlertCount;
         var priority = into.Priority;
         into.Priority = PriorityRule.Raise(into.Priority, source.Priority);
-        var taken = _sla.TakeOver(into, source);
         if (into.Priority != priority)
         {
             _sla.Tighten(into);

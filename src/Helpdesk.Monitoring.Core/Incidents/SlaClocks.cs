@@ -85,7 +85,8 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         var (a, b) = (into.Sla, source.Sla);
         if (a.StartedAt is { } started && b.StartedAt is { } otherStarted && a.PausedAt is null && b.PausedAt is null)
         {
-            var response = into.Status == IncidentStatus.Open && b.ResponseDueAt < a.ResponseDueAt;
+            // A response deadline counts while neither was acknowledged: the other's, once met, does not bind this one.
+            var response = into.Status == IncidentStatus.Open && source.Status == IncidentStatus.Open && b.ResponseDueAt < a.ResponseDueAt;
             var resolution = b.ResolutionDueAt < a.ResolutionDueAt;
             if (response || resolution)
             {

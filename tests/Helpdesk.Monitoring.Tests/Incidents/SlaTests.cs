@@ -262,4 +262,20 @@ public sealed class SlaTests
         Assert.Equal("L3", d.Incidents[host.Id].Tier);
         Assert.Contains("Response target of P2 breached: 30m on the 24x7 calendar", Breaches(d));
     }
+
+    [Fact]
+    public void A_merged_incident_someone_acknowledged_does_not_bring_its_response_deadline()
+    {
+        var d = new DeciderDriver();
+        d.Apply(Records.Service(NotificationType.Problem, host: "web01"));
+        d.Advance(TimeSpan.FromMinutes(5));
+        d.Apply(Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "looking", timeT: Records.T0 + 300));
+        d.Advance(TimeSpan.FromMinutes(15));
+        d.Apply(Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 1200));
+
+        var host = d.Incidents.Values.Single(i => i.Status != IncidentStatus.Closed);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 1200).AddMinutes(30), host.Sla.ResponseDueAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddHours(8), host.Sla.ResolutionDueAt);
+        Assert.Equal("L1", host.Tier);
+    }
 }
