@@ -107,13 +107,13 @@ internal static class CheckCommand
             $"spool backlog {s.SpoolBacklog}, {s.ActiveIncidents} active incidents, {s.DeadLettered} dead-lettered");
         if (s.SetAside > 0)
         {
-            text += string.Create(CultureInfo.InvariantCulture, $", {s.SetAside} inputs set aside in the spool's rejected/ and quarantine/ folders (read them, then remove them)");
+            text += string.Create(CultureInfo.InvariantCulture, $", {s.SetAside} {(s.SetAside == 1 ? "input" : "inputs")} set aside in the spool's rejected/ and quarantine/ folders (read them, then remove them)");
         }
 
         if (s.GivenUp > 0)
         {
             text += string.Create(CultureInfo.InvariantCulture,
-                $", {s.GivenUp} outbound deliveries given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)");
+                $", {s.GivenUp} outbound {(s.GivenUp == 1 ? "delivery" : "deliveries")} given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)");
         }
 
         if (!s.Ready)

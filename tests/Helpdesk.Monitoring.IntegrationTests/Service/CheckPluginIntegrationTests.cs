@@ -67,7 +67,7 @@ public sealed class CheckPluginIntegrationTests : IDisposable
 
         var (code, output) = await Check("-p", port);
         Assert.Equal(1, code);
-        Assert.Contains("1 inputs set aside in the spool's rejected/ and quarantine/ folders", output, StringComparison.Ordinal);
+        Assert.Contains("1 input set aside in the spool's rejected/ and quarantine/ folders", output, StringComparison.Ordinal);
         Assert.Contains("set_aside=1;0;;0;", output, StringComparison.Ordinal);
         Assert.Equal(0, (await Check("-p", port, "-r", "5")).Item1);
     }
@@ -101,7 +101,7 @@ public sealed class CheckPluginIntegrationTests : IDisposable
         }
 
         Assert.Equal(1, code);
-        Assert.Contains("1 outbound deliveries given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)", output, StringComparison.Ordinal);
+        Assert.Contains("1 outbound delivery given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)", output, StringComparison.Ordinal);
         Assert.Contains("given_up=1;0;;0;", output, StringComparison.Ordinal);
         Assert.Equal(0, (await Check("-p", port, "-g", "5")).Item1);
     }
