@@ -201,6 +201,7 @@ public static class HelpdeskHost
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new IngestKeys(options.Api.AllIngestKeys()));
+        services.AddSingleton<IgnoredProperties>();
         services.AddSingleton(new AgentKeys(options.Api.AllAgentKeys()));
         services.AddSingleton<PipelineReadiness>();
         services.AddSingleton(new HttpIngest(options.Api.MaxInFlight));

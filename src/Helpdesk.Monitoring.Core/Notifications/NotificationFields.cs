@@ -10,6 +10,9 @@ public struct NotificationFields
     public int Version;
     public Guid EventId;
     public NotificationType Type;
+
+    /// <summary>The record had properties no v1 field has: ignored (a newer writer's), but the sender may have misspelt one.</summary>
+    public bool IgnoredProperties;
     public long TimeT;
     public AlertState HostState;
     public AlertState ServiceState;

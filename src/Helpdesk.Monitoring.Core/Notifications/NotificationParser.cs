@@ -33,6 +33,45 @@ public static partial class NotificationParser
         return TryParseFull(record, out fields, out failure);
     }
 
+    /// <summary>
+    /// The names of a parsed record's properties that no v1 field has, at most <paramref name="max"/>, for the sender
+    /// to be told (the parse ignored them). Only asked for records that had such a property: it reads the record again.
+    /// </summary>
+    public static IReadOnlyList<string> IgnoredNames(ReadOnlySpan<byte> record, int max)
+    {
+        var names = new List<string>();
+        try
+        {
+            var reader = new Utf8JsonReader(record, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return names;
+            }
+
+            while (names.Count < max && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString() ?? "";
+                if (WireFieldNames.Match(System.Text.Encoding.UTF8.GetBytes(name)) == WireField.Unknown && !names.Contains(name))
+                {
+                    names.Add(name);
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // The record parsed, so this is not reached; what was found so far is the answer.
+        }
+
+        return names;
+    }
+
+    /// <summary>The names of the v1 fields, as a sender writes them.</summary>
+    public static IEnumerable<string> FieldNames =>
+        Enum.GetValues<WireField>().Where(f => f != WireField.Unknown).Select(WireFieldText.Of);
+
     /// <summary>The full reader alone (Utf8JsonReader), without the in-order fast path: for tests that compare the two.</summary>
     internal static bool TryParseFull(ReadOnlySpan<byte> record, out NotificationFields fields, out ParseFailure failure)
     {
@@ -86,6 +125,7 @@ public static partial class NotificationParser
                     return new ParseFailure(RejectReason.MalformedJson, "a property name is not valid UTF-8");
                 }
 
+                fields.IgnoredProperties = true;
                 reader.Skip();
                 continue;
             }

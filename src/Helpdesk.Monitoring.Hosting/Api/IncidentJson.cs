@@ -88,6 +88,9 @@ public sealed record IngestResultJson(int Accepted, int Duplicates, IReadOnlyLis
 {
     /// <summary>Set when the request was refused whole: why.</summary>
     public string? Refused { get; init; }
+
+    /// <summary>Properties of accepted records that no field has, each in a sentence (null when none): ignored, perhaps misspelt.</summary>
+    public IReadOnlyList<string>? Ignored { get; init; }
 }
 
 /// <summary>A refused record in a POST: its index in the batch, the reason class and the message.</summary>

@@ -25,7 +25,8 @@ public static class NotificationEndpoints
             .Produces<IngestResultJson>().Produces<IngestResultJson>(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(503);
 
     private static async Task<IResult> PostAsync(HttpContext http, IngestKeys keys, HttpIngest ingest, PipelineReadiness readiness,
-        DeadLetterDirectory deadLetters, HelpdeskMetrics metrics, IOptions<HelpdeskOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        DeadLetterDirectory deadLetters, HelpdeskMetrics metrics, IgnoredProperties ignored, IOptions<HelpdeskOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (!keys.Allows(http.Request))
         {
@@ -133,7 +134,7 @@ public static class NotificationEndpoints
         }
 
         CrashPoint.Reach(CrashPoint.HttpBeforeAnswer);
-        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Report(metrics, rejected), keptRejected);
+        var result = new IngestResultJson(valid.Count, receipt.Duplicates, Report(metrics, rejected), keptRejected) { Ignored = ignored.Of(valid) };
         return rejected.Count > 0 ? Results.UnprocessableEntity(result) : Results.Ok(result);
     }
 

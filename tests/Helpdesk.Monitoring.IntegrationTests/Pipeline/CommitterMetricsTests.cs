@@ -104,13 +104,18 @@ public sealed class CommitterMetricsTests : IDisposable
     [Fact]
     public async Task An_unreachable_shared_state_is_counted_for_the_read_and_for_the_write()
     {
+        // Its read fails: counted, and the batch's write is not tried within the pause that follows.
         var committer = await Open(Sqlite());
-        committer.Shared = new UnreachableSharedState();
-
+        committer.Shared = new UnreachableSharedState(reads: false);
         var outcome = await committer.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem)), default);
-
         Assert.Equal([ApplyOutcome.Opened], outcome.Outcomes);
         Assert.Equal(1, Sum("helpdesk_shared_state_failures", "operation=read"));
+        Assert.Equal(0, Sum("helpdesk_shared_state_failures", "operation=write"));
+
+        // Reads answer, writes fail: the write is counted.
+        var other = await Open(Sqlite());
+        other.Shared = new UnreachableSharedState(reads: true);
+        await other.ProcessAsync(InboundBatch.Of(Records.Service(NotificationType.Problem, host: "web02")), default);
         Assert.Equal(1, Sum("helpdesk_shared_state_failures", "operation=write"));
     }
 
@@ -141,10 +146,10 @@ public sealed class CommitterMetricsTests : IDisposable
         IncidentCommitter.OpenAsync(store, new DeadLetterDirectory(_dir.Combine("dead-letter")), new IncidentPolicy(),
             new PipelineOptions { MaxRetryDelay = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, _metrics, (_, _) => { }, default);
 
-    private sealed class UnreachableSharedState : ISharedState
+    private sealed class UnreachableSharedState(bool reads) : ISharedState
     {
         public ValueTask<SharedView> ReadAsync(IReadOnlyCollection<Guid> eventIds, long nowUnixSeconds, CancellationToken cancellationToken) =>
-            ValueTask.FromException<SharedView>(new IOException("redis unreachable (injected)"));
+            reads ? ValueTask.FromResult(SharedView.Empty) : ValueTask.FromException<SharedView>(new IOException("redis unreachable (injected)"));
 
         public ValueTask<SharedView> WriteAsync(SharedUpdate update, long nowUnixSeconds, CancellationToken cancellationToken) =>
             ValueTask.FromException<SharedView>(new IOException("redis unreachable (injected)"));

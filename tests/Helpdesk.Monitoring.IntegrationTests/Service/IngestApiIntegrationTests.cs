@@ -39,6 +39,31 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_property_no_field_has_is_ignored_and_the_sender_is_told_which_with_the_one_meant()
+    {
+        var id = Guid.CreateVersion7();
+        var misspelt = Encoding.UTF8.GetBytes($$$"""
+            {"v":1,"id":"{{{id}}}","instance":"lab","type":"PROBLEM","timet":{{{Records.T0}}},"host":"db01","hostState":"DOWN","hostOutput":"x","customVars":{"_HOSTCUSTOMER":"acme"}}
+            """);
+        for (var post = 0; post < 2; post++)
+        {
+            using var answer = await Post(misspelt);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.Equal(["'customVars' is not a field of a notification, so it was ignored (did you mean vars?)"],
+                result.RootElement.GetProperty("ignored").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        // The record went in (once; the second post was its redelivery), and the log said it once.
+        Assert.Equal(1, (await _service.GetJsonAsync("/api/v1/incidents?host=db01")).GetProperty("total").GetInt64());
+        Assert.Single(_service.Output.Split('\n'), l => l.Contains("'customVars' is not a field of a notification", StringComparison.Ordinal));
+
+        using var plain = await Post(Records.Bytes(Records.Service(NotificationType.Problem, host: "web07")));
+        using var plainResult = JsonDocument.Parse(await plain.Content.ReadAsStringAsync());
+        Assert.Equal(JsonValueKind.Null, plainResult.RootElement.GetProperty("ignored").ValueKind);
+    }
+
+    [Fact]
     public async Task Without_an_ingest_key_the_start_says_that_posting_is_off_and_a_post_is_told_why()
     {
         using var dir = new TempDirectory();

@@ -135,6 +135,20 @@ public sealed class NotificationParserTests
         var json = "{\"v\":1,\"future\":{\"a\":[1,2]},\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}";
         Assert.True(NotificationParser.TryParse(Records.Utf8(json), out var fields, out _));
         Assert.Equal(NotificationType.Problem, fields.Type);
+
+        // Ignored, but known to be: the sender is told which (a misspelt field looks the same as a newer writer's).
+        Assert.True(fields.IgnoredProperties);
+        Assert.Equal(["future"], NotificationParser.IgnoredNames(Records.Utf8(json), 10));
+        var misspelt = "{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"var\":{},\"hostGroup\":\"x\"}";
+        Assert.True(NotificationParser.TryParse(Records.Utf8(misspelt), out fields, out _));
+        Assert.Equal(["var", "hostGroup"], NotificationParser.IgnoredNames(Records.Utf8(misspelt), 10));
+
+        // The writer's own records, on the in-order path and the full reader alike, have none.
+        var written = Records.Bytes(Records.Service(NotificationType.Problem));
+        Assert.True(NotificationParser.TryParse(written, out fields, out _));
+        Assert.False(fields.IgnoredProperties);
+        Assert.True(NotificationParser.TryParseFull(written, out fields, out _));
+        Assert.False(fields.IgnoredProperties);
     }
 
     [Fact]
