@@ -59,7 +59,9 @@ public sealed class IgnoredProperties(ILogger<IgnoredProperties> logger)
 
     private static string Sentence(string name)
     {
-        var shown = name.Length > 64 ? name[..64] + "…" : name;
+        // The sender's text goes to the log: no control character in it may start a line of its own or move a terminal.
+        var shown = string.Concat(name.Take(64).Select(c => char.IsControl(c) ? '\uFFFD' : c)) + (name.Length > 64 ? "…" : "");
+
         // A slip of the keyboard, or a field named with more words around it (customVars, hostCustomVars for vars).
         var meant = NearestName.Of(name, NotificationParser.FieldNames)
             ?? NotificationParser.FieldNames.Where(f => f.Length >= 4 && name.EndsWith(f, StringComparison.OrdinalIgnoreCase))

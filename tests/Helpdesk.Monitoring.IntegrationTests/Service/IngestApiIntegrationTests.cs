@@ -58,6 +58,18 @@ public sealed class IngestApiIntegrationTests : IAsyncLifetime
         Assert.Equal(1, (await _service.GetJsonAsync("/api/v1/incidents?host=db01")).GetProperty("total").GetInt64());
         Assert.Single(_service.Output.Split('\n'), l => l.Contains("'customVars' is not a field of a notification", StringComparison.Ordinal));
 
+        // A name with a line break in it does not make a log line of its own.
+        var forged = Encoding.UTF8.GetBytes($$$"""
+            {"v":1,"id":"{{{Guid.CreateVersion7()}}}","instance":"lab","type":"PROBLEM","timet":{{{Records.T0}}},"host":"db02","hostState":"DOWN","hostOutput":"x","a\nfail: forged":1}
+            """);
+        using (var answer = await Post(forged))
+        {
+            using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.StartsWith("'a\ufffdfail: forged' is not a field", result.RootElement.GetProperty("ignored")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(_service.Output.Split('\n'), l => l.StartsWith("fail: forged", StringComparison.Ordinal));
+
         using var plain = await Post(Records.Bytes(Records.Service(NotificationType.Problem, host: "web07")));
         using var plainResult = JsonDocument.Parse(await plain.Content.ReadAsStringAsync());
         Assert.Equal(JsonValueKind.Null, plainResult.RootElement.GetProperty("ignored").ValueKind);
