@@ -104,7 +104,12 @@ public sealed partial class IncidentDecider
             || (policy == ResolvePolicy.CauseRecovered && (incident.HasCause || waiting == 0)));
         if (done)
         {
-            MarkResolved(incident, at, eventId, incident.InMaintenance ? text + " (resolved in maintenance)" : text, plan);
+            // The last alert to recover is named by the text; what the incident held is said too, or a receiver of the
+            // resolved event reads "web3/HTTP recovered" as the whole outage's end without knowing it was.
+            var held = incident.MemberCount == 0 ? ""
+                : waiting == 0 ? (incident.MemberCount == 1 ? "; its correlated alert has recovered too" : $"; all {incident.MemberCount} correlated alerts have recovered")
+                : $"; its cause has recovered (resolve policy: cause), with {waiting} of {incident.MemberCount} correlated alerts still failing";
+            MarkResolved(incident, at, eventId, text + held + (incident.InMaintenance ? " (resolved in maintenance)" : ""), plan);
             return true;
         }
 

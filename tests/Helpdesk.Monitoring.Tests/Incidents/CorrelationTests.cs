@@ -175,6 +175,13 @@ public sealed class CorrelationTests
         {
             Assert.Contains(d.Timeline, e => e.Text.Contains("resolve policy is manual", StringComparison.Ordinal));
         }
+
+        // The resolution says what the incident still held when it resolved.
+        if (policy == ResolvePolicy.CauseRecovered)
+        {
+            Assert.Contains(d.Timeline, e => e.Kind == TimelineKind.Resolved
+                && e.Text.StartsWith("Cause recovered (UP): PING OK; its cause has recovered (resolve policy: cause), with 1 of 1 correlated alerts still failing", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -192,6 +199,7 @@ public sealed class CorrelationTests
         Assert.Equal(ApplyOutcome.Repeated, d.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "HTTP", state: AlertState.Ok, timeT: Records.T0 + 61)));
         Assert.Equal(ApplyOutcome.Resolved, d.Apply(Records.Service(NotificationType.Recovery, host: "web01", service: "SSH", state: AlertState.Ok, timeT: Records.T0 + 62)));
         Assert.Equal(IncidentStatus.Resolved, d.Single().Status);
+        Assert.Contains("; all 2 correlated alerts have recovered", d.Timeline[^1].Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public sealed class MemberTests
         Assert.Equal(ApplyOutcome.Resolved, decider.Apply(Records.Service(NotificationType.Recovery, host: "db01", service: "MySQL", state: AlertState.Ok, output: "fine", timeT: Records.T0 + 61)));
         Assert.Equal(IncidentStatus.Resolved, decider.Single().Status);
 
+        // The resolution names the last alert to recover and says that it was the last.
+        Assert.StartsWith("db01/MySQL recovered (OK): fine; its correlated alert has recovered too", decider.Timeline[^1].Text, StringComparison.Ordinal);
+
         // A member's copy older than its last problem belongs to the resolved episode; a later one is a new problem.
         Assert.Equal(ApplyOutcome.Repeated, decider.Apply(Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", output: "refused", timeT: Records.T0 + 5)));
         Assert.Equal(ApplyOutcome.Opened, decider.Apply(Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", output: "refused", timeT: Records.T0 + 7200)));
