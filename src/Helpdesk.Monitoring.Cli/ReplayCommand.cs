@@ -147,6 +147,14 @@ internal static class ReplayCommand
         {
             output.AppendLine(CultureInfo.InvariantCulture,
                 $"{incident.Number} {IncidentNames.Of(incident.Priority)} {IncidentNames.Of(incident.Status)} \"{incident.Title}\" customer={incident.Customer} category={incident.Category} team={incident.Team}/{incident.Tier} alerts={incident.AlertCount}{(incident.Flapping ? " flapping" : "")}{(incident.InMaintenance ? " in-maintenance" : "")}{(incident.CorrelationRule.Length > 0 ? $" rule={incident.CorrelationRule} key={incident.CorrelationKey}" : "")}{(incident.MergedInto is { } into ? " merged-into=" + IncidentNumber.Format(into) : "")}");
+            // What a rules change does to the clocks: the calendar, the deadlines, and whether they were missed.
+            if (incident.Sla is { StartedAt: not null } sla)
+            {
+                output.AppendLine(CultureInfo.InvariantCulture,
+                    $"    sla {sla.Calendar}: response by {sla.ResponseDueAt:yyyy-MM-dd HH:mm:ss}{(sla.ResponseBreached ? " (breached)" : "")}, resolution by "
+                    + $"{sla.ResolutionDueAt:yyyy-MM-dd HH:mm:ss}{(sla.ResolutionBreached ? " (breached)" : "")}{(sla.PausedAt is not null ? ", paused" : "")}");
+            }
+
             foreach (var member in projection.MembersOf(incident.Id))
             {
                 output.AppendLine(CultureInfo.InvariantCulture,

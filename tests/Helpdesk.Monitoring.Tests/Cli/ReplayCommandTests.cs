@@ -53,6 +53,11 @@ public sealed class ReplayCommandTests
 
         Assert.Contains("INC-000001 P1 open", output, StringComparison.Ordinal);
         Assert.Contains("team=acme-ops/L2", output, StringComparison.Ordinal);
+
+        // The clocks the rules give: P1's 15 minutes and 4 hours on the built-in calendar, from Nagios' time.
+        var opened = DateTimeOffset.FromUnixTimeSeconds(Records.T0);
+        Assert.Contains($"    sla 24x7: response by {opened.AddMinutes(15):yyyy-MM-dd HH:mm:ss}, resolution by {opened.AddHours(4):yyyy-MM-dd HH:mm:ss}\n",
+            output.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
