@@ -191,8 +191,10 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     }
 
     /// <summary>
-    /// The customer's next status update: on the cadence their rules give the incident's priority, counted from the
-    /// SLA's start, the first one after <paramref name="after"/>. None in maintenance or without a cadence.
+    /// The customer's next status update: on the cadence their rules give the incident's priority, counted in the
+    /// open time of the incident's calendar from the SLA's start (an office-hours customer hears nothing at night, as
+    /// nobody works its incident then), the first one after <paramref name="after"/>. None in maintenance or without a
+    /// cadence.
     /// </summary>
     private void ScheduleCustomerUpdate(IncidentState incident, DateTimeOffset after)
     {
@@ -203,7 +205,8 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         }
 
         var start = incident.Sla.StartedAt ?? incident.OpenedAt;
-        var due = start + TimeSpan.FromTicks(every.Ticks * (after < start ? 1 : ((after - start).Ticks / every.Ticks) + 1));
+        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var due = calendar.Add(start, TimeSpan.FromTicks(every.Ticks * (after < start ? 1 : (calendar.Elapsed(start, after).Ticks / every.Ticks) + 1)));
         if (incident.CustomerUpdateDue != due)
         {
             incident.CustomerUpdateDue = due;

@@ -57,6 +57,36 @@ public sealed class CustomerUpdateTests
     }
 
     [Fact]
+    public void A_customer_on_office_hours_hears_on_its_calendar_not_at_night()
+    {
+        var (rules, errors) = RulesFile.Parse("""
+            {
+              "version": 1,
+              "customers": { "acme": { "contacts": ["it@acme.example"], "updateEvery": { "P2": "1h" } } },
+              "sla": {
+                "calendars": { "office": { "timeZone": "Europe/Berlin", "days": ["Mon", "Tue", "Wed", "Thu", "Fri"], "start": "08:00", "end": "18:00" } },
+                "customers": [ { "match": { "customer": "acme" }, "calendar": "office" } ]
+              }
+            }
+            """);
+        Assert.Empty(errors);
+
+        // Wednesday 2026-12-02 16:30 UTC, 17:30 in Berlin: half an hour of office time left today.
+        var opened = new DateTimeOffset(2026, 12, 2, 16, 30, 0, TimeSpan.Zero);
+        var d = new DeciderDriver(new IncidentPolicy { Rules = rules! }, opened);
+        d.Apply(Records.Service(NotificationType.Problem, customer: "acme", timeT: opened.ToUnixTimeSeconds()));
+
+        // An hour of office time: half an hour tonight, half an hour from 08:00 Berlin (07:00 UTC) tomorrow.
+        d.Advance(TimeSpan.FromHours(14));
+        Assert.Empty(Updates(d));
+        d.Advance(new DateTimeOffset(2026, 12, 3, 7, 30, 0, TimeSpan.Zero) - d.Now);
+        var first = Assert.Single(Updates(d));
+        Assert.Equal(new DateTimeOffset(2026, 12, 3, 7, 30, 0, TimeSpan.Zero), first.At);
+        d.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2, Updates(d).Count);
+    }
+
+    [Fact]
     public void No_status_update_is_owed_in_maintenance_and_the_cadence_resumes_after_it()
     {
         var d = new DeciderDriver(Policy());
