@@ -44,7 +44,7 @@ public sealed class KafkaRelay(KafkaOptions options, SpoolSource spool, TimeProv
         // that timed out would be offered again behind the later ones of its host and land after them (a PROBLEM
         // after the RECOVERY that ended it); while Kafka is down, the spool is where notifications wait anyway.
         config.MessageTimeoutMs = 0;
-        var errors = new KafkaErrorLog("kafka", log, TimeProvider.System);
+        var errors = new KafkaErrorLog("kafka", log, time);
         using var producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, e) =>
             {
