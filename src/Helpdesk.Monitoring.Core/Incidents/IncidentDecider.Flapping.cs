@@ -60,7 +60,11 @@ public sealed partial class IncidentDecider
         incident.State = f.State;
         incident.LastOutputUtf8 = Utf8Of(record, f.Output);
         incident.UpdatedAt = now;
-        plan.Changed(incident, ChangeKind.Mutable);
+
+        // On the timeline like the problem before it ("CRITICAL (was OK)"), so that the flap reads both ways; Nagios sends
+        // few notifications while an object flaps, so these are few.
+        plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.Note, f.EventId,
+            $"Recovered ({NagiosNames.Of(f.State)}) while flapping: {NotificationDecoder.Text(record, f.Output)}; held open until it has been quiet after flapping stops");
         return new Decision(ApplyOutcome.Updated, incident.Id);
     }
 

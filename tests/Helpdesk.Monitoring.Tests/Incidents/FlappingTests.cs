@@ -29,6 +29,9 @@ public sealed class FlappingTests
         Assert.Equal(IncidentStatus.Open, d.Single().Status);
         Assert.Equal(0, d.Single().ReopenCount);
 
+        // Each recovery is on the timeline, as each problem is, so that the flap reads both ways.
+        Assert.Equal(2, d.Timeline.Count(e => e.Text == "Recovered (OK) while flapping: OK - check; held open until it has been quiet after flapping stops"));
+
         d.Apply(At(NotificationType.FlappingStop, 50, AlertState.Ok));
         Assert.False(d.Single().Flapping);
         d.Now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 50);
