@@ -92,7 +92,9 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
             {
                 into.Sla = a with
                 {
-                    StartedAt = otherStarted < started ? otherStarted : started,
+                    // The clock's start moves with the response deadline only: L1's window and a later rise of
+                    // priority count from it, and an acknowledged incident's response is no longer owed.
+                    StartedAt = response && otherStarted < started ? otherStarted : started,
                     ResponseDueAt = response ? b.ResponseDueAt : a.ResponseDueAt,
                     ResponseBreached = response ? b.ResponseBreached : a.ResponseBreached,
                     ResolutionDueAt = resolution ? b.ResolutionDueAt : a.ResolutionDueAt,

@@ -276,6 +276,7 @@ public sealed class SlaTests
         var host = d.Incidents.Values.Single(i => i.Status != IncidentStatus.Closed);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 1200).AddMinutes(30), host.Sla.ResponseDueAt);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddHours(8), host.Sla.ResolutionDueAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 1200), host.Sla.StartedAt);
         Assert.Equal("L1", host.Tier);
     }
 }
