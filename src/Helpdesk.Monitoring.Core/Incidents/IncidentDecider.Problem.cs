@@ -159,7 +159,7 @@ public sealed partial class IncidentDecider
         var late = ClockStartOf(reported, "the SLA clocks count").Why;
         var downtime = opened.InMaintenance ? $"; in maintenance: scheduled downtime since {_downtimes.Covering(n.Instance, n.Host, n.Service):yyyy-MM-dd HH:mm} UTC, no paging or escalation until it ends" : "";
         plan.Append(incident, reported, TimelineKind.Opened, n.EventId,
-            $"Opened from {NagiosNames.Of(n.Type)}: {NagiosNames.Of(n.State)}: {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}{late}{downtime}");
+            $"Opened from {NagiosNames.Of(n.Type)} ({NagiosNames.Of(n.State)}): {n.Output}{(rule.Length > 0 ? $" (rule {rule}, key {key})" : "")}{late}{downtime}");
         return new Decision(ApplyOutcome.Opened, incident.Id);
     }
 

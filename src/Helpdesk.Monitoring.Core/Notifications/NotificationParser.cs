@@ -88,12 +88,12 @@ public static partial class NotificationParser
         }
         catch (JsonException ex)
         {
-            failure = Malformed(ex);
+            failure = new ParseFailure(RejectReason.MalformedJson, JsonSyntax.Explain(ex, TooDeep));
         }
-        catch (InvalidOperationException ex)
+        catch (InvalidOperationException)
         {
-            // Utf8JsonReader reports invalid UTF-8 and lone surrogates in escapes this way.
-            failure = Malformed(ex);
+            // Utf8JsonReader reports invalid UTF-8 and lone surrogates in escapes this way, without a position.
+            failure = new ParseFailure(RejectReason.MalformedJson, "a text value is not valid UTF-8, or a \\u escape in it is half of a character");
         }
 
         return !failure.Failed;
@@ -387,6 +387,6 @@ public static partial class NotificationParser
     private static ParseFailure Oversized(int length) =>
         new(RejectReason.Oversized, $"record is {length} bytes; the limit is {RecordLimits.MaxRecordBytes}");
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ParseFailure Malformed(Exception ex) => new(RejectReason.MalformedJson, ex.Message);
+    /// <summary>What may nest in a record, for the reader's refusal of anything deeper.</summary>
+    public const string TooDeep = "a notification is one object, and only its \"vars\" holds another (custom variables as strings)";
 }

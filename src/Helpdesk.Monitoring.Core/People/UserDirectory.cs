@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.People;
 
@@ -48,6 +49,8 @@ public sealed class UserDirectory
         name.Length is > 0 and <= 64 && char.IsAsciiLetterLower(name[0]) | char.IsAsciiDigit(name[0])
         && name.AsSpan().IndexOfAnyExcept(NameCharacters) < 0;
 
+    private const int MaxDepth = 8;
+
     private static readonly SearchValues<char> NameCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789._-");
 
     /// <summary>The users file's text, or the sentences that say what is wrong with it.</summary>
@@ -57,7 +60,7 @@ public sealed class UserDirectory
         var users = new List<User>();
         try
         {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("users", out var list) || list.ValueKind != JsonValueKind.Array)
             {
@@ -82,7 +85,7 @@ public sealed class UserDirectory
         }
         catch (JsonException ex)
         {
-            return (null, [$"the users file is not valid JSON: {ex.Message}"]);
+            return (null, [$"the users file is {JsonSyntax.Explain(ex, $"the users file nests at most {MaxDepth} levels")}"]);
         }
 
         return errors.Count > 0 ? (null, errors) : (new UserDirectory(users), []);

@@ -21,7 +21,7 @@ public static partial class RulesFile
         }
         catch (JsonException ex)
         {
-            return (null, [$"not valid JSON: {ex.Message}"]);
+            return (null, [JsonSyntax.Explain(ex, $"the rules file nests at most {Options.MaxDepth} levels")]);
         }
 
         using (doc)

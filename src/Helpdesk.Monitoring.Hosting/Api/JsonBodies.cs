@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Hosting.Api;
 
@@ -9,15 +10,13 @@ internal static class JsonBodies
     {
         // A value of the wrong type makes the serializer name our own classes ("could not be converted to
         // Helpdesk.Monitoring.Hosting.Api.AgentRequestJson"), which mean nothing to the caller: name the field instead.
-        if (ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
-            && ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        if (ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
         {
-            return $"\"{path[2..]}\" has a value of the wrong type";
+            return ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal)
+                ? $"\"{path[2..]}\" has a value of the wrong type"
+                : "it is not a JSON object";
         }
 
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        message = cut > 0 ? message[..cut] : message;
-        return ex.LineNumber is { } line && ex.BytePositionInLine is { } at ? $"{message} (line {line + 1}, byte {at + 1})" : message;
+        return JsonSyntax.Explain(ex, "a request body here is one object of plain values");
     }
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
+using Helpdesk.Monitoring.Notifications;
 
 namespace Helpdesk.Monitoring.Hosting.Ingest;
 
@@ -44,7 +45,7 @@ internal static class BatchBody
         }
         catch (JsonException ex)
         {
-            return (records, ex.Message);
+            return (records, JsonSyntax.Explain(ex, "the body is one notification or an array of them, " + NotificationParser.TooDeep));
         }
     }
 

@@ -42,6 +42,12 @@ public sealed class BatchBodyTests
     public void Bodies_the_reader_refuses_get_no_quick_answer_or_a_record_that_is_not_json(string body) => AssertAgrees(body, expectQuick: false);
 
     [Theory]
+    [InlineData("[{\"v\":1},\n{\"v\" 1}]", "not valid JSON at line 2, byte 6: '1' is invalid after a property name. Expected a ':'")]
+    [InlineData("{\"vars\":{\"_A\":{\"b\":{\"c\":{\"d\":1}}}}}", "not valid JSON at line 1, byte 25: values nest too deeply: the body is one notification or an array of them, a notification is one object, and only its \"vars\" holds another (custom variables as strings)")]
+    public void A_refused_body_says_where_and_why_in_a_sentence(string text, string expected) =>
+        Assert.Equal(expected, BatchBody.Split(Encoding.UTF8.GetBytes(text)).Error);
+
+    [Theory]
     [InlineData("[{\"v\":\"a\\\"}\"}]")]
     [InlineData("[1,{\"v\":2}]")]
     [InlineData("[{\"v\":1},\"text\"]")]

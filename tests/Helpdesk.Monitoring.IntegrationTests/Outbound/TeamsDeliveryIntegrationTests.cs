@@ -27,7 +27,7 @@ public sealed class TeamsDeliveryIntegrationTests : IAsyncLifetime
 
     private static PendingDelivery Delivery(IncidentEventKind kind, IncidentStatus status, Priority priority) =>
         new("teams", new IncidentEvent(IncidentEvent.IdOf(1, 1), kind, DateTimeOffset.UnixEpoch, 1, 1, null, status, priority, "L1", AlertState.Critical, 3, null,
-            "Opened from PROBLEM: CRITICAL: <b>connection refused</b> & \"quotes\""),
+            "Opened from PROBLEM (CRITICAL): <b>connection refused</b> & \"quotes\""),
             new OutboundIncident(1, "web01 HTTP CRITICAL", "web", "acme", "web01", "HTTP"), 1, DateTimeOffset.UnixEpoch);
 
     [Theory]
@@ -51,7 +51,7 @@ public sealed class TeamsDeliveryIntegrationTests : IAsyncLifetime
         Assert.Equal("1970-01-01 00:15:00Z (breached)", facts["Response due"]);
         Assert.Equal("web01 / HTTP", facts["Host / service"]);
         Assert.Equal("https://helpdesk.example.com/incidents/INC-000001", card.GetProperty("actions")[0].GetProperty("url").GetString());
-        Assert.Equal("Opened from PROBLEM: CRITICAL: <b>connection refused</b> & \"quotes\"", card.GetProperty("body")[1].GetProperty("text").GetString());
+        Assert.Equal("Opened from PROBLEM (CRITICAL): <b>connection refused</b> & \"quotes\"", card.GetProperty("body")[1].GetProperty("text").GetString());
     }
 
     [Fact]

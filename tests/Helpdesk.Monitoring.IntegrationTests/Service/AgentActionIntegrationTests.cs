@@ -113,6 +113,15 @@ public sealed class AgentActionIntegrationTests : IDisposable
         using (var notJson = await ActAsync(service, "INC-000001", "resolve", AgentKey, "resolve it"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+            Assert.Equal("the body must be a JSON object such as {\"comment\": \"...\"}: not valid JSON at line 1, byte 1: 'r' is an invalid start of a value",
+                JsonDocument.Parse(await notJson.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+        }
+
+        using (var array = await ActAsync(service, "INC-000001", "resolve", AgentKey, """[{"by":"carol"}]"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, array.StatusCode);
+            Assert.Equal("the body must be a JSON object such as {\"comment\": \"...\"}: it is not a JSON object",
+                JsonDocument.Parse(await array.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
         }
 
         using (var badKey = await ActAsync(service, "INC-000001", "resolve", AgentKey, """{"by":"carol"}""", "not-a-uuid"))

@@ -39,7 +39,7 @@ public sealed class ReplayCommandTests
 
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain('\u0007', output);
-        Assert.Contains("Opened from PROBLEM: CRITICAL: CRITICAL \uFFFD]0;pwned\uFFFD \uFFFD[2J", output, StringComparison.Ordinal);
+        Assert.Contains("Opened from PROBLEM (CRITICAL): CRITICAL \uFFFD]0;pwned\uFFFD \uFFFD[2J", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class ReplayCommandTests
         var named = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules }).Output;
         var given = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules }, ["ops"]).Output;
 
-        Assert.Contains("opened: Opened from PROBLEM: CRITICAL: CRITICAL - connection refused  -> noc, ops", named, StringComparison.Ordinal);
+        Assert.Contains("opened: Opened from PROBLEM (CRITICAL): CRITICAL - connection refused  -> noc, ops", named, StringComparison.Ordinal);
         Assert.Contains("acknowledged: Acknowledged by alice: on it  -> ops", named, StringComparison.Ordinal);
         Assert.Contains("resolved: Recovered (OK): OK  -> noc, ops", named, StringComparison.Ordinal);
         Assert.Contains("resolved: Recovered (OK): OK  -> ops", given, StringComparison.Ordinal);

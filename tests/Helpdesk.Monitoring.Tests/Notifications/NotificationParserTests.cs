@@ -28,10 +28,11 @@ public sealed class NotificationParserTests
     }
 
     [Theory]
-    [InlineData("", RejectReason.MalformedJson, "The input does not contain any JSON tokens…")]
+    [InlineData("", RejectReason.MalformedJson, "not valid JSON at line 1, byte 1: there is no JSON value in it")]
     [InlineData("[]", RejectReason.MalformedJson, "a record must be one JSON object")]
-    [InlineData("{\"v\":1", RejectReason.MalformedJson, "'1' is an invalid end of a number…")]
-    [InlineData("{} {}", RejectReason.MalformedJson, "'{' is invalid after a single JSON value…")]
+    [InlineData("{\"v\":1", RejectReason.MalformedJson, "not valid JSON at line 1, byte 7: '1' is an invalid end of a number. Expected a delimiter")]
+    [InlineData("{} {}", RejectReason.MalformedJson, "not valid JSON at line 1, byte 4: '{' is invalid after a single JSON value. Expected end of data")]
+    [InlineData("{\"v\":1,\n\"host\": x}", RejectReason.MalformedJson, "not valid JSON at line 2, byte 9: 'x' is an invalid start of a value")]
     [InlineData("{\"v\":2,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.UnsupportedVersion, "record version 2 is not supported; this service reads v1")]
     [InlineData("{\"v\":2}", RejectReason.UnsupportedVersion, "record version 2 is not supported; this service reads v1")]
     [InlineData("{\"v\":1,\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.MissingField, "field 'id' is required")]
@@ -44,7 +45,8 @@ public sealed class NotificationParserTests
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":\"1\",\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField, "field 'timet' must be an integer (epoch seconds)")]
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"vars\":{\"CUSTOMER\":\"x\"}}", RejectReason.InvalidField, "field 'vars' names must look like _HOSTCUSTOMER (an underscore, then A-Z, 0-9 or _; at most 64)")]
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"vars\":{\"_A\":\"x\",\"_A\":\"y\"}}", RejectReason.InvalidField, "field 'vars' names a custom variable twice")]
-    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"x\":[[[[1]]]]}", RejectReason.MalformedJson, "The maximum configured depth of 3 has been exceeded…")]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"x\":[[[[1]]]]}", RejectReason.MalformedJson, "not valid JSON at line 1, byte 130: values nest too deeply: a notification is one object, and only its \"vars\" holds another (custom variables as strings)")]
+    [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\",\"\\ud800\":1}", RejectReason.MalformedJson, "a text value is not valid UTF-8, or a \\u escape in it is half of a character")]
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":0,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField, "field 'timet' must be a positive epoch time in seconds")]
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"service\":\"s\"}", RejectReason.InvalidField, "field 'serviceState' is required for a service notification")]
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\"}", RejectReason.InvalidField, "field 'hostState' is required for a host notification")]
@@ -65,8 +67,8 @@ public sealed class NotificationParserTests
     [InlineData("{\"v\":1,\"id\":\"0190f5c2-7d3e-7a41-9c55-2b1f0e6a9d10\",\"instance\":\"a\u0085\",\"type\":\"PROBLEM\",\"timet\":1,\"host\":\"h\",\"hostState\":\"DOWN\"}", RejectReason.InvalidField, "field 'instance' contains an invisible or text-direction character (U+0080–U+009F, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069 or U+FEFF)")]
     public void Refuses_bad_records_with_a_reason(string json, RejectReason expected, string message)
     {
-        // The message is what a Nagios admin reads in the dead letter: pinned word for word, except the JSON reader's
-        // own wording (ending in "…" here), of which only the start is ours to pin.
+        // The message is what a Nagios admin reads in the dead letter: pinned word for word, the JSON reader's reason
+        // (its first sentence, after where it stopped) included.
         Assert.False(NotificationParser.TryParse(Records.Utf8(json), out _, out var failure));
         Assert.Equal(expected, failure.Reason);
         if (message.EndsWith('…'))

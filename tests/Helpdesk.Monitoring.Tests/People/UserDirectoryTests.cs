@@ -44,7 +44,9 @@ public sealed class UserDirectoryTests
     public void Every_mistake_in_the_users_file_is_named()
     {
         Assert.Contains("\"users\" array", Assert.Single(UserDirectory.Parse("""{"people": []}""").Errors), StringComparison.Ordinal);
-        Assert.Contains("not valid JSON", Assert.Single(UserDirectory.Parse("{").Errors), StringComparison.Ordinal);
+        Assert.Equal("the users file is not valid JSON at line 1, byte 2: an object or array is not closed", Assert.Single(UserDirectory.Parse("{").Errors));
+        Assert.Equal("the users file is not valid JSON at line 1, byte 13: The JSON array contains a trailing comma at the end, which is not allowed",
+            Assert.Single(UserDirectory.Parse("{\"users\":[1,]}").Errors));
         var (directory, errors) = UserDirectory.Parse("""
             {"users": [
               {"name": "Alice Smith", "role": "agent"},

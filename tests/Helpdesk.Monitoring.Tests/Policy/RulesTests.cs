@@ -119,7 +119,11 @@ public sealed class RulesTests
         Assert.Contains("routing.routes[0].team: is required", errors);
         Assert.Contains("routing.routes[0].tier: must be L1, L2 or L3, not 'L9'", errors);
         Assert.Contains("routing.categories: must be an array", errors);
-        Assert.Contains(RulesFile.Parse("{").Errors, e => e.StartsWith("not valid JSON", StringComparison.Ordinal));
+        Assert.Equal(["not valid JSON at line 1, byte 2: an object or array is not closed"], RulesFile.Parse("{").Errors);
+        Assert.Equal(["not valid JSON at line 2, byte 21: 'tru}}' is an invalid JSON literal. Expected the literal 'true'"],
+            RulesFile.Parse("{\"version\": 1,\n  \"dedup\": {\"x\": tru}}").Errors);
+        Assert.Equal(["not valid JSON at line 1, byte 17: values nest too deeply: the rules file nests at most 16 levels"],
+            RulesFile.Parse(new string('[', 17)).Errors);
         Assert.Contains("version: must be 1", RulesFile.Parse("{}").Errors);
     }
 
