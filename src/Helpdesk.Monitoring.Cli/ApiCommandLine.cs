@@ -40,6 +40,23 @@ internal sealed class ApiCommandLine(string name)
         return exit;
     }
 
+    /// <summary>
+    /// A count the service takes only within a range: one outside it is refused as a wrong command line, instead of
+    /// quietly asking for another count than the one typed (a --limit of 5000 listing 500 as if that were all).
+    /// </summary>
+    public static Option<int> Between(Option<int> option, int min, int max)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value < min || value > max)
+            {
+                result.AddError($"{option.Name} must be from {min} to {max}, not {value}");
+            }
+        });
+        return option;
+    }
+
     private static Option<string> OutputOption()
     {
         var output = new Option<string>("--output", "-o") { Description = "table (default) or json", DefaultValueFactory = _ => "table", Recursive = true };

@@ -18,14 +18,14 @@ internal static class DeliveriesCommand
 
         var state = new Option<string>("--state") { Description = "dead (default), pending or sent", DefaultValueFactory = _ => "dead" };
         state.AcceptOnlyFromAmong("dead", "pending", "sent");
-        var listLimit = new Option<int>("--limit") { Description = "At most this many, newest first (1 to 500)", DefaultValueFactory = _ => 50 };
+        var listLimit = ApiCommandLine.Between(new Option<int>("--limit") { Description = "At most this many, newest first (1 to 500)", DefaultValueFactory = _ => 50 }, 1, 500);
         var list = new Command("list", "Each channel's backlog, and its newest deliveries in a state (dead by default, with the receiver's last answer)")
         {
             state, channel, listLimit,
         };
         list.SetAction(p => api.RunAsync(p, async service =>
         {
-            var query = $"state={p.GetValue(state)}&limit={Math.Clamp(p.GetValue(listLimit), 1, 500).ToString(CultureInfo.InvariantCulture)}"
+            var query = $"state={p.GetValue(state)}&limit={p.GetValue(listLimit).ToString(CultureInfo.InvariantCulture)}"
                 + (p.GetValue(channel) is { Length: > 0 } c ? $"&channel={HelpdeskApi.Encode(c)}" : "");
             var (body, exit, error) = await service.GetAsync("api/v1/deliveries?" + query);
             return exit != 0 ? api.Fail(exit, error) : api.Print(p, body, Table);

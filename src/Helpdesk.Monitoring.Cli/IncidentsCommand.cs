@@ -26,12 +26,12 @@ internal static class IncidentsCommand
         sort.AcceptOnlyFromAmong("newest", "due");
         var host = new Option<string>("--host") { Description = "Only this host's incidents" };
         var archived = new Option<bool>("--archived") { Description = "Search the archive (closed incidents past the retention) by --customer or --host instead of the queue" };
-        var limit = new Option<int>("--limit") { Description = "At most this many (1 to 500)", DefaultValueFactory = _ => 50 };
+        var limit = ApiCommandLine.Between(new Option<int>("--limit") { Description = "At most this many (1 to 500)", DefaultValueFactory = _ => 50 }, 1, 500);
 
         var list = new Command("list", "The queue: open and acknowledged incidents, filtered") { status, team, tier, priority, customer, host, assigned, sort, archived, limit };
         list.SetAction(p => api.RunAsync(p, async service =>
         {
-            var pageSize = ("pageSize", Math.Clamp(p.GetValue(limit), 1, 500).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var pageSize = ("pageSize", p.GetValue(limit).ToString(System.Globalization.CultureInfo.InvariantCulture));
             var query = string.Join("&", (p.GetValue(archived)
                 ? new[] { ("archived", "true"), ("customer", p.GetValue(customer)), ("host", p.GetValue(host)), pageSize }
                 : new[]

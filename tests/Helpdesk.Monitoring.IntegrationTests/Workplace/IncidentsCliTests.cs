@@ -61,6 +61,9 @@ public sealed class IncidentsCliTests : IDisposable
         var usage = await RunAsync(env, "resolve", "1", "--cause", "only a cause");
         Assert.Equal(2, usage.ExitCode);
         Assert.Contains("--fix", usage.Stderr, StringComparison.Ordinal);
+        var tooMany = await RunAsync(env, "list", "--limit", "5000");
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("--limit must be from 1 to 500, not 5000", tooMany.Stderr, StringComparison.Ordinal);
         var down = await RunAsync(With(env, "HELPDESK_URL", $"http://127.0.0.1:{ServiceProcess.FreePort()}"), "list");
         Assert.Equal(3, down.ExitCode);
         Assert.Contains("cannot reach the helpdesk service", down.Stderr, StringComparison.Ordinal);
