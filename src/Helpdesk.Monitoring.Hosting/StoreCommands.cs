@@ -58,14 +58,16 @@ public static class StoreCommands
     /// <summary>The Helpdesk section as the service binds it, from the same sources in the same order.</summary>
     private static HelpdeskOptions Options(string[] commandLine, out string? error)
     {
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
+        // A manager, as the host's: it loads each source as it is added, so a broken HELPDESK_CONFIG file is told by
+        // ConfigurationFile instead of escaping from a later Build() as a stack trace.
+        using var configuration = new ConfigurationManager();
+        configuration.SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables();
         error = ConfigurationFile.AddFromEnvironment(configuration).Error;
         configuration.AddEnvironmentVariables("HELPDESK_").AddCommandLine(commandLine);
         var options = new HelpdeskOptions();
-        var section = configuration.Build().GetSection(HelpdeskOptions.Section);
+        var section = configuration.GetSection(HelpdeskOptions.Section);
         // A misspelt store path would back up, or restore over, the default database instead of the one meant.
         if (error is null && UnknownSettings.In(section, typeof(HelpdeskOptions)) is { Count: > 0 } unknown)
         {

@@ -1,4 +1,5 @@
 using Helpdesk.Monitoring.Files;
+using Helpdesk.Monitoring.Notifications;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
@@ -17,13 +18,12 @@ public static class ConfigurationFile
     private const long MaxBytes = 1024 * 1024;
 
     /// <summary>Adds the file HELPDESK_CONFIG names, if any; says why not when it cannot be read.</summary>
-    public static (string? Path, string? Error) AddFromEnvironment(IConfigurationBuilder configuration)
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } path)
-        {
-            return (null, null);
-        }
+    public static (string? Path, string? Error) AddFromEnvironment(IConfigurationBuilder configuration) =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? Add(configuration, path) : (null, null);
 
+    /// <summary>Adds the file at <paramref name="path"/> as HELPDESK_CONFIG would; says why not when it cannot be read.</summary>
+    public static (string? Path, string? Error) Add(IConfigurationBuilder configuration, string path)
+    {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full))
         {
@@ -48,9 +48,24 @@ public static class ConfigurationFile
         catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
         {
             configuration.Sources.Remove(source);
-            return (full, $"{Variable} names {full}, which cannot be used: {(ex.InnerException ?? ex).Message}");
+            return (full, $"{Variable} names {full}, which cannot be used: {Why(ex)}");
         }
 
         return (full, null);
+    }
+
+    private static string Why(Exception ex)
+    {
+        // The provider wraps the JSON reader's exception twice ("Could not parse the JSON file."): the innermost one
+        // says where the file is broken.
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is System.Text.Json.JsonException json)
+            {
+                return JsonSyntax.Explain(json, "a settings file nests at most 64 levels");
+            }
+        }
+
+        return (ex.InnerException ?? ex).Message;
     }
 }

@@ -110,6 +110,16 @@ public sealed class StoreBackupIntegrationTests : IDisposable
             stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(misspelt));
 
+        // A broken configuration file is told, with where it is broken, not thrown as a stack trace.
+        var broken = _dir.Combine("helpdesk.json");
+        await File.WriteAllTextAsync(broken, "{\"Helpdesk\": {\"Store\": {}}\n");
+        (code, _, stderr) = await Helpdesk(["store", "backup", misspelt], live, new() { ["HELPDESK_CONFIG"] = broken });
+        Assert.Equal(1, code);
+        Assert.Contains($"HELPDESK_CONFIG names {broken}, which cannot be used: not valid JSON at line 2, byte 1: an object or array is not closed",
+            stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(misspelt));
+
         var (sqlServer, _, why) = await Helpdesk(["store", "backup", _dir.Combine("x.db")], live, new() { ["Helpdesk__Store__Provider"] = "sqlserver" });
         Assert.Equal(1, sqlServer);
         Assert.Contains("SQL Server's own BACKUP DATABASE", why, StringComparison.Ordinal);
