@@ -33,7 +33,31 @@ public sealed partial class IncidentDecider
         incident.UpdatedAt = now;
         plan.Append(incident, reported, TimelineKind.Note, IncidentEventKind.FlappingStarted, f.EventId,
             $"Flapping started ({incident.FlapCount}x): held open until it has been quiet for {Duration.Words(_policy.FlapQuietPeriod)} after it stops");
+        if (outcome == ApplyOutcome.Noted)
+        {
+            TakeState(incident, record, in f, now, plan);
+        }
+
         return new Decision(outcome, incident.Id);
+    }
+
+    /// <summary>
+    /// A flapping notification's state, when it is not older than what the incident holds. It may be the only word of
+    /// it: while an object flaps Nagios notifies nothing else, after it stops it sends a RECOVERY only if it had
+    /// notified a problem before the flapping began, and a problem only at the next state change. Without this an
+    /// incident opened by FLAPPINGSTART stayed open at its first state after the object settled OK, and one that
+    /// recovered while flapping was resolved although it settled failing.
+    /// </summary>
+    private void TakeState(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f, DateTimeOffset now, CommitPlan plan)
+    {
+        if (f.State == incident.State || DateTimeOffset.FromUnixTimeSeconds(f.TimeT) < incident.LastSeenAt)
+        {
+            return;
+        }
+
+        _ = NagiosNames.IsHealthy(f.State)
+            ? RecoverWhileFlapping(incident, record, in f, now, plan)
+            : Update(incident, record, in f, now, plan);
     }
 
     /// <summary>FLAPPINGSTOP or FLAPPINGDISABLED: the current state applies once the quiet period has passed.</summary>
@@ -45,6 +69,7 @@ public sealed partial class IncidentDecider
         }
 
         var reported = DateTimeOffset.FromUnixTimeSeconds(f.TimeT);
+        TakeState(incident, record, in f, now, plan);
         incident.Flapping = false;
         incident.FlapQuietUntil = reported + _policy.FlapQuietPeriod;
         incident.UpdatedAt = now;

@@ -59,6 +59,51 @@ public sealed class FlappingTests
     }
 
     [Fact]
+    public void An_incident_opened_by_flapping_resolves_when_the_stop_says_the_object_settled_ok()
+    {
+        // Nagios sends no RECOVERY here: it had notified no problem before the flapping began.
+        var d = Driver();
+        d.Apply(At(NotificationType.FlappingStart, 0, AlertState.Warning));
+        d.Apply(At(NotificationType.FlappingStop, 100, AlertState.Ok));
+        Assert.Equal(AlertState.Ok, d.Single().State);
+        Assert.Contains(d.Timeline, e => e.Text == "Recovered (OK) while flapping: OK - check; held open until it has been quiet after flapping stops");
+        d.Now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100);
+        d.Advance(Quiet);
+        Assert.Equal(IncidentStatus.Resolved, d.Single().Status);
+        Assert.Equal("Resolved: OK after flapping stopped and a quiet period", d.Timeline[^1].Text);
+    }
+
+    [Fact]
+    public void An_incident_that_recovered_while_flapping_stays_open_when_the_stop_says_it_settled_failing()
+    {
+        var d = Driver();
+        d.Apply(At(NotificationType.Problem, 0, AlertState.Critical));
+        d.Apply(At(NotificationType.FlappingStart, 10, AlertState.Critical));
+        d.Apply(At(NotificationType.Recovery, 20, AlertState.Ok));
+        d.Apply(At(NotificationType.FlappingStop, 30, AlertState.Critical));
+        Assert.Equal(AlertState.Critical, d.Single().State);
+        Assert.Contains(d.Timeline, e => e.Text == "CRITICAL (was OK): CRITICAL - check");
+        d.Now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30);
+        d.Advance(Quiet);
+        Assert.Equal(IncidentStatus.Open, d.Single().Status);
+        Assert.Equal("Still CRITICAL after flapping stopped: stays open", d.Timeline[^1].Text);
+    }
+
+    [Fact]
+    public void A_stop_older_than_the_problem_last_seen_leaves_the_state_alone()
+    {
+        // Nagios' workers run in parallel: a stop reported before a problem already seen says nothing newer.
+        var d = Driver();
+        d.Apply(At(NotificationType.FlappingStart, 0, AlertState.Warning));
+        d.Apply(At(NotificationType.Problem, 50, AlertState.Critical));
+        d.Apply(At(NotificationType.FlappingStop, 40, AlertState.Ok));
+        Assert.Equal(AlertState.Critical, d.Single().State);
+        d.Now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 50);
+        d.Advance(Quiet);
+        Assert.Equal(IncidentStatus.Open, d.Single().Status);
+    }
+
+    [Fact]
     public void Flapping_again_during_the_quiet_period_keeps_holding()
     {
         var d = Driver();
