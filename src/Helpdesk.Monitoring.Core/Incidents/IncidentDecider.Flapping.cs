@@ -102,15 +102,17 @@ public sealed partial class IncidentDecider
             return;
         }
 
+        // Dated when the quiet period ended, as the SLA clocks' entries are dated when they came due: the same whether
+        // this turn came at once or after a restart (or, in a replay, at the next notification).
         incident.FlapQuietUntil = null;
         incident.UpdatedAt = now;
         if (NagiosNames.IsHealthy(incident.State))
         {
-            ResolveIfDone(incident, now, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
+            ResolveIfDone(incident, until, null, $"Resolved: {NagiosNames.Of(incident.State)} after flapping stopped and a quiet period", plan);
         }
         else
         {
-            plan.Append(incident, now, TimelineKind.Note, null, $"Still {NagiosNames.Of(incident.State)} after flapping stopped: stays open");
+            plan.Append(incident, until, TimelineKind.Note, null, $"Still {NagiosNames.Of(incident.State)} after flapping stopped: stays open");
         }
     }
 }

@@ -68,9 +68,13 @@ public sealed class FlappingTests
         Assert.Equal(AlertState.Ok, d.Single().State);
         Assert.Contains(d.Timeline, e => e.Text == "Recovered (OK) while flapping: OK - check; held open until it has been quiet after flapping stops");
         d.Now = DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100);
-        d.Advance(Quiet);
+        d.Advance(Quiet + TimeSpan.FromMinutes(10));
         Assert.Equal(IncidentStatus.Resolved, d.Single().Status);
         Assert.Equal("Resolved: OK after flapping stopped and a quiet period", d.Timeline[^1].Text);
+
+        // Dated when the quiet period ended, not when the clock was next looked at.
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100) + Quiet, d.Single().ResolvedAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 100) + Quiet, d.Timeline[^1].At);
     }
 
     [Fact]
