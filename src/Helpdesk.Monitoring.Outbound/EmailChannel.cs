@@ -52,10 +52,12 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
             ("State", NagiosNames.Of(e.State)), ("Team / tier", $"{i.Team} / {e.Tier}"), ("Customer", i.Customer), ("Host / service", where),
             ("Alerts", e.AlertCount.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("When", e.At.ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
         };
+        var description = i.Description.Length > 0 ? "\n" + i.Description : "";
         var body = new BodyBuilder
         {
-            TextBody = $"{e.Text}{Folded(delivery)}\n\n{string.Join("\n", facts.Select(f => $"{f.Name}: {f.Value}"))}\n{(url.Length > 0 ? "\n" + url + "\n" : "")}",
+            TextBody = $"{e.Text}{Folded(delivery)}\n\n{string.Join("\n", facts.Select(f => $"{f.Name}: {f.Value}"))}\n{description}{(url.Length > 0 ? "\n" + url + "\n" : "")}",
             HtmlBody = $"<p>{Html(e.Text)}</p><table>{string.Concat(facts.Select(f => $"<tr><th align=\"left\">{Html(f.Name)}</th><td>{Html(f.Value)}</td></tr>"))}</table>"
+                + (i.Description.Length > 0 ? $"<pre style=\"white-space: pre-wrap\">{Html(i.Description)}</pre>" : "")
                 + (url.Length > 0 ? $"<p><a href=\"{Html(url)}\">Open {Html(i.Number)}</a></p>" : ""),
         };
         message.Body = body.ToMessageBody();

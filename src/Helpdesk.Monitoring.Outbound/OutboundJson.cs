@@ -51,6 +51,9 @@ public static class OutboundJson
             w.WriteString("state", NagiosNames.Of(e.State));
             w.WriteNumber("alertCount", e.AlertCount);
             w.WriteString("url", incidentUrl);
+
+            // Only on "opened": the runbook and the check's details, for the person paged.
+            w.WriteString("description", i.Description);
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -19,6 +19,9 @@ public static class TeamsCard
 {
     public const string Version = "1.4";
 
+    private const int MaxDescription = 4_000;
+    private const int MaxDescriptionLines = 40;
+
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <param name="sla">The incident's SLA deadlines as the store holds them now, when known.</param>
@@ -61,6 +64,30 @@ public static class TeamsCard
             Fact(w, "When", e.At.ToString("u", CultureInfo.InvariantCulture));
             w.WriteEndArray();
             w.WriteEndObject();
+
+            if (i.Description.Length > 0)
+            {
+                // The runbook and the check's details, one block a line (a TextBlock joins single line breaks), cut so
+                // that the card stays well inside what Teams takes (about 28 KB): the incident has the rest.
+                var lines = i.Description.TrimEnd('\n').Split('\n');
+                var budget = MaxDescription;
+                foreach (var line in lines.Take(MaxDescriptionLines))
+                {
+                    var shown = line.Length > budget ? line[..budget] + "…" : line;
+                    Text(w, shown, size: "Small", weight: null, subtle: true);
+                    budget -= shown.Length;
+                    if (budget <= 0)
+                    {
+                        break;
+                    }
+                }
+
+                if (lines.Length > MaxDescriptionLines && budget > 0)
+                {
+                    Text(w, $"… {lines.Length - MaxDescriptionLines} more lines in the incident", size: "Small", weight: null, subtle: true);
+                }
+            }
+
             w.WriteEndArray();
 
             if (incidentUrl.Length > 0)

@@ -122,7 +122,10 @@ public sealed partial class SqlServerIncidentStore
             r.GetInt64(5), r.GetInt32(6), r.IsDBNull(7) ? null : Guid((byte[])r[7]), IncidentNames.ParseStatus(r.GetString(8)),
             IncidentNames.ParsePriority(r.GetString(9)), r.GetString(10), NagiosNames.ParseState(r.GetString(11)), r.GetInt64(12),
             r.IsDBNull(13) ? null : r.GetInt64(13), r.GetString(14));
-        var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19));
+        var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19))
+        {
+            Description = r.GetString(28),
+        };
         var sla = new IncidentSla(r.GetString(20), AtOrNull(r, 21), AtOrNull(r, 22), AtOrNull(r, 23), r.GetBoolean(24), r.GetBoolean(25), AtOrNull(r, 26), r.GetInt32(27));
         return new PendingDelivery(channel, e, incident, r.GetInt32(0), At(r.GetInt64(1))) { Sla = sla };
     }

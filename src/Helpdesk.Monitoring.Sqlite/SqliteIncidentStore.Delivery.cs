@@ -33,7 +33,8 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
         SELECT d.attempts, d.queued_at, e.event_id, e.kind, e.at, e.incident_id, e.seq, e.cause, e.status, e.priority, e.tier, e.state,
                e.alert_count, e.merged_into, e.text, i.title, i.team, i.customer, i.host, i.service,
                i.sla_calendar, i.sla_started_at, i.response_due_at, i.resolution_due_at, i.response_breached, i.resolution_breached,
-               i.sla_paused_at, i.escalations
+               i.sla_paused_at, i.escalations,
+               CASE WHEN e.kind = 'opened' THEN COALESCE((SELECT x.description FROM incident_description x WHERE x.id = d.incident_id), '') ELSE '' END
         FROM delivery d JOIN incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq JOIN incident i ON i.id = d.incident_id
         WHERE d.channel = @channel AND d.event_id = @id
         """;
@@ -303,7 +304,10 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
             r.GetInt64(5), r.GetInt32(6), r.IsDBNull(7) ? null : ColumnText.Guid((byte[])r[7]), IncidentNames.ParseStatus(r.GetString(8)),
             IncidentNames.ParsePriority(r.GetString(9)), r.GetString(10), NagiosNames.ParseState(r.GetString(11)), r.GetInt64(12),
             r.IsDBNull(13) ? null : r.GetInt64(13), r.GetString(14));
-        var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19));
+        var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19))
+        {
+            Description = r.GetString(28),
+        };
         var sla = new IncidentSla(r.GetString(20), At(r, 21), At(r, 22), At(r, 23), r.GetInt64(24) != 0, r.GetInt64(25) != 0, At(r, 26), r.GetInt32(27));
         return new PendingDelivery(channel, e, incident, r.GetInt32(0), ColumnText.At(r.GetInt64(1))) { Sla = sla };
     }

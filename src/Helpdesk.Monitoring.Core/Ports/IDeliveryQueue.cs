@@ -77,6 +77,12 @@ public sealed record PendingDelivery(string Channel, IncidentEvent Event, Outbou
 public sealed record OutboundIncident(long Id, string Title, string Team, string Customer, string Host, string Service)
 {
     public string Number => IncidentNumber.Format(Id);
+
+    /// <summary>
+    /// The incident's description (the object's runbook first, the check's details) for the message that opens it,
+    /// which is where the person paged reads what to do; empty for every other event.
+    /// </summary>
+    public string Description { get; init; } = "";
 }
 
 public sealed record ChannelBacklog(string Channel, long Pending, long Dead);

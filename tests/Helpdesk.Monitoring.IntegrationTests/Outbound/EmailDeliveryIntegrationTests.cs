@@ -22,7 +22,7 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         // Nagios' times are now: no SLA clock comes due while the test runs.
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await service.IngestAsync(
-            Records.Service(NotificationType.Problem, host: "web01", timeT: now),
+            Records.Service(NotificationType.Problem, host: "web01", timeT: now) with { HostNotesUrl = "https://wiki.example.com/hosts/web01?a=1&b=2" },
             Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: now + 1),
             Records.Service(NotificationType.Problem, host: "db01", service: "MySQL", timeT: now + 2));
 
@@ -49,6 +49,11 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         Assert.Contains("https://helpdesk.example.com/incidents/INC-000001", web[1].TextBody, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://helpdesk.example.com/incidents/INC-000001\">", web[1].HtmlBody, StringComparison.Ordinal);
         Assert.Contains("web01 / HTTP", web[0].TextBody, StringComparison.Ordinal);
+
+        // The mail that opens it carries the description, the runbook first, for the person paged; the others do not.
+        Assert.Contains("\nHost runbook: https://wiki.example.com/hosts/web01?a=1&b=2\n", web[0].TextBody, StringComparison.Ordinal);
+        Assert.Contains("Host runbook: https://wiki.example.com/hosts/web01?a=1&amp;b=2", web[0].HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("runbook", web[1].TextBody, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,6 +55,27 @@ public sealed class TeamsDeliveryIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_card_that_opens_an_incident_carries_its_description_a_block_a_line_and_bounded()
+    {
+        var description = "Service runbook: https://wiki.example.com/runbooks/http\nOutput: CRITICAL - timeout\nDetails:\n"
+            + string.Join("\n", Enumerable.Range(1, 100).Select(n => $"backend {n}: connection refused")) + "\n";
+        var delivery = Delivery(IncidentEventKind.Opened, IncidentStatus.Open, Priority.P2);
+        var card = JsonDocument.Parse(TeamsCard.Message(delivery with { Incident = delivery.Incident with { Description = description } }, ""))
+            .RootElement.GetProperty("attachments")[0].GetProperty("content");
+
+        Assert.Empty(AdaptiveCardSchema.Violations(card));
+        var blocks = card.GetProperty("body").EnumerateArray().Skip(3).Select(b => b.GetProperty("text").GetString()).ToList();
+        Assert.Equal("Service runbook: https://wiki.example.com/runbooks/http", blocks[0]);
+        Assert.Equal("backend 1: connection refused", blocks[3]);
+        Assert.Equal(41, blocks.Count);
+        Assert.Equal("… 63 more lines in the incident", blocks[^1]);
+
+        // One long line is cut, whatever its length: the card stays inside what Teams takes.
+        var huge = delivery with { Incident = delivery.Incident with { Description = new string('x', 60_000) } };
+        Assert.InRange(TeamsCard.Message(huge, "").Length, 1, 8_000);
+    }
+
+    [Fact]
     public void The_held_back_summary_is_a_valid_card_too()
     {
         var card = JsonDocument.Parse(TeamsCard.HeldBack(15, 60)).RootElement.GetProperty("attachments")[0].GetProperty("content");

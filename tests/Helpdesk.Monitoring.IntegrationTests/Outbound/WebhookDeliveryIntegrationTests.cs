@@ -61,7 +61,10 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return
         [
-            Records.Service(NotificationType.Problem, host: "web01", timeT: now),
+            Records.Service(NotificationType.Problem, host: "web01", timeT: now) with
+            {
+                ServiceNotesUrl = "https://wiki.example.com/runbooks/http", LongServiceOutput = "GET / took 10.0 s\nbackend pool: 0 of 4 up",
+            },
             Records.Service(NotificationType.Acknowledgement, host: "web01", author: "alice", comment: "on it", timeT: now + 1),
             Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "OK", timeT: now + 2),
         ];
@@ -91,6 +94,12 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
         Assert.Equal("https://helpdesk.example.com/incidents/INC-000001", incident.GetProperty("url").GetString());
         Assert.Equal(("web01", "HTTP", "acme"), (incident.GetProperty("host").GetString(), incident.GetProperty("service").GetString(), incident.GetProperty("customer").GetString()));
         Assert.Equal("acknowledged", taken[1].Body.GetProperty("incident").GetProperty("status").GetString());
+
+        // The message that opens it carries the description, the runbook first, for the person paged; the others do not.
+        var description = incident.GetProperty("description").GetString()!;
+        Assert.Contains("Service runbook: https://wiki.example.com/runbooks/http\n", description, StringComparison.Ordinal);
+        Assert.Contains("Details:\nGET / took 10.0 s\nbackend pool: 0 of 4 up\n", description, StringComparison.Ordinal);
+        Assert.All(taken.Skip(1), t => Assert.Equal("", t.Body.GetProperty("incident").GetProperty("description").GetString()));
 
         await service.WaitForMetricAsync("helpdesk_outbound_sent_total{channel=\"ops\",event=\"resolved\"}", v => v == 1, TimeSpan.FromSeconds(10));
         Assert.Equal(3, await service.MetricAsync("helpdesk_outbound_failed_total{channel=\"ops\",event=\"opened\"}"));
