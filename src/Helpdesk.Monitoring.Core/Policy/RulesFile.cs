@@ -313,7 +313,8 @@ public static partial class RulesFile
         {
             if (!names.Contains(property.Name))
             {
-                errors.Add($"{at}{property.Name}: unknown setting (known here: {string.Join(", ", names)})");
+                var meant = NearestName.Of(property.Name, names) is { } nearest ? $"did you mean {nearest}? " : "";
+                errors.Add($"{at}{property.Name}: unknown setting ({meant}known here: {string.Join(", ", names)})");
             }
         }
     }

@@ -1,3 +1,4 @@
+using Helpdesk.Monitoring.Policy;
 using Microsoft.AspNetCore.Http;
 
 namespace Helpdesk.Monitoring.Hosting.Api;

@@ -2,6 +2,7 @@ using System.Collections;
 using System.ComponentModel;
 using System.Reflection;
 using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Policy;
 using Microsoft.Extensions.Configuration;
 
 namespace Helpdesk.Monitoring.Hosting.Configuration;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 using Microsoft.Extensions.Logging;
 
 namespace Helpdesk.Monitoring.Hosting.Ingest;

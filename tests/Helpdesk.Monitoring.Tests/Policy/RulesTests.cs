@@ -111,7 +111,7 @@ public sealed class RulesTests
               "routing": { "routes": [ { "tier": "L9" } ], "categories": "none" } }
             """);
         Assert.Null(rules);
-        Assert.Contains(errors, e => e.StartsWith("priorty: unknown setting", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("priorty: unknown setting (did you mean priority? known here: version, ", StringComparison.Ordinal));
         Assert.Contains("priority.defaultImpact: must be low, medium or high", errors);
         Assert.Contains("priority.impact[0].match.host: must be a non-empty string", errors);
         Assert.Contains("priority.impact[0].impact: is required", errors);

@@ -1,11 +1,11 @@
-namespace Helpdesk.Monitoring.Hosting;
+namespace Helpdesk.Monitoring.Policy;
 
 /// <summary>
 /// The name someone probably meant when they wrote one nobody knows (<c>RulesFile</c> for <c>RulesPath</c>,
 /// <c>stauts</c> for <c>status</c>): the closest by letters changed, added or removed, if it is close enough to be a
 /// slip of the keyboard rather than another word.
 /// </summary>
-internal static class NearestName
+public static class NearestName
 {
     public static string? Of(string written, IEnumerable<string> names)
     {
