@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.People;
 
@@ -100,6 +101,7 @@ public sealed class UserDirectory
         }
 
         var before = errors.Count;
+        Known(item, at, errors, UserProperties);
         var name = Text(item, "name", at, errors);
         if (!IsValidName(name))
         {
@@ -119,10 +121,19 @@ public sealed class UserDirectory
         }
 
         var tokens = new List<UserToken>();
-        if (item.TryGetProperty("tokens", out var tokenList) && tokenList.ValueKind == JsonValueKind.Array)
+        if (item.TryGetProperty("tokens", out var tokenList) && tokenList.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add($"{at}: \"tokens\" must be an array of tokens made by 'helpdesk users token'");
+        }
+        else if (tokenList.ValueKind == JsonValueKind.Array)
         {
             foreach (var token in tokenList.EnumerateArray())
             {
+                if (token.ValueKind == JsonValueKind.Object)
+                {
+                    Known(token, $"{at}.tokens", errors, TokenProperties);
+                }
+
                 var hash = token.ValueKind == JsonValueKind.Object ? Text(token, "hash", at, errors) : "";
                 if (!Credentials.IsTokenHash(hash))
                 {
@@ -139,6 +150,26 @@ public sealed class UserDirectory
             ? null
             : new User(name, Text(item, "displayName", at, errors) is { Length: > 0 } display ? display : name, Text(item, "team", at, errors),
                 Text(item, "tier", at, errors), role) { PasswordHash = password, Tokens = tokens };
+    }
+
+    private static readonly string[] UserProperties = ["name", "displayName", "team", "tier", "role", "password", "tokens"];
+
+    private static readonly string[] TokenProperties = ["hash", "created", "label"];
+
+    /// <summary>
+    /// A property nobody reads is a mistake made by hand (a "tokns" list would lock its owner out without a word): named,
+    /// with the one probably meant.
+    /// </summary>
+    private static void Known(JsonElement item, string at, List<string> errors, string[] names)
+    {
+        foreach (var property in item.EnumerateObject())
+        {
+            if (!names.Contains(property.Name, StringComparer.Ordinal))
+            {
+                var meant = NearestName.Of(property.Name, names) is { } nearest ? $" (did you mean {nearest}?)" : "";
+                errors.Add($"{at}: \"{property.Name}\" is not something the users file knows{meant}");
+            }
+        }
     }
 
     private static string Text(JsonElement item, string property, string at, List<string> errors)

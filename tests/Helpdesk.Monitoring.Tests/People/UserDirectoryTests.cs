@@ -63,6 +63,21 @@ public sealed class UserDirectoryTests
         Assert.Contains(errors, e => e.Contains("never the password itself", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("never the token itself", StringComparison.Ordinal));
         Assert.Contains(errors, e => e == "users[5]: the user name 'erin' is used twice");
+
+        // A property nobody reads, made by hand: a "tokns" list would lock its owner out without a word.
+        Assert.Equal(
+            [
+                "users[0]: \"tokns\" is not something the users file knows (did you mean tokens?)",
+                "users[1].tokens: \"lable\" is not something the users file knows (did you mean label?)",
+                "users[2]: \"tokens\" must be an array of tokens made by 'helpdesk users token'",
+            ],
+            UserDirectory.Parse("""
+                {"users": [
+                  {"name": "frank", "role": "agent", "tokns": []},
+                  {"name": "grace", "role": "agent", "tokens": [{"hash": "", "lable": "laptop"}]},
+                  {"name": "heidi", "role": "agent", "tokens": "none"}
+                ]}
+                """).Errors.Where(e => !e.Contains("never the token itself", StringComparison.Ordinal)));
     }
 
     [Fact]
