@@ -49,9 +49,9 @@ public sealed partial class IncidentDecider
         member.ProblemId = problemId;
         member.LastOutput = output;
         incident.UpdatedAt = now;
-        Worsen(incident, record, in f);
+        var rise = Worsen(incident, record, in f);
         plan.Append(incident, reported, TimelineKind.StateChanged, f.EventId,
-            $"{member.Name} {(again ? "failing again" : "now")} {NagiosNames.Of(f.State)}: {output}");
+            $"{member.Name} {(again ? "failing again" : "now")} {NagiosNames.Of(f.State)}: {output}{rise}");
         return new Decision(ApplyOutcome.Updated, incident.Id);
     }
 
@@ -145,10 +145,10 @@ public sealed partial class IncidentDecider
         incident.AlertCount++;
         SeenMember(incident, n.ReportedAt);
         incident.UpdatedAt = now;
-        Worsen(incident, n);
+        var rise = Worsen(incident, n);
         plan.MemberChanged(member);
         plan.Append(incident, n.ReportedAt, TimelineKind.Correlated, n.EventId,
-            $"{n.Host}{(n.Service.Length > 0 ? "/" : "")}{n.Service} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}");
+            $"{n.Host}{(n.Service.Length > 0 ? "/" : "")}{n.Service} {NagiosNames.Of(n.State)} joined by rule {rule} (key {key}): {n.Output}{rise}");
 
         // A host that joined (an UNREACHABLE child) brings along what it explains: its services' earlier incidents.
         MergeExplained(incident, n.Instance, n.Host, n.Service, now, plan);

@@ -84,9 +84,9 @@ public sealed partial class IncidentDecider
             var output = NotificationDecoder.Text(record, f.Output);
             incident.NewOutput(Utf8Of(record, f.Output), output);
             incident.State = f.State;
-            Worsen(incident, record, in f);
+            var rise = Worsen(incident, record, in f);
             plan.Append(incident, DateTimeOffset.FromUnixTimeSeconds(f.TimeT), TimelineKind.StateChanged, f.EventId,
-                $"{NagiosNames.Of(f.State)} (was {NagiosNames.Of(previous)}): {output}");
+                $"{NagiosNames.Of(f.State)} (was {NagiosNames.Of(previous)}): {output}{rise}");
         }
 
         return new Decision(ApplyOutcome.Updated, incident.Id);
@@ -103,12 +103,12 @@ public sealed partial class IncidentDecider
         _sla.Restart(incident, clockStart);
         incident.State = f.State;
         incident.ProblemId = ProblemIdOf(record, in f);
-        Worsen(incident, record, in f);
+        var rise = Worsen(incident, record, in f);
         incident.NewOutput(Utf8Of(record, f.Output), output);
         incident.Seen(reported);
         var downtime = EnterScheduledDowntime(incident, reported);
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
-            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}{late}{downtime}");
+            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}{rise}{late}{downtime}");
         return new Decision(ApplyOutcome.Reopened, incident.Id);
     }
 
@@ -174,34 +174,38 @@ public sealed partial class IncidentDecider
         return incident;
     }
 
-    /// <summary>A new failing state: remember the worst, and let the priority rise (never fall) with the urgency.</summary>
-    private void Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f)
+    /// <summary>
+    /// A new failing state: remember the worst, and let the priority rise (never fall) with the urgency. Returns what
+    /// the timeline entry of the change adds when the priority rose ("; priority P4 → P2"), else nothing: the rise
+    /// moves the SLA deadlines and the subject of every message after it, so the timeline says when and why.
+    /// </summary>
+    private string Worsen(IncidentState incident, ReadOnlySpan<byte> record, in NotificationFields f)
     {
         var rules = _policy.Rules.Priority;
-        if (!rules.TryImpactOf(f.Vars.Of(record), out var impact))
-        {
-            Worsen(incident, NotificationDecoder.Decode(record, in f));
-            return;
-        }
-
-        Worsen(incident, f.State, rules.Matrix(impact, rules.UrgencyOf(f.State)));
+        return rules.TryImpactOf(f.Vars.Of(record), out var impact)
+            ? Worsen(incident, f.State, rules.Matrix(impact, rules.UrgencyOf(f.State)))
+            : Worsen(incident, NotificationDecoder.Decode(record, in f));
     }
 
-    private void Worsen(IncidentState incident, Notification n) =>
+    private string Worsen(IncidentState incident, Notification n) =>
         Worsen(incident, n.State, _policy.Rules.Priority.Of(n, IncidentText.Customer(n), n.State));
 
-    private void Worsen(IncidentState incident, AlertState state, Priority candidate)
+    private string Worsen(IncidentState incident, AlertState state, Priority candidate)
     {
         if (NagiosNames.Severity(state) > NagiosNames.Severity(incident.WorstState))
         {
             incident.WorstState = state;
         }
 
-        var raised = PriorityRule.Raise(incident.Priority, candidate);
-        if (raised != incident.Priority)
+        var before = incident.Priority;
+        var raised = PriorityRule.Raise(before, candidate);
+        if (raised == before)
         {
-            incident.Priority = raised;
-            _sla.Tighten(incident);
+            return "";
         }
+
+        incident.Priority = raised;
+        _sla.Tighten(incident);
+        return $"; priority {IncidentNames.Of(before)} → {IncidentNames.Of(raised)}";
     }
 }

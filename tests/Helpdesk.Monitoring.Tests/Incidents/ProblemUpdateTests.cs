@@ -1,5 +1,6 @@
 using Helpdesk.Monitoring.Incidents;
 using Helpdesk.Monitoring.Notifications;
+using Helpdesk.Monitoring.Policy;
 
 namespace Helpdesk.Monitoring.Tests.Incidents;
 
@@ -59,9 +60,15 @@ public sealed class ProblemUpdateTests
         var decider = new DeciderDriver();
         decider.Apply(Records.Service(NotificationType.Problem, state: AlertState.Warning, output: "slow"));
         Assert.Equal(ApplyOutcome.Updated, decider.Apply(Records.Service(NotificationType.Problem, output: "down", timeT: Records.T0 + 30)));
-        Assert.Equal("CRITICAL (was WARNING): down", decider.Timeline[^1].Text);
+        // The priority rose with the urgency (WARNING low, CRITICAL high): the entry says so, as it moves the deadlines.
+        Assert.Equal("CRITICAL (was WARNING): down; priority P4 → P2", decider.Timeline[^1].Text);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30), decider.Timeline[^1].At);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 30), decider.Single().LastSeenAt);
+
+        // A change that does not raise it says nothing of it.
+        decider.Apply(Records.Service(NotificationType.Problem, state: AlertState.Unknown, output: "no answer", timeT: Records.T0 + 60));
+        Assert.Equal("UNKNOWN (was CRITICAL): no answer", decider.Timeline[^1].Text);
+        Assert.Equal(Priority.P2, decider.Single().Priority);
     }
 
     [Fact]
