@@ -45,6 +45,14 @@ public sealed class KafkaSettingsTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Equal("helpdesk-relay: the Kafka client refuses the settings: No such configuration property: \"socket.keepalive.enabled\"", stderr.Trim());
 
+        // A wrong command line (a misspelt option in a unit's drop-in): a line, not the usage text, and the exit code the
+        // unit does not restart on.
+        (exit, var stdout, stderr) = await ExternalCommand.RunAsync("dotnet", [Programs.Relay, "--spool", _dir.Combine("spool"), "--brokers", "127.0.0.1:1"]);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("helpdesk-relay: Unrecognized command or argument '--brokers'", stderr, StringComparison.Ordinal);
+        Assert.EndsWith("(helpdesk-relay --help shows the usage)", stderr.Trim(), StringComparison.Ordinal);
+
         // A spool that cannot be a folder: a sentence too, not the runtime's stack trace.
         var file = _dir.Combine("not-a-folder");
         await File.WriteAllTextAsync(file, "");
