@@ -52,6 +52,15 @@ public static class ExternalCommand
             throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in time");
         }
 
-        return (process.ExitCode, await stdout, await stderr);
+        // A program that ended may have left a child holding its output open (a daemon it started): the streams then
+        // never end, so they are waited for a bounded time too, and such a child is named as the mistake it is.
+        try
+        {
+            return (process.ExitCode, await stdout.WaitAsync(TimeSpan.FromSeconds(30)), await stderr.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} ended, but something it started still holds its output open");
+        }
     }
 }

@@ -32,9 +32,7 @@ public static class NotifyProcess
             start.Environment["NAGIOS_" + name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stderr);
+        var (exit, _, stderr) = await ExternalCommand.RunAsync(start, TimeSpan.FromSeconds(60));
+        return (exit, stderr);
     }
 }

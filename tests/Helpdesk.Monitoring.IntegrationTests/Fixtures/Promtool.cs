@@ -28,9 +28,10 @@ public static class Promtool
         {
             await process.StandardInput.WriteAsync(exposition);
             process.StandardInput.Close();
-            var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, output);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            var exit = await ProcessExit.CodeAsync(process, TimeSpan.FromSeconds(60), () => "(promtool's output is read when it ends)");
+            return (exit, await stdout + await stderr);
         }
     }
 }

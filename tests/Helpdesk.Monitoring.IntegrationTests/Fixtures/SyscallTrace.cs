@@ -44,16 +44,19 @@ public static partial class SyscallTrace
         try
         {
             // strace says "Process N attached" once the thread is traced; only then may the action run.
-            var attached = strace.StandardError.ReadLine();
+            var attached = strace.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
             Assert.True(attached?.Contains("attached", StringComparison.Ordinal) == true, $"strace did not attach: {attached}");
             go.Set();
-            thread.Join();
+            Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "the traced action did not finish in 60 s");
         }
         finally
         {
             go.Set();
             Interrupt(strace.Id);
-            strace.WaitForExit();
+            if (!strace.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                strace.Kill();
+            }
         }
 
         if (failure is not null)

@@ -157,10 +157,8 @@ public sealed class CrashPointTests : IDisposable
         start.Environment["NAGIOS_NOTIFICATIONTYPE"] = "PROBLEM";
         start.Environment["NAGIOS_HOSTNAME"] = "crash01";
         start.Environment["NAGIOS_HOSTSTATE"] = "DOWN";
-        using var process = Process.Start(start)!;
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, stderr);
+        var (exit, _, stderr) = await ExternalCommand.RunAsync(start, TimeSpan.FromSeconds(60));
+        return (exit, stderr);
     }
 
     private static async Task WaitAsync(Func<bool> condition, ServiceProcess service)

@@ -140,8 +140,10 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
 
         // The retry back-off waits on the same clock: it moves on in small steps until the batch commits.
         var processing = committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!processing.IsCompleted)
         {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the batch never committed");
             time.Advance(TimeSpan.FromMilliseconds(10));
             await Task.Delay(5);
         }
@@ -214,8 +216,10 @@ public sealed class PipelineIntegrationTests : IAsyncLifetime
             monotonic.Advance(TimeSpan.FromSeconds(2));
         };
         var processing = committer.ProcessAsync(Batch(Records.Service(NotificationType.Problem)).Items, default);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!processing.IsCompleted)
         {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the batch never committed");
             monotonic.Advance(TimeSpan.FromMilliseconds(10));
             await Task.Delay(5);
         }

@@ -119,9 +119,7 @@ public sealed class CheckPluginIntegrationTests : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
+        var (exit, output, _) = await ExternalCommand.RunAsync(start, TimeSpan.FromSeconds(60));
+        return (exit, output);
     }
 }

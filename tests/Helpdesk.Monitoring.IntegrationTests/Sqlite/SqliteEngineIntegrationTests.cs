@@ -54,14 +54,21 @@ public sealed partial class SqliteEngineIntegrationTests : SqliteFileTest
         })).ToArray();
 
         // Each commit opens two incidents, so a reader that saw half a commit would see an odd count.
-        for (var i = 0; i < Hosts; i += 2)
+        try
         {
-            await store.CommitAsync(Plans.Decide(Decider,
-                Records.Service(NotificationType.Problem, host: $"web{i:D3}"),
-                Records.Service(NotificationType.Problem, host: $"web{i + 1:D3}")), default);
+            for (var i = 0; i < Hosts; i += 2)
+            {
+                await store.CommitAsync(Plans.Decide(Decider,
+                    Records.Service(NotificationType.Problem, host: $"web{i:D3}"),
+                    Records.Service(NotificationType.Problem, host: $"web{i + 1:D3}")), default);
+            }
+        }
+        finally
+        {
+            // A failed commit stops the readers too, so the failure is told instead of the readers reading forever.
+            writing.Cancel();
         }
 
-        writing.Cancel();
         Assert.All(await Task.WhenAll(readers), reads => Assert.True(reads > 0));
         var all = await store.ListAsync(new IncidentQuery { Statuses = [IncidentStatus.Open], PageSize = 1 }, default);
         Assert.Equal(Hosts, all.Total);

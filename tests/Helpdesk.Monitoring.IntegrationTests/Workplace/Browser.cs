@@ -26,19 +26,36 @@ internal sealed class Browser : IAsyncDisposable
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: ./build.sh test installs Debian's chromium package");
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        try
         {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // The sandbox needs user namespaces a root test run does not have; the pages are our own.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
-        });
-        return new Browser(playwright, browser);
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                // The sandbox needs user namespaces a root test run does not have; the pages are our own.
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+                Timeout = 60_000,
+            });
+            return new Browser(playwright, browser);
+        }
+        catch
+        {
+            // Playwright's driver (a node process) would otherwise live as long as the test run.
+            playwright.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Instance.CloseAsync();
-        _playwright.Dispose();
+        try
+        {
+            // A browser that no longer answers is not waited for: disposing the driver below ends it too.
+            await Instance.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            _playwright.Dispose();
+        }
     }
 }
