@@ -143,7 +143,8 @@ test_all() {
 # started and did not stop. It is a fixture's mistake, told here so it can be mended, not left to slow the machine.
 leftovers() {
   local left
-  left=$(ps -o pid=,args= -s "$1" 2>/dev/null || true)
+  # Zombies are left out: they are dead already, waiting for a parent that is gone to collect their exit code.
+  left=$(ps -o pid=,stat=,args= -s "$1" 2>/dev/null | awk '$2 !~ /^Z/' || true)
   [ -n "$left" ] || return 0
   say "still running after the tests, started by them and now stopped:"
   printf '%s\n' "$left" >&2

@@ -39,8 +39,11 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
             ["Helpdesk__Outbound__Webhooks__ops__Secret"] = WebhookReceiver.Secret,
             ["Helpdesk__Outbound__IncidentUrl"] = "https://helpdesk.example.com/incidents/{number}",
             ["Helpdesk__Outbound__RetryDelay"] = "00:00:00.200",
-            ["Helpdesk__Outbound__SendTimeout"] = "00:00:01",
-            ["Helpdesk__Outbound__Lease"] = "00:00:02",
+            // Long enough that a first send on a loaded machine (a cold connection, the JIT) does not time out: a send
+            // that timed out after the receiver took it is rightly sent again, which would be counted here as a
+            // duplicate or a refusal spent. The lease, which must outlast it, is what a killed service's claims wait.
+            ["Helpdesk__Outbound__SendTimeout"] = "00:00:05",
+            ["Helpdesk__Outbound__Lease"] = "00:00:06",
             ["Helpdesk__Incidents__VerificationHold"] = "00:00:01",
         };
         if (crashAt is not null)
@@ -359,7 +362,7 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
 
         // The receiver is back and the service restarts: every event arrives, each once, in order. The send timeout
         // (and the lease, which must outlast it) is long here: a 2xx that came after it (a loaded machine) would
-        // rightly be sent again with the same key. The killed service's claims lapse on their own 2 s lease.
+        // rightly be sent again with the same key. The killed service's claims lapse on their own 6 s lease.
         var settings = Settings();
         settings["Helpdesk__Outbound__SendTimeout"] = "00:00:10";
         settings["Helpdesk__Outbound__Lease"] = "00:00:20";
@@ -400,6 +403,8 @@ public sealed class WebhookDeliveryIntegrationTests : IAsyncLifetime
         await using var hanging = new WebhookReceiver();
         hanging.Hang();
         var settings = Settings();
+        settings["Helpdesk__Outbound__SendTimeout"] = "00:00:01";
+        settings["Helpdesk__Outbound__Lease"] = "00:00:02";
         settings["Helpdesk__Outbound__Webhooks__stuck__Url"] = hanging.Url;
         await using var service = await ServiceProcess.StartAsync(_dir.Path, settings);
 
