@@ -33,7 +33,7 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
     public void Dispose()
     {
-        _cluster.Dispose();
+        BoundedEnd.Of(_cluster).Dispose();
         _dir.Dispose();
     }
 
@@ -51,7 +51,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
         }
 
         // Garbage on the topic goes to the dead-letter topic with its reason, and consumption goes on.
-        using (var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build())
+        var producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = _cluster.BootstrapServers }).Build();
+        using (BoundedEnd.Of(producer))
         {
             await producer.ProduceAsync(Topic, new Message<byte[]?, byte[]?> { Key = "x"u8.ToArray(), Value = "{not a notification"u8.ToArray() });
             await producer.ProduceAsync(Topic, new Message<byte[]?, byte[]?>
@@ -673,7 +674,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
     private void Produce(List<Notification> traffic)
     {
-        using var producer = new ProducerBuilder<byte[], byte[]>(KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
+        var producer = new ProducerBuilder<byte[], byte[]>(KafkaProducerSettings.For(new KafkaOptions { BootstrapServers = _cluster.BootstrapServers })).Build();
+        using var end = BoundedEnd.Of(producer);
         foreach (var n in traffic)
         {
             var record = Records.Bytes(n);
@@ -819,7 +821,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
     private string Positions()
     {
-        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "helpdesk-service" }).Build();
+        var reader = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "helpdesk-service" }).Build();
+        using var end = BoundedEnd.Of(reader);
         var partitions = Enumerable.Range(0, 6).Select(p => new TopicPartition(Topic, p)).ToList();
         var committed = reader.Committed(partitions, TimeSpan.FromSeconds(5));
         return string.Join("; ", partitions.Select((p, i) =>
@@ -832,7 +835,8 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
     /// <summary>Waits until the service's group has committed offsets covering <paramref name="records"/> records.</summary>
     private async Task WaitCommittedAsync(int records, TimeSpan timeout)
     {
-        using var reader = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "helpdesk-service" }).Build();
+        var reader = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "helpdesk-service" }).Build();
+        using var end = BoundedEnd.Of(reader);
         var partitions = Enumerable.Range(0, 6).Select(p => new TopicPartition(Topic, p)).ToList();
         var clock = Stopwatch.StartNew();
         long committed = 0;
@@ -852,12 +856,13 @@ public sealed class KafkaIngestIntegrationTests : IDisposable
 
     private ConsumeResult<byte[]?, byte[]?> ConsumeOne(string topic, TimeSpan timeout)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
             BootstrapServers = _cluster.BootstrapServers,
             GroupId = "test-" + Guid.NewGuid(),
             AutoOffsetReset = AutoOffsetReset.Earliest,
         }).Build();
+        using var end = BoundedEnd.Of(consumer);
         consumer.Subscribe(topic);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)

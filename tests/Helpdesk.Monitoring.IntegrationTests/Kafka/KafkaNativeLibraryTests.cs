@@ -21,7 +21,8 @@ public sealed class KafkaNativeLibraryTests : IDisposable
     [Fact]
     public async Task The_service_in_the_kafka_mode_says_which_librdkafka_it_runs_on()
     {
-        using var cluster = new Helpdesk.Monitoring.Testing.KafkaMockCluster(1);
+        var cluster = new Helpdesk.Monitoring.Testing.KafkaMockCluster(1);
+        using var end = BoundedEnd.Of(cluster);
         await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
         {
             ["Helpdesk__Source"] = "kafka",
