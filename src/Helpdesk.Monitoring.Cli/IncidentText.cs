@@ -20,9 +20,12 @@ internal static class IncidentText
         }
 
         var total = page.GetProperty("total").GetInt64();
-        text.Append(CultureInfo.InvariantCulture, $"{total} incident{(total == 1 ? "" : "s")}");
+        text.Append(Counted(total, "incident"));
         return text.ToString();
     }
+
+    /// <summary>"1 alert", "3 alerts".</summary>
+    private static string Counted(long count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 
     public static string Detail(JsonElement detail)
     {
@@ -30,14 +33,16 @@ internal static class IncidentText
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{S(i, "number")}: {S(i, "title")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {S(i, "priority")} {S(i, "status")}, tier {S(i, "tier")}, team {S(i, "team")}, assigned to {Or(S(i, "assignedTo"))}, customer {Or(S(i, "customer"))}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  SLA: {Sla(i)}; opened {i.GetProperty("openedAt").GetDateTimeOffset():u}, {i.GetProperty("alertCount").GetInt64()} alerts, {detail.GetProperty("members").GetArrayLength()} members");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  SLA: {Sla(i)}; opened {i.GetProperty("openedAt").GetDateTimeOffset():u}, {Counted(i.GetProperty("alertCount").GetInt64(), "alert")}, {Counted(detail.GetProperty("members").GetArrayLength(), "member")}");
         if (S(i, "resolutionCause").Length > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  Cause: {S(i, "resolutionCause")}");
             text.AppendLine(CultureInfo.InvariantCulture, $"  Fix: {S(i, "resolutionFix")}");
         }
 
-        text.AppendLine().AppendLine(S(i, "description")).AppendLine().AppendLine("Timeline:");
+        text.AppendLine().AppendLine(S(i, "description").TrimEnd()).AppendLine();
+        Members(text, detail.GetProperty("members"));
+        text.AppendLine("Timeline:");
         foreach (var t in detail.GetProperty("timeline").EnumerateArray())
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {t.GetProperty("at").GetDateTimeOffset():u}  {S(t, "kind"),-16} {S(t, "text")}");
@@ -54,6 +59,36 @@ internal static class IncidentText
         }
 
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// The alerts correlated into the incident (the hosts behind a router that went down, say), each with its state and
+    /// last output: what the person on call checks first. Bounded, since an outage can hold hundreds; -o json has all.
+    /// </summary>
+    private static void Members(StringBuilder text, JsonElement members)
+    {
+        const int Shown = 50;
+        var count = members.GetArrayLength();
+        if (count == 0)
+        {
+            return;
+        }
+
+        var recovered = members.EnumerateArray().Count(m => Flag(m, "recovered"));
+        text.AppendLine(CultureInfo.InvariantCulture, $"Members ({count}, {recovered} recovered):");
+        foreach (var m in members.EnumerateArray().Take(Shown))
+        {
+            var name = S(m, "service").Length > 0 ? $"{S(m, "host")}/{S(m, "service")}" : S(m, "host");
+            var state = Flag(m, "recovered") ? $"{S(m, "state")} (recovered)" : S(m, "state");
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {Cut(name, 32),-32} {state,-22} {Cut(S(m, "lastOutput"), 60)}").TrimEnd());
+        }
+
+        if (count > Shown)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  … {count - Shown} more (-o json lists them all)");
+        }
+
+        text.AppendLine();
     }
 
     public static string Summary(JsonElement i) => $"{S(i, "priority")} {S(i, "status")}, assigned to {Or(S(i, "assignedTo"))}";

@@ -12,6 +12,15 @@ internal static class IncidentsCommand
     {
         var api = new ApiCommandLine("incidents");
         var number = new Argument<string>("NUMBER") { Description = "The incident, as INC-000042 (or just 42)" };
+        // A number that cannot be one is a wrong command line (exit 2), told before anything is asked of the service.
+        number.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (Number(text) is null)
+            {
+                result.AddError($"NUMBER must be an incident number such as INC-000042 or 42, not '{text}'");
+            }
+        });
 
         var status = new Option<string>("--status") { Description = "open, acknowledged, resolved, closed; several comma-separated (default: open,acknowledged)", DefaultValueFactory = _ => "open,acknowledged" };
         status.CompletionSources.Add("open,acknowledged", "open", "acknowledged", "resolved", "closed");
@@ -46,7 +55,7 @@ internal static class IncidentsCommand
         var show = new Command("show", "One incident: its facts, members, timeline and the customer's history") { number };
         show.SetAction(p => api.RunAsync(p, async service =>
         {
-            var (body, exit, error) = await service.GetAsync($"api/v1/incidents/{HelpdeskApi.Encode(Number(p.GetValue(number)!))}");
+            var (body, exit, error) = await service.GetAsync($"api/v1/incidents/{HelpdeskApi.Encode(Number(p.GetValue(number))!)}");
             return exit != 0 ? api.Fail(exit, error) : api.Print(p, body, IncidentText.Detail);
         }));
 
@@ -86,7 +95,7 @@ internal static class IncidentsCommand
     private static Task<int> Act(ParseResult p, ApiCommandLine api, Argument<string> number, string verb, params (string, object?)[] fields) =>
         api.RunAsync(p, async service =>
         {
-            var id = Number(p.GetValue(number)!);
+            var id = Number(p.GetValue(number))!;
             var (body, exit, error) = await service.PostAsync($"api/v1/incidents/{HelpdeskApi.Encode(id)}/{verb}", HelpdeskApi.Body(fields));
             if (exit != 0)
             {
@@ -96,12 +105,12 @@ internal static class IncidentsCommand
             return api.Print(p, body, b => $"{id}: {b.GetProperty("outcome").GetString()} ({IncidentText.Summary(b.GetProperty("incident"))})");
         });
 
-    /// <summary>"42" and "inc-42" mean INC-000042.</summary>
-    private static string Number(string text)
+    /// <summary>"42" and "inc-42" mean INC-000042; null for what cannot be a number (incidents count from 1).</summary>
+    private static string? Number(string? text)
     {
-        var digits = text.StartsWith("INC-", StringComparison.OrdinalIgnoreCase) ? text[4..] : text;
-        return long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+        var digits = text is not null && text.StartsWith("INC-", StringComparison.OrdinalIgnoreCase) ? text[4..] : text;
+        return long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0
             ? $"INC-{id:000000}"
-            : text;
+            : null;
     }
 }

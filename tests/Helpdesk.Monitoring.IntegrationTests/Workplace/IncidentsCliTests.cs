@@ -47,6 +47,9 @@ public sealed class IncidentsCliTests : IDisposable
         Assert.Equal(0, show.ExitCode);
         Assert.Contains("P2 open, tier L1, team", show.Stdout, StringComparison.Ordinal);
         Assert.Contains("assigned to dave, customer acme", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains(", 2 alerts, 0 members", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n\nTimeline:\n", show.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n\n\nTimeline:", show.Stdout, StringComparison.Ordinal);
         foreach (var line in new[] { "Taken by dave", "To the customer, by dave: replication restarted", "Resolved by dave. Cause: the replica fell behind. Fix: restarted replication.", "Reopened by dave: lag is back" })
         {
             Assert.Contains(line, show.Stdout, StringComparison.Ordinal);
@@ -61,6 +64,13 @@ public sealed class IncidentsCliTests : IDisposable
         var usage = await RunAsync(env, "resolve", "1", "--cause", "only a cause");
         Assert.Equal(2, usage.ExitCode);
         Assert.Contains("--fix", usage.Stderr, StringComparison.Ordinal);
+        foreach (var notANumber in new[] { "abc", "0", "INC-" })
+        {
+            var wrong = await RunAsync(env, "show", notANumber);
+            Assert.Equal(2, wrong.ExitCode);
+            Assert.Contains($"NUMBER must be an incident number such as INC-000042 or 42, not '{notANumber}'", wrong.Stderr, StringComparison.Ordinal);
+        }
+
         var tooMany = await RunAsync(env, "list", "--limit", "5000");
         Assert.Equal(2, tooMany.ExitCode);
         Assert.Contains("--limit must be from 1 to 500, not 5000", tooMany.Stderr, StringComparison.Ordinal);

@@ -33,4 +33,54 @@ public sealed class IncidentTextTests
         Assert.Contains("red \uFFFD[31mALERT\uFFFD[0m\nnext line", text, StringComparison.Ordinal);
         Assert.Contains("line one\nline two", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(1, 0, "1 alert, 0 members")]
+    [InlineData(3, 1, "3 alerts, 1 member")]
+    public void Counts_are_said_in_words_that_agree_and_the_description_is_followed_by_one_blank_line(int alerts, int members, string said)
+    {
+        var text = IncidentText.Detail(Detail(alerts, Enumerable.Repeat(Member("web02", "", "DOWN", false, "PING CRITICAL"), members)));
+
+        Assert.Contains("; opened 2026-12-02 09:00:00Z, " + said + "\n", text, StringComparison.Ordinal);
+        Assert.Contains(members == 0 ? "Output: PING CRITICAL\n\nTimeline:" : "Output: PING CRITICAL\n\nMembers (", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_members_are_listed_with_their_state_and_output_fifty_at_most()
+    {
+        var text = IncidentText.Detail(Detail(3, [Member("web02", "", "UNREACHABLE", false, "CRITICAL - Host Unreachable (10.0.0.2)"), Member("web02", "HTTP", "OK", true, "HTTP OK")]));
+
+        Assert.Contains("""
+            Members (2, 1 recovered):
+              web02                            UNREACHABLE            CRITICAL - Host Unreachable (10.0.0.2)
+              web02/HTTP                       OK (recovered)         HTTP OK
+
+            Timeline:
+            """.ReplaceLineEndings("\n"), text, StringComparison.Ordinal);
+
+        var outage = IncidentText.Detail(Detail(61, Enumerable.Range(1, 60).Select(n => Member($"host{n:D2}", "", "UNREACHABLE", false, "unreachable"))));
+        Assert.Contains("  host50 ", outage, StringComparison.Ordinal);
+        Assert.DoesNotContain("  host51 ", outage, StringComparison.Ordinal);
+        Assert.Contains("  … 10 more (-o json lists them all)\n", outage, StringComparison.Ordinal);
+    }
+
+    private static string Member(string host, string service, string state, bool recovered, string output) =>
+        JsonSerializer.Serialize(new { host, service, state, recovered, lastOutput = output });
+
+    private static JsonElement Detail(int alerts, IEnumerable<string> members)
+    {
+        return JsonDocument.Parse($$"""
+            {
+              "incident": {
+                "number": "INC-000008", "title": "web01 is DOWN", "priority": "P2", "status": "open", "tier": "L1",
+                "team": "helpdesk", "assignedTo": "", "customer": "", "openedAt": "2026-12-02T09:00:00Z", "alertCount": {{alerts}},
+                "resolutionCause": "", "resolutionFix": "", "description": "Output: PING CRITICAL\n",
+                "sla": { "responseBreached": false, "resolutionBreached": false, "responseDueAt": null, "resolutionDueAt": null }
+              },
+              "members": [{{string.Join(",", members)}}],
+              "timeline": [],
+              "history": []
+            }
+            """).RootElement;
+    }
 }
