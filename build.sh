@@ -122,8 +122,9 @@ test_all() {
   # The run gets a session of its own and writes to a file that is shown as it grows. A test that hangs is named and
   # its test host stopped after 10 minutes (no single test takes one); the whole run is stopped after 45 (it takes
   # about 11). Nothing a test started and left behind can then hold the run open: it would hold a pipe to tee, never
-  # the file, and it is listed and stopped below.
-  setsid timeout --kill-after=30s 45m dotnet test Helpdesk.Monitoring.sln -c "$CONFIG" --no-build --nologo \
+  # the file, and it is listed and stopped below. (setsid forks only when it is a group leader, which a background job
+  # of a script is not; --wait keeps the run's exit status then too.)
+  setsid --wait timeout --kill-after=30s 45m dotnet test Helpdesk.Monitoring.sln -c "$CONFIG" --no-build --nologo \
     --blame-hang --blame-hang-timeout 10m --blame-hang-dump-type none > "$log" 2>&1 < /dev/null &
   runner=$!
   tail -n +1 -f --pid="$runner" "$log" || true
