@@ -1,4 +1,5 @@
 using System.Reflection;
+using Helpdesk.Monitoring.Incidents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,7 +8,8 @@ namespace Helpdesk.Monitoring.Hosting.Api;
 
 /// <summary>
 /// The board: a page, a script and a style sheet built into the service (no separate web server, no build step),
-/// served at / and /board/. A strict content security policy: the page runs only its own script and talks only to
+/// served at / and /board/, with a link of its own for each incident (/incidents/INC-000042, what the outbound
+/// messages' <c>IncidentUrl</c> points at). A strict content security policy: the page runs only its own script and talks only to
 /// this service, so no text from a notification can become code.
 /// </summary>
 public static class BoardEndpoints
@@ -21,7 +23,18 @@ public static class BoardEndpoints
     {
         app.MapGet("/", (HttpContext http) => Serve(http, "index.html")).ExcludeFromDescription();
         app.MapGet("/board/{file}", (HttpContext http, string file) => Serve(http, file)).ExcludeFromDescription();
+        app.MapGet("/incidents/{number}", Open).ExcludeFromDescription();
     }
+
+    /// <summary>
+    /// An incident's page on the board: the board routes within its one page (#/incident/…), which a mail or chat
+    /// link could name too, but a path is what people expect to paste and what survives every mail client. Only a
+    /// well-formed number is sent on, so the redirect cannot be pointed anywhere else.
+    /// </summary>
+    private static IResult Open(string number) =>
+        IncidentNumber.TryParse(number, out var id)
+            ? Results.Redirect("/#/incident/" + IncidentNumber.Format(id))
+            : Results.Text("That is not an incident number: incident numbers look like INC-000042.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
 
     private static IResult Serve(HttpContext http, string file)
     {

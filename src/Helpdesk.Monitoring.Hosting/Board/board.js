@@ -3,7 +3,7 @@
 // Every text from an incident (Nagios output, notes) is set as text, never as HTML.
 "use strict";
 
-const state = { me: null, users: [], filters: null, refreshTimer: null, lastRefresh: 0, view: null, source: null };
+const state = { me: null, users: [], filters: null, refreshTimer: null, lastRefresh: 0, view: null, source: null, afterSignIn: null };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -110,7 +110,7 @@ async function whoAmI() {
     who.append(el("span", {}, `${state.me.displayName} (${state.me.role}, ${state.me.tier || "no tier"})`),
       el("button", { type: "button", class: "secondary", onclick: signOut }, "Sign out"));
   } else {
-    who.append(el("a", { href: "#/sign-in" }, "Sign in"));
+    who.append(el("a", { href: "#/sign-in", onclick: rememberWhereTo }, "Sign in"));
   }
 }
 
@@ -119,6 +119,17 @@ async function signOut() {
   state.me = null;
   location.hash = "#/sign-in";
   await whoAmI();
+}
+
+// A person who follows a link to an incident (from a mail, a chat message) and is asked to sign in first goes on to
+// that incident afterwards, not to the queue; so does one who reads it and signs in to act on it.
+function rememberWhereTo() {
+  if (location.hash !== "#/sign-in") state.afterSignIn = location.hash;
+}
+
+function askToSignIn() {
+  rememberWhereTo();
+  location.hash = "#/sign-in";
 }
 
 function showSignIn() {
@@ -141,7 +152,8 @@ function showSignIn() {
       await api("/api/v1/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       await whoAmI();
       connectLive();
-      location.hash = "#/";
+      location.hash = state.afterSignIn || "#/";
+      state.afterSignIn = null;
     } catch (error) {
       notice(error.message);
     }
@@ -216,7 +228,7 @@ async function refreshQueue() {
   try {
     page = await api(`/api/v1/incidents?${queueQuery()}`);
   } catch (error) {
-    if (error.status === 401) { location.hash = "#/sign-in"; return; }
+    if (error.status === 401) { askToSignIn(); return; }
     holder.replaceChildren(el("p", { class: "breached" }, error.message));
     return;
   }
@@ -298,7 +310,7 @@ async function showIncident(number) {
   try {
     detail = await api(`/api/v1/incidents/${encodeURIComponent(number)}`);
   } catch (error) {
-    if (error.status === 401) { location.hash = "#/sign-in"; return; }
+    if (error.status === 401) { askToSignIn(); return; }
     main.replaceChildren(el("p", { class: "breached" }, error.message), el("p", {}, el("a", { href: "#/" }, "Back to the queue")));
     return;
   }
@@ -352,7 +364,7 @@ async function showDeliveries() {
   try {
     answer = await api("/api/v1/deliveries?state=dead&limit=200");
   } catch (error) {
-    if (error.status === 401) { location.hash = "#/sign-in"; return; }
+    if (error.status === 401) { askToSignIn(); return; }
     main.replaceChildren(el("p", { class: "breached" }, error.message));
     return;
   }
@@ -439,7 +451,7 @@ async function route() {
 async function start() {
   await whoAmI();
   if (!state.me) {
-    try { await api("/api/v1/incidents?pageSize=1"); } catch (error) { if (error.status === 401) location.hash = "#/sign-in"; }
+    try { await api("/api/v1/incidents?pageSize=1"); } catch (error) { if (error.status === 401) askToSignIn(); }
   }
   window.addEventListener("hashchange", route);
   await route();

@@ -104,6 +104,42 @@ public sealed class BoardBrowserTests : IDisposable
     }
 
     [Fact]
+    public async Task A_link_from_a_message_opens_its_incident_after_the_sign_in_it_needs()
+    {
+        var users = _dir.Combine("users.json");
+        var token = await UsersCli.AddAsync(users, "carol", "agent");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string>
+        {
+            ["Helpdesk__Api__UsersPath"] = users,
+            ["Helpdesk__Api__ReadsNeedSignIn"] = "true",
+        });
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+        // The path a mail or a Teams card links to leads to the board's page of the incident; nothing else is sent on.
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = service.Http.BaseAddress };
+        using (var link = await http.GetAsync("/incidents/inc-000001"))
+        {
+            Assert.Equal((System.Net.HttpStatusCode.Redirect, "/#/incident/INC-000001"), (link.StatusCode, link.Headers.Location?.OriginalString));
+        }
+
+        foreach (var wrong in new[] { "42", "INC-0", "https:%2F%2Fevil.example" })
+        {
+            using var refused = await http.GetAsync("/incidents/" + wrong);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.Contains("incident numbers look like INC-000042", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Followed by someone not signed in: the sign-in form, then the incident (it once went to the queue).
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Instance.NewPageAsync(new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/incidents/INC-000001");
+        await page.GetByLabel("or API token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "INC-000001: web01 / HTTP is CRITICAL" }).WaitForAsync();
+        Assert.EndsWith("/#/incident/INC-000001", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_agent_finds_an_archived_incident_by_customer_and_reads_it_whole()
     {
         // A store where web01's HTTP check (INC-000001) was merged into its host's incident, closed, and archived
