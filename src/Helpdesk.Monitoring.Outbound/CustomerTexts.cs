@@ -24,11 +24,11 @@ internal sealed record CustomerTexts(
     public static string StatusWord(string language, string status) => (language, status) switch
     {
         ("de", "open") => "in Bearbeitung",
-        ("de", "acknowledged") => "in Bearbeitung (übernommen)",
+        ("de", "acknowledged") => "in Bearbeitung: ein Techniker kümmert sich darum",
         ("de", "resolved") => "gelöst, wartet auf Ihre Bestätigung",
         ("de", _) => "abgeschlossen",
         (_, "open") => "being worked on",
-        (_, "acknowledged") => "being worked on (taken)",
+        (_, "acknowledged") => "being worked on: a technician has taken it on",
         (_, "resolved") => "resolved, waiting for your confirmation",
         _ => "closed",
     };
@@ -50,7 +50,7 @@ internal sealed record CustomerTexts(
         Fix: "Fix",
         Confirm: "Please tell us whether it works for you again (confirm, or say it is still broken)",
         StillBroken: "If we hear nothing, the incident closes after the verification period.",
-        Rate: "How satisfied are you with how we handled it? One click (1 to 5) and a comment if you like",
+        Rate: "How satisfied are you with how we handled it? A rating from 1 to 5, and a comment if you like",
         Signature: "Your helpdesk");
 
     private static readonly CustomerTexts German = new(
@@ -70,6 +70,6 @@ internal sealed record CustomerTexts(
         Fix: "Behebung",
         Confirm: "Bitte sagen Sie uns, ob wieder alles funktioniert (bestätigen, oder melden, dass es noch nicht geht)",
         StillBroken: "Hören wir nichts, wird die Störung nach der Prüffrist geschlossen.",
-        Rate: "Wie zufrieden sind Sie mit der Bearbeitung? Ein Klick (1 bis 5), gern mit Kommentar",
+        Rate: "Wie zufrieden sind Sie mit der Bearbeitung? Eine Bewertung von 1 bis 5, gern mit Kommentar",
         Signature: "Ihr Helpdesk");
 }

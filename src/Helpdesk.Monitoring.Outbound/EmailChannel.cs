@@ -29,7 +29,7 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
         }
 
         message.Body = new TextPart("plain") { Text = $"More than {perMinute} mails a minute: {waiting} waiting incident events follow at {perMinute} a minute. The helpdesk has them all.\n" };
-        return SendAsync(message, cancellationToken);
+        return SendAsync(MailEnvelope.Automatic(message), cancellationToken);
     }
 
     private Task SendAsync(MimeMessage message, CancellationToken cancellationToken) => SmtpSubmission.SendAsync(options.Smtp, message, cancellationToken);

@@ -39,6 +39,9 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         {
             Assert.Equal("INC-000001@example.com", m.InReplyTo);
             Assert.Equal(["INC-000001@example.com"], m.References);
+
+            // Sent by a program: out-of-office replies must not answer it.
+            Assert.Equal(("auto-generated", "All"), (m.Headers["Auto-Submitted"], m.Headers["X-Auto-Response-Suppress"]));
         });
         Assert.Equal(web.Count, web.Select(m => m.MessageId).Distinct().Count());
         var db = mails.First(m => m.Headers["X-Helpdesk-Incident"] == "INC-000002");

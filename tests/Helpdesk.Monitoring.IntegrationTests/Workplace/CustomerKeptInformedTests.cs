@@ -36,6 +36,8 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
         Assert.Equal("[INC-000001] Wir arbeiten an einer Störung, die Sie betrifft (HTTP auf web01)", opened.Subject);
         Assert.Equal(["it@acme.example", "boss@acme.example"], opened.To.Mailboxes.Select(m => m.Address));
         Assert.DoesNotContain("L1", opened.TextBody, StringComparison.Ordinal);
+        // A customer's out-of-office or ticket system must not answer it (a loop of two programs answering each other).
+        Assert.Equal("auto-generated", opened.Headers["Auto-Submitted"]);
 
         // A note for the customer reaches them; an internal one does not.
         await ActAsync(service, token, "notes", """{"text":"internal: the PSU looks bad"}""");
