@@ -108,7 +108,7 @@ public sealed partial class IncidentDecider
         incident.Seen(reported);
         var downtime = EnterScheduledDowntime(incident, reported);
         plan.Append(incident, reported, TimelineKind.Reopened, f.EventId,
-            $"Reopened during the reopen window: {NagiosNames.Of(f.State)}: {output}{rise}{late}{downtime}");
+            $"Reopened from {NagiosNames.Of(f.Type)} ({NagiosNames.Of(f.State)}) within the reopen window: {output}{rise}{late}{downtime}");
         return new Decision(ApplyOutcome.Reopened, incident.Id);
     }
 

@@ -87,7 +87,7 @@ public sealed class ProblemUpdateTests
         Assert.Null(incident.ResolvedAt);
         Assert.Equal((1, 2L), (incident.ReopenCount, incident.AlertCount));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 300), incident.LastSeenAt);
-        Assert.Equal("Reopened during the reopen window: CRITICAL: refused again", decider.Timeline[^1].Text);
+        Assert.Equal("Reopened from PROBLEM (CRITICAL) within the reopen window: refused again", decider.Timeline[^1].Text);
         Assert.Equal(1, decider.Decider.ActiveCount);
     }
 
