@@ -25,7 +25,8 @@ internal static class IncidentText
     }
 
     /// <summary>"1 alert", "3 alerts".</summary>
-    private static string Counted(long count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+    /// <summary>A count with its noun agreeing: "1 alert", "2 alerts".</summary>
+    internal static string Counted(long count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 
     public static string Detail(JsonElement detail)
     {

@@ -26,9 +26,9 @@ internal static class RulesCommand
             }
 
             var storm = rules.Correlation.Storm;
-            Console.WriteLine($"{path}: OK ({rules.Priority.Impact.Count} impact rules, {rules.Routing.Categories.Count} category rules, "
-                + $"{rules.Routing.Routes.Count} routes, {rules.Correlation.Groups.Count} groups, resolve {ResolveWord(rules.Correlation.Resolve)}, "
-                + $"storm {(storm.Enabled ? $"above {storm.EnterPerMinute}/min" : "off")}, {rules.Sla.Calendars.Count} calendars, L1 window {Duration.Format(rules.Sla.L1Window)})");
+            Console.WriteLine($"{path}: OK ({IncidentText.Counted(rules.Priority.Impact.Count, "impact rule")}, {IncidentText.Counted(rules.Routing.Categories.Count, "category rule")}, "
+                + $"{IncidentText.Counted(rules.Routing.Routes.Count, "route")}, {IncidentText.Counted(rules.Correlation.Groups.Count, "group")}, resolve {ResolveWord(rules.Correlation.Resolve)}, "
+                + $"storm {(storm.Enabled ? $"above {storm.EnterPerMinute}/min" : "off")}, {IncidentText.Counted(rules.Sla.Calendars.Count, "calendar")}, L1 window {Duration.Format(rules.Sla.L1Window)})");
             foreach (var note in rules.Sla.WithoutTimeAtL2())
             {
                 Console.WriteLine($"{path}: note: {note}");

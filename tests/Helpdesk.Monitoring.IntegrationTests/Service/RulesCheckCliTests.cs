@@ -23,7 +23,7 @@ public sealed class RulesCheckCliTests : IDisposable
 
         Assert.True(code == 0, stderr);
         // P1 keeps its default response target, 15m, under a 20m L1 window: said, not refused.
-        Assert.Equal($"{rules}: OK (0 impact rules, 0 category rules, 0 routes, 0 groups, resolve cause, storm above 100/min, 1 calendars, L1 window 20m)\n"
+        Assert.Equal($"{rules}: OK (0 impact rules, 0 category rules, 0 routes, 0 groups, resolve cause, storm above 100/min, 1 calendar, L1 window 20m)\n"
             + $"{rules}: note: P1's response target (15m) is not longer than sla.l1Window (20m): an unacknowledged P1 goes from L1 to L3 at its breach, without time at L2\n",
             stdout);
     }
