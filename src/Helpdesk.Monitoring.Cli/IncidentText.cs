@@ -14,7 +14,7 @@ internal static class IncidentText
         text.AppendLine(CultureInfo.InvariantCulture, $"{"NUMBER",-10} {"PRI",-3} {"STATUS",-12} {"TIER",-4} {"AGE",-6} {"SLA",-22} {"ASSIGNED",-10} {"CUSTOMER",-12} {"HOST/SERVICE",-24} TITLE");
         foreach (var i in page.GetProperty("items").EnumerateArray())
         {
-            var host = S(i, "service").Length > 0 ? $"{S(i, "host")}/{S(i, "service")}" : S(i, "host");
+            var host = Where(i);
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"{S(i, "number"),-10} {S(i, "priority"),-3} {S(i, "status"),-12} {S(i, "tier"),-4} {Age(i.GetProperty("openedAt").GetDateTimeOffset()),-6} {Sla(i),-22} {Cut(S(i, "assignedTo"), 10),-10} {Cut(S(i, "customer"), 12),-12} {Cut(host, 24),-24} {S(i, "title")}");
         }
@@ -25,8 +25,15 @@ internal static class IncidentText
     }
 
     /// <summary>"1 alert", "3 alerts".</summary>
-    /// <summary>A count with its noun agreeing: "1 alert", "2 alerts".</summary>
     internal static string Counted(long count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
+
+    /// <summary>host/service, the host alone, or the service alone (a storm's incident has no host).</summary>
+    private static string Where(JsonElement e) => (S(e, "host"), S(e, "service")) switch
+    {
+        ({ Length: > 0 } host, { Length: > 0 } service) => $"{host}/{service}",
+        ({ Length: > 0 } host, _) => host,
+        (_, var service) => service,
+    };
 
     public static string Detail(JsonElement detail)
     {
@@ -79,7 +86,7 @@ internal static class IncidentText
         text.AppendLine(CultureInfo.InvariantCulture, $"Members ({count}, {recovered} recovered):");
         foreach (var m in members.EnumerateArray().Take(Shown))
         {
-            var name = S(m, "service").Length > 0 ? $"{S(m, "host")}/{S(m, "service")}" : S(m, "host");
+            var name = Where(m);
             var state = Flag(m, "recovered") ? $"{S(m, "state")} (recovered)" : S(m, "state");
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {Cut(name, 32),-32} {state,-22} {Cut(S(m, "lastOutput"), 60)}").TrimEnd());
         }

@@ -45,7 +45,7 @@ public sealed class EmailChannel(string name, EmailOptions options, Func<string,
         message.Headers.Add("X-Helpdesk-Event", what);
 
         var url = incidentUrl(i.Number);
-        var where = i.Service.Length > 0 ? $"{i.Host} / {i.Service}" : i.Host;
+        var where = IncidentPlace.Of(i);
         var facts = new (string Name, string Value)[]
         {
             ("Incident", i.Number), ("Event", what), ("Priority", IncidentNames.Of(e.Priority)), ("Status", IncidentNames.Of(e.Status)),

@@ -50,7 +50,7 @@ public static class TeamsCard
             w.WriteString("type", "FactSet");
             w.WriteStartArray("facts");
             Fact(w, "Customer", i.Customer);
-            Fact(w, "Host / service", i.Service.Length > 0 ? $"{i.Host} / {i.Service}" : i.Host);
+            Fact(w, "Host / service", IncidentPlace.Of(i));
             Fact(w, "State", NagiosNames.Of(e.State));
             Fact(w, "Status", IncidentNames.Of(e.Status));
             Fact(w, "Team / tier", $"{i.Team} / {e.Tier}");

@@ -237,7 +237,7 @@ async function refreshQueue() {
     el("td", { "data-label": "Priority", class: `prio prio-${i.priority}` }, i.priority),
     el("td", { "data-label": "Title" }, i.title),
     el("td", { "data-label": "Customer" }, i.customer || "–"),
-    el("td", { "data-label": "Host / service" }, i.service ? `${i.host} / ${i.service}` : i.host || "–"),
+    el("td", { "data-label": "Host / service" }, [i.host, i.service].filter(Boolean).join(" / ") || "–"),
     el("td", { "data-label": "Members" }, String(i.memberCount)),
     el("td", { "data-label": "Age" }, age(i.openedAt)),
     el("td", { "data-label": "SLA", "data-incident": JSON.stringify({ status: i.status, sla: i.sla }) }, slaCell(i)),

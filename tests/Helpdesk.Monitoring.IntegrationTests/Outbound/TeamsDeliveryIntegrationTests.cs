@@ -76,6 +76,18 @@ public sealed class TeamsDeliveryIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_storm_s_card_names_the_storm_where_a_host_would_be()
+    {
+        // A storm's incident has a service ("storm <start>") and no host: the fact once read " / storm …".
+        var delivery = Delivery(IncidentEventKind.Opened, IncidentStatus.Open, Priority.P2);
+        var storm = delivery with { Incident = delivery.Incident with { Host = "", Service = "storm 2026-12-03T05:56:33Z" } };
+        var card = JsonDocument.Parse(TeamsCard.Message(storm, "")).RootElement.GetProperty("attachments")[0].GetProperty("content");
+
+        var facts = card.GetProperty("body")[2].GetProperty("facts").EnumerateArray().ToDictionary(f => f.GetProperty("title").GetString()!, f => f.GetProperty("value").GetString()!);
+        Assert.Equal("storm 2026-12-03T05:56:33Z", facts["Host / service"]);
+    }
+
+    [Fact]
     public void The_held_back_summary_is_a_valid_card_too()
     {
         var card = JsonDocument.Parse(TeamsCard.HeldBack(15, 60)).RootElement.GetProperty("attachments")[0].GetProperty("content");

@@ -64,6 +64,30 @@ public sealed class IncidentTextTests
         Assert.Contains("  … 10 more (-o json lists them all)\n", outage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_storm_in_the_queue_is_named_by_its_service_without_a_host_before_it()
+    {
+        var page = JsonDocument.Parse("""
+            {
+              "items": [
+                { "number": "INC-000104", "priority": "P2", "status": "open", "tier": "L2", "openedAt": "2026-12-02T09:00:00Z", "assignedTo": "",
+                  "customer": "", "host": "", "service": "storm 09:00", "title": "Alert storm",
+                  "sla": { "responseBreached": false, "resolutionBreached": false, "responseDueAt": null, "resolutionDueAt": null } },
+                { "number": "INC-000103", "priority": "P2", "status": "open", "tier": "L1", "openedAt": "2026-12-02T09:00:00Z", "assignedTo": "",
+                  "customer": "", "host": "edge099", "service": "PING", "title": "edge099 / PING is CRITICAL",
+                  "sla": { "responseBreached": false, "resolutionBreached": false, "responseDueAt": null, "resolutionDueAt": null } }
+              ],
+              "total": 2
+            }
+            """).RootElement;
+
+        var lines = IncidentText.Table(page).Split('\n');
+
+        Assert.Contains(" storm 09:00 ", lines[1], StringComparison.Ordinal);
+        Assert.DoesNotContain("/storm", lines[1], StringComparison.Ordinal);
+        Assert.Contains(" edge099/PING ", lines[2], StringComparison.Ordinal);
+    }
+
     private static string Member(string host, string service, string state, bool recovered, string output) =>
         JsonSerializer.Serialize(new { host, service, state, recovered, lastOutput = output });
 
