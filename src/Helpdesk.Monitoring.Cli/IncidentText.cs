@@ -105,6 +105,12 @@ internal static class IncidentText
     {
         var sla = i.GetProperty("sla");
         var status = S(i, "status");
+        if (sla.TryGetProperty("pausedAt", out var paused) && paused.ValueKind == JsonValueKind.String)
+        {
+            // In maintenance the clocks stand still: a countdown would be read as running (the board says the same).
+            return "paused (maintenance)";
+        }
+
         if (Flag(sla, "resolutionBreached") || (status == "open" && Flag(sla, "responseBreached")))
         {
             return Flag(sla, "resolutionBreached") ? "resolution BREACHED" : "response BREACHED";

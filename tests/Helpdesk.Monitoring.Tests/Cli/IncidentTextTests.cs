@@ -65,14 +65,14 @@ public sealed class IncidentTextTests
     }
 
     [Fact]
-    public void A_storm_in_the_queue_is_named_by_its_service_without_a_host_before_it()
+    public void A_storm_in_the_queue_is_named_by_its_service_without_a_host_before_it_and_a_paused_clock_says_so()
     {
         var page = JsonDocument.Parse("""
             {
               "items": [
                 { "number": "INC-000104", "priority": "P2", "status": "open", "tier": "L2", "openedAt": "2026-12-02T09:00:00Z", "assignedTo": "",
                   "customer": "", "host": "", "service": "storm 09:00", "title": "Alert storm",
-                  "sla": { "responseBreached": false, "resolutionBreached": false, "responseDueAt": null, "resolutionDueAt": null } },
+                  "sla": { "responseBreached": false, "resolutionBreached": false, "responseDueAt": "2999-01-01T00:00:00Z", "resolutionDueAt": null, "pausedAt": "2026-12-02T09:05:00Z" } },
                 { "number": "INC-000103", "priority": "P2", "status": "open", "tier": "L1", "openedAt": "2026-12-02T09:00:00Z", "assignedTo": "",
                   "customer": "", "host": "edge099", "service": "PING", "title": "edge099 / PING is CRITICAL",
                   "sla": { "responseBreached": false, "resolutionBreached": false, "responseDueAt": null, "resolutionDueAt": null } }
@@ -84,6 +84,7 @@ public sealed class IncidentTextTests
         var lines = IncidentText.Table(page).Split('\n');
 
         Assert.Contains(" storm 09:00 ", lines[1], StringComparison.Ordinal);
+        Assert.Contains(" paused (maintenance) ", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain("/storm", lines[1], StringComparison.Ordinal);
         Assert.Contains(" edge099/PING ", lines[2], StringComparison.Ordinal);
     }
