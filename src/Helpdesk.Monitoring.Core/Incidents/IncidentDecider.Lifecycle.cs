@@ -78,7 +78,7 @@ public sealed partial class IncidentDecider
         var (at, why) = Believed(DateTimeOffset.FromUnixTimeSeconds(f.TimeT), "it counts");
         incident.Acknowledge(at, author, comment, now);
         plan.Append(incident, at, TimelineKind.Acknowledged, f.EventId,
-            $"Acknowledged by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}{why}");
+            $"Acknowledged in Nagios by {(author.Length > 0 ? author : "(unknown)")}{(comment.Length > 0 ? ": " + comment : "")}{why}");
         SlaClocks.Correct(incident, at, resolved: false, plan);
         return new Decision(ApplyOutcome.Acknowledged, incident.Id);
     }

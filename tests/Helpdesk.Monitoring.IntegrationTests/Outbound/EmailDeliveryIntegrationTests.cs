@@ -48,7 +48,7 @@ public sealed class EmailDeliveryIntegrationTests : IDisposable
         Assert.Equal("INC-000002@example.com", db.InReplyTo);
 
         // Plain text and HTML, both with what happened and where to open it.
-        Assert.Contains("Acknowledged by alice: on it", web[1].TextBody, StringComparison.Ordinal);
+        Assert.Contains("Acknowledged in Nagios by alice: on it", web[1].TextBody, StringComparison.Ordinal);
         Assert.Contains("https://helpdesk.example.com/incidents/INC-000001", web[1].TextBody, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://helpdesk.example.com/incidents/INC-000001\">", web[1].HtmlBody, StringComparison.Ordinal);
         Assert.Contains("web01 / HTTP", web[0].TextBody, StringComparison.Ordinal);

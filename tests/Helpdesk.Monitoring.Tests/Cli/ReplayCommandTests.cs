@@ -75,7 +75,7 @@ public sealed class ReplayCommandTests
         var given = ReplayCommand.Replay(input, new IncidentPolicy { Rules = rules }, ["ops"]).Output;
 
         Assert.Contains("opened: Opened from PROBLEM (CRITICAL): CRITICAL - connection refused  -> noc, ops", named, StringComparison.Ordinal);
-        Assert.Contains("acknowledged: Acknowledged by alice: on it  -> ops", named, StringComparison.Ordinal);
+        Assert.Contains("acknowledged: Acknowledged in Nagios by alice: on it  -> ops", named, StringComparison.Ordinal);
         Assert.Contains("resolved: Recovered (OK): OK  -> noc, ops", named, StringComparison.Ordinal);
         Assert.Contains("resolved: Recovered (OK): OK  -> ops", given, StringComparison.Ordinal);
         Assert.DoesNotContain("noc", given, StringComparison.Ordinal);

@@ -13,7 +13,7 @@ public sealed class NagiosNotesTests
         decider.Apply(Records.Service(NotificationType.Problem));
         decider.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "carol", comment: "looking", timeT: Records.T0 + 60)));
-        Assert.Equal("Acknowledged by carol: looking", decider.Timeline[^1].Text);
+        Assert.Equal("Acknowledged in Nagios by carol: looking", decider.Timeline[^1].Text);
         var first = decider.Single().AcknowledgedAt;
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Records.T0 + 60), first);
 
@@ -24,11 +24,11 @@ public sealed class NagiosNotesTests
 
         // A new acknowledgement (another person) is recorded; the incident was first acknowledged when it was.
         Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, author: "dave", timeT: Records.T0 + 120)));
-        Assert.Equal("Acknowledged by dave", decider.Timeline[^1].Text);
+        Assert.Equal("Acknowledged in Nagios by dave", decider.Timeline[^1].Text);
         Assert.Equal(("dave", "", first), (decider.Single().AcknowledgedBy, decider.Single().AcknowledgementComment, decider.Single().AcknowledgedAt));
 
         Assert.Equal(ApplyOutcome.Acknowledged, decider.Apply(Records.Service(NotificationType.Acknowledgement, comment: "same person, new words", timeT: Records.T0 + 180)));
-        Assert.Equal("Acknowledged by (unknown): same person, new words", decider.Timeline[^1].Text);
+        Assert.Equal("Acknowledged in Nagios by (unknown): same person, new words", decider.Timeline[^1].Text);
     }
 
     [Fact]
