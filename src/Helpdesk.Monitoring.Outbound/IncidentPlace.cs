@@ -1,4 +1,4 @@
-using Helpdesk.Monitoring.Incidents;
+using Helpdesk.Monitoring.Ports;
 
 namespace Helpdesk.Monitoring.Outbound;
 
@@ -6,7 +6,7 @@ namespace Helpdesk.Monitoring.Outbound;
 internal static class IncidentPlace
 {
     /// <summary>"host / service", the host alone, or the service alone: a storm's incident has no host.</summary>
-    public static string Of(IncidentRecord i) => (i.Host, i.Service) switch
+    public static string Of(OutboundIncident i) => (i.Host, i.Service) switch
     {
         ({ Length: > 0 } host, { Length: > 0 } service) => $"{host} / {service}",
         ({ Length: > 0 } host, _) => host,
