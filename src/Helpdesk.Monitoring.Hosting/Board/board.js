@@ -168,6 +168,9 @@ function defaultFilters() {
   return { status: ["open", "acknowledged"], team: "", tier: "", priority: "", customer: "", host: "", sort: "newest", assignedTo: "", archived: false };
 }
 
+// The width at which the style sheet stops laying the board out for a phone.
+const wide = matchMedia("(min-width: 48rem)");
+
 function filterForm() {
   const f = state.filters;
   const statusBox = el("div", { class: "checks", role: "group", "aria-labelledby": "status-label" },
@@ -192,9 +195,24 @@ function filterForm() {
     const data = new FormData(form);
     state.filters = { status: data.getAll("status"), team: data.get("team").trim(), tier: data.get("tier"), priority: data.get("priority"),
       customer: data.get("customer").trim(), host: data.get("host").trim(), sort: data.get("sort"), assignedTo: "", archived: data.get("archived") === "true" };
+    const box = form.parentElement;
+    box.querySelector("summary").textContent = filterSummary(state.filters);
+    if (!wide.matches) box.open = false;
     refreshQueue();
   });
-  return form;
+  // On a phone the filters alone would fill the first screen and push the incidents below it: there they start folded
+  // under a line that says which are in force; on a wider screen they start open.
+  return el("details", { class: "filter-box", open: wide.matches },
+    el("summary", {}, filterSummary(f)), form);
+}
+
+function filterSummary(f) {
+  const parts = f.archived ? ["the archive"] : [f.status.join(", ") || "every status"];
+  for (const [key, name] of [["team", "team "], ["tier", ""], ["priority", ""], ["customer", "customer "], ["host", "host "]]) {
+    if (f[key] && (!f.archived || key === "customer" || key === "host")) parts.push(name + f[key]);
+  }
+  if (!f.archived) parts.push(f.sort === "due" ? "SLA due first" : "newest first");
+  return `Filters: ${parts.join(", ")}`;
 }
 
 function queueQuery() {

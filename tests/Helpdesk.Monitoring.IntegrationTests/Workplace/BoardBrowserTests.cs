@@ -86,6 +86,14 @@ public sealed class BoardBrowserTests : IDisposable
         await phone.Locator("tr[data-number='INC-000001']").WaitForAsync();
         var width = await phone.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the queue is {width} px wide on a 390 px screen");
+        // The incidents come first on a phone: the filters are folded under a line that says which are in force
+        // (open, they filled the first screen), and open when asked.
+        var box = await phone.Locator("tr[data-number='INC-000001']").BoundingBoxAsync();
+        Assert.True(box is { Y: < 844 }, $"the first incident starts at {box?.Y} px, below the phone's first screen");
+        var filters = phone.GetByText("Filters: open, acknowledged, newest first");
+        Assert.False(await phone.GetByLabel("Team").IsVisibleAsync());
+        await filters.ClickAsync();
+        await phone.GetByLabel("Team").WaitForAsync();
         await phone.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "queue-phone.png"), FullPage = true });
         await ScanAsync(phone, "queue on a phone");
 
