@@ -169,6 +169,9 @@ JSON
     say "configuration: $confdir/helpdesk.json kept"
   fi
   chown root:"$group" "$confdir/helpdesk.json"; chmod 0640 "$confdir/helpdesk.json"
+  # A commented example of every rules section, refreshed on each install; the service reads a rules file only once
+  # Helpdesk:RulesPath names one, so this sample changes nothing until someone copies it and points there.
+  install -m 0644 "$repo/src/Helpdesk.Monitoring.Service/rules.sample.json" "$confdir/rules.sample.json"
   install -d -m 0755 "$confdir/nagios"
   sed -e "s|/usr/local/bin/helpdesk notify --instance nagios-prod --spool /var/spool/helpdesk|$bindir/helpdesk notify --instance $instance --spool $spooldir|" \
     "$repo/nagios-plugins/helpdesk.cfg" > "$confdir/nagios/helpdesk.cfg"
@@ -196,6 +199,10 @@ Installed. Next:
   3. People: $bindir/helpdesk users add NAME --role admin --users-file $confdir/users.json prints their token once;
      helpdesk users password NAME --users-file $confdir/users.json sets a password for the board.
   4. Watch it: $plugindir/check_helpdesk -H 127.0.0.1 -p ${listen##*:}
+  5. Rules (priority, routing, SLA, customers): copy $confdir/rules.sample.json to $confdir/rules.json, edit it,
+     check it with helpdesk rules check $confdir/rules.json, set "RulesPath" under "Helpdesk" in helpdesk.json, restart.
+  6. Telling people (Teams, e-mail, webhooks) and customers: docs/outbound.md; set Outbound:IncidentUrl to this
+     service's address as people reach it, followed by /incidents/{number}.
 DONE
 }
 

@@ -37,6 +37,11 @@ public sealed class ProductionInstallTests : IDisposable
         Assert.True(exit == 0, output);
 
         AssertLayout();
+        // The rules sample the installer leaves beside the configuration passes the installed rules check.
+        var (checkedRules, rulesSummary, rulesError) = await ExternalCommand.RunAsync(Path.Combine(Root, "usr/local/bin/helpdesk"),
+            ["rules", "check", Path.Combine(Root, "etc/helpdesk/rules.sample.json")]);
+        Assert.True(checkedRules == 0, rulesError);
+        Assert.Contains("rules.sample.json: OK (", rulesSummary, StringComparison.Ordinal);
         await VerifyUnitAsync("helpdesk.service");
         await VerifyUnitAsync("helpdesk-relay.service");
 
