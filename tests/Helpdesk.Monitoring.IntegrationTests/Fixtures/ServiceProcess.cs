@@ -76,6 +76,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["HELPDESK_INGEST_KEY"] = IngestKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Helpdesk"] = "Information";
+        // The host's "Now listening on" line tells this process's readiness from another's (WaitReadyAsync).
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -122,8 +124,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
             try
             {
+                // Ready, and this process is the one listening: two tests' services once drew the same free port, the
+                // second failed to bind and, before it exited, took the first one's answer as its own, so the test
+                // sent its notifications to the other test's service.
                 using var response = await Http.GetAsync("/readyz");
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK && Output.Contains($"Now listening on: http://127.0.0.1:{Port}", StringComparison.Ordinal))
                 {
                     return;
                 }
