@@ -102,8 +102,16 @@ internal static class IncidentsCommand
                 return api.Fail(exit, $"{id}: {error}");
             }
 
-            return api.Print(p, body, b => $"{id}: {b.GetProperty("outcome").GetString()} ({IncidentText.Summary(b.GetProperty("incident"))})");
+            return api.Print(p, body, b => $"{id}: {Said(b.GetProperty("outcome").GetString())} ({IncidentText.Summary(b.GetProperty("incident"))})");
         });
+
+    /// <summary>The API's outcome as a person reads it: "repeated" alone did not say that nothing changed.</summary>
+    private static string? Said(string? outcome) => outcome switch
+    {
+        "repeated" => "already so, nothing changed",
+        "redelivered" => "done before (the same request again), nothing changed",
+        _ => outcome,
+    };
 
     /// <summary>"42" and "inc-42" mean INC-000042; null for what cannot be a number (incidents count from 1).</summary>
     private static string? Number(string? text)

@@ -35,6 +35,7 @@ public sealed class IncidentsCliTests : IDisposable
         Assert.EndsWith("1 incident", list.Stdout.TrimEnd(), StringComparison.Ordinal);
 
         Assert.Equal((0, "INC-000001: acknowledged (P2 acknowledged, assigned to -)"), Out(await RunAsync(env, "ack", "1", "-m", "on it")));
+        Assert.Equal((0, "INC-000001: already so, nothing changed (P2 acknowledged, assigned to -)"), Out(await RunAsync(env, "ack", "1")));
         Assert.Equal(0, (await RunAsync(env, "assign", "INC-000001", "dave")).ExitCode);
         Assert.Equal(0, (await RunAsync(env, "note", "1", "replication restarted", "--customer")).ExitCode);
         var refused = await RunAsync(env, "priority", "1", "P1", "--reason", "urgent");
