@@ -166,7 +166,9 @@ internal sealed class CustomerPage(string language)
 
     public string Problem(IncidentRecord i) => $"<h1>{E(i.Number)}</h1><p>{T("Please use the form on this page.", "Bitte nutzen Sie das Formular auf dieser Seite.")}</p>";
 
-    private string Summary(IncidentRecord i) => $"<p><strong>{E(i.Number)}</strong>: {E(i.Service.Length > 0 ? $"{i.Service} / {i.Host}" : i.Host)}</p>";
+    // As the customer's mail names it ("HTTP on web01"), so the page reads as the answer to that mail.
+    private string Summary(IncidentRecord i) =>
+        $"<p><strong>{E(i.Number)}</strong>: {E(i.Service.Length > 0 ? $"{i.Service} {T("on", "auf")} {i.Host}" : i.Host.Length > 0 ? i.Host : i.Title)}</p>";
 
     private string T(string english, string german) => _de ? german : english;
 

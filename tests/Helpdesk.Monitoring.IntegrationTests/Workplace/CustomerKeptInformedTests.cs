@@ -54,6 +54,7 @@ public sealed partial class CustomerKeptInformedTests : IDisposable
         // The link opens a page that only asks; a forged or changed link opens nothing.
         var page = await service.Http.GetStringAsync(verify);
         Assert.Contains("Ist es behoben?", page, StringComparison.Ordinal);
+        Assert.Contains("<strong>INC-000001</strong>: HTTP auf web01", page, StringComparison.Ordinal);
         Assert.Equal("resolved", await StatusAsync(service, token));
         Assert.Contains("no longer works", await service.Http.GetStringAsync(verify[..^3] + "AAA"), StringComparison.Ordinal);
 
