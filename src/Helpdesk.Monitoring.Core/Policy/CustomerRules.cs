@@ -10,7 +10,8 @@ public sealed record CustomerRules
     /// <summary>The languages customer messages are written in.</summary>
     public static IReadOnlyList<string> Languages { get; } = ["en", "de"];
 
-    public IReadOnlyDictionary<string, CustomerContact> Customers { get; init; } = new Dictionary<string, CustomerContact>(StringComparer.Ordinal);
+    /// <summary>By name, without regard to case (as the rules' customer patterns match).</summary>
+    public IReadOnlyDictionary<string, CustomerContact> Customers { get; init; } = new Dictionary<string, CustomerContact>(StringComparer.OrdinalIgnoreCase);
 
     public CustomerContact? Of(string customer) => Customers.GetValueOrDefault(customer);
 

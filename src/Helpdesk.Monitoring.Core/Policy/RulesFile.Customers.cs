@@ -14,11 +14,19 @@ public static partial class RulesFile
             return new CustomerRules();
         }
 
-        var customers = new Dictionary<string, CustomerContact>(StringComparer.Ordinal);
+        // Names are matched as the rules' customer patterns are, without regard to case: _HOSTCUSTOMER=ACME in Nagios
+        // is acme's, which a routing rule for "acme" already said; an exact match alone left such a customer unwritten to.
+        var customers = new Dictionary<string, CustomerContact>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in e.EnumerateObject())
         {
             var at = $"customers.{property.Name}";
             var item = property.Value;
+            if (customers.Keys.FirstOrDefault(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase)) is { } earlier)
+            {
+                errors.Add($"{at}: the same customer as '{earlier}' (names are matched without regard to case): give each once");
+                continue;
+            }
+
             if (!IsObject(item, at, errors))
             {
                 continue;

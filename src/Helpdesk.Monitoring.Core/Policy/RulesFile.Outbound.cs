@@ -37,7 +37,7 @@ public static partial class RulesFile
                     Parsed<Priority>(item, "priorities", at, errors, TryParsePriority, "P1, P2, P3, P4 or P5"),
                     Words(item, "teams", at, errors).ToHashSet(StringComparer.Ordinal),
                     Parsed<string>(item, "tiers", at, errors, static (string w, out string t) => (t = w) is "L1" or "L2" or "L3", "L1, L2 or L3"),
-                    Words(item, "customers", at, errors).ToHashSet(StringComparer.Ordinal),
+                    Words(item, "customers", at, errors).ToHashSet(StringComparer.OrdinalIgnoreCase),
                     channels));
             }
         }

@@ -123,6 +123,23 @@ public sealed class CustomerUpdateTests
     }
 
     [Fact]
+    public void A_customer_is_found_whatever_the_case_nagios_writes_and_named_once()
+    {
+        var (rules, errors) = RulesFile.Parse("""
+            { "version": 1, "customers": { "Acme": { "contacts": ["it@acme.example"] } } }
+            """);
+        Assert.Empty(errors);
+        Assert.Equal(["it@acme.example"], rules!.Customers.Of("ACME")?.Contacts);
+        Assert.Equal(["it@acme.example"], rules.Customers.Of("acme")?.Contacts);
+        Assert.Null(rules.Customers.Of("acme-eu"));
+
+        (_, errors) = RulesFile.Parse("""
+            { "version": 1, "customers": { "acme": { "contacts": ["it@acme.example"] }, "ACME": { "contacts": ["boss@acme.example"] } } }
+            """);
+        Assert.Equal(["customers.ACME: the same customer as 'acme' (names are matched without regard to case): give each once"], errors);
+    }
+
+    [Fact]
     public void A_customer_link_works_until_it_expires_and_only_as_it_was_signed()
     {
         var links = new CustomerLinks(new byte[32]);

@@ -53,6 +53,9 @@ public sealed class OutboundRulesTests
         Assert.Equal(Channels, rules.ChannelsFor(Event(IncidentEventKind.Escalated, tier: "L2"), Channels));
         Assert.Empty(rules.ChannelsFor(Event(IncidentEventKind.Escalated, tier: "L1"), Channels));
         Assert.Empty(rules.ChannelsFor(Event(IncidentEventKind.Escalated, tier: "L2", customer: "globex"), Channels));
+
+        // As Nagios' custom variable wrote it: customers are named without regard to case, as everywhere in the rules.
+        Assert.Equal(Channels, rules.ChannelsFor(Event(IncidentEventKind.Escalated, tier: "L2", customer: "ACME"), Channels));
     }
 
     [Theory]
