@@ -41,6 +41,9 @@ async function api(path, options) {
   return body;
 }
 
+// The API's outcomes that changed nothing, as a person reads them ("repeated" alone did not say so).
+const outcomeWords = { repeated: "already so, nothing changed", redelivered: "done before (the same request again), nothing changed" };
+
 // A retried action must not act twice: each form submission has one key, kept until it succeeds.
 async function act(number, verb, payload, form) {
   form.dataset.key = form.dataset.key || crypto.randomUUID();
@@ -54,7 +57,7 @@ async function act(number, verb, payload, form) {
     });
     delete form.dataset.key;
     form.reset();
-    notice(`${number}: ${result.outcome}`, true);
+    notice(`${number}: ${outcomeWords[result.outcome] || result.outcome}`, true);
     await showIncident(number);
   } catch (error) {
     if (error.status !== undefined && error.status < 500) delete form.dataset.key;

@@ -70,6 +70,11 @@ public sealed class BoardBrowserTests : IDisposable
         await page.GetByLabel("Comment (optional)").FillAsync("looking at it from the board");
         await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
         await page.GetByText("Acknowledged in the helpdesk by bob: looking at it from the board").WaitForAsync();
+        // Taking it twice: the second click changes nothing, and the board says so in words.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assign" }).ClickAsync();
+        await page.GetByText("Taken by bob").WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Assign" }).ClickAsync();
+        await page.GetByText("INC-000001: already so, nothing changed").WaitForAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Browser.Screenshots, "incident.png"), FullPage = true });
 
         // The API says the same, under the person's name.
