@@ -72,12 +72,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.WorkingDirectory = dataDirectory;
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        // The host's "Now listening on" line tells this process's readiness from another's (WaitReadyAsync). On the
+        // command line: the shell that starts a service as another user drops a variable whose name holds a dot.
+        start.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime");
+        start.ArgumentList.Add("Information");
         start.Environment["Helpdesk__DataDirectory"] = dataDirectory;
         start.Environment["HELPDESK_INGEST_KEY"] = IngestKey;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Helpdesk"] = "Information";
-        // The host's "Now listening on" line tells this process's readiness from another's (WaitReadyAsync).
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
