@@ -372,7 +372,7 @@ async function showIncident(number) {
             el("tbody", {}, detail.history.map((h) => el("tr", {}, el("td", {}, el("a", { href: `#/incident/${h.number}` }, h.number)), el("td", {}, h.title),
               el("td", {}, h.priority), el("td", {}, h.status), el("td", {}, when(h.openedAt))))))),
       el("aside", { "aria-label": "Actions" }, el("h2", {}, "Actions"),
-        canAct ? el("div", { class: "actions" }, actionForms(i)) : el("p", {}, el("a", { href: "#/sign-in" }, "Sign in"), " to act on this incident."))));
+        canAct ? el("div", { class: "actions" }, actionForms(i)) : el("p", {}, el("a", { href: "#/sign-in", onclick: rememberWhereTo }, "Sign in"), " to act on this incident."))));
 }
 
 // ---- outbound deliveries (admins) -----------------------------------------------------------------------------------

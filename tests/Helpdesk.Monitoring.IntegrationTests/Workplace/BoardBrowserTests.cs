@@ -152,6 +152,26 @@ public sealed class BoardBrowserTests : IDisposable
     }
 
     [Fact]
+    public async Task Someone_reading_an_incident_without_a_sign_in_signs_in_to_act_and_is_back_on_it()
+    {
+        var users = _dir.Combine("users.json");
+        var token = await UsersCli.AddAsync(users, "dana", "agent");
+        await using var service = await ServiceProcess.StartAsync(_dir.Path, new Dictionary<string, string> { ["Helpdesk__Api__UsersPath"] = users });
+        await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web01", service: "HTTP", timeT: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+        // Reads are open on loopback: the incident shows, its actions ask for a sign-in, which leads back to it.
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.Instance.NewPageAsync(new() { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync($"http://127.0.0.1:{service.Port}/incidents/INC-000001");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "INC-000001: web01 / HTTP is CRITICAL" }).WaitForAsync();
+        await page.GetByRole(AriaRole.Complementary, new() { Name = "Actions" }).GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel("or API token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).WaitForAsync();
+        Assert.EndsWith("/#/incident/INC-000001", page.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_agent_finds_an_archived_incident_by_customer_and_reads_it_whole()
     {
         // A store where web01's HTTP check (INC-000001) was merged into its host's incident, closed, and archived
