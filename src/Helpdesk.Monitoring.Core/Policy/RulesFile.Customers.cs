@@ -21,8 +21,9 @@ public static partial class RulesFile
         {
             var at = $"customers.{property.Name}";
             var item = property.Value;
-            if (customers.Keys.FirstOrDefault(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase)) is { } earlier)
+            if (customers.ContainsKey(property.Name))
             {
+                var earlier = customers.Keys.First(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase));
                 errors.Add($"{at}: the same customer as '{earlier}' (names are matched without regard to case): give each once");
                 continue;
             }

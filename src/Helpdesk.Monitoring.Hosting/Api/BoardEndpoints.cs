@@ -9,8 +9,8 @@ namespace Helpdesk.Monitoring.Hosting.Api;
 /// <summary>
 /// The board: a page, a script and a style sheet built into the service (no separate web server, no build step),
 /// served at / and /board/, with a link of its own for each incident (/incidents/INC-000042, what the outbound
-/// messages' <c>IncidentUrl</c> points at). A strict content security policy: the page runs only its own script and talks only to
-/// this service, so no text from a notification can become code.
+/// messages' <c>IncidentUrl</c> points at). A strict content security policy: the page runs only its own script and
+/// talks only to this service, so no text from a notification can become code.
 /// </summary>
 public static class BoardEndpoints
 {
