@@ -40,7 +40,7 @@ public static class StoreCommands
         {
             var s = verb == "backup" ? SqliteBackup.Backup(database, Path.GetFullPath(file)) : SqliteBackup.Restore(Path.GetFullPath(file), database, Adopt(database));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(verb == "backup" ? $"backed up {database} to {s.Path}" : $"restored {database} from {Path.GetFullPath(file)}")}: {s.Incidents} incidents ({s.OpenIncidents} open, highest INC-{s.HighestIncident:D6}), schema version {s.SchemaVersion}, {s.Bytes / 1048576.0:0.0} MiB, integrity ok, in {s.Took.TotalSeconds:0.0} s"));
+                $"{(verb == "backup" ? $"backed up {database} to {s.Path}" : $"restored {database} from {Path.GetFullPath(file)}")}: {Held(s)}, schema version {s.SchemaVersion}, {s.Bytes / 1048576.0:0.0} MiB, integrity ok, in {s.Took.TotalSeconds:0.0} s"));
             return 0;
         }
         catch (BackupException ex)
@@ -54,6 +54,10 @@ public static class StoreCommands
             return 1;
         }
     }
+
+    /// <summary>What the copy holds, in words: "1 incident (1 open, highest INC-000001)", or "no incidents".</summary>
+    private static string Held(BackupSummary s) => s.Incidents == 0 ? "no incidents" : string.Create(CultureInfo.InvariantCulture,
+        $"{s.Incidents} incident{(s.Incidents == 1 ? "" : "s")} ({s.OpenIncidents} open, highest {Incidents.IncidentNumber.Format(s.HighestIncident)})");
 
     /// <summary>The Helpdesk section as the service binds it, from the same sources in the same order.</summary>
     private static HelpdeskOptions Options(string[] commandLine, out string? error)

@@ -93,7 +93,7 @@ public sealed class ProductionInstallTests : IDisposable
         var (backedUp, summary, backupError) = await ExternalCommand.RunAsync(Path.Combine(Root, "usr/local/bin/helpdesk"), ["store", "backup", backup],
             new Dictionary<string, string?> { ["HELPDESK_CONFIG"] = Path.Combine(Root, "etc/helpdesk/helpdesk.json") });
         Assert.True(backedUp == 0, backupError);
-        Assert.Contains("1 incidents (1 open, highest INC-000001)", summary, StringComparison.Ordinal);
+        Assert.Contains("1 incident (1 open, highest INC-000001)", summary, StringComparison.Ordinal);
 
         // Installing again upgrades the programs and keeps the keys; uninstalling keeps configuration and data.
         (exit, output) = await Installer("install", Path.Combine(Programs.Root, "artifacts", "install"), ("HELPDESK_LISTEN", $"http://127.0.0.1:{port}"));

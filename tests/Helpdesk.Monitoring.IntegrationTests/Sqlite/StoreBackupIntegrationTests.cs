@@ -89,7 +89,9 @@ public sealed class StoreBackupIntegrationTests : IDisposable
         Assert.Equal("keep me", await File.ReadAllTextAsync(exists));
 
         var good = _dir.Combine("good.db");
-        Assert.Equal(0, (await Helpdesk(["store", "backup", good], live)).ExitCode);
+        var took = await Helpdesk(["store", "backup", good], live);
+        Assert.True(took.ExitCode == 0, took.Stderr);
+        Assert.Contains(": 1 incident (1 open, highest INC-000001), schema version", took.Stdout, StringComparison.Ordinal);
         (code, _, stderr) = await Helpdesk(["store", "restore", good], live);
         Assert.Equal(1, code);
         Assert.Contains("restore only into an empty data directory", stderr, StringComparison.Ordinal);
@@ -119,6 +121,17 @@ public sealed class StoreBackupIntegrationTests : IDisposable
             stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(misspelt));
+
+        // A store that has not opened an incident yet says so, rather than naming INC-000000.
+        var fresh = _dir.Combine("fresh");
+        Directory.CreateDirectory(fresh);
+        await using (await ServiceProcess.StartAsync(fresh))
+        {
+        }
+
+        var nothing = await Helpdesk(["store", "backup", _dir.Combine("nothing.db")], fresh);
+        Assert.True(nothing.ExitCode == 0, nothing.Stderr);
+        Assert.Contains(": no incidents, schema version", nothing.Stdout, StringComparison.Ordinal);
 
         var (sqlServer, _, why) = await Helpdesk(["store", "backup", _dir.Combine("x.db")], live, new() { ["Helpdesk__Store__Provider"] = "sqlserver" });
         Assert.Equal(1, sqlServer);
