@@ -142,7 +142,7 @@ internal static class ReplayCommand
             projection.Apply(plan);
         }
 
-        output.AppendLine(CultureInfo.InvariantCulture, $"{parsed.Count} notifications, {refused} refused, {projection.Incidents.Count} incidents");
+        output.AppendLine(CultureInfo.InvariantCulture, $"{IncidentText.Counted(parsed.Count, "notification")}, {refused} refused, {IncidentText.Counted(projection.Incidents.Count, "incident")}");
         foreach (var incident in projection.Incidents.Values)
         {
             output.AppendLine(CultureInfo.InvariantCulture,

@@ -40,6 +40,7 @@ public sealed class ReplayCommandTests
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain('\u0007', output);
         Assert.Contains("Opened from PROBLEM (CRITICAL): CRITICAL \uFFFD]0;pwned\uFFFD \uFFFD[2J", output, StringComparison.Ordinal);
+        Assert.StartsWith("1 notification, 0 refused, 1 incident\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
