@@ -49,7 +49,7 @@ internal static class SizeModel
             await store.InitializeAsync(default);
             var readiness = new PipelineReadiness();
             readiness.StoreOpened();
-            var archiving = new IncidentArchiving(store, store, new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(1), KeepArchiveMonths = 0 },
+            var archiving = new IncidentArchiving(store, store, () => new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(1), KeepArchiveMonths = 0 },
                 new ArchiveExport(Path.Combine(work, "export")), new HelpdeskMetrics(), readiness, new FixedTime(start.AddDays(400)), NullLogger<IncidentArchiving>.Instance);
             await archiving.RunOnceAsync(default);
         }

@@ -4,7 +4,7 @@ using Helpdesk.Monitoring.Files;
 
 namespace Helpdesk.Monitoring.Cli;
 
-/// <summary><c>helpdesk rules check FILE</c>: validates a rules file before the service is restarted with it.</summary>
+/// <summary><c>helpdesk rules check FILE</c>: validates a rules file before the service is told to read it.</summary>
 internal static class RulesCommand
 {
     public static Command Create()
@@ -25,10 +25,7 @@ internal static class RulesCommand
                 return 1;
             }
 
-            var storm = rules.Correlation.Storm;
-            Console.WriteLine($"{path}: OK ({IncidentText.Counted(rules.Priority.Impact.Count, "impact rule")}, {IncidentText.Counted(rules.Routing.Categories.Count, "category rule")}, "
-                + $"{IncidentText.Counted(rules.Routing.Routes.Count, "route")}, {IncidentText.Counted(rules.Correlation.Groups.Count, "group")}, resolve {ResolveWord(rules.Correlation.Resolve)}, "
-                + $"storm {(storm.Enabled ? $"above {storm.EnterPerMinute}/min" : "off")}, {IncidentText.Counted(rules.Sla.Calendars.Count, "calendar")}, L1 window {Duration.Format(rules.Sla.L1Window)})");
+            Console.WriteLine($"{path}: OK ({RulesSummary.Of(rules)})");
             foreach (var note in rules.Sla.WithoutTimeAtL2())
             {
                 Console.WriteLine($"{path}: note: {note}");
@@ -38,12 +35,4 @@ internal static class RulesCommand
         });
         return new Command("rules", "Work with the rules file") { check };
     }
-
-    /// <summary>The rules file's own word for <c>correlation.resolve</c>, not the enum's name.</summary>
-    private static string ResolveWord(ResolvePolicy policy) => policy switch
-    {
-        ResolvePolicy.CauseRecovered => "cause",
-        ResolvePolicy.Manual => "manual",
-        _ => "all",
-    };
 }

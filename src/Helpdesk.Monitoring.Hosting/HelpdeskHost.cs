@@ -99,15 +99,10 @@ public static class HelpdeskHost
             problems.Insert(0, configError);
         }
 
+        var rulesInForce = new RulesInForce(options, options.Incidents);
         if (options.RulesPath.Length > 0)
         {
-            var (rules, ruleErrors) = LocalFiles.ReadRules(options.RulesPath);
-            problems.AddRange(ruleErrors.Select(e => $"Helpdesk:RulesPath ({options.RulesPath}): {e}"));
-            if (rules is not null)
-            {
-                options.Incidents = options.Incidents.WithRules(rules);
-                options.RulesRetention = rules.Retention;
-            }
+            problems.AddRange(rulesInForce.Read(TimeProvider.System.GetUtcNow()).Select(e => $"Helpdesk:RulesPath ({options.RulesPath}): {e}"));
         }
 
         var usersVersion = UsersFile.Version(options.UsersPath);
@@ -132,6 +127,8 @@ public static class HelpdeskHost
         var urls = builder.Configuration["urls"] is { Length: > 0 } configuredUrls ? configuredUrls : builder.Configuration["Urls"] ?? DefaultUrl;
         var readsNeedSignIn = options.Api.ReadsNeedSignIn ?? !ListenAddresses.LoopbackOnly(urls);
         AddServices(builder.Services, options);
+        builder.Services.AddSingleton(rulesInForce);
+        builder.Services.AddHostedService<RulesReload>();
         builder.Services.AddSingleton(sp => new UserSource(options.UsersPath, users!, usersVersion, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserSource>>()));
         builder.Services.AddSingleton(new SessionCookie(signingKey!, options.Api.SessionLifetime));
         builder.Services.AddSingleton(sp => new Access(sp.GetRequiredService<UserSource>(), sp.GetRequiredService<AgentKeys>(),
@@ -262,7 +259,7 @@ public static class HelpdeskHost
         services.AddHostedService<PipelineService>();
         services.AddHostedService<TopologyWatcher>();
         services.AddHostedService<NagiosReconciliation>();
-        services.AddSingleton(options.RetentionPolicy(options.RulesRetention));
+        services.AddSingleton<Func<RetentionPolicy>>(() => options.RetentionPolicy(options.RulesRetention));
         services.AddSingleton(new ArchiveExport(options.ArchiveExportPath));
         services.AddHostedService<IncidentArchiving>();
     }

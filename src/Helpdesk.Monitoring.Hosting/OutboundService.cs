@@ -41,18 +41,18 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
                 return null;
             }
 
-            var rules = options.Value.Incidents.Rules.Outbound;
-            var customers = options.Value.Incidents.Rules.Customers;
             string[] nagios = [NagiosAcknowledgements.ChannelName];
             string[] customer = [CustomerMailOptions.ChannelName];
 
             // An agent's acknowledgement also goes to Nagios, whatever the routes say: it stops Nagios re-notifying.
-            // Customers hear only what is written for them; a status update that came due is theirs alone.
+            // Customers hear only what is written for them; a status update that came due is theirs alone. The rules
+            // are read for each event, so a reloaded rules file routes the next commit's events.
             return e =>
             {
-                var staff = e.Name == "customer_update" ? [] : rules.ChannelsFor(e, names);
+                var rules = options.Value.Incidents.Rules;
+                var staff = e.Name == "customer_update" ? [] : rules.Outbound.ChannelsFor(e, names);
                 var withNagios = toNagios && e.ByAgent && e.Name == "acknowledged" ? staff.Concat(nagios) : staff;
-                return toCustomers && CustomerMail.Wants(e, customers) ? withNagios.Concat(customer) : withNagios;
+                return toCustomers && CustomerMail.Wants(e, rules.Customers) ? withNagios.Concat(customer) : withNagios;
             };
         }
     }
@@ -114,7 +114,7 @@ public sealed class OutboundService(IOptions<HelpdeskOptions> options, IServiceP
             .. _nagios.CommandFiles.Count == 0 ? [] : new[] { (IOutboundChannel)new NagiosAcknowledgements(_nagios, services.GetRequiredService<IIncidentQueries>(), time, Log, Note) },
             .. !_outbound.CustomerMail.Enabled ? [] : new[]
             {
-                (IOutboundChannel)new CustomerMail(_outbound.CustomerMail, options.Value.Incidents.Rules.Customers,
+                (IOutboundChannel)new CustomerMail(_outbound.CustomerMail, () => options.Value.Incidents.Rules.Customers,
                     services.GetRequiredService<Helpdesk.Monitoring.Customers.CustomerLinks>(), services.GetRequiredService<IIncidentQueries>(), time),
             },
         ];

@@ -66,6 +66,9 @@ public sealed class PipelineService(
         outbound.StoreOpened();
         readiness.StoreOpened();
         committer.Route = outbound.Route;
+
+        // A reload of the rules file replaces o.Incidents; the committer takes it up at its next turn.
+        committer.PolicyInForce = () => o.Incidents;
         committer.FoldWindow = o.Outbound.FoldWindow;
         committer.Subscribe(outbound);
         committer.Subscribe(live);

@@ -13,7 +13,7 @@ namespace Helpdesk.Monitoring.Outbound;
 /// with a request to confirm it (or say it is still broken), and after closure the satisfaction question. Links are
 /// signed (<see cref="CustomerLinks"/>) and expire. Message-IDs come from the event, the same on every attempt.
 /// </summary>
-public sealed class CustomerMail(CustomerMailOptions options, CustomerRules customers, CustomerLinks links, IIncidentQueries queries, TimeProvider time)
+public sealed class CustomerMail(CustomerMailOptions options, Func<CustomerRules> customers, CustomerLinks links, IIncidentQueries queries, TimeProvider time)
     : IOutboundChannel
 {
     /// <summary>The events customers hear about.</summary>
@@ -29,7 +29,7 @@ public sealed class CustomerMail(CustomerMailOptions options, CustomerRules cust
 
     public async Task SendAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
-        if (customers.Of(delivery.Incident.Customer) is not { } contact)
+        if (customers().Of(delivery.Incident.Customer) is not { } contact)
         {
             // The rules file no longer names the customer: nobody to write to.
             throw new DeliveryFailedException($"the rules file names no contacts for the customer '{delivery.Incident.Customer}' any more", permanent: true);

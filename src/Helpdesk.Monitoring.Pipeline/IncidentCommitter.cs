@@ -17,7 +17,7 @@ public sealed class IncidentCommitter
 {
     private readonly IIncidentStore _store;
     private readonly IDeadLetterSink _deadLetters;
-    private readonly IncidentPolicy _policy;
+    private IncidentPolicy _policy;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception?> _log;
     private readonly Polly.ResiliencePipeline _commitRetries;
@@ -61,6 +61,12 @@ public sealed class IncidentCommitter
     /// its transaction. Null: no channel, nothing queued.
     /// </summary>
     public Func<OutboundEvent, IEnumerable<string>>? Route { get; set; }
+
+    /// <summary>
+    /// The policy in force, asked before each turn: when it is another one (the rules file was reloaded), the decider
+    /// takes it up before deciding anything more. Null: the policy the committer opened with, for good.
+    /// </summary>
+    public Func<IncidentPolicy>? PolicyInForce { get; set; }
 
     /// <summary>How long a foldable event (an update, a correlated alert, a note) waits for the ones after it: see <see cref="Delivery"/>.</summary>
     public TimeSpan FoldWindow { get; set; }
@@ -109,6 +115,12 @@ public sealed class IncidentCommitter
     public async Task<BatchOutcome> ProcessAsync(IList<InboundNotification?> batch, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        if (PolicyInForce?.Invoke() is { } policy && !ReferenceEquals(policy, _policy))
+        {
+            _policy = policy;
+            Decider.UsePolicy(policy);
+        }
+
         if (Interlocked.Exchange(ref _rebuildRequested, 0) == 1)
         {
             await RebuildAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace Helpdesk.Monitoring.Incidents;
 /// </summary>
 public sealed partial class IncidentDecider
 {
-    private readonly IncidentPolicy _policy;
+    private IncidentPolicy _policy;
     private readonly IncidentIndex _index;
     private readonly DueClocks _clocks = new();
     private DateTimeOffset _nextClockCompaction;
@@ -39,7 +39,7 @@ public sealed partial class IncidentDecider
         IEnumerable<ScheduledDowntime>? downtimes = null, IEnumerable<EarlyRecovery>? earlyRecoveries = null)
     {
         _policy = policy;
-        _index = new IncidentIndex(lastId, () => policy.Topology.Current);
+        _index = new IncidentIndex(lastId, () => _policy.Topology.Current);
         _correlator = new Correlator(_index);
         _sla = new SlaClocks(policy, _clocks);
         _seen = new SeenEvents(policy.SeenEventCapacity, watermarkUnixMs);
@@ -68,6 +68,27 @@ public sealed partial class IncidentDecider
 
         // What the store holds may have been decided by instances that did not know each other's causes yet.
         LearnStoreCauses();
+    }
+
+    /// <summary>
+    /// Decides from now on with <paramref name="policy"/> (the rules file was reloaded), as a restart with it would:
+    /// open incidents keep their priority, team and deadlines; their clocks are queued again, so an L1 window, a
+    /// verification hold or a customer's update interval the new rules changed counts from when it started. Stale
+    /// entries of the old ones are recognised when they come due, as any moved deadline's are.
+    /// </summary>
+    public void UsePolicy(IncidentPolicy policy)
+    {
+        _policy = policy;
+        _sla.Policy = policy;
+        foreach (var incident in _index.All)
+        {
+            if (incident.Status == IncidentStatus.Resolved)
+            {
+                ScheduleClose(incident);
+            }
+
+            _sla.Schedule(incident);
+        }
     }
 
     public int LiveCount => _index.Count;

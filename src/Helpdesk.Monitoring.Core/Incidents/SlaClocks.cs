@@ -10,17 +10,20 @@ namespace Helpdesk.Monitoring.Incidents;
 /// </summary>
 internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
 {
+    /// <summary>The policy deadlines are computed with; replaced when the rules file is reloaded.</summary>
+    public IncidentPolicy Policy { get; set; } = policy;
+
     public IncidentSla Start(Priority priority, Notification n, string customer, DateTimeOffset start)
     {
-        var (target, calendar) = policy.Rules.Sla.For(priority, n, customer);
+        var (target, calendar) = Policy.Rules.Sla.For(priority, n, customer);
         return new IncidentSla(calendar.Name, start, calendar.Add(start, target.Response), calendar.Add(start, target.Resolution), false, false, null, 0);
     }
 
     /// <summary>A reopened incident's clock starts again from the reopening, on the same calendar.</summary>
     public void Restart(IncidentState incident, DateTimeOffset start)
     {
-        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
-        var target = policy.Rules.Sla.Targets[incident.Priority];
+        var calendar = Policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var target = Policy.Rules.Sla.Targets[incident.Priority];
         incident.Sla = incident.Sla with
         {
             StartedAt = start,
@@ -54,7 +57,7 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
             return;
         }
 
-        var sla = policy.Rules.Sla;
+        var sla = Policy.Rules.Sla;
         var name = sla.CalendarAfterChange(incident.Priority, incident.Sla.Calendar, incident.Customer, incident.Host, incident.Service);
         var calendar = sla.CalendarNamed(name);
         var target = sla.Targets[incident.Priority];
@@ -155,7 +158,7 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
             return;
         }
 
-        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var calendar = Policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
         DateTimeOffset? Moved(DateTimeOffset? due) => due is { } d && d > paused ? calendar.Add(at, calendar.Elapsed(paused, d)) : due;
         incident.Sla = incident.Sla with
         {
@@ -200,14 +203,14 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     /// </summary>
     private void ScheduleCustomerUpdate(IncidentState incident, DateTimeOffset after)
     {
-        if (!incident.IsActive || incident.InMaintenance || policy.Rules.Customers.UpdateInterval(incident.Customer, incident.Priority) is not { } every)
+        if (!incident.IsActive || incident.InMaintenance || Policy.Rules.Customers.UpdateInterval(incident.Customer, incident.Priority) is not { } every)
         {
             incident.CustomerUpdateDue = null;
             return;
         }
 
         var start = incident.Sla.StartedAt ?? incident.OpenedAt;
-        var calendar = policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
+        var calendar = Policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar);
         var due = calendar.Add(start, TimeSpan.FromTicks(every.Ticks * (after < start ? 1 : (calendar.Elapsed(start, after).Ticks / every.Ticks) + 1)));
         if (incident.CustomerUpdateDue != due)
         {
@@ -220,7 +223,7 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     private void CustomerUpdate(IncidentState incident, DateTimeOffset due, DateTimeOffset now, CommitPlan plan)
     {
         incident.CustomerUpdateDue = null;
-        if (policy.Rules.Customers.UpdateInterval(incident.Customer, incident.Priority) is not { } every)
+        if (Policy.Rules.Customers.UpdateInterval(incident.Customer, incident.Priority) is not { } every)
         {
             return;
         }
@@ -250,15 +253,15 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
         switch (clock)
         {
             case Clock.L1Window when incident.Status == IncidentStatus.Open && incident.Tier == "L1" && incident.Sla.StartedAt is { } start && L1Due(incident, start) == due:
-                Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(policy.Rules.Sla.L1Window)}", plan);
+                Escalate(incident, due, $"not acknowledged by L1 within {Duration.Format(Policy.Rules.Sla.L1Window)}", plan);
                 break;
             case Clock.Response when incident.Status == IncidentStatus.Open && !incident.Sla.ResponseBreached && incident.Sla.ResponseDueAt == due:
                 incident.Sla = incident.Sla with { ResponseBreached = true };
-                Breach(incident, due, "Response", policy.Rules.Sla.Targets[incident.Priority].Response, plan);
+                Breach(incident, due, "Response", Policy.Rules.Sla.Targets[incident.Priority].Response, plan);
                 break;
             case Clock.Resolution when !incident.Sla.ResolutionBreached && incident.Sla.ResolutionDueAt == due:
                 incident.Sla = incident.Sla with { ResolutionBreached = true };
-                Breach(incident, due, "Resolution", policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
+                Breach(incident, due, "Resolution", Policy.Rules.Sla.Targets[incident.Priority].Resolution, plan);
                 break;
             case Clock.CustomerUpdate when incident.CustomerUpdateDue == due:
                 CustomerUpdate(incident, due, now, plan);
@@ -272,7 +275,7 @@ internal sealed class SlaClocks(IncidentPolicy policy, DueClocks clocks)
     /// 23:15 for a response due in the morning.
     /// </summary>
     private DateTimeOffset L1Due(IncidentState incident, DateTimeOffset start) =>
-        policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar).Add(start, policy.Rules.Sla.L1Window);
+        Policy.Rules.Sla.CalendarNamed(incident.Sla.Calendar).Add(start, Policy.Rules.Sla.L1Window);
 
     /// <summary>A breached target is recorded; an incident nobody acknowledged also moves up a tier.</summary>
     private void Breach(IncidentState incident, DateTimeOffset at, string target, TimeSpan duration, CommitPlan plan)

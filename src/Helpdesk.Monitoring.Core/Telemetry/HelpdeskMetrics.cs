@@ -54,6 +54,8 @@ public sealed class HelpdeskMetrics : IDisposable
     private Func<long> _archivedIncidents = static () => 0;
     private Func<long> _storeBytes = static () => 0;
     private Func<long> _ready = static () => 0;
+    private Func<long> _rulesReloadSuccessful = static () => 1;
+    private Func<long> _rulesLoadedAt = static () => 0;
     private readonly Counter<long> _ratings;
 
     public HelpdeskMetrics()
@@ -89,6 +91,10 @@ public sealed class HelpdeskMetrics : IDisposable
         _meter.CreateObservableGauge("helpdesk_storm_active", () => _stormActive(), description: "1 while new problems are collected into a storm incident.");
         _meter.CreateObservableGauge("helpdesk_archived_incidents", () => _archivedIncidents(), description: "Incidents in the archive, as counted after the last retention run.");
         _meter.CreateObservableGauge("helpdesk_store_size_bytes", () => _storeBytes(), unit: "By", description: "The embedded store's files (database and write-ahead log); 0 for SQL Server.");
+        _meter.CreateObservableGauge("helpdesk_rules_reload_successful", () => _rulesReloadSuccessful(),
+            description: "0 when the last reload of the rules file was refused (the rules read before stay in force), else 1.");
+        _meter.CreateObservableGauge("helpdesk_rules_loaded_timestamp_seconds", () => _rulesLoadedAt(),
+            unit: "s", description: "When the rules in force were read from the rules file (Unix time); 0 without a rules file.");
         _meter.CreateObservableGauge("helpdesk_topology_hosts", () => _topologyHosts(), description: "Hosts with a parent or dependency in the loaded objects.cache.");
         _meter.CreateObservableGauge("helpdesk_store_failing_seconds", () => _storeFailingSeconds(),
             unit: "s", description: "How long the store has gone without completing what was asked (failing, or stuck on a lock); a healthy store shows milliseconds.");
@@ -116,6 +122,8 @@ public sealed class HelpdeskMetrics : IDisposable
     public void ObserveRemembered(Func<long> downtimes, Func<long> earlyRecoveries) => (_downtimes, _earlyRecoveries) = (downtimes, earlyRecoveries);
 
     public void ObserveTopology(Func<long> hosts) => _topologyHosts = hosts;
+
+    public void ObserveRules(Func<long> reloadSuccessful, Func<long> loadedAtUnixSeconds) => (_rulesReloadSuccessful, _rulesLoadedAt) = (reloadSuccessful, loadedAtUnixSeconds);
 
     public void ObserveArchive(Func<long> archived) => _archivedIncidents = archived;
 

@@ -11,11 +11,12 @@ namespace Helpdesk.Monitoring.Hosting.Retention;
 /// <summary>
 /// Applies the retention policy every hour (<see cref="RunEvery"/>): closed incidents past <see cref="RetentionPolicy.ArchiveAfter"/> move
 /// to the archive, and archived ones past their months are exported (when configured) and deleted. Small slices, one
-/// transaction each, so a commit of new notifications never waits long behind it. Every step is idempotent, so
+/// transaction each, so a commit of new notifications never waits long behind it. The policy is asked at each run: a
+/// reloaded rules file's retention applies from the next. Every step is idempotent, so
 /// instances sharing a store may all run it, and a crash anywhere repeats a step rather than losing or doubling it.
 /// </summary>
 public sealed class IncidentArchiving(
-    IIncidentArchive archive, IIncidentQueries queries, RetentionPolicy policy, ArchiveExport export, HelpdeskMetrics metrics,
+    IIncidentArchive archive, IIncidentQueries queries, Func<RetentionPolicy> retention, ArchiveExport export, HelpdeskMetrics metrics,
     PipelineReadiness readiness, TimeProvider time, ILogger<IncidentArchiving> logger) : BackgroundService
 {
     public const int Slice = 200;
@@ -28,7 +29,7 @@ public sealed class IncidentArchiving(
     /// Every hour; more often when incidents are archived within a day of closing (soaks, tests): a tenth of
     /// ArchiveAfter, at least a minute, so an incident is never kept much longer than asked.
     /// </summary>
-    public TimeSpan RunEvery => TimeSpan.FromTicks(Math.Clamp(policy.ArchiveAfter.Ticks / 10, TimeSpan.TicksPerMinute, Interval.Ticks));
+    public TimeSpan RunEvery => TimeSpan.FromTicks(Math.Clamp(retention().ArchiveAfter.Ticks / 10, TimeSpan.TicksPerMinute, Interval.Ticks));
 
     private long _archived;
 
@@ -36,6 +37,7 @@ public sealed class IncidentArchiving(
     {
         await readiness.StoreOpen.WaitAsync(stoppingToken).ConfigureAwait(false);
         metrics.ObserveArchive(() => Interlocked.Read(ref _archived));
+        var policy = retention();
         logger.LogInformation("Closed incidents move to the archive {Days:0.#} days after closing; archived incidents are {Expiry}",
             policy.ArchiveAfter.TotalDays,
             policy.KeepArchiveMonths == 0 ? "kept for ever"
@@ -59,8 +61,9 @@ public sealed class IncidentArchiving(
     public async Task<(long Archived, long Expired)> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        var policy = retention();
         var archived = await ArchiveAsync(policy.ArchiveCutoff(now), cancellationToken).ConfigureAwait(false);
-        var expired = policy.ExpiryCutoff(now) is { } cutoff ? await ExpireAsync(cutoff, cancellationToken).ConfigureAwait(false) : 0;
+        var expired = policy.ExpiryCutoff(now) is { } cutoff ? await ExpireAsync(cutoff, policy.Expired, cancellationToken).ConfigureAwait(false) : 0;
         Interlocked.Exchange(ref _archived, await archive.CountArchivedAsync(cancellationToken).ConfigureAwait(false));
         if (archived > 0 || expired > 0)
         {
@@ -100,7 +103,7 @@ public sealed class IncidentArchiving(
         }
     }
 
-    private async Task<long> ExpireAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)
+    private async Task<long> ExpireAsync(DateTimeOffset closedBefore, ExpiredArchive expiredArchive, CancellationToken cancellationToken)
     {
         long total = 0;
         while (true)
@@ -111,7 +114,7 @@ public sealed class IncidentArchiving(
                 return total;
             }
 
-            if (policy.Expired == ExpiredArchive.Export)
+            if (expiredArchive == ExpiredArchive.Export)
             {
                 // On disk before anything is deleted: the delete below runs only once the file is whole and synced.
                 export.Write(expired[0].Id, expired.Select(e => (ReadOnlyMemory<byte>)ArchiveDocument.Decompress(e.Document)));

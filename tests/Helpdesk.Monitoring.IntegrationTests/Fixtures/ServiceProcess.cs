@@ -244,6 +244,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{what()}: not reached in {timeout}\n{Output}");
     }
 
+    /// <summary>SIGHUP, as <c>systemctl reload</c> sends it.</summary>
+    public async Task HangUpAsync()
+    {
+        using var kill = Process.Start("kill", ["-HUP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, as when the machine or the OOM killer takes the process.</summary>
     public void Kill()
     {

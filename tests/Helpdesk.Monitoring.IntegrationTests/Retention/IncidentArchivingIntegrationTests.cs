@@ -52,7 +52,7 @@ public sealed class IncidentArchivingIntegrationTests : IAsyncLifetime
     {
         var readiness = new PipelineReadiness();
         readiness.StoreOpened();
-        return new IncidentArchiving(archive ?? _store, _store, policy, new ArchiveExport(exportDirectory.Length > 0 ? exportDirectory : _dir.Combine("export")),
+        return new IncidentArchiving(archive ?? _store, _store, () => policy, new ArchiveExport(exportDirectory.Length > 0 ? exportDirectory : _dir.Combine("export")),
             new HelpdeskMetrics(), readiness, time, NullLogger<IncidentArchiving>.Instance);
     }
 

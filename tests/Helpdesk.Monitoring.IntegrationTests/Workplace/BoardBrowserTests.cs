@@ -184,7 +184,7 @@ public sealed class BoardBrowserTests : IDisposable
                 Records.Host(NotificationType.Problem, host: "web01", timeT: Records.T0 + 10)), default)).IsCommitted);
             var readiness = new Helpdesk.Monitoring.Hosting.PipelineReadiness();
             readiness.StoreOpened();
-            var archiving = new Helpdesk.Monitoring.Hosting.Retention.IncidentArchiving(store, store, new Helpdesk.Monitoring.Policy.RetentionPolicy(),
+            var archiving = new Helpdesk.Monitoring.Hosting.Retention.IncidentArchiving(store, store, () => new Helpdesk.Monitoring.Policy.RetentionPolicy(),
                 new Helpdesk.Monitoring.Files.ArchiveExport(_dir.Combine("export")), new Helpdesk.Monitoring.Telemetry.HelpdeskMetrics(), readiness,
                 new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddDays(91)),
                 Microsoft.Extensions.Logging.Abstractions.NullLogger<Helpdesk.Monitoring.Hosting.Retention.IncidentArchiving>.Instance);
