@@ -200,7 +200,8 @@ Installed. Next:
      helpdesk users password NAME --users-file $confdir/users.json sets a password for the board.
   4. Watch it: $plugindir/check_helpdesk -H 127.0.0.1 -p ${listen##*:}
   5. Rules (priority, routing, SLA, customers): copy $confdir/rules.sample.json to $confdir/rules.json, edit it,
-     check it with helpdesk rules check $confdir/rules.json, set "RulesPath" under "Helpdesk" in helpdesk.json, restart.
+     check it with helpdesk rules check $confdir/rules.json, set "RulesPath" under "Helpdesk" in helpdesk.json, restart;
+     later changes to the rules: check again, then systemctl reload helpdesk.
   6. Telling people (Teams, e-mail, webhooks) and customers: docs/outbound.md; set Outbound:IncidentUrl to this
      service's address as people reach it, followed by /incidents/{number}.
 DONE

@@ -26,6 +26,8 @@ public sealed class MetricsIntegrationTests : IDisposable
         Assert.Contains("\nhelpdesk_notifications_ingested_total{type=\"DOWNTIMECANCELLED\"} 0\n", fresh, StringComparison.Ordinal);
         Assert.Contains("\nhelpdesk_shared_state_failures_total{operation=\"write\"} 0\n", fresh, StringComparison.Ordinal);
         Assert.Contains("\nprocess_cpu_seconds_total ", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_rules_reload_successful 1\n", fresh, StringComparison.Ordinal);
+        Assert.Contains("\nhelpdesk_rules_loaded_timestamp_seconds 0\n", fresh, StringComparison.Ordinal);
         Assert.DoesNotContain("kafka", fresh, StringComparison.Ordinal);
 
         var problem = Records.Service(NotificationType.Problem);
