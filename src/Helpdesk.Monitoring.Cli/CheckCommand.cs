@@ -8,7 +8,7 @@ namespace Helpdesk.Monitoring.Cli;
 /// <c>helpdesk check</c>: a Nagios check plugin for the helpdesk service itself (installed as check_helpdesk).
 /// One line "HELPDESK STATE - text | perfdata", exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, per the
 /// monitoring-plugins guidelines; -w/-c are ranges on the spool backlog, -r on the inputs set aside, -g on the outbound
-/// deliveries given up.
+/// deliveries given up; a refused reload of the rules file is a warning.
 /// </summary>
 internal static class CheckCommand
 {
@@ -116,13 +116,18 @@ internal static class CheckCommand
                 $", {s.GivenUp} outbound {(s.GivenUp == 1 ? "delivery" : "deliveries")} given up ('helpdesk deliveries list' shows why; requeue them once the receiver is mended)");
         }
 
+        if (s.RulesRefused)
+        {
+            text += ", the last reload of the rules file was refused, so the rules read before are in force (the service's log says why; mend the file and reload again)";
+        }
+
         if (!s.Ready)
         {
             return (Critical, $"HELPDESK CRITICAL - not ready ({s.ReadyText.Trim()}), {text} | {perf}");
         }
 
         var code = critical.Alerts(s.SpoolBacklog) ? Critical
-            : warning.Alerts(s.SpoolBacklog) || setAside?.Alerts(s.SetAside) == true || givenUp?.Alerts(s.GivenUp) == true ? Warning
+            : warning.Alerts(s.SpoolBacklog) || setAside?.Alerts(s.SetAside) == true || givenUp?.Alerts(s.GivenUp) == true || s.RulesRefused ? Warning
             : Ok;
         var state = code switch { Critical => "CRITICAL", Warning => "WARNING", _ => "OK" };
 
@@ -144,6 +149,9 @@ internal static class CheckCommand
         {
             SetAside = HelpdeskStatus.Sum(metrics, "helpdesk_spool_rejected_files") + HelpdeskStatus.Sum(metrics, "helpdesk_spool_quarantined_files"),
             GivenUp = HelpdeskStatus.Sum(metrics, "helpdesk_outbound_dead_waiting"),
+
+            // A sample of 0, not a missing one: a service older than the reload has no such series and refused nothing.
+            RulesRefused = metrics.Contains("\nhelpdesk_rules_reload_successful 0\n", StringComparison.Ordinal),
         };
     }
 }

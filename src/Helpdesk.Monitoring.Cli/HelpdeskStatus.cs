@@ -11,6 +11,12 @@ public sealed record HelpdeskStatus(bool Ready, string ReadyText, double SpoolBa
     /// <summary>Outbound deliveries the service gave up and keeps for an operator: people who were not told.</summary>
     public double GivenUp { get; init; }
 
+    /// <summary>
+    /// The last reload of the rules file was refused: the rules read before are in force, not the file on disk. False
+    /// when the service does not say (one older than the reload).
+    /// </summary>
+    public bool RulesRefused { get; init; }
+
     /// <summary>Sums every sample of a metric family in Prometheus text, whatever its labels.</summary>
     public static double Sum(string exposition, string metric)
     {

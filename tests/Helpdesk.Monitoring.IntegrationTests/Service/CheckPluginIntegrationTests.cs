@@ -106,7 +106,8 @@ public sealed class CheckPluginIntegrationTests : IDisposable
         Assert.Equal(0, (await Check("-p", port, "-g", "5")).Item1);
     }
 
-    private static Task<(int, string)> Check(params string[] args) => CheckWith(Programs.NativeCli, args);
+    /// <summary>check_helpdesk as Nagios runs it; its exit code and output.</summary>
+    internal static Task<(int, string)> Check(params string[] args) => CheckWith(Programs.NativeCli, args);
 
     private static async Task<(int, string)> CheckWith(string cli, params string[] args)
     {

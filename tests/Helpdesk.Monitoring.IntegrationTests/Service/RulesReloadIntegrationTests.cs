@@ -60,6 +60,9 @@ public sealed class RulesReloadIntegrationTests : IAsyncDisposable
         await SaidAsync(service, "was not reloaded, and the rules read before stay in force", 1);
         Assert.Contains("routing.routes[0].match.hostt: unknown setting (did you mean host?", service.Output, StringComparison.Ordinal);
         Assert.Equal(0, await service.MetricAsync("helpdesk_rules_reload_successful"));
+        var (checkCode, checkLine) = await CheckPluginIntegrationTests.Check("-p", service.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, checkCode);
+        Assert.Contains(", the last reload of the rules file was refused, so the rules read before are in force", checkLine, StringComparison.Ordinal);
         await service.IngestAsync(Records.Service(NotificationType.Problem, host: "web03", timeT: Records.T0 + 120));
         Assert.Equal("platform", await TeamOf(service, 3));
 
@@ -67,6 +70,8 @@ public sealed class RulesReloadIntegrationTests : IAsyncDisposable
         await service.HangUpAsync();
         await service.WaitForMetricAsync("helpdesk_rules_reload_successful", v => v == 1, TimeSpan.FromSeconds(30));
         await SaidAsync(service, "Rules reloaded from", 2);
+        (checkCode, checkLine) = await CheckPluginIntegrationTests.Check("-p", service.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain("rules", checkLine, StringComparison.Ordinal);
         Assert.False(service.HasExited);
         Assert.StartsWith("ready", await service.Http.GetStringAsync("/readyz"), StringComparison.Ordinal);
     }

@@ -60,6 +60,17 @@ public sealed class CheckCommandTests
     }
 
     [Fact]
+    public void A_refused_rules_reload_is_a_warning_that_says_what_is_in_force()
+    {
+        NagiosRange.TryParse("1000", out var w);
+        NagiosRange.TryParse("10000", out var c);
+        var (code, line) = CheckCommand.Evaluate(new HelpdeskStatus(true, "ready", 3, 12, 0) { RulesRefused = true }, w!, c!);
+        Assert.Equal(CheckCommand.Warning, code);
+        Assert.StartsWith("HELPDESK WARNING - ready, spool backlog 3, 12 active incidents, 0 dead-lettered, the last reload of the rules file was refused, "
+            + "so the rules read before are in force (the service's log says why; mend the file and reload again) | ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sums_a_metric_family_over_its_labels()
     {
         const string text = "# TYPE x counter\nhelpdesk_x_total{a=\"1\"} 2\nhelpdesk_x_total{a=\"2\"} 3.5\nhelpdesk_x_totally 100\n";
