@@ -126,9 +126,11 @@ public static class HelpdeskHost
 
         var urls = builder.Configuration["urls"] is { Length: > 0 } configuredUrls ? configuredUrls : builder.Configuration["Urls"] ?? DefaultUrl;
         var readsNeedSignIn = options.Api.ReadsNeedSignIn ?? !ListenAddresses.LoopbackOnly(urls);
-        AddServices(builder.Services, options);
+        // First of the hosted services, so that a reload asked for during the start finds its handler (SIGHUP's default
+        // would end the process).
         builder.Services.AddSingleton(rulesInForce);
         builder.Services.AddHostedService<RulesReload>();
+        AddServices(builder.Services, options);
         builder.Services.AddSingleton(sp => new UserSource(options.UsersPath, users!, usersVersion, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<UserSource>>()));
         builder.Services.AddSingleton(new SessionCookie(signingKey!, options.Api.SessionLifetime));
         builder.Services.AddSingleton(sp => new Access(sp.GetRequiredService<UserSource>(), sp.GetRequiredService<AgentKeys>(),
