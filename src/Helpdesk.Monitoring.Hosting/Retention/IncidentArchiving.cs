@@ -53,6 +53,13 @@ public sealed class IncidentArchiving(
             {
                 logger.LogWarning(ex, "Applying the retention policy failed; it is tried again within the hour and nothing was lost");
             }
+
+            // A reloaded rules file may have changed ArchiveAfter, and with it how often to look (the new period counts
+            // from now; an unchanged one keeps its rhythm).
+            if (RunEvery is var every && every != timer.Period)
+            {
+                timer.Period = every;
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

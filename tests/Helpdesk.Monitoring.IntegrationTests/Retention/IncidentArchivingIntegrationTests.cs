@@ -63,6 +63,73 @@ public sealed class IncidentArchivingIntegrationTests : IAsyncLifetime
     private static FakeTimeProvider At(int days) => new(DateTimeOffset.FromUnixTimeSeconds(Records.T0).AddDays(days));
 
     [Fact]
+    public async Task The_loop_asks_for_the_retention_at_each_run_and_looks_as_often_as_the_new_one_needs()
+    {
+        // 90 days: a run an hour. A reloaded rules file makes it an hour: a run every 6 minutes from the run that read it.
+        var retention = new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(90) };
+        var time = At(0);
+        var counting = new CountingArchive(_store);
+        var readiness = new PipelineReadiness();
+        readiness.StoreOpened();
+        using var archiving = new IncidentArchiving(counting, _store, () => retention, new ArchiveExport(_dir.Combine("export")), new HelpdeskMetrics(), readiness,
+            time, NullLogger<IncidentArchiving>.Instance);
+        await archiving.StartAsync(default);
+        Assert.Equal(TimeSpan.Zero, await counting.AdvanceUntilRunsAsync(time, 1, TimeSpan.FromMinutes(5)));
+
+        retention = new RetentionPolicy { ArchiveAfter = TimeSpan.FromHours(1) };
+        Assert.Equal(TimeSpan.FromHours(1), await counting.AdvanceUntilRunsAsync(time, 2, TimeSpan.FromMinutes(5)));
+        Assert.Equal(TimeSpan.FromMinutes(6), await counting.AdvanceUntilRunsAsync(time, 3, TimeSpan.FromMinutes(1)));
+        await archiving.StopAsync(default);
+    }
+
+    /// <summary>The store's archive, counting the retention runs (each ends by counting what is archived).</summary>
+    private sealed class CountingArchive(IIncidentArchive inner) : IIncidentArchive
+    {
+        private int _runs;
+
+        /// <summary>Moves the clock <paramref name="step"/> at a time until the loop has run <paramref name="runs"/> times; how far it moved.</summary>
+        public async Task<TimeSpan> AdvanceUntilRunsAsync(FakeTimeProvider time, int runs, TimeSpan step)
+        {
+            var moved = TimeSpan.Zero;
+            while (true)
+            {
+                // Each step waits for the loop to settle: a run under way finishes, or the timer is waited on again.
+                for (var settle = 0; settle < 10 && Volatile.Read(ref _runs) < runs; settle++)
+                {
+                    await Task.Delay(20);
+                }
+
+                if (Volatile.Read(ref _runs) >= runs)
+                {
+                    Assert.Equal(runs, Volatile.Read(ref _runs));
+                    return moved;
+                }
+
+                Assert.True(moved < TimeSpan.FromHours(3), $"{Volatile.Read(ref _runs)} retention runs after {moved}, {runs} expected");
+                time.Advance(step);
+                moved += step;
+            }
+        }
+
+        public ValueTask<IReadOnlyList<long>> ClosedBeforeAsync(DateTimeOffset closedBefore, int max, CancellationToken cancellationToken) =>
+            inner.ClosedBeforeAsync(closedBefore, max, cancellationToken);
+
+        public ValueTask<int> MoveToArchiveAsync(IReadOnlyList<ArchivedIncident> incidents, CancellationToken cancellationToken) =>
+            inner.MoveToArchiveAsync(incidents, cancellationToken);
+
+        public ValueTask<IReadOnlyList<ArchivedIncident>> ExpiredAsync(DateTimeOffset closedBefore, int max, CancellationToken cancellationToken) =>
+            inner.ExpiredAsync(closedBefore, max, cancellationToken);
+
+        public ValueTask<int> DeleteArchivedAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken) => inner.DeleteArchivedAsync(ids, cancellationToken);
+
+        public ValueTask<long> CountArchivedAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _runs);
+            return inner.CountArchivedAsync(cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Closed_incidents_move_after_the_retention_and_not_before()
     {
         var policy = new RetentionPolicy { ArchiveAfter = TimeSpan.FromDays(90) };
