@@ -50,6 +50,11 @@ public sealed class ProductionInstallTests : IDisposable
         var start = SystemUsers.AsUser(ServiceUser, "007", Path.Combine(Root, "opt/helpdesk/service/helpdesk-service"));
         start.WorkingDirectory = Path.Combine(Root, "var/lib/helpdesk");
         start.Environment["HELPDESK_CONFIG"] = Path.Combine(Root, "etc/helpdesk/helpdesk.json");
+
+        // The rules as install.md says: the sample copied by root (umask 022) and named in the configuration.
+        var rules = Path.Combine(Root, "etc/helpdesk/rules.json");
+        File.Copy(Path.Combine(Root, "etc/helpdesk/rules.sample.json"), rules, overwrite: true);
+        start.Environment["Helpdesk__RulesPath"] = rules;
         foreach (var (name, value) in keys)
         {
             start.Environment[name] = value;
@@ -87,6 +92,13 @@ public sealed class ProductionInstallTests : IDisposable
         var (code, line) = await RunAsync(new ProcessStartInfo(Path.Combine(Root, "usr/lib/nagios/plugins/check_helpdesk"), ["-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)]));
         Assert.True(code == 0, line);
         Assert.StartsWith("HELPDESK OK - ready", line, StringComparison.Ordinal);
+
+        // Root changes the rules and reloads them (what ExecReload sends): the service, its own user, reads them again.
+        await File.WriteAllTextAsync(rules, (await File.ReadAllTextAsync(rules)).Replace("\"defaultTeam\": \"helpdesk\"", "\"defaultTeam\": \"servicedesk\"", StringComparison.Ordinal));
+        await service.HangUpAsync();
+        await service.EventuallyAsync(() => Task.FromResult(service.Output.Contains($"Rules reloaded from {rules} (", StringComparison.Ordinal)), TimeSpan.FromSeconds(30),
+            "the installed service's log saying it reloaded its rules");
+        Assert.Equal(1, await service.MetricAsync("helpdesk_rules_reload_successful"));
 
         // Root backs up the running service's store with the installed command, which finds it from the installed configuration.
         var backup = Path.Combine(Root, "backup-" + Guid.NewGuid().ToString("N")[..8] + ".db");
