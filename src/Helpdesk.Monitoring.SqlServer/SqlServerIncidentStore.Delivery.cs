@@ -124,7 +124,7 @@ public sealed partial class SqlServerIncidentStore
             r.IsDBNull(13) ? null : r.GetInt64(13), r.GetString(14));
         var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19))
         {
-            Description = r.GetString(28),
+            Description = OutboundIncident.DescriptionFor(e.Kind, r.GetString(28)),
         };
         var sla = new IncidentSla(r.GetString(20), AtOrNull(r, 21), AtOrNull(r, 22), AtOrNull(r, 23), r.GetBoolean(24), r.GetBoolean(25), AtOrNull(r, 26), r.GetInt32(27));
         return new PendingDelivery(channel, e, incident, r.GetInt32(0), At(r.GetInt64(1))) { Sla = sla };

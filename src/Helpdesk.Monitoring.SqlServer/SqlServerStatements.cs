@@ -118,7 +118,7 @@ internal static class SqlServerStatements
         SELECT d.attempts, d.queued_at, e.event_id, e.kind, e.at, e.incident_id, e.seq, e.cause, e.status, e.priority, e.tier, e.state,
                e.alert_count, e.merged_into, e.text, i.title, i.team, i.customer, i.host, i.service,
                i.sla_calendar, i.sla_started_at, i.response_due_at, i.resolution_due_at, i.response_breached, i.resolution_breached,
-               i.sla_paused_at, i.escalations, CASE WHEN e.kind = 'opened' THEN i.description ELSE N'' END
+               i.sla_paused_at, i.escalations, CASE WHEN e.kind IN ('opened', 'reopened') THEN i.description ELSE N'' END
         FROM dbo.delivery d JOIN dbo.incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq JOIN dbo.incident i ON i.id = d.incident_id
         WHERE d.channel = @channel AND d.event_id = @id
         """;

@@ -34,7 +34,7 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
                e.alert_count, e.merged_into, e.text, i.title, i.team, i.customer, i.host, i.service,
                i.sla_calendar, i.sla_started_at, i.response_due_at, i.resolution_due_at, i.response_breached, i.resolution_breached,
                i.sla_paused_at, i.escalations,
-               CASE WHEN e.kind = 'opened' THEN COALESCE((SELECT x.description FROM incident_description x WHERE x.id = d.incident_id), '') ELSE '' END
+               CASE WHEN e.kind IN ('opened', 'reopened') THEN COALESCE((SELECT x.description FROM incident_description x WHERE x.id = d.incident_id), '') ELSE '' END
         FROM delivery d JOIN incident_event e ON e.incident_id = d.incident_id AND e.seq = d.seq JOIN incident i ON i.id = d.incident_id
         WHERE d.channel = @channel AND d.event_id = @id
         """;
@@ -306,7 +306,7 @@ public sealed partial class SqliteIncidentStore : IDeliveryQueue
             r.IsDBNull(13) ? null : r.GetInt64(13), r.GetString(14));
         var incident = new OutboundIncident(e.IncidentId, r.GetString(15), r.GetString(16), r.GetString(17), r.GetString(18), r.GetString(19))
         {
-            Description = r.GetString(28),
+            Description = OutboundIncident.DescriptionFor(e.Kind, r.GetString(28)),
         };
         var sla = new IncidentSla(r.GetString(20), At(r, 21), At(r, 22), At(r, 23), r.GetInt64(24) != 0, r.GetInt64(25) != 0, At(r, 26), r.GetInt32(27));
         return new PendingDelivery(channel, e, incident, r.GetInt32(0), ColumnText.At(r.GetInt64(1))) { Sla = sla };

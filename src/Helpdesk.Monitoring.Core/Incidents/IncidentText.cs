@@ -13,6 +13,34 @@ public static class IncidentText
         return n.IsServiceNotification ? $"{n.Host} / {n.Service} is {what}" : $"{n.Host} is {what}";
     }
 
+    private static readonly string[] RunbookLabels = ["Service runbook", "Service notes", "Service action", "Host runbook", "Host notes", "Host action"];
+
+    /// <summary>
+    /// The lines of a <see cref="Description"/> that stay true for as long as the incident lives: the object's runbook,
+    /// notes and action links. What else it says (the state, the output, the details) was so when the incident opened;
+    /// a reopened incident's message carries only these. Read up to the output's line, as they come before it, so a
+    /// check's output can never pass for a runbook.
+    /// </summary>
+    public static string RunbookLines(string description)
+    {
+        var kept = new StringBuilder();
+        foreach (var line in description.Split('\n'))
+        {
+            if (line.StartsWith("Output: ", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (Array.Exists(RunbookLabels, label => line.Length > label.Length + 2 && line.StartsWith(label, StringComparison.Ordinal)
+                && line.AsSpan(label.Length).StartsWith(": ", StringComparison.Ordinal)))
+            {
+                kept.Append(line).Append('\n');
+            }
+        }
+
+        return kept.ToString();
+    }
+
     public static string Customer(Notification n) => n.Var("_SERVICECUSTOMER") ?? n.Var("_HOSTCUSTOMER") ?? "";
 
     public static string Description(Notification n)
@@ -40,8 +68,8 @@ public static class IncidentText
 
         // The runbook first: what Nagios' admins wrote for this object is what L1 needs before anything else.
         foreach (var (label, value) in (ReadOnlySpan<(string, string)>)[
-            ("Service runbook", n.ServiceNotesUrl), ("Service notes", n.ServiceNotes), ("Service action", n.ServiceActionUrl),
-            ("Host runbook", n.HostNotesUrl), ("Host notes", n.HostNotes), ("Host action", n.HostActionUrl)])
+            (RunbookLabels[0], n.ServiceNotesUrl), (RunbookLabels[1], n.ServiceNotes), (RunbookLabels[2], n.ServiceActionUrl),
+            (RunbookLabels[3], n.HostNotesUrl), (RunbookLabels[4], n.HostNotes), (RunbookLabels[5], n.HostActionUrl)])
         {
             if (value.Length > 0)
             {

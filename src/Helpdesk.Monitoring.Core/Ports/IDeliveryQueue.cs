@@ -80,9 +80,18 @@ public sealed record OutboundIncident(long Id, string Title, string Team, string
 
     /// <summary>
     /// The incident's description (the object's runbook first, the check's details) for the message that opens it,
-    /// which is where the person paged reads what to do; empty for every other event.
+    /// which is where the person paged reads what to do; for the message that reopens it, the runbook's lines only (the
+    /// rest was true when it opened: <see cref="Incidents.IncidentText.RunbookLines"/>); empty for every other event.
     /// </summary>
     public string Description { get; init; } = "";
+
+    /// <summary>What of the stored description a message of <paramref name="kind"/> carries (see <see cref="Description"/>).</summary>
+    public static string DescriptionFor(IncidentEventKind kind, string description) => kind switch
+    {
+        IncidentEventKind.Opened => description,
+        IncidentEventKind.Reopened => IncidentText.RunbookLines(description),
+        _ => "",
+    };
 }
 
 public sealed record ChannelBacklog(string Channel, long Pending, long Dead);

@@ -443,6 +443,33 @@ public abstract partial class IncidentStoreContract
         return plan;
     }
 
+    protected async Task AReopenedIncidentsMessageCarriesItsRunbookAndNotTheOpeningsOutput()
+    {
+        await using var store = await CreateAsync();
+        var queue = (IDeliveryQueue)store.Writes;
+        var decider = new IncidentDecider(new IncidentPolicy(), [], 0, 0);
+        var plan = Plans.Decide(decider,
+            Records.Service(NotificationType.Problem, host: "web01", output: "CRITICAL - first") with { ServiceNotesUrl = "https://wiki.example.com/runbooks/http" },
+            Records.Service(NotificationType.Recovery, host: "web01", state: AlertState.Ok, output: "OK", timeT: Records.T0 + 1),
+            Records.Service(NotificationType.Problem, host: "web01", output: "CRITICAL - again", timeT: Records.T0 + 60));
+        plan.Route(_ => ["hook"], DeliveryNow, TimeSpan.Zero);
+        Assert.True((await store.Writes.CommitAsync(plan, default)).IsCommitted);
+
+        var messages = new List<PendingDelivery>();
+        for (var at = DeliveryNow; messages.Count < 3; at = at.AddSeconds(1))
+        {
+            var claimed = Assert.Single(await queue.ClaimDueAsync("hook", at, at + Lease, 10, default));
+            messages.Add(claimed);
+            await queue.MarkSentAsync("hook", [claimed.Event.Id], at, default);
+        }
+
+        Assert.Equal([IncidentEventKind.Opened, IncidentEventKind.Resolved, IncidentEventKind.Reopened], messages.Select(m => m.Event.Kind));
+        Assert.Contains("Service runbook: https://wiki.example.com/runbooks/http\n", messages[0].Incident.Description, StringComparison.Ordinal);
+        Assert.Contains("Output: CRITICAL - first\n", messages[0].Incident.Description, StringComparison.Ordinal);
+        Assert.Equal("", messages[1].Incident.Description);
+        Assert.Equal("Service runbook: https://wiki.example.com/runbooks/http\n", messages[2].Incident.Description);
+    }
+
     protected async Task ACommittedPlansDeliveriesAreClaimedOldestFirstOnePerIncidentAtATime()
     {
         await using var store = await CreateAsync();

@@ -21,6 +21,9 @@ public sealed class SqliteStoreContractTests : IncidentStoreContract
     public Task Expired_archived_incidents_are_listed_oldest_first_and_deleted_once() => ExpiredArchivedIncidentsAreListedOldestFirstAndDeletedOnce();
 
     [Fact]
+    public Task A_reopened_incidents_message_carries_its_runbook_and_not_the_openings_output() => AReopenedIncidentsMessageCarriesItsRunbookAndNotTheOpeningsOutput();
+
+    [Fact]
     public Task A_committed_plans_deliveries_are_claimed_oldest_first_one_per_incident_at_a_time() => ACommittedPlansDeliveriesAreClaimedOldestFirstOnePerIncidentAtATime();
 
     [Fact]

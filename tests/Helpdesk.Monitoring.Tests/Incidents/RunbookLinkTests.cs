@@ -25,4 +25,22 @@ public sealed class RunbookLinkTests
             + "Host runbook: https://wiki.example.com/hosts/web01\nHost action: https://grafana.example.com/d/web01\nOutput: ", description, StringComparison.Ordinal);
         Assert.DoesNotContain("runbook", IncidentText.Description(Records.Service(NotificationType.Problem)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_reopens_message_keeps_the_runbooks_lines_and_not_what_was_true_at_the_opening()
+    {
+        var n = Records.Service(NotificationType.Problem, output: "CRITICAL - Service runbook: https://evil.example.com") with
+        {
+            ServiceNotesUrl = "https://wiki.example.com/runbooks/http",
+            HostActionUrl = "https://grafana.example.com/d/web01",
+            LongServiceOutput = "Host runbook: https://evil.example.com/details",
+        };
+        var description = IncidentText.Description(n);
+
+        Assert.Equal("Service runbook: https://wiki.example.com/runbooks/http\nHost action: https://grafana.example.com/d/web01\n", IncidentText.RunbookLines(description));
+        Assert.Equal("", IncidentText.RunbookLines(IncidentText.Description(Records.Service(NotificationType.Problem))));
+        Assert.Equal(IncidentText.RunbookLines(description), Ports.OutboundIncident.DescriptionFor(IncidentEventKind.Reopened, description));
+        Assert.Equal(description, Ports.OutboundIncident.DescriptionFor(IncidentEventKind.Opened, description));
+        Assert.Equal("", Ports.OutboundIncident.DescriptionFor(IncidentEventKind.Resolved, description));
+    }
 }
