@@ -110,8 +110,8 @@ test_all() {
   # cluster from the client's own bundled library; the shared-state tests start their own redis-server; the install
   # test verifies units with systemd-analyze; docker-compose (no engine) validates the container stack; strace shows
   # that a durable write really fsyncs the file and its folder; Debian's chromium runs the board's browser tests
-  # (Playwright drives it; no browser is ever downloaded).
-  apt_install prometheus nagios4-core redis-server systemd time docker-compose openssl strace python3-aiosmtpd chromium
+  # (Playwright drives it; no browser is ever downloaded); kill (procps) sends the hang-up the unit's ExecReload sends.
+  apt_install prometheus nagios4-core redis-server systemd time docker-compose openssl strace python3-aiosmtpd chromium procps
   command -v promtool >/dev/null 2>&1 || fail "promtool missing after installing prometheus"
   [ -x /usr/sbin/nagios4 ] || fail "nagios4 missing after installing nagios4-core"
   build
